@@ -1,0 +1,38 @@
+import type { z } from "zod";
+import type { Problem } from "../errors.js";
+
+/** `projects[3].sponsor` from zod's ["projects", 3, "sponsor"]. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
+  }
+  return out;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+/** One Problem per zod issue, worded for the person editing the file. */
+export function zodProblems(file: string, error: z.ZodError): Problem[] {
+  const problems: Problem[] = [];
+  for (const issue of error.issues) {
+    if (issue.code === "unrecognized_keys") {
+      for (const key of issue.keys) {
+        problems.push({ file, path: formatPath([...issue.path, key]), message: "unknown field (misspelt, or not a criterion this rubric knows)" });
+      }
+      continue;
+    }
+    let message = issue.message;
+    if (issue.code === "invalid_type") {
+      message = issue.input === undefined ? `required: expected ${issue.expected}` : `expected ${issue.expected}, got ${describe(issue.input)}`;
+    }
+    problems.push({ file, path: formatPath(issue.path), message });
+  }
+  return problems;
+}

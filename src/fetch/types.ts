@@ -1,0 +1,84 @@
+/**
+ * What the collector needs from the network. The REST implementation lives in github.ts and
+ * stackexchange.ts; tests and later collectors (GraphQL) provide the same shapes.
+ */
+
+/** Why a figure could not be fetched. `kind` picks the wording and whether to go on with the API. */
+export type FetchErrorKind =
+  | "not-found" // 404: the repository does not exist (or is private)
+  | "empty" // 409: the repository has no commits
+  | "rate-limited" // primary limit exhausted and its reset is too far away
+  | "invalid" // 422 and other 4xx: the request itself is wrong (e.g. a bad search query)
+  | "unavailable" // 5xx, timeouts, connection errors after the retries ran out
+  | "auth"; // 401: a bad token
+
+export class FetchError extends Error {
+  readonly kind: FetchErrorKind;
+  readonly status: number | undefined;
+  constructor(kind: FetchErrorKind, message: string, status?: number, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "FetchError";
+    this.kind = kind;
+    this.status = status;
+  }
+}
+
+export interface RepositoryInfo {
+  /** "owner/name" as GitHub reports it now: differs from the requested one after a rename. */
+  fullName: string;
+  defaultBranch: string;
+  stars: number;
+  forks: number;
+  /** Open issues plus open pull requests, as GitHub's open_issues_count. */
+  openIssues: number;
+  archived: boolean;
+}
+
+export interface SearchCount {
+  count: number;
+  /** GitHub's incomplete_results: the count may be low because the search timed out. */
+  incomplete: boolean;
+}
+
+/** Remaining budget per rate-limit resource, as last reported by response headers. */
+export interface RateBudget {
+  remaining: number;
+  limit: number;
+  /** ISO-8601 instant the budget resets. */
+  resetAt: string;
+}
+
+export interface GitHubStats {
+  /** Requests sent to the core resource (everything but search), retries included. */
+  core: number;
+  /** Requests sent to the search API, retries included. */
+  search: number;
+  budget: { core?: RateBudget; search?: RateBudget };
+}
+
+export interface GitHubSource {
+  repository(fullName: string): Promise<RepositoryInfo>;
+  /** Committer date of the newest commit on `branch` at or before `until`; null when there is none before it. Throws FetchError kind "empty" on 409. */
+  lastCommitAt(fullName: string, branch: string, until: string): Promise<string | null>;
+  /** Pull requests merged in (since, until]: the search API's total_count. */
+  mergedPullRequests(fullName: string, since: string, until: string): Promise<SearchCount>;
+  /** total_count of a repository search. */
+  repositoryCount(query: string): Promise<SearchCount>;
+  stats(): GitHubStats;
+}
+
+export interface TagCounts {
+  /** tag -> question count, for every tag that exists. */
+  counts: Map<string, number>;
+  /** Tags the API did not return: they do not exist on the site. */
+  missing: string[];
+  /** Tags whose batch failed, with why. */
+  failed: Map<string, string>;
+  requests: number;
+  quotaRemaining: number | undefined;
+  quotaMax: number | undefined;
+}
+
+export interface StackExchangeSource {
+  tagCounts(tags: readonly string[]): Promise<TagCounts>;
+}

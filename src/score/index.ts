@@ -1,0 +1,84 @@
+import type { Rubric } from "../config/rubric.js";
+import type { CriterionId } from "../config/criteria.js";
+import type { CriterionScore, Scores } from "../snapshot/schema.js";
+import { criterionValue, type CriterionInput } from "./criteria.js";
+import { jenksTiers } from "./tiers.js";
+
+export interface ScoreInput extends CriterionInput {
+  id: string;
+}
+
+function weightedMean(parts: { value: number; weight: number }[]): number | null {
+  const total = parts.reduce((s, p) => s + p.weight, 0);
+  if (parts.length === 0 || total === 0) return null;
+  // Clamp away rounding drift (e.g. 1.0000000000000002) so scores stay inside [0, 1].
+  return Math.min(1, Math.max(0, parts.reduce((s, p) => s + p.value * p.weight, 0) / total));
+}
+
+/**
+ * Scores a whole cohort: normalization needs every project's values (open-ended criteria are divided
+ * by the cohort maximum), ranks and tiers need every overall score. Pure: `asOf` is the only clock.
+ */
+export function scoreCohort(projects: readonly ScoreInput[], rubric: Rubric, asOf: string): Map<string, Scores> {
+  const values = new Map<CriterionId, Map<string, number>>();
+  const denominators = new Map<CriterionId, number>();
+  for (const category of rubric.categories) {
+    for (const criterion of category.criteria) {
+      const byProject = new Map<string, number>();
+      for (const p of projects) {
+        const v = criterionValue(criterion.id, p, asOf);
+        if (v !== undefined) byProject.set(p.id, v);
+      }
+      values.set(criterion.id, byProject);
+      denominators.set(
+        criterion.id,
+        criterion.normalize.by === "scale" ? criterion.normalize.max : Math.max(0, ...byProject.values()),
+      );
+    }
+  }
+
+  const partial = projects.map((p) => {
+    const criteria: Partial<Record<CriterionId, CriterionScore>> = {};
+    const categories: Record<string, number | null> = {};
+    const categoryParts: { value: number; weight: number }[] = [];
+    for (const category of rubric.categories) {
+      const parts: { value: number; weight: number }[] = [];
+      for (const criterion of category.criteria) {
+        const value = values.get(criterion.id)!.get(p.id);
+        if (value === undefined) continue;
+        const max = denominators.get(criterion.id)!;
+        const normalized = max === 0 ? 0 : Math.min(1, Math.max(0, value / max));
+        criteria[criterion.id] = { value, normalized };
+        parts.push({ value: normalized, weight: criterion.weight });
+      }
+      const score = weightedMean(parts);
+      categories[category.id] = score;
+      if (score !== null) categoryParts.push({ value: score, weight: category.weight });
+    }
+    return { id: p.id, criteria, categories, overall: weightedMean(categoryParts) };
+  });
+
+  const ranked = [...partial].sort((a, b) => {
+    if (a.overall !== b.overall) {
+      if (a.overall === null) return 1;
+      if (b.overall === null) return -1;
+      return b.overall - a.overall;
+    }
+    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+  });
+  const scored = ranked.filter((p) => p.overall !== null);
+  const tiers = jenksTiers(scored.map((p) => p.overall!));
+  const tierOf = new Map(scored.map((p, i) => [p.id, tiers[i]!]));
+
+  const result = new Map<string, Scores>();
+  ranked.forEach((p, i) => {
+    result.set(p.id, {
+      criteria: p.criteria,
+      categories: p.categories,
+      overall: p.overall,
+      rank: i + 1,
+      tier: tierOf.get(p.id) ?? null,
+    });
+  });
+  return result;
+}
