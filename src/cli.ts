@@ -1,0 +1,96 @@
+#!/usr/bin/env node
+import { parseArgs } from "node:util";
+import { ShowdownError, UsageError, ConfigError } from "./errors.js";
+import { EXIT, type Command, type Io } from "./cli/command.js";
+import { COMMANDS } from "./cli/commands.js";
+import { TOOL } from "./tool.js";
+
+function mainHelp(): string {
+  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+  return `${TOOL.name} ${TOOL.version}: collect, score and compare open-source projects with the Deep Learning Showdown rubric
+
+Usage: showdown <command> [options]
+
+Commands:
+${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+
+Run 'showdown <command> --help' for a command's options.
+Exit codes: 0 done, 1 error (nothing written), 2 partial (some figures missing), 130 interrupted.
+`;
+}
+
+function parse(command: Command, argv: string[]) {
+  try {
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...command.options, help: { type: "boolean", short: "h" } },
+      allowPositionals: true,
+      strict: true,
+    });
+    if (positionals.length > command.maxPositionals) {
+      throw new UsageError(`unexpected argument ${JSON.stringify(positionals[command.maxPositionals])}`);
+    }
+    return { values, positionals };
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    // node's messages name the flag: "Unknown option '--foo'", "Option '--as-of <value>' argument missing".
+    throw new UsageError((error as Error).message.split("\n")[0]!.replace(/\. To specify a positional.*$/, ""));
+  }
+}
+
+/** Runs one CLI invocation; returns the exit code instead of exiting, for in-process tests. */
+export async function main(argv: string[], io: Io): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+    io.stdout(mainHelp());
+    return name === undefined ? EXIT.error : EXIT.ok;
+  }
+  if (name === "--version" || name === "-v") {
+    io.stdout(`${TOOL.version}\n`);
+    return EXIT.ok;
+  }
+  const command = COMMANDS.find((c) => c.name === name);
+  try {
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(", ")})`);
+    const args = parse(command, rest);
+    if (args.values.help === true) {
+      io.stdout(command.help);
+      return EXIT.ok;
+    }
+    return await command.run(args, io);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      for (const line of error.message.split("\n")) io.stderr(`showdown: ${line}\n`);
+    } else if (error instanceof UsageError) {
+      io.stderr(`showdown: ${error.message}; see 'showdown ${command?.name ?? ""} --help'\n`.replace(" ' --help", " --help'"));
+    } else if (error instanceof ShowdownError) {
+      io.stderr(`showdown: ${error.message}\n`);
+    } else {
+      io.stderr(`showdown: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+    }
+    return EXIT.error;
+  }
+}
+
+const isEntry = process.argv[1] !== undefined && import.meta.url === (await import("node:url")).pathToFileURL((await import("node:fs")).realpathSync(process.argv[1])).href;
+if (isEntry) {
+  const controller = new AbortController();
+  let interrupted = false;
+  const stop = () => {
+    if (interrupted) process.exit(EXIT.interrupted); // a second Ctrl-C does not wait
+    interrupted = true;
+    process.stderr.write("\nshowdown: stopping; nothing will be written\n");
+    controller.abort();
+  };
+  process.on("SIGINT", stop);
+  process.on("SIGTERM", stop);
+  const code = await main(process.argv.slice(2), {
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    env: process.env,
+    cwd: process.cwd(),
+    signal: controller.signal,
+    isTTY: Boolean(process.stdout.isTTY),
+  });
+  process.exitCode = interrupted ? EXIT.interrupted : code;
+}
