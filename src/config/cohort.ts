@@ -34,22 +34,29 @@ export const CohortConfig = z
     /** Length of the merged-pull-request window ending at asOf. */
     windowDays: z.number().int().positive().max(365).default(30),
     projects: z.array(ProjectConfig).min(1),
-  })
-  .superRefine((cohort, ctx) => {
-    const ids = new Map<string, number>();
-    const repos = new Map<string, number>();
-    cohort.projects.forEach((p, i) => {
-      const dupId = ids.get(p.id);
-      if (dupId !== undefined) {
-        ctx.addIssue({ code: "custom", path: ["projects", i, "id"], message: `duplicate id ${p.id} (also projects[${dupId}])` });
-      } else ids.set(p.id, i);
-      const key = p.repository.toLowerCase();
-      const dupRepo = repos.get(key);
-      if (dupRepo !== undefined) {
-        ctx.addIssue({ code: "custom", path: ["projects", i, "repository"], message: `repository ${p.repository} is also projects[${dupRepo}]'s` });
-      } else repos.set(key, i);
-    });
   });
+
+/**
+ * Duplicate ids and repositories, checked on the raw data so that they are reported together with
+ * every other problem (zod runs refinements only once the rest of the object is valid).
+ */
+export function duplicateProblems(data: unknown): { path: (string | number)[]; message: string }[] {
+  const projects = (data as { projects?: unknown } | null)?.projects;
+  if (!Array.isArray(projects)) return [];
+  const out: { path: (string | number)[]; message: string }[] = [];
+  const seen = { id: new Map<string, number>(), repository: new Map<string, number>() };
+  projects.forEach((p: { id?: unknown; repository?: unknown } | null, i) => {
+    for (const key of ["id", "repository"] as const) {
+      const value = p?.[key];
+      if (typeof value !== "string") continue;
+      const norm = value.toLowerCase();
+      const first = seen[key].get(norm);
+      if (first === undefined) seen[key].set(norm, i);
+      else out.push({ path: ["projects", i, key], message: key === "id" ? `duplicate id ${value} (also projects[${first}])` : `repository ${value} is also projects[${first}]'s; two projects cannot share one` });
+    }
+  });
+  return out;
+}
 
 export type ProjectConfig = z.infer<typeof ProjectConfig>;
 export type CohortConfig = z.infer<typeof CohortConfig>;

@@ -15,6 +15,7 @@ function describe(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
+  if (typeof value === "number") return `number ${String(value)}`; // JSON would print Infinity and NaN as null
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 

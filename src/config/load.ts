@@ -3,7 +3,7 @@ import path from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type Problem } from "../errors.js";
-import { CohortConfig } from "./cohort.js";
+import { CohortConfig, duplicateProblems } from "./cohort.js";
 import { Rubric, opsSample } from "./rubric.js";
 import { RATED } from "./criteria.js";
 import { zodProblems, formatPath } from "./issues.js";
@@ -28,22 +28,24 @@ export async function readDataFile(file: string): Promise<unknown> {
       throw new ConfigError([{ file, path: "", message: `invalid JSON: ${(error as Error).message}` }]);
     }
   }
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     throw new ConfigError(
       doc.errors.map((e) => {
         const pos = e.linePos?.[0];
-        return { file, path: "", message: `invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${e.message.split("\n")[0]}` };
+        const what = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
+        return { file, path: "", message: `invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${what}` };
       }),
     );
   }
   return doc.toJS();
 }
 
-export function parseWith<T extends z.ZodType>(schema: T, data: unknown, file: string): z.infer<T> {
-  const result = schema.safeParse(data);
-  if (!result.success) throw new ConfigError(zodProblems(file, result.error));
-  return result.data;
+export function parseWith<T extends z.ZodType>(schema: T, data: unknown, file: string, extra: Problem[] = []): z.infer<T> {
+  const result = schema.safeParse(data, { reportInput: true });
+  const problems = [...(result.success ? [] : zodProblems(file, result.error)), ...extra];
+  if (problems.length > 0) throw new ConfigError(problems);
+  return result.data as z.infer<T>;
 }
 
 export interface LoadedCohort {
@@ -102,7 +104,9 @@ function crossCheck(cohort: CohortConfig, rubric: Rubric, file: string): Problem
 
 export async function loadCohort(configDir: string, name: string): Promise<LoadedCohort> {
   const file = await findCohortFile(configDir, name);
-  const cohort = parseWith(CohortConfig, await readDataFile(file), file);
+  const data = await readDataFile(file);
+  const duplicates = duplicateProblems(data).map((d) => ({ file, path: formatPath(d.path), message: d.message }));
+  const cohort = parseWith(CohortConfig, data, file, duplicates);
   if (cohort.cohort !== name) {
     throw new ConfigError([{ file, path: "cohort", message: `is ${JSON.stringify(cohort.cohort)} but the file is named for ${name}; make them match` }]);
   }

@@ -2,9 +2,9 @@ import { z } from "zod";
 import { CRITERIA } from "./criteria.js";
 import { SLUG } from "../slug.js";
 
-const weight = z
-  .number({ error: "expected a number" })
-  .refine((w) => Number.isFinite(w) && w >= 0, { error: (i) => `weight must be a finite number >= 0, got ${String(i.input)}` });
+const weight = z.custom<number>((w) => typeof w === "number" && Number.isFinite(w) && w >= 0, {
+  error: (i) => `expected a finite number >= 0, got ${typeof i.input === "number" ? String(i.input) : JSON.stringify(i.input)}`,
+});
 
 /**
  * How a criterion's value becomes a score in [0, 1]: divided by a fixed scale maximum, or by the

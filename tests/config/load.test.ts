@@ -1,0 +1,94 @@
+import { describe, expect, it } from "vitest";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { loadCohort } from "../../src/config/load.js";
+import { ConfigError } from "../../src/errors.js";
+import { tempProject } from "../support/cli.js";
+
+const project = (over: string) => `
+  - id: p1
+    name: P1
+    repository: o/p1
+    stackOverflowTags: [p1]
+    repositoryQuery: p1
+${over}`;
+
+async function problems(cohortYaml: string, rubricYaml?: string): Promise<string[]> {
+  const dir = await tempProject("c", cohortYaml);
+  if (rubricYaml !== undefined) await writeFile(path.join(dir, "config", "rubric.yaml"), rubricYaml);
+  try {
+    await loadCohort(path.join(dir, "config"), "c");
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as ConfigError).message.split("\n").map((l) => l.replace(dir + path.sep, ""));
+  }
+  throw new Error("expected a ConfigError");
+}
+
+const head = "cohort: c\ndescription: d\nprojects:";
+
+describe("config validation", () => {
+  it("loads a valid cohort with defaults filled in", async () => {
+    const dir = await tempProject("c", head + project("    sponsor: 2\n    ops: { dense: 1, lstm: 0.5 }"));
+    const loaded = await loadCohort(path.join(dir, "config"), "c");
+    expect(loaded.cohort.windowDays).toBe(30);
+    expect(loaded.cohort.projects[0]!.ops).toEqual({ dense: 1, lstm: 0.5 });
+    expect(loaded.rubric.categories.map((c) => c.id)).toEqual(["community", "api", "platform"]);
+  });
+
+  it("names the file, the path and the allowed values of a bad rating", async () => {
+    expect(await problems(head + project("    sponsor: 5"))).toEqual(["config/c.yaml: projects[0].sponsor: expected 0, 1 or 2, got 5"]);
+  });
+
+  it("reports every problem, one line each", async () => {
+    const lines = await problems(head + project("    documentation: 0\n    aws: 7") + project("    languages: { python: 2 }").replace("o/p1", "not-a-repo"));
+    expect(lines).toEqual([
+      "config/c.yaml: projects[0].documentation: expected 1, 2 or 3, got 0",
+      "config/c.yaml: projects[0].aws: expected 0, 1, 2 or 3, got 7",
+      'config/c.yaml: projects[1].repository: expected "owner/name" as on GitHub, got "not-a-repo"',
+      "config/c.yaml: projects[1].languages.python: expected a number from 0 to 1, got 2",
+      "config/c.yaml: projects[1].id: duplicate id p1 (also projects[0])",
+    ]);
+  });
+
+  it("rejects unknown criteria in a project and in the rubric", async () => {
+    expect(await problems(head + project("    sponser: 1"))).toEqual([
+      "config/c.yaml: projects[0].sponser: unknown field (misspelt, or not a criterion this rubric knows)",
+    ]);
+    const rubric = `version: 1\nname: r\ncategories:\n  - id: x\n    name: X\n    criteria:\n      - { id: popularity, normalize: { by: cohortMax } }\n`;
+    const lines = await problems(head + project(""), rubric);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^config\/rubric\.yaml: categories\[0\]\.criteria\[0\]\.id: unknown criterion "popularity"; known: sponsor, activity/);
+  });
+
+  it("rejects weights that are not finite numbers >= 0", async () => {
+    const rubric = (w: string) => `version: 1\nname: r\ncategories:\n  - id: x\n    name: X\n    criteria:\n      - { id: sponsor, weight: ${w}, normalize: { by: scale, max: 2 } }\n`;
+    expect(await problems(head + project(""), rubric("-1"))).toEqual(["config/rubric.yaml: categories[0].criteria[0].weight: expected a finite number >= 0, got -1"]);
+    expect(await problems(head + project(""), rubric(".inf"))).toEqual(["config/rubric.yaml: categories[0].criteria[0].weight: expected a finite number >= 0, got Infinity"]);
+    expect((await problems(head + project(""), rubric("heavy")))[0]).toMatch(/criteria\[0\]\.weight: expected a finite number >= 0, got "heavy"/);
+  });
+
+  it("checks an ops checklist against the rubric's sample", async () => {
+    expect(await problems(head + project("    ops: { dense: 1, teleport: 1 }"))).toEqual([
+      expect.stringMatching(/^config\/c\.yaml: projects\[0\]\.ops\.teleport: not in the rubric's ops sample \(known: dense, conv1d/),
+    ]);
+    expect(await problems(head + project("    ops: 40"))).toEqual(["config/c.yaml: projects[0].ops: expected at most 32 (the size of the ops sample), got 40"]);
+  });
+
+  it("names the line of a YAML syntax error", async () => {
+    const lines = await problems("cohort: c\nprojects: [\n  - id: x\n");
+    expect(lines.length).toBeGreaterThan(0);
+    for (const line of lines) expect(line).toMatch(/^config\/c\.yaml: invalid YAML at line \d+, column \d+: /);
+  });
+
+  it("says which cohorts exist when the name is unknown", async () => {
+    const dir = await tempProject("c", head + project(""));
+    await expect(loadCohort(path.join(dir, "config"), "nope")).rejects.toThrow(/nope\.yaml: no cohort nope \(cohorts here: c\)/);
+  });
+
+  it("requires a file's cohort name to match its file name", async () => {
+    expect(await problems("cohort: other\ndescription: d\nprojects:" + project(""))).toEqual([
+      'config/c.yaml: cohort: is "other" but the file is named for c; make them match',
+    ]);
+  });
+});

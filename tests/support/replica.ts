@@ -1,0 +1,272 @@
+/**
+ * A loopback stand-in for the GitHub REST API and the Stack Exchange API, speaking their shapes:
+ * status codes, rate-limit headers, ETag, Link-free single pages (per_page=1), 301 for renamed
+ * repositories, 404/409/422 bodies, gzip-only Stack Exchange responses with quota fields.
+ *
+ * GitHub is served under /api/v3 (as on GitHub Enterprise Server), Stack Exchange under /se, so one
+ * server stands in for both and the clients' handling of base-URL paths is exercised too.
+ * A `fault` hook can replace any response, per route and per attempt, for failure tests.
+ */
+import http from "node:http";
+import { gzipSync } from "node:zlib";
+import type { AddressInfo } from "node:net";
+
+export interface ReplicaRepo {
+  fullName: string;
+  id: number;
+  defaultBranch?: string;
+  stars: number;
+  forks: number;
+  openIssues: number;
+  archived?: boolean;
+  /** Committer dates of the default branch, any order. Empty: the repository is empty (409). */
+  commits: string[];
+  /** Merge instants of the repository's pull requests. */
+  mergedAt: string[];
+  /** Old names that answer 301 to this repository. */
+  formerNames?: string[];
+}
+
+export interface ReplicaData {
+  repos: ReplicaRepo[];
+  /** Repository search query -> total_count. Unknown queries count 0. */
+  repositorySearch: Record<string, number>;
+  /** Stack Overflow tag -> question count. Unknown tags do not exist. */
+  tags: Record<string, number>;
+}
+
+export interface RequestContext {
+  api: "github" | "stackexchange";
+  /** e.g. "GET /repos/{owner}/{repo}", "GET /search/issues", "GET /2.3/tags/{tags}/info" */
+  route: string;
+  /** Path and query as received, without the /api/v3 or /se prefix. */
+  path: string;
+  /** 1 for the first request to this exact method+path, 2 for the first retry, ... */
+  attempt: number;
+  headers: http.IncomingHttpHeaders;
+}
+
+export interface Fault {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Destroy the socket without answering (a connection reset). */
+  reset?: boolean;
+  /** Answer only after this long (a slow response, for timeouts). */
+  delayMs?: number;
+}
+
+export interface ReplicaOptions {
+  /** Added to every response, to model round trips. */
+  latencyMs?: number;
+  fault?: (ctx: RequestContext) => Fault | undefined;
+  coreLimit?: number;
+  searchLimit?: number;
+  stackExchangeQuota?: number;
+}
+
+export interface LoggedRequest {
+  api: RequestContext["api"];
+  route: string;
+  path: string;
+  status: number;
+  authorization: string | undefined;
+}
+
+export interface Replica {
+  githubUrl: string;
+  stackExchangeUrl: string;
+  requests: LoggedRequest[];
+  close(): Promise<void>;
+}
+
+const RESET_EPOCH = 4102444800; // 2100-01-01: budgets never reset during a test
+
+function repoBody(repo: ReplicaRepo, base: string) {
+  const [owner, name] = repo.fullName.split("/");
+  return {
+    id: repo.id,
+    node_id: `R_${repo.id}`,
+    name,
+    full_name: repo.fullName,
+    private: false,
+    owner: { login: owner, id: repo.id * 10, type: "Organization" },
+    html_url: `https://github.com/${repo.fullName}`,
+    url: `${base}/repos/${repo.fullName}`,
+    fork: false,
+    archived: repo.archived ?? false,
+    disabled: false,
+    default_branch: repo.defaultBranch ?? "main",
+    stargazers_count: repo.stars,
+    watchers_count: repo.stars,
+    forks_count: repo.forks,
+    forks: repo.forks,
+    open_issues_count: repo.openIssues,
+    open_issues: repo.openIssues,
+    pushed_at: [...repo.commits].sort().at(-1) ?? null,
+  };
+}
+
+function commitBody(date: string, repo: ReplicaRepo, i: number) {
+  const sha = (repo.id.toString(16) + i.toString(16)).padStart(40, "0");
+  const who = { name: "Replica Committer", email: "replica@example.com", date };
+  return { sha, commit: { author: who, committer: who, message: `commit ${i}` }, url: `/repos/${repo.fullName}/commits/${sha}` };
+}
+
+/** GitHub's date range qualifier: `merged:A..B`, both ends inclusive, second granularity. */
+function inRange(iso: string, range: string): boolean {
+  const [from, to] = range.split("..");
+  const t = Date.parse(iso);
+  return (!from || from === "*" || t >= Date.parse(from)) && (!to || to === "*" || t <= Date.parse(to));
+}
+
+export async function startReplica(data: ReplicaData, options: ReplicaOptions = {}): Promise<Replica> {
+  const requests: LoggedRequest[] = [];
+  const attempts = new Map<string, number>();
+  const budget = { core: options.coreLimit ?? 5000, search: options.searchLimit ?? 30 };
+  const used = { core: 0, search: 0 };
+  let quota = options.stackExchangeQuota ?? 10000;
+  const byName = new Map(data.repos.map((r) => [r.fullName.toLowerCase(), r]));
+  const formerly = new Map(data.repos.flatMap((r) => (r.formerNames ?? []).map((n) => [n.toLowerCase(), r] as const)));
+  const byId = new Map(data.repos.map((r) => [r.id, r]));
+  let base = "";
+
+  function github(url: URL): { route: string; status: number; body: unknown; headers?: Record<string, string> } {
+    const p = url.pathname;
+    let m: RegExpMatchArray | null;
+    const notFound = { message: "Not Found", documentation_url: "https://docs.github.com/rest/repos/repos#get-a-repository", status: "404" };
+    if ((m = p.match(/^\/repositories\/(\d+)$/))) {
+      const repo = byId.get(Number(m[1]));
+      return { route: "GET /repositories/{id}", status: repo ? 200 : 404, body: repo ? repoBody(repo, base) : notFound };
+    }
+    if ((m = p.match(/^\/repos\/([^/]+)\/([^/]+)(\/commits)?$/))) {
+      const key = `${m[1]}/${m[2]}`.toLowerCase();
+      const route = m[3] ? "GET /repos/{owner}/{repo}/commits" : "GET /repos/{owner}/{repo}";
+      const repo = byName.get(key);
+      if (!repo) {
+        const moved = formerly.get(key);
+        if (moved) {
+          const location = `${base}/repositories/${moved.id}${m[3] ?? ""}${url.search}`;
+          return { route, status: 301, body: { message: "Moved Permanently", url: location, documentation_url: "https://docs.github.com/v3/#http-redirects" }, headers: { location } };
+        }
+        return { route, status: 404, body: notFound };
+      }
+      if (!m[3]) return { route, status: 200, body: repoBody(repo, base) };
+      if (repo.commits.length === 0) {
+        return { route, status: 409, body: { message: "Git Repository is empty.", documentation_url: "https://docs.github.com/rest/commits/commits#list-commits", status: "409" } };
+      }
+      const sha = url.searchParams.get("sha");
+      if (sha && sha !== (repo.defaultBranch ?? "main")) return { route, status: 404, body: { message: "No commit found for SHA: " + sha, status: "404" } };
+      const until = url.searchParams.get("until");
+      const perPage = Number(url.searchParams.get("per_page") ?? 30);
+      const list = repo.commits
+        .filter((d) => !until || Date.parse(d) <= Date.parse(until))
+        .sort((a, b) => Date.parse(b) - Date.parse(a))
+        .slice(0, perPage)
+        .map((d, i) => commitBody(d, repo, i));
+      return { route, status: 200, body: list };
+    }
+    if (p === "/search/issues" || p === "/search/repositories") {
+      const route = `GET ${p}`;
+      const q = url.searchParams.get("q") ?? "";
+      if (p === "/search/repositories") {
+        const total = data.repositorySearch[q] ?? 0;
+        return { route, status: 200, body: { total_count: total, incomplete_results: false, items: [] } };
+      }
+      const repoQ = q.match(/(?:^|\s)repo:(\S+)/)?.[1];
+      const merged = q.match(/(?:^|\s)merged:(\S+)/)?.[1];
+      const repo = repoQ ? byName.get(repoQ.toLowerCase()) : undefined;
+      if (!repo || !/\bis:pr\b/.test(q) || !/\bis:merged\b/.test(q)) {
+        return {
+          route,
+          status: 422,
+          body: {
+            message: "Validation Failed",
+            errors: [{ message: "The listed users and repositories cannot be searched either because the resources do not exist or you do not have permission to view them.", resource: "Search", field: "q", code: "invalid" }],
+            documentation_url: "https://docs.github.com/v3/search/",
+            status: "422",
+          },
+        };
+      }
+      const total = repo.mergedAt.filter((d) => !merged || inRange(d, merged)).length;
+      return { route, status: 200, body: { total_count: total, incomplete_results: false, items: [] } };
+    }
+    return { route: `GET ${p}`, status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" } };
+  }
+
+  function stackExchange(url: URL): { route: string; status: number; body: unknown; headers?: Record<string, string> } {
+    const m = url.pathname.match(/^\/2\.3\/tags\/([^/]+)\/info$/);
+    const route = "GET /2.3/tags/{tags}/info";
+    if (!m) return { route: `GET ${url.pathname}`, status: 400, body: { error_id: 404, error_message: "no method found with this name", error_name: "no_method" } };
+    if (url.searchParams.get("site") !== "stackoverflow") return { route, status: 400, body: { error_id: 400, error_message: "site is required", error_name: "bad_parameter" } };
+    const names = m[1]!.split(";").map(decodeURIComponent);
+    if (names.length > 100) return { route, status: 400, body: { error_id: 400, error_message: "ids", error_name: "bad_parameter" } };
+    quota = Math.max(0, quota - 1);
+    const pageSize = Number(url.searchParams.get("pagesize") ?? 30);
+    const items = names
+      .filter((n) => data.tags[n] !== undefined)
+      .sort((a, b) => data.tags[b]! - data.tags[a]!) // the API's default sort: popular
+      .map((name) => ({ has_synonyms: false, is_moderator_only: false, is_required: false, count: data.tags[name]!, name }));
+    return { route, status: 200, body: { items: items.slice(0, pageSize), has_more: items.length > pageSize, quota_max: options.stackExchangeQuota ?? 10000, quota_remaining: quota } };
+  }
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const api: RequestContext["api"] = url.pathname.startsWith("/se/") ? "stackexchange" : "github";
+    url.pathname = url.pathname.replace(/^\/(api\/v3|se)/, "");
+    const answer = api === "github" ? github(url) : stackExchange(url);
+    const key = `${req.method} ${url.pathname}${url.search}`;
+    const attempt = (attempts.get(key) ?? 0) + 1;
+    attempts.set(key, attempt);
+    const fault = options.fault?.({ api, route: answer.route, path: url.pathname + url.search, attempt, headers: req.headers });
+    const status = fault?.status ?? answer.status;
+    requests.push({ api, route: answer.route, path: url.pathname + url.search, status: fault?.reset ? 0 : status, authorization: req.headers.authorization });
+
+    const send = () => {
+      if (fault?.reset) {
+        req.socket.destroy();
+        return;
+      }
+      const body = Buffer.from(JSON.stringify(fault?.body ?? answer.body));
+      if (api === "github") {
+        const resource = url.pathname.startsWith("/search/") ? "search" : "core";
+        used[resource]++;
+        const headers: Record<string, string> = {
+          "content-type": "application/json; charset=utf-8",
+          "x-github-media-type": "github.v3; format=json",
+          "x-ratelimit-limit": String(budget[resource]),
+          "x-ratelimit-remaining": String(Math.max(0, budget[resource] - used[resource])),
+          "x-ratelimit-reset": String(RESET_EPOCH),
+          "x-ratelimit-used": String(used[resource]),
+          "x-ratelimit-resource": resource,
+          etag: `"${Buffer.from(key).toString("base64url").slice(0, 32)}"`,
+          ...answer.headers,
+          ...fault?.headers,
+        };
+        res.writeHead(status, headers);
+        res.end(body);
+      } else {
+        // Stack Exchange always compresses.
+        res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-encoding": "gzip", ...fault?.headers });
+        res.end(gzipSync(body));
+      }
+    };
+    const delay = (options.latencyMs ?? 0) + (fault?.delayMs ?? 0);
+    if (delay > 0) setTimeout(send, delay);
+    else send();
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const port = (server.address() as AddressInfo).port;
+  base = `http://127.0.0.1:${port}/api/v3`;
+  return {
+    githubUrl: base,
+    stackExchangeUrl: `http://127.0.0.1:${port}/se`,
+    requests,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
