@@ -30,8 +30,9 @@ export async function readDataFile(file: string): Promise<unknown> {
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
+    // Only the first: a YAML syntax error usually cascades into several more at the same spot.
     throw new ConfigError(
-      doc.errors.map((e) => {
+      doc.errors.slice(0, 1).map((e) => {
         const pos = e.linePos?.[0];
         const what = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
         return { file, path: "", message: `invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${what}` };

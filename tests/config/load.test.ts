@@ -77,7 +77,7 @@ describe("config validation", () => {
 
   it("names the line of a YAML syntax error", async () => {
     const lines = await problems("cohort: c\nprojects: [\n  - id: x\n");
-    expect(lines.length).toBeGreaterThan(0);
+    expect(lines).toHaveLength(1);
     for (const line of lines) expect(line).toMatch(/^config\/c\.yaml: invalid YAML at line \d+, column \d+: /);
   });
 
