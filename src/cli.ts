@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import path from "node:path";
 import { parseArgs } from "node:util";
 import { ShowdownError, UsageError, ConfigError } from "./errors.js";
 import { EXIT, type Command, type Io } from "./cli/command.js";
@@ -59,12 +60,14 @@ export async function main(argv: string[], io: Io): Promise<number> {
     }
     return await command.run(args, io);
   } catch (error) {
+    // Paths are shown as the user would type them: relative to where the command runs.
+    const shown = (text: string) => text.split(io.cwd.endsWith(path.sep) ? io.cwd : io.cwd + path.sep).join("");
     if (error instanceof ConfigError) {
-      for (const line of error.message.split("\n")) io.stderr(`showdown: ${line}\n`);
+      for (const line of shown(error.message).split("\n")) io.stderr(`showdown: ${line}\n`);
     } else if (error instanceof UsageError) {
       io.stderr(`showdown: ${error.message}; see 'showdown ${command?.name ?? ""} --help'\n`.replace(" ' --help", " --help'"));
     } else if (error instanceof ShowdownError) {
-      io.stderr(`showdown: ${error.message}\n`);
+      io.stderr(`showdown: ${shown(error.message)}\n`);
     } else {
       io.stderr(`showdown: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
     }

@@ -33,11 +33,11 @@ describe("bad input: one clear line, exit 1, nothing modified", () => {
   it("an --as-of without an offset", () => expectOneLine(["collect", "--cohort", "e", "--as-of", "2026-01-01T10:00"], /^showdown: --as-of: expected an ISO-8601/));
   it("an --as-of in the future", () => expectOneLine(["collect", "--cohort", "e", "--as-of", "2999-01-01"], /^showdown: --as-of: 2999-01-01T00:00:00\.000Z is in the future/));
   it("a missing config folder", () => expectOneLine(["collect", "--config", "nowhere"], /^showdown: .*nowhere: config folder not found/));
-  it("an unknown cohort", () => expectOneLine(["collect", "--cohort", "nope"], /^showdown: .*config\/nope\.yaml: no cohort nope \(cohorts here: e\)$/));
+  it("an unknown cohort", () => expectOneLine(["collect", "--cohort", "nope"], /^showdown: config\/nope\.yaml: no cohort nope \(cohorts here: e\)$/));
   it("invalid YAML", () =>
-    expectOneLine(["collect", "--cohort", "e"], /^showdown: .*config\/e\.yaml: invalid YAML at line 2, column \d+: /, (dir) => writeFile(path.join(dir, "config", "e.yaml"), "cohort: e\n  description: : x\n")));
+    expectOneLine(["collect", "--cohort", "e"], /^showdown: config\/e\.yaml: invalid YAML at line \d+, column \d+: Nested mappings/, (dir) => writeFile(path.join(dir, "config", "e.yaml"), "cohort: e\n  description: : x\n")));
   it("a snapshots folder that is a file", () =>
-    expectOneLine(["collect", "--cohort", "e", "--snapshots", "snaps"], /^showdown: .*snaps: is not a folder; snapshots cannot be written there$/, (dir) => writeFile(path.join(dir, "snaps"), "")));
+    expectOneLine(["collect", "--cohort", "e", "--snapshots", "snaps"], /^showdown: snaps: is not a folder; snapshots cannot be written there$/, (dir) => writeFile(path.join(dir, "snaps"), "")));
   it("a --concurrency that is not a number", () => expectOneLine(["collect", "--cohort", "e", "--concurrency", "lots"], /^showdown: --concurrency: expected a whole number from 1 to 64, got "lots"/));
   it("a stray argument", () => expectOneLine(["score", "extra"], /^showdown: unexpected argument "extra"/, (dir) => mkdir(path.join(dir, "snapshots"))));
 });
