@@ -1,0 +1,157 @@
+import { STATUS_CODES } from "node:http";
+import type { StackExchangeSource, TagCounts } from "./types.js";
+
+export interface StackExchangeOptions {
+  baseUrl: string;
+  key?: string;
+  log?: (line: string) => void;
+  /** Per HTTP attempt, body included. Default 30000. */
+  timeoutMs?: number;
+  /** Extra attempts per batch after a 5xx, network error or temporary API error. Default 3. */
+  retries?: number;
+  fetch?: typeof fetch;
+  /** First retry delay, doubled each time. Default 1000. */
+  retryDelayMs?: number;
+  /** Injected by tests to observe waits (backoff) without sleeping. */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+/** The API's limit on the number of tags in one /tags/{tags}/info request. */
+const BATCH = 100;
+
+// error_name values the API documents as transient; everything else repeats on retry.
+const TRANSIENT = new Set(["internal_error", "temporarily_unavailable"]);
+
+interface Outcome {
+  items?: { name: string; count: number }[];
+  /** Why the batch failed; undefined on success. */
+  error?: string;
+  retryable?: boolean;
+  /** A throttle violation: the following batches would fail the same way. */
+  throttled?: boolean;
+}
+
+export function createStackExchange(options: StackExchangeOptions): StackExchangeSource {
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const key = options.key;
+  const log = options.log ?? (() => {});
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const retries = options.retries ?? 3;
+  const retryDelayMs = options.retryDelayMs ?? 1000;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  const scrub = (text: string) => (key ? text.split(key).join("***") : text);
+
+  // The API's `backoff` holds for every later request to the same method, across tagCounts calls.
+  let notBefore = 0;
+
+  return {
+    async tagCounts(tags) {
+      const result: TagCounts = {
+        counts: new Map(),
+        missing: [],
+        failed: new Map(),
+        requests: 0,
+        quotaRemaining: undefined,
+        quotaMax: undefined,
+      };
+      // Tag names are case-insensitive on the site: ask once per lower-cased name, answer every spelling asked.
+      const spellings = new Map<string, string[]>();
+      for (const tag of new Set(tags)) {
+        if (!tag) continue;
+        const lower = tag.toLowerCase();
+        spellings.set(lower, [...(spellings.get(lower) ?? []), tag]);
+      }
+      const names = [...spellings.keys()];
+      let throttled: string | undefined;
+
+      for (let start = 0; start < names.length; start += BATCH) {
+        const batch = names.slice(start, start + BATCH);
+        const outcome: Outcome = throttled ? { error: throttled } : await requestBatch(batch, result);
+        if (outcome.throttled) throttled = outcome.error;
+        if (outcome.error !== undefined) {
+          for (const name of batch) for (const tag of spellings.get(name) ?? []) result.failed.set(tag, outcome.error);
+          continue;
+        }
+        const found = new Map((outcome.items ?? []).map((item) => [item.name.toLowerCase(), item.count]));
+        for (const name of batch) {
+          const count = found.get(name);
+          for (const tag of spellings.get(name) ?? []) {
+            if (count === undefined) result.missing.push(tag);
+            else result.counts.set(tag, count);
+          }
+        }
+      }
+      return result;
+    },
+  };
+
+  async function requestBatch(batch: string[], result: TagCounts): Promise<Outcome> {
+    let url = `${baseUrl}/2.3/tags/${batch.map(encodeURIComponent).join(";")}/info?site=stackoverflow&pagesize=${BATCH}`;
+    if (key) url += `&key=${encodeURIComponent(key)}`;
+    let outcome: Outcome = {};
+    for (let attempt = 0; attempt <= retries; attempt++) {
+      if (attempt > 0) await sleep(retryDelayMs * 2 ** (attempt - 1));
+      const wait = notBefore - Date.now();
+      if (wait > 0) {
+        log(`stackexchange: backing off ${Math.ceil(wait / 1000)} s as the API asked`);
+        await sleep(wait);
+      }
+      result.requests += 1;
+      outcome = await attemptOnce(url, result);
+      if (!outcome.retryable || attempt === retries) break;
+      log(`${outcome.error}; retrying`);
+    }
+    return outcome;
+  }
+
+  async function attemptOnce(url: string, result: TagCounts): Promise<Outcome> {
+    let response: Response;
+    let body: unknown;
+    try {
+      response = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: "application/json" } });
+      const text = await response.text();
+      try {
+        body = JSON.parse(text);
+      } catch {
+        body = undefined;
+      }
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === "TimeoutError";
+      const reason = timedOut ? `no answer within ${timeoutMs} ms` : networkReason(error);
+      return { error: scrub(`stackexchange: ${reason}`), retryable: true };
+    }
+
+    const b = (typeof body === "object" && body !== null ? body : {}) as Record<string, unknown>;
+    if (typeof b.quota_remaining === "number") result.quotaRemaining = b.quota_remaining;
+    if (typeof b.quota_max === "number") result.quotaMax = b.quota_max;
+    if (typeof b.backoff === "number" && b.backoff > 0) {
+      notBefore = Math.max(notBefore, Date.now() + b.backoff * 1000);
+    }
+
+    if (typeof b.error_name === "string") {
+      const message = typeof b.error_message === "string" ? b.error_message : "";
+      return {
+        error: scrub(`stackexchange: ${b.error_name}${message ? `: ${message}` : ""}`),
+        retryable: TRANSIENT.has(b.error_name),
+        throttled: b.error_name === "throttle_violation",
+      };
+    }
+    if (!response.ok || !Array.isArray(b.items)) {
+      const what = response.ok ? "response without items" : `HTTP ${response.status} ${STATUS_CODES[response.status] ?? ""}`.trim();
+      return { error: `stackexchange: ${what}`, retryable: response.status >= 500 };
+    }
+    return { items: b.items.filter(isTagItem) };
+  }
+}
+
+function isTagItem(item: unknown): item is { name: string; count: number } {
+  const i = item as { name?: unknown; count?: unknown } | null;
+  return typeof i?.name === "string" && typeof i.count === "number";
+}
+
+function networkReason(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause = error.cause instanceof Error ? error.cause.message : undefined;
+  return cause ? `${error.message} (${cause})` : error.message;
+}

@@ -1,0 +1,419 @@
+import { readFileSync } from "node:fs";
+import { inspect } from "node:util";
+import nock from "nock";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createGitHub, mergedQuery, type GitHubOptions } from "../../src/fetch/github.js";
+import { FetchError } from "../../src/fetch/types.js";
+
+interface Fixture {
+  status: number;
+  headers: Record<string, string>;
+  body: unknown;
+}
+
+function fixture<T = Fixture>(name: string): T {
+  return JSON.parse(readFileSync(new URL(`../fixtures/github/${name}`, import.meta.url), "utf8")) as T;
+}
+
+const API = "https://api.github.com";
+const TOKEN = "ghp_SeCrEt0123456789abcdefABCDEF012345";
+
+function client(extra: Partial<GitHubOptions> = {}) {
+  const lines: string[] = [];
+  const github = createGitHub({
+    baseUrl: API,
+    token: TOKEN,
+    userAgent: "showdown-test/1.0",
+    log: (line) => lines.push(line),
+    secondMs: 5,
+    ...extra,
+  });
+  return { github, lines };
+}
+
+async function failure(promise: Promise<unknown>): Promise<FetchError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FetchError);
+  return error as FetchError;
+}
+
+beforeEach(() => {
+  nock.disableNetConnect();
+});
+
+afterEach(() => {
+  nock.cleanAll();
+  nock.enableNetConnect();
+});
+
+describe("mergedQuery", () => {
+  it("turns (since, until] into whole-second bounds", () => {
+    expect(mergedQuery("pytorch/pytorch", "2024-01-01T00:00:00Z", "2024-12-31T23:59:59Z")).toBe(
+      "repo:pytorch/pytorch is:pr is:merged merged:2024-01-01T00:00:01Z..2024-12-31T23:59:59Z",
+    );
+  });
+
+  it("floors milliseconds before adding the second", () => {
+    expect(mergedQuery("a/b", "2024-03-10T12:34:56.789Z", "2024-06-01T00:00:00.999Z")).toBe(
+      "repo:a/b is:pr is:merged merged:2024-03-10T12:34:57Z..2024-06-01T00:00:00Z",
+    );
+  });
+
+  it("normalises offsets to UTC", () => {
+    expect(mergedQuery("a/b", "2024-01-01T01:00:00+01:00", "2024-07-01T02:00:00+02:00")).toBe(
+      "repo:a/b is:pr is:merged merged:2024-01-01T00:00:01Z..2024-07-01T00:00:00Z",
+    );
+  });
+
+  it("rejects a date that does not parse", () => {
+    expect(() => mergedQuery("a/b", "yesterday", "2024-01-01T00:00:00Z")).toThrow(FetchError);
+  });
+});
+
+describe("repository", () => {
+  it("reads the figures, sending the token and user agent", async () => {
+    const f = fixture("repo.json");
+    const scope = nock(API)
+      .matchHeader("authorization", `token ${TOKEN}`)
+      .matchHeader("user-agent", /^showdown-test\/1\.0 /)
+      .get("/repos/octokit-fixture-org/hello-world")
+      .reply(f.status, f.body as object, f.headers);
+    const { github } = client();
+    expect(await github.repository("octokit-fixture-org/hello-world")).toEqual({
+      fullName: "octokit-fixture-org/hello-world",
+      defaultBranch: "master",
+      stars: 1234,
+      forks: 567,
+      openIssues: 89,
+      archived: false,
+    });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("follows a rename's 301 and reports the new name", async () => {
+    const f = fixture<{ moved: Fixture & { path: string }; final: Fixture & { path: string } }>("repo-renamed.json");
+    const scope = nock(API)
+      .get(f.moved.path)
+      .reply(f.moved.status, f.moved.body as object, f.moved.headers)
+      .get(f.final.path)
+      .reply(f.final.status, f.final.body as object, f.final.headers);
+    const { github } = client();
+    const info = await github.repository("octokit-fixture-org/tmp-scenario-rename-repository-20220719044033126-ukeod");
+    expect(info).toEqual({
+      fullName: "octokit-fixture-org/tmp-scenario-rename-repository-20220719044033126-ukeod-newname",
+      defaultBranch: "main",
+      stars: 7,
+      forks: 3,
+      openIssues: 2,
+      archived: true,
+    });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("maps 404 to not-found with a hint and does not retry it", async () => {
+    const f = fixture("not-found-404.json");
+    const scope = nock(API).get("/repos/duckdb/does-not-exist-xyz").reply(f.status, f.body as object, f.headers);
+    const { github } = client();
+    const error = await failure(github.repository("duckdb/does-not-exist-xyz"));
+    expect(error.kind).toBe("not-found");
+    expect(error.status).toBe(404);
+    expect(error.message).toBe("GET /repos/duckdb/does-not-exist-xyz: 404 Not Found (does the repository exist? is it private?)");
+    expect(github.stats().core).toBe(1);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("rejects a name without exactly one slash before any request", async () => {
+    const { github } = client();
+    const error = await failure(github.repository("pytorch"));
+    expect(error.kind).toBe("invalid");
+    expect(github.stats().core).toBe(0);
+  });
+});
+
+describe("lastCommitAt", () => {
+  it("asks for one commit on the branch until the instant and returns its committer date", async () => {
+    const f = fixture("commits.json");
+    const scope = nock(API)
+      .get("/repos/octocat/Hello-World/commits")
+      .query({ sha: "master", until: "2024-06-01T00:00:00Z", per_page: "1" })
+      .reply(f.status, f.body as object, f.headers);
+    const { github } = client();
+    expect(await github.lastCommitAt("octocat/Hello-World", "master", "2024-06-01T00:00:00Z")).toBe("2024-05-31T17:03:05Z");
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("returns null when no commit precedes the instant", async () => {
+    const scope = nock(API)
+      .get("/repos/octocat/Hello-World/commits")
+      .query({ sha: "main", until: "2005-01-01T00:00:00Z", per_page: "1" })
+      .reply(200, [], { "content-type": "application/json; charset=utf-8" });
+    const { github } = client();
+    expect(await github.lastCommitAt("octocat/Hello-World", "main", "2005-01-01T00:00:00Z")).toBeNull();
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("maps 409 to empty", async () => {
+    const f = fixture("empty-409.json");
+    const scope = nock(API).get("/repos/OWNER/EMPTY/commits").query(true).reply(f.status, f.body as object, f.headers);
+    const { github } = client();
+    const error = await failure(github.lastCommitAt("OWNER/EMPTY", "main", "2024-06-01T00:00:00Z"));
+    expect(error.kind).toBe("empty");
+    expect(error.status).toBe(409);
+    expect(error.message).toBe("GET /repos/OWNER/EMPTY/commits: 409 Git Repository is empty.");
+    expect(github.stats().core).toBe(1);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("search", () => {
+  it("counts merged pull requests with the exact query", async () => {
+    const f = fixture("search-issues.json");
+    const scope = nock(API)
+      .get("/search/issues")
+      .query({ q: "repo:pytorch/pytorch is:pr is:merged merged:2024-01-01T00:00:01Z..2024-06-01T00:00:00Z", per_page: "1" })
+      .reply(f.status, f.body as object, f.headers);
+    const { github } = client();
+    expect(await github.mergedPullRequests("pytorch/pytorch", "2024-01-01T00:00:00.000Z", "2024-06-01T00:00:00Z")).toEqual({
+      count: 1234,
+      incomplete: false,
+    });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("counts repositories and passes incomplete_results on", async () => {
+    const f = fixture("search-repositories.json");
+    const scope = nock(API)
+      .get("/search/repositories")
+      .query({ q: "pytorch in:name,description,readme", per_page: "1" })
+      .reply(f.status, f.body as object, f.headers);
+    const { github } = client();
+    expect(await github.repositoryCount("pytorch in:name,description,readme")).toEqual({ count: 4082, incomplete: true });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("maps 422 to invalid with GitHub's explanation, without retrying", async () => {
+    const f = fixture("search-422.json");
+    const scope = nock(API).get("/search/issues").query(true).reply(f.status, f.body as object, f.headers);
+    const { github } = client();
+    const error = await failure(github.mergedPullRequests("nobody/nothing", "2024-01-01T00:00:00Z", "2024-06-01T00:00:00Z"));
+    expect(error.kind).toBe("invalid");
+    expect(error.status).toBe(422);
+    expect(error.message).toBe(
+      "GET /search/issues (q: repo:nobody/nothing is:pr is:merged merged:2024-01-01T00:00:01Z..2024-06-01T00:00:00Z): " +
+        "422 Validation Failed: The listed users and repositories cannot be searched either because the resources do not exist or you do not have permission to view them.",
+    );
+    expect(github.stats()).toMatchObject({ core: 0, search: 1 });
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("retries", () => {
+  it("retries a 500 and succeeds on the second attempt", async () => {
+    const f = fixture("repo.json");
+    const scope = nock(API)
+      .get("/repos/octokit-fixture-org/hello-world")
+      .reply(500, { message: "Server Error" }, { "content-type": "application/json; charset=utf-8" })
+      .get("/repos/octokit-fixture-org/hello-world")
+      .reply(f.status, f.body as object, f.headers);
+    const { github } = client();
+    expect((await github.repository("octokit-fixture-org/hello-world")).stars).toBe(1234);
+    expect(github.stats().core).toBe(2);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("gives up after the configured retries and reports unavailable", async () => {
+    const scope = nock(API)
+      .get("/repos/a/b")
+      .times(3)
+      .reply(502, "<html><body>Bad gateway</body></html>", { "content-type": "text/html" });
+    const { github } = client({ retries: 2 });
+    const error = await failure(github.repository("a/b"));
+    expect(error.kind).toBe("unavailable");
+    expect(error.status).toBe(502);
+    expect(error.message).toBe("GET /repos/a/b: 502 Bad Gateway");
+    expect(github.stats().core).toBe(3);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("retries a connection error", async () => {
+    const f = fixture("repo.json");
+    const scope = nock(API)
+      .get("/repos/octokit-fixture-org/hello-world")
+      .replyWithError({ code: "ECONNRESET", message: "socket hang up" })
+      .get("/repos/octokit-fixture-org/hello-world")
+      .reply(f.status, f.body as object, f.headers);
+    const { github } = client();
+    expect((await github.repository("octokit-fixture-org/hello-world")).forks).toBe(567);
+    expect(github.stats().core).toBe(2);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("times out a slow response and reports unavailable without a status", async () => {
+    const scope = nock(API).get("/repos/slow/repo").delay(500).reply(200, {});
+    const { github } = client({ timeoutMs: 50, retries: 0 });
+    const started = Date.now();
+    const error = await failure(github.repository("slow/repo"));
+    expect(Date.now() - started).toBeLessThan(450);
+    expect(error.kind).toBe("unavailable");
+    expect(error.status).toBeUndefined();
+    expect(error.message).toMatch(/^GET \/repos\/slow\/repo: no response \(.*timeout.*\)$/);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("rate limits", () => {
+  it("waits out a primary rate limit whose reset is a second away, then retries", async () => {
+    const f = fixture("rate-limit-403.json");
+    const ok = fixture("repo.json");
+    const reset = Math.floor(Date.now() / 1000) + 1;
+    const times: number[] = [];
+    const scope = nock(API)
+      .get("/repos/octokit-fixture-org/hello-world")
+      .reply(() => {
+        times.push(Date.now());
+        return [f.status, f.body as object, { ...f.headers, "x-ratelimit-reset": String(reset) }];
+      })
+      .get("/repos/octokit-fixture-org/hello-world")
+      .reply(() => {
+        times.push(Date.now());
+        return [ok.status, ok.body as object, ok.headers];
+      });
+    // Real seconds here: this is the one test that checks the wait really happens.
+    const { github, lines } = client({ secondMs: 1000 });
+    expect((await github.repository("octokit-fixture-org/hello-world")).openIssues).toBe(89);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^github: core rate limit reached; waiting [12] s$/);
+    expect(times).toHaveLength(2);
+    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
+    // Retried only once the reset had passed.
+    expect(times[1]!).toBeGreaterThanOrEqual(reset * 1000);
+    expect(github.stats().core).toBe(2);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("gives up at once when the reset is further away than allowed", async () => {
+    const f = fixture("rate-limit-403.json");
+    const reset = Math.floor(Date.now() / 1000) + 3600;
+    const scope = nock(API)
+      .get("/repos/a/b")
+      .reply(f.status, f.body as object, { ...f.headers, "x-ratelimit-reset": String(reset) });
+    const { github, lines } = client({ maxRateLimitWaitSeconds: 900 });
+    const error = await failure(github.repository("a/b"));
+    expect(error.kind).toBe("rate-limited");
+    expect(error.status).toBe(403);
+    expect(error.message).toBe(
+      `GET /repos/a/b: 403 ${(f.body as { message: string }).message} (resets at ${new Date(reset * 1000).toISOString()})`,
+    );
+    expect(lines).toEqual([expect.stringMatching(/^github: core rate limit reached; it resets in 360[01] s, more than the 900 s allowed; giving up$/)]);
+    expect(github.stats().core).toBe(1);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("waits retry-after on a secondary rate limit, then retries", async () => {
+    const f = fixture("secondary-403.json");
+    const ok = fixture("search-repositories.json");
+    const scope = nock(API)
+      .get("/search/repositories")
+      .query(true)
+      .reply(f.status, f.body as object, { ...f.headers, "retry-after": "1" })
+      .get("/search/repositories")
+      .query(true)
+      .reply(ok.status, ok.body as object, ok.headers);
+    const { github, lines } = client();
+    expect(await github.repositoryCount("topic:deep-learning")).toEqual({ count: 4082, incomplete: true });
+    expect(lines).toEqual(["github: search secondary rate limit reached; waiting 1 s"]);
+    expect(github.stats()).toMatchObject({ core: 0, search: 2 });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("reports rate-limited when the secondary limit persists past the retries", async () => {
+    const f = fixture("secondary-403.json");
+    const scope = nock(API)
+      .get("/repos/a/b")
+      .times(3)
+      .reply(f.status, f.body as object, { ...f.headers, "retry-after": "1" });
+    const { github, lines } = client({ retries: 2 });
+    const error = await failure(github.repository("a/b"));
+    expect(error.kind).toBe("rate-limited");
+    expect(error.message).toMatch(/^GET \/repos\/a\/b: 403 You have exceeded a secondary rate limit\. /);
+    expect(lines).toEqual([
+      "github: core secondary rate limit reached; waiting 1 s",
+      "github: core secondary rate limit reached; waiting 1 s",
+      "github: core secondary rate limit reached 3 times; giving up",
+    ]);
+    expect(github.stats().core).toBe(3);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("stats", () => {
+  it("counts requests per resource, retries included, and keeps the last budget of each", async () => {
+    const repo = fixture("repo.json");
+    const search = fixture("search-issues.json");
+    const scope = nock(API)
+      .get("/repos/octokit-fixture-org/hello-world")
+      .reply(503, { message: "Service Unavailable" }, { "content-type": "application/json; charset=utf-8" })
+      .get("/repos/octokit-fixture-org/hello-world")
+      .reply(repo.status, repo.body as object, repo.headers)
+      .get("/search/issues")
+      .query(true)
+      .reply(search.status, search.body as object, search.headers);
+    const { github } = client();
+    expect(github.stats()).toEqual({ core: 0, search: 0, budget: {} });
+    await github.repository("octokit-fixture-org/hello-world");
+    await github.mergedPullRequests("octokit-fixture-org/hello-world", "2024-01-01T00:00:00Z", "2024-06-01T00:00:00Z");
+    expect(github.stats()).toEqual({
+      core: 2,
+      search: 1,
+      budget: {
+        core: { remaining: 4962, limit: 5000, resetAt: "2022-07-19T05:36:39.000Z" },
+        search: { remaining: 29, limit: 30, resetAt: "2022-07-19T04:42:07.000Z" },
+      },
+    });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("takes the budget from a failed response too", async () => {
+    const f = fixture("not-found-404.json");
+    const scope = nock(API).get("/repos/x/y").reply(f.status, f.body as object, f.headers);
+    const { github } = client();
+    await failure(github.repository("x/y"));
+    expect(github.stats().budget).toEqual({ core: { remaining: 4990, limit: 5000, resetAt: "2024-06-01T12:00:00.000Z" } });
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("the token", () => {
+  function expectNoToken(error: FetchError): void {
+    for (const text of [error.message, String(error), JSON.stringify(error), inspect(error, { depth: 10 }), error.stack ?? ""]) {
+      expect(text).not.toContain(TOKEN);
+    }
+  }
+
+  it("never appears in a 401's error", async () => {
+    const scope = nock(API)
+      .get("/repos/a/b")
+      .reply(401, { message: "Bad credentials", documentation_url: "https://docs.github.com/rest", status: "401" }, {
+        "content-type": "application/json; charset=utf-8",
+      });
+    const { github } = client();
+    const error = await failure(github.repository("a/b"));
+    expect(error.kind).toBe("auth");
+    expect(error.message).toBe("GET /repos/a/b: 401 Bad credentials (is the GitHub token valid?)");
+    expectNoToken(error);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("is scrubbed even when a connection error quotes it", async () => {
+    const scope = nock(API).get("/repos/a/b").replyWithError(`proxy refused Authorization: token ${TOKEN}`);
+    const { github } = client({ retries: 0 });
+    const error = await failure(github.repository("a/b"));
+    expect(error.kind).toBe("unavailable");
+    expect(error.message).toContain("proxy refused Authorization: token ***");
+    expectNoToken(error);
+    expect(scope.isDone()).toBe(true);
+  });
+});
