@@ -99,7 +99,11 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     // Looked up per call, not captured, so interceptors installed later (tests) still apply.
-    return globalThis.fetch(input, { ...init, signal });
+    return globalThis.fetch(input, { ...init, signal }).then((response) => {
+      // fetch follows a 301 (renamed repository) inside one attempt, but GitHub counts both requests.
+      if (response.redirected) counts[resourceOf(String(input instanceof Request ? input.url : input))] += 1;
+      return response;
+    });
   };
 
   const Client = Octokit.plugin(counter, throttling, retry);
