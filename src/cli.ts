@@ -87,6 +87,11 @@ if (isEntry) {
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
+  // `showdown export | head`: the reader has gone, which is not an error.
+  process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+    if (error.code === "EPIPE") process.exit(EXIT.ok);
+    throw error;
+  });
   const code = await main(process.argv.slice(2), {
     stdout: (t) => process.stdout.write(t),
     stderr: (t) => process.stderr.write(t),

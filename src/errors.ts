@@ -32,9 +32,12 @@ export class ConfigError extends ShowdownError {
 /** A snapshot file that cannot be read, parsed or validated, or one from a newer tool. */
 export class SnapshotError extends ShowdownError {
   readonly file: string;
+  /** What is wrong, without the file name. */
+  readonly problem: string;
   constructor(file: string, message: string, options?: { cause?: unknown }) {
     super(`${file}: ${message}`, options);
     this.file = file;
+    this.problem = message;
   }
 }
 

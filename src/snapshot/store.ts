@@ -1,8 +1,9 @@
 import { mkdir, open, readFile, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { SnapshotError, WriteError } from "../errors.js";
+import { ShowdownError, SnapshotError, WriteError } from "../errors.js";
 import { formatPath } from "../config/issues.js";
-import { SCHEMA_VERSION, Snapshot } from "./schema.js";
+import { Snapshot } from "./schema.js";
+import { migrateSnapshot } from "./migrate.js";
 
 const DATED = /^\d{4}-\d{2}-\d{2}\.json$/;
 
@@ -19,14 +20,23 @@ export function serializeSnapshot(snapshot: Snapshot): string {
   return JSON.stringify(Snapshot.parse(snapshot), null, 2) + "\n";
 }
 
-/** Writes via a temp file in the same folder and a rename, so a reader never sees half a file. */
-export async function writeAtomic(file: string, content: string | Uint8Array): Promise<void> {
+/**
+ * Writes via a temp file in the same folder and a rename, so a reader never sees half a file. The
+ * content may be streamed as chunks; if producing them fails, the temp file is removed, the target is
+ * left as it was and the producer's error is rethrown as is.
+ */
+export async function writeAtomic(file: string, content: string | Uint8Array | AsyncIterable<string | Uint8Array>): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
   try {
     await mkdir(path.dirname(file), { recursive: true });
     const handle = await open(tmp, "w");
     try {
-      await handle.writeFile(content);
+      if (typeof content === "string" || content instanceof Uint8Array) {
+        await handle.writeFile(content);
+      } else {
+        // writeFile on a handle writes on from the current position, and writes the whole chunk.
+        for await (const chunk of content) await handle.writeFile(chunk);
+      }
       await handle.sync();
     } finally {
       await handle.close();
@@ -34,6 +44,7 @@ export async function writeAtomic(file: string, content: string | Uint8Array): P
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true }).catch(() => {});
+    if (error instanceof ShowdownError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "disk full" : (error as Error).message;
     throw new WriteError(`${file}: cannot write (${why}); nothing was changed`, { cause: error });
@@ -44,13 +55,12 @@ export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<v
   await writeAtomic(file, serializeSnapshot(snapshot));
 }
 
-/** Validates any parsed JSON as a snapshot of this tool's format, naming the first bad fields. */
+/**
+ * Validates any parsed JSON as a snapshot of this tool's format, naming the first bad fields. Older
+ * formats are migrated to the current one first (see migrate.ts); newer ones are refused.
+ */
 export function parseSnapshot(file: string, data: unknown): Snapshot {
-  const version = (data as { schemaVersion?: unknown } | null)?.schemaVersion;
-  if (typeof version === "number" && version > SCHEMA_VERSION) {
-    throw new SnapshotError(file, `schemaVersion ${version} was written by a newer showdown; this one reads up to ${SCHEMA_VERSION}: upgrade showdown`);
-  }
-  const result = Snapshot.safeParse(data);
+  const result = Snapshot.safeParse(migrateSnapshot(file, data));
   if (!result.success) {
     const first = result.error.issues.slice(0, 3).map((i) => `${formatPath(i.path) || "(root)"}: ${i.message}`);
     const more = result.error.issues.length > 3 ? ` (+${result.error.issues.length - 3} more)` : "";

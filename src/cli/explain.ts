@@ -1,0 +1,35 @@
+import { ShowdownError, UsageError } from "../errors.js";
+import { explainProject } from "../explain/derive.js";
+import { renderExplanation } from "../explain/render.js";
+import { styleFor } from "../format/color.js";
+import { EXIT, type Command } from "./command.js";
+import { HISTORY_HELP, HISTORY_OPTIONS, pickSnapshot, shown } from "./snapshot-args.js";
+
+export const explain: Command = {
+  name: "explain",
+  summary: "show how every number of one project was derived: sources, formulas, normalization, rank, tier",
+  help: `Usage: showdown explain ID [SNAPSHOT] [options]
+
+Shows how every number of project ID in a snapshot follows: each raw figure with the API request it
+comes from, each criterion's formula with the project's values filled in, the scale or cohort maximum
+it is divided by, the weighted means of the categories and overall, the rank and the tier.
+
+SNAPSHOT is a snapshot file or a date (YYYY-MM-DD); default: the cohort's newest.
+Numbers are shown with at most 4 decimals; the snapshot and 'showdown export' keep full precision.
+
+Options:
+${HISTORY_HELP}
+`,
+  options: { ...HISTORY_OPTIONS },
+  maxPositionals: 2,
+  async run(args, io) {
+    const [id, snapshotArg] = args.positionals;
+    if (id === undefined) throw new UsageError("explain needs a project ID, e.g. showdown explain pytorch");
+    const { file, snapshot } = await pickSnapshot(snapshotArg, args, io);
+    if (!snapshot.projects.some((p) => p.id === id)) {
+      throw new ShowdownError(`no project ${JSON.stringify(id)} in ${shown(io, file)} (ids: ${snapshot.projects.map((p) => p.id).join(", ")})`);
+    }
+    io.stdout(renderExplanation(explainProject(snapshot, id), styleFor(io)));
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,110 @@
+import path from "node:path";
+import { ShowdownError, UsageError } from "../errors.js";
+import { CsvEncoder, parseDelimiter, type Cell } from "../export/csv.js";
+import { LONG_HEADER, longRows, wideTable } from "../export/rows.js";
+import { writeAtomic } from "../snapshot/store.js";
+import { EXIT, flag, str, type Command } from "./command.js";
+import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, pickSnapshot, readOptions, shown, streamMany } from "./snapshot-args.js";
+
+/** Rows per encoded chunk of a long export: big enough to be fast, small enough to stream. */
+const BATCH = 10_000;
+
+export const exportCommand: Command = {
+  name: "export",
+  summary: "export a snapshot (or, with --long, the whole history) as CSV for spreadsheets",
+  help: `Usage: showdown export [SNAPSHOT] [options]
+
+Writes CSV to stdout (or --out FILE, atomically), with a header row.
+
+Wide (default): one row per project of SNAPSHOT (a file or a date YYYY-MM-DD; default the newest), in
+rank order, with the columns date, id, name, rank, tier, overall, each category, each criterion's
+<id>.value and <id>.normalized, each raw figure, and errors ("field: message; ...").
+
+Long (--long): one row per (date, project, metric, value) across every snapshot of the cohort, for
+pivot tables; metric names are the wide columns' names. Values a project does not have are left out.
+
+Dates are ISO 8601, decimals are always ".", numbers have full precision (unless --precision), empty
+cells are values the project does not have. A text cell starting with =, +, -, @, tab or carriage
+return is prefixed with ' so that a spreadsheet does not run it as a formula; numbers never are.
+
+Options:
+  --format csv       the output format (only csv for now)
+  --long             every snapshot, one row per (date, project, metric, value)
+  --out FILE         write FILE atomically instead of stdout
+  --bom              start with a UTF-8 byte order mark (Excel)
+  --delimiter C      field separator (default ","; ";" for comma-decimal locales; "tab" for tabs)
+  --precision N      round numbers to N decimals (0-15)
+${HISTORY_HELP}
+`,
+  options: {
+    ...HISTORY_OPTIONS,
+    format: { type: "string", default: "csv" },
+    long: { type: "boolean", default: false },
+    out: { type: "string" },
+    bom: { type: "boolean", default: false },
+    delimiter: { type: "string", default: "," },
+    precision: { type: "string" },
+  },
+  maxPositionals: 1,
+  async run(args, io) {
+    const format = str(args, "format")!;
+    if (format !== "csv") throw new UsageError(`unknown --format ${JSON.stringify(format)} (export writes csv)`);
+    const delimiter = parseDelimiter(str(args, "delimiter")!);
+    if (delimiter === undefined) throw new UsageError(`--delimiter must be one character other than a quote or a line break, got ${JSON.stringify(str(args, "delimiter"))}`);
+    const precisionArg = str(args, "precision");
+    let precision: number | undefined;
+    if (precisionArg !== undefined) {
+      precision = Number(precisionArg);
+      if (!/^\d+$/.test(precisionArg) || precision > 15) throw new UsageError(`--precision must be a whole number from 0 to 15, got ${JSON.stringify(precisionArg)}`);
+    }
+    const long = flag(args, "long");
+    const [snapshotArg] = args.positionals;
+    if (long && snapshotArg !== undefined) throw new UsageError("--long exports every snapshot of the cohort; it takes no SNAPSHOT");
+
+    const encoder = new CsvEncoder({ delimiter, bom: flag(args, "bom"), precision });
+    let rows = 0;
+    let chunks: AsyncIterable<string>;
+    if (long) {
+      const files = await historyFiles(args, io);
+      if (files.length === 0) throw new ShowdownError(`no snapshots in ${shown(io, cohortFolder(args, io))} (run 'showdown collect' first, or pass --snapshots/--cohort)`);
+      const options = readOptions(args, io);
+      chunks = (async function* () {
+        yield encoder.encode([LONG_HEADER]);
+        let exported = 0;
+        for await (const { snapshot } of streamMany(files, options, io)) {
+          if (io.signal.aborted) throw new ShowdownError("interrupted");
+          let batch: Cell[][] = [];
+          for (const row of longRows(snapshot)) {
+            batch.push(row);
+            if (batch.length === BATCH) {
+              yield encoder.encode(batch);
+              rows += batch.length;
+              batch = [];
+            }
+          }
+          yield encoder.encode(batch);
+          rows += batch.length;
+          exported++;
+        }
+        if (exported === 0) throw new ShowdownError(`no readable snapshot in ${shown(io, cohortFolder(args, io))} (all ${files.length} skipped)`);
+      })();
+    } else {
+      const { snapshot } = await pickSnapshot(snapshotArg, args, io);
+      const table = wideTable(snapshot);
+      rows = table.length - 1;
+      chunks = (async function* () {
+        yield encoder.encode(table);
+      })();
+    }
+
+    const out = str(args, "out");
+    if (out !== undefined) {
+      const file = path.resolve(io.cwd, out);
+      await writeAtomic(file, chunks);
+      io.stderr(`showdown: wrote ${shown(io, file)} (${rows} row${rows === 1 ? "" : "s"} and a header)\n`);
+    } else {
+      for await (const chunk of chunks) io.stdout(chunk);
+    }
+    return EXIT.ok;
+  },
+};

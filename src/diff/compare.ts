@@ -1,0 +1,271 @@
+import type { CriterionId } from "../config/criteria.js";
+import { RAW_FIELDS, type CriterionScore, type Issue, type ProjectSnapshot, type RawField, type Snapshot } from "../snapshot/schema.js";
+import { diffRubric, type RubricDiff } from "./rubric.js";
+
+/** Bumped when a field of the JSON diff changes meaning or is removed (adding fields does not bump it). */
+export const DIFF_FORMAT_VERSION = 1;
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface SnapshotRef {
+  /** The file as given on the command line, or null when compared in memory. */
+  file: string | null;
+  asOf: string;
+  /** asOf's UTC date, the snapshot's name. */
+  date: string;
+  rubricVersion: number;
+  windowDays: number;
+  projects: number;
+}
+
+/** old → new of one number; delta = new − old, null when either side is null. */
+export interface NumberChange {
+  old: number | null;
+  new: number | null;
+  delta: number | null;
+}
+
+export interface CategoryChange extends NumberChange {
+  id: string;
+}
+
+export interface CriterionChange {
+  id: CriterionId;
+  /** The category it counts in (new rubric, else old). */
+  category: string | null;
+  /** null: the project had no value (no rating, a figure missing, or not in that rubric). */
+  old: CriterionScore | null;
+  new: CriterionScore | null;
+  valueDelta: number | null;
+  normalizedDelta: number | null;
+}
+
+export type Figure = string | number | boolean | null;
+
+export interface FigureChange {
+  field: RawField;
+  old: Figure;
+  new: Figure;
+  /** Counts: new − old. Instants (lastCommitAt): days later (+) or earlier (−). Otherwise null. */
+  delta: number | null;
+  /** Counts only: delta / old; null when old is 0 or either side is not a number. */
+  relative: number | null;
+  unit: "count" | "days" | null;
+  /** When the new figure is null: why it could not be fetched (the snapshot's error for it). */
+  error: string | null;
+}
+
+export interface ProjectDiff {
+  id: string;
+  name: string;
+  /** Anything at all differs: rank, tier, a score, a figure or its errors. */
+  changed: boolean;
+  /** delta = new − old: negative means the project climbed. */
+  rank: NumberChange;
+  tier: NumberChange;
+  overall: NumberChange;
+  /** Every category of either rubric, changed or not. */
+  categories: CategoryChange[];
+  /** Only criteria whose value or score differs. */
+  criteria: CriterionChange[];
+  /** Only raw figures that differ. */
+  figures: FigureChange[];
+  errors: { added: Issue[]; resolved: Issue[] };
+}
+
+export interface ProjectRef {
+  id: string;
+  name: string;
+  rank: number;
+  tier: number | null;
+  overall: number | null;
+}
+
+export interface SnapshotDiff {
+  format: "showdown-diff";
+  formatVersion: typeof DIFF_FORMAT_VERSION;
+  cohort: string;
+  old: SnapshotRef;
+  new: SnapshotRef;
+  summary: {
+    /** Projects in both snapshots. */
+    compared: number;
+    changed: number;
+    rankChanges: number;
+    tierChanges: number;
+    joined: number;
+    left: number;
+    rubricChanges: number;
+  };
+  /** Projects in both, largest move first (see moveOrder). */
+  projects: ProjectDiff[];
+  /** In the new snapshot only, by new rank. */
+  joined: ProjectRef[];
+  /** In the old snapshot only, by old rank. */
+  left: ProjectRef[];
+  rubric: RubricDiff;
+}
+
+function change(old: number | null, next: number | null): NumberChange {
+  return { old, new: next, delta: old === null || next === null ? null : next - old };
+}
+
+function isInstant(value: Figure): value is string {
+  return typeof value === "string";
+}
+
+function figureChange(field: RawField, old: Figure, next: Figure, errors: readonly Issue[]): FigureChange {
+  let delta: number | null = null;
+  let relative: number | null = null;
+  let unit: FigureChange["unit"] = null;
+  if (typeof old === "number" && typeof next === "number") {
+    unit = "count";
+    delta = next - old;
+    relative = old === 0 ? null : delta / old;
+  } else if (isInstant(old) && isInstant(next)) {
+    unit = "days";
+    delta = (Date.parse(next) - Date.parse(old)) / DAY_MS;
+  }
+  const error = next === null ? (errors.find((e) => e.field === field)?.message ?? null) : null;
+  return { field, old, new: next, delta, relative, unit, error };
+}
+
+const issueKey = (i: Issue) => `${i.field}\u0000${i.message}`;
+
+function sameScore(a: CriterionScore | null, b: CriterionScore | null): boolean {
+  return a === b || (a !== null && b !== null && a.value === b.value && a.normalized === b.normalized);
+}
+
+function compareProject(old: ProjectSnapshot, next: ProjectSnapshot, criterionCategory: Map<CriterionId, string>, categoryIds: string[]): ProjectDiff {
+  const categories = categoryIds.map((id) => ({ id, ...change(old.scores.categories[id] ?? null, next.scores.categories[id] ?? null) }));
+
+  const criterionIds = new Set<CriterionId>([
+    ...(Object.keys(next.scores.criteria) as CriterionId[]),
+    ...(Object.keys(old.scores.criteria) as CriterionId[]),
+  ]);
+  const criteria: CriterionChange[] = [];
+  for (const id of [...criterionCategory.keys(), ...criterionIds]) {
+    if (!criterionIds.delete(id)) continue; // each criterion once, in rubric order
+    const was = old.scores.criteria[id] ?? null;
+    const now = next.scores.criteria[id] ?? null;
+    if (sameScore(was, now)) continue;
+    criteria.push({
+      id,
+      category: criterionCategory.get(id) ?? null,
+      old: was,
+      new: now,
+      valueDelta: was && now ? now.value - was.value : null,
+      normalizedDelta: was && now ? now.normalized - was.normalized : null,
+    });
+  }
+
+  const figures: FigureChange[] = [];
+  for (const field of RAW_FIELDS) {
+    const was = old.raw[field] ?? null;
+    const now = next.raw[field] ?? null;
+    if (was !== now) figures.push(figureChange(field, was, now, next.errors));
+  }
+
+  const oldErrors = new Set(old.errors.map(issueKey));
+  const newErrors = new Set(next.errors.map(issueKey));
+  const errors = {
+    added: next.errors.filter((e) => !oldErrors.has(issueKey(e))),
+    resolved: old.errors.filter((e) => !newErrors.has(issueKey(e))),
+  };
+
+  const rank = change(old.scores.rank, next.scores.rank);
+  const tier = change(old.scores.tier, next.scores.tier);
+  const overall = change(old.scores.overall, next.scores.overall);
+  const changed =
+    rank.old !== rank.new ||
+    tier.old !== tier.new ||
+    overall.old !== overall.new ||
+    categories.some((c) => c.old !== c.new) ||
+    criteria.length > 0 ||
+    figures.length > 0 ||
+    errors.added.length > 0 ||
+    errors.resolved.length > 0;
+  return { id: next.id, name: next.name, changed, rank, tier, overall, categories, criteria, figures, errors };
+}
+
+/**
+ * The size of a project's move, for sorting: first how many places its rank changed, then how much its
+ * overall score changed (a score that appeared or disappeared counts from 0).
+ */
+export function moveSize(p: ProjectDiff): { places: number; score: number } {
+  return {
+    places: Math.abs(p.rank.delta ?? 0),
+    score: Math.abs((p.overall.new ?? 0) - (p.overall.old ?? 0)),
+  };
+}
+
+/** Largest move first: |rank change| descending, then |overall change| descending, then id. */
+export function moveOrder(a: ProjectDiff, b: ProjectDiff): number {
+  const ma = moveSize(a);
+  const mb = moveSize(b);
+  if (ma.places !== mb.places) return mb.places - ma.places;
+  if (ma.score !== mb.score) return mb.score - ma.score;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function ref(p: ProjectSnapshot): ProjectRef {
+  return { id: p.id, name: p.name, rank: p.scores.rank, tier: p.scores.tier, overall: p.scores.overall };
+}
+
+function snapshotRef(s: Snapshot, file: string | null): SnapshotRef {
+  return {
+    file,
+    asOf: s.asOf,
+    date: new Date(s.asOf).toISOString().slice(0, 10),
+    rubricVersion: s.rubric.version,
+    windowDays: s.windowDays,
+    projects: s.projects.length,
+  };
+}
+
+/** Everything that changed from one snapshot of a cohort to another. Pure. */
+export function compareSnapshots(old: Snapshot, next: Snapshot, files: { old?: string; new?: string } = {}): SnapshotDiff {
+  const criterionCategory = new Map<CriterionId, string>();
+  for (const rubric of [next.rubric, old.rubric]) {
+    for (const category of rubric.categories) {
+      for (const c of category.criteria) if (!criterionCategory.has(c.id)) criterionCategory.set(c.id, category.id);
+    }
+  }
+  const categoryIds = [...new Set([...next.rubric.categories.map((c) => c.id), ...old.rubric.categories.map((c) => c.id)])];
+
+  const oldById = new Map(old.projects.map((p) => [p.id, p]));
+  const newIds = new Set(next.projects.map((p) => p.id));
+  const projects: ProjectDiff[] = [];
+  const joined: ProjectRef[] = [];
+  for (const p of next.projects) {
+    const was = oldById.get(p.id);
+    if (was) projects.push(compareProject(was, p, criterionCategory, categoryIds));
+    else joined.push(ref(p));
+  }
+  const left = old.projects.filter((p) => !newIds.has(p.id)).map(ref);
+  projects.sort(moveOrder);
+  joined.sort((a, b) => a.rank - b.rank);
+  left.sort((a, b) => a.rank - b.rank);
+
+  const rubric = diffRubric(old.rubric, next.rubric);
+  return {
+    format: "showdown-diff",
+    formatVersion: DIFF_FORMAT_VERSION,
+    cohort: next.cohort,
+    old: snapshotRef(old, files.old ?? null),
+    new: snapshotRef(next, files.new ?? null),
+    summary: {
+      compared: projects.length,
+      changed: projects.filter((p) => p.changed).length,
+      rankChanges: projects.filter((p) => p.rank.delta !== 0).length,
+      tierChanges: projects.filter((p) => p.tier.old !== p.tier.new).length,
+      joined: joined.length,
+      left: left.length,
+      rubricChanges: rubric.criteria.length + rubric.categories.length,
+    },
+    projects,
+    joined,
+    left,
+    rubric,
+  };
+}

@@ -1,0 +1,69 @@
+import { formatDelta, formatFigure, formatPercent, formatScore, formatValue } from "../format/number.js";
+import type { CriterionChange, FigureChange, NumberChange, ProjectRef, SnapshotDiff } from "./compare.js";
+
+/** The words shared by the terminal and Markdown renderings of a diff. */
+
+/** "▲2" (climbed two places), "▼1", or "" when the rank held. */
+export function rankMove(rank: NumberChange): string {
+  if (!rank.delta) return "";
+  return rank.delta < 0 ? `▲${-rank.delta}` : `▼${rank.delta}`;
+}
+
+/** "3 → 1" when it changed, else "1"; "-" for no value. */
+export function fromTo(change: NumberChange, show: (v: number) => string = String): string {
+  const text = (v: number | null) => (v === null ? "-" : show(v));
+  return change.old === change.new ? text(change.new) : `${text(change.old)} → ${text(change.new)}`;
+}
+
+export function scoreFromTo(change: NumberChange): string {
+  return fromTo(change, formatScore);
+}
+
+export function figureFromTo(f: FigureChange): string {
+  return `${formatFigure(f.old)} → ${formatFigure(f.new)}`;
+}
+
+/** "+1,500  +12.5%", "+19 days", "could not fetch: …". */
+export function figureDelta(f: FigureChange): string {
+  if (f.new === null && f.error !== null) return `not fetched: ${f.error}`;
+  if (f.delta === null) return "";
+  if (f.unit === "days") return `${formatDelta(f.delta, 1)} days`;
+  const pct = formatPercent(f.relative);
+  return pct ? `${formatDelta(f.delta)} (${pct})` : formatDelta(f.delta);
+}
+
+export function criterionFromTo(c: CriterionChange): string {
+  const v = (s: CriterionChange["old"]) => (s === null ? "-" : formatValue(s.value));
+  return `${v(c.old)} → ${v(c.new)}`;
+}
+
+/** "score 0.2000 → 0.4000 (+0.2000)". */
+export function criterionScore(c: CriterionChange): string {
+  const was = c.old?.normalized ?? null;
+  const now = c.new?.normalized ?? null;
+  if (was === now) return `score ${formatScore(now)}`;
+  const delta = c.normalizedDelta === null ? "" : ` (${formatDelta(c.normalizedDelta, 4)})`;
+  return `score ${formatScore(was)} → ${formatScore(now)}${delta}`;
+}
+
+/** "rank 4, tier 2, overall 0.5123". */
+export function standing(p: ProjectRef): string {
+  return `rank ${p.rank}, tier ${p.tier ?? "-"}, overall ${formatScore(p.overall)}`;
+}
+
+/** "5 compared: 4 changed, 3 rank changes, 1 tier change; 1 joined, 1 left; 2 rubric changes". */
+export function summaryLine(diff: SnapshotDiff): string {
+  const s = diff.summary;
+  const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
+  return (
+    `${s.compared} compared: ${s.changed} changed, ${n(s.rankChanges, "rank change")}, ${n(s.tierChanges, "tier change")}; ` +
+    `${s.joined} joined, ${s.left} left; ${n(s.rubricChanges, "rubric change")}`
+  );
+}
+
+/** "2018-03-08 → 2018-03-22 (14 days)". */
+export function periodLine(diff: SnapshotDiff): string {
+  const days = Math.round((Date.parse(diff.new.asOf) - Date.parse(diff.old.asOf)) / 86_400_000);
+  const rubric = diff.old.rubricVersion === diff.new.rubricVersion ? `rubric v${diff.new.rubricVersion}` : `rubric v${diff.old.rubricVersion} → v${diff.new.rubricVersion}`;
+  return `${diff.old.date} → ${diff.new.date} (${days} day${days === 1 ? "" : "s"}; ${rubric})`;
+}

@@ -1,0 +1,66 @@
+import type { ProjectSnapshot, RawField } from "../snapshot/schema.js";
+
+/**
+ * Where each raw figure of a snapshot comes from: the API request the collector (src/fetch) sends for
+ * it, rebuilt from the project's recorded sources and the snapshot's asOf and window. Keep in step
+ * with the collector when it changes what it asks.
+ */
+export interface FigureSource {
+  field: RawField;
+  /** e.g. "GET /repos/pytorch/pytorch". */
+  request: string;
+  /** Which part of the response it is. */
+  detail: string;
+}
+
+/** An ISO instant without milliseconds, as sent in queries: 2018-03-22T00:00:00Z. */
+export function isoSeconds(instant: string | number): string {
+  return new Date(instant).toISOString().replace(/\.\d{3}Z$/, "Z");
+}
+
+/** The merged-pull-request window: (asOf − windowDays, asOf]. */
+export function mergeWindow(asOf: string, windowDays: number): { since: string; until: string } {
+  return { since: isoSeconds(Date.parse(asOf) - windowDays * 86_400_000), until: isoSeconds(asOf) };
+}
+
+function repositoryFigures(repo: string, asOf: string, windowDays: number, prefix: "" | "numerics"): FigureSource[] {
+  const { since, until } = mergeWindow(asOf, windowDays);
+  const key = (name: string) => (prefix === "" ? name : `numerics${name[0]!.toUpperCase()}${name.slice(1)}`) as RawField;
+  return [
+    {
+      field: key("lastCommitAt"),
+      request: `GET /repos/${repo}/commits?sha=<default branch>&until=${until}&per_page=1`,
+      detail: "committer date of the newest commit on the default branch at or before asOf",
+    },
+    {
+      field: key("mergedPullRequests"),
+      request: `GET /search/issues?q=repo:${repo}+is:pr+is:merged+merged:${since}..${until}`,
+      detail: `total_count (merged in the ${windowDays}-day window ending at asOf)`,
+    },
+  ];
+}
+
+/** The source of every raw figure the project's snapshot has, in the snapshot's field order. */
+export function figureSources(project: ProjectSnapshot, asOf: string, windowDays: number): FigureSource[] {
+  const { repository, stackOverflowTags, repositoryQuery, numericsRepository } = project.sources;
+  const repo = `GET /repos/${repository}`;
+  const sources: FigureSource[] = [
+    ...repositoryFigures(repository, asOf, windowDays, ""),
+    {
+      field: "repositoryCount",
+      request: `GET /search/repositories?q=${repositoryQuery.replace(/ /g, "+")}`,
+      detail: "total_count (repositories matching the query)",
+    },
+    {
+      field: "stackOverflowQuestions",
+      request: `GET /2.3/tags/${stackOverflowTags.join(";")}/info?site=stackoverflow`,
+      detail: `${stackOverflowTags.length === 1 ? "count" : "sum of the tags' count"} (a tag that does not exist counts 0)`,
+    },
+    { field: "stars", request: repo, detail: "stargazers_count" },
+    { field: "forks", request: repo, detail: "forks_count" },
+    { field: "openIssues", request: repo, detail: "open_issues_count (issues plus pull requests)" },
+    { field: "archived", request: repo, detail: "archived" },
+  ];
+  if (numericsRepository !== undefined) sources.push(...repositoryFigures(numericsRepository, asOf, windowDays, "numerics"));
+  return sources.filter((s) => s.field in project.raw);
+}

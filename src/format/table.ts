@@ -1,0 +1,36 @@
+import { visibleLength } from "./color.js";
+
+export type Align = "left" | "right";
+
+/**
+ * Lays rows out in columns separated by two spaces, padded to the widest cell (ANSI codes do not
+ * count towards width). Trailing spaces are trimmed. Returns one string per row, no newlines.
+ */
+export function layoutTable(rows: readonly (readonly string[])[], align: readonly Align[] = []): string[] {
+  const widths: number[] = [];
+  for (const row of rows) {
+    row.forEach((cell, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell));
+    });
+  }
+  return rows.map((row) =>
+    row
+      .map((cell, i) => {
+        const pad = " ".repeat((widths[i] ?? 0) - visibleLength(cell));
+        return align[i] === "right" ? pad + cell : cell + pad;
+      })
+      .join("  ")
+      .trimEnd(),
+  );
+}
+
+/** A Markdown table cell: pipes escaped, line breaks flattened. */
+export function markdownCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\r?\n|\r/g, " ");
+}
+
+/** A GitHub-flavoured Markdown table. */
+export function markdownTable(header: readonly string[], rows: readonly (readonly string[])[], align: readonly Align[] = []): string[] {
+  const rule = header.map((_, i) => (align[i] === "right" ? "---:" : "---"));
+  return [header, rule, ...rows].map((row, r) => `| ${row.map((c) => (r === 1 ? c : markdownCell(c))).join(" | ")} |`);
+}

@@ -1,0 +1,83 @@
+import { CRITERIA, type CriterionId } from "../config/criteria.js";
+import { RAW_FIELDS, type ProjectSnapshot, type RawField, type Snapshot } from "../snapshot/schema.js";
+
+/**
+ * The names of the numbers a snapshot holds for each project, shared by `history --metric`, the
+ * columns of `export` and the metric column of `export --long`:
+ *
+ *   overall, rank, tier          the project's standing
+ *   <category id>                a category score (e.g. community)
+ *   <criterion id>               a criterion's normalized score (e.g. activity); also <id>.normalized
+ *   <criterion id>.value         a criterion's value before normalization (e.g. activity.value)
+ *   <raw field>                  a fetched figure (e.g. stars, mergedPullRequests, lastCommitAt)
+ *
+ * Standing names win over raw fields, raw fields over criteria, criteria over categories.
+ */
+export type Metric =
+  | { name: string; kind: "overall" | "rank" | "tier" }
+  | { name: string; kind: "category"; category: string }
+  | { name: string; kind: "criterion"; criterion: CriterionId; part: "value" | "normalized" }
+  | { name: string; kind: "figure"; field: RawField };
+
+export type MetricValue = number | string | boolean | null;
+
+const STANDING = ["rank", "tier", "overall"] as const;
+
+/** The category ids of any of the rubrics, in first-seen order. */
+export function categoryIds(rubrics: Iterable<Snapshot["rubric"]>): string[] {
+  const ids = new Set<string>();
+  for (const r of rubrics) for (const c of r.categories) ids.add(c.id);
+  return [...ids];
+}
+
+/** The metric a name means, or undefined. `categories`: the category ids that exist. */
+export function resolveMetric(name: string, categories: readonly string[]): Metric | undefined {
+  if ((STANDING as readonly string[]).includes(name)) return { name, kind: name as (typeof STANDING)[number] };
+  if ((RAW_FIELDS as readonly string[]).includes(name)) return { name, kind: "figure", field: name as RawField };
+  const [head, part, ...rest] = name.split(".");
+  if (rest.length === 0 && (CRITERIA as readonly string[]).includes(head!) && (part === undefined || part === "value" || part === "normalized")) {
+    return { name, kind: "criterion", criterion: head as CriterionId, part: part === "value" ? "value" : "normalized" };
+  }
+  if (categories.includes(name)) return { name, kind: "category", category: name };
+  return undefined;
+}
+
+/** Every metric name, for messages: standing, categories, criteria, figures. */
+export function metricNames(categories: readonly string[]): string[] {
+  return [...STANDING, ...categories, ...CRITERIA.flatMap((c) => [c, `${c}.value`]), ...RAW_FIELDS];
+}
+
+/** A project's value of a metric: null when it has none (no score, no rating, a figure not fetched). */
+export function metricValue(p: ProjectSnapshot, m: Metric): MetricValue {
+  switch (m.kind) {
+    case "overall":
+      return p.scores.overall;
+    case "rank":
+      return p.scores.rank;
+    case "tier":
+      return p.scores.tier;
+    case "category":
+      return p.scores.categories[m.category] ?? null;
+    case "criterion":
+      return p.scores.criteria[m.criterion]?.[m.part] ?? null;
+    case "figure":
+      return p.raw[m.field] ?? null;
+  }
+}
+
+/**
+ * The columns of one snapshot, in order: rank, tier, overall, each category of its rubric, each
+ * criterion's value and normalized score (rubric order), each raw figure.
+ */
+export function snapshotMetrics(rubric: Snapshot["rubric"]): Metric[] {
+  const metrics: Metric[] = STANDING.map((name) => ({ name, kind: name }));
+  for (const c of rubric.categories) metrics.push({ name: c.id, kind: "category", category: c.id });
+  for (const c of rubric.categories) {
+    for (const k of c.criteria) {
+      metrics.push({ name: `${k.id}.value`, kind: "criterion", criterion: k.id, part: "value" });
+      metrics.push({ name: `${k.id}.normalized`, kind: "criterion", criterion: k.id, part: "normalized" });
+    }
+  }
+  for (const field of RAW_FIELDS) metrics.push({ name: field, kind: "figure", field });
+  return metrics;
+}

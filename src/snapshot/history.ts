@@ -1,0 +1,42 @@
+import { SnapshotError } from "../errors.js";
+import type { Snapshot } from "./schema.js";
+import { readSnapshot } from "./store.js";
+
+export interface LoadedSnapshot {
+  file: string;
+  snapshot: Snapshot;
+}
+
+export interface ReadOptions {
+  /** Skip damaged files (calling onSkip for each) instead of failing on the first. */
+  skipInvalid: boolean;
+  onSkip(error: SnapshotError): void;
+}
+
+/**
+ * Reads snapshot files one at a time, in the order given, so that a long history never has to sit in
+ * memory at once. A file that cannot be read, parsed or validated stops the iteration with its
+ * SnapshotError, unless skipInvalid, when it is reported through onSkip and passed over: never silently.
+ */
+export async function* eachSnapshot(files: readonly string[], options: ReadOptions): AsyncGenerator<LoadedSnapshot> {
+  for (const file of files) {
+    let snapshot: Snapshot;
+    try {
+      snapshot = await readSnapshot(file);
+    } catch (error) {
+      if (options.skipInvalid && error instanceof SnapshotError) {
+        options.onSkip(error);
+        continue;
+      }
+      throw error;
+    }
+    yield { file, snapshot };
+  }
+}
+
+/** Every readable snapshot of the files, in order (see eachSnapshot for damaged files). */
+export async function readSnapshots(files: readonly string[], options: ReadOptions): Promise<LoadedSnapshot[]> {
+  const out: LoadedSnapshot[] = [];
+  for await (const loaded of eachSnapshot(files, options)) out.push(loaded);
+  return out;
+}

@@ -1,0 +1,67 @@
+import { SnapshotError } from "../errors.js";
+import { TOOL } from "../tool.js";
+import { SCHEMA_VERSION } from "./schema.js";
+
+/**
+ * Lifts a snapshot's JSON from schema version `from` to `from + 1`. Works on plain parsed JSON (the
+ * old shape has no zod schema any more), returns a new object and never mutates its input.
+ */
+export interface Migration {
+  from: number;
+  /** One line for the changelog, e.g. "raw.stars split into stars and watchers". */
+  summary: string;
+  migrate(data: Record<string, unknown>): Record<string, unknown>;
+}
+
+/**
+ * Every snapshot format some release of showdown wrote, as the chain that brings it to the current
+ * one. Version 1 is the first and current format, so the chain is empty. When a release changes the
+ * snapshot shape: bump SCHEMA_VERSION, append `{ from: <old>, ... }` here, and store a file of the old
+ * version under tests/fixtures/snapshots/ so that reading it stays tested.
+ */
+export const MIGRATIONS: readonly Migration[] = [];
+
+/** The oldest schemaVersion any release wrote. */
+export const OLDEST_SCHEMA_VERSION = 1;
+
+export interface MigrationPlan {
+  current: number;
+  oldest: number;
+  migrations: readonly Migration[];
+}
+
+const DEFAULT_PLAN: MigrationPlan = { current: SCHEMA_VERSION, oldest: OLDEST_SCHEMA_VERSION, migrations: MIGRATIONS };
+
+function isRecord(data: unknown): data is Record<string, unknown> {
+  return typeof data === "object" && data !== null && !Array.isArray(data);
+}
+
+/**
+ * Brings the parsed JSON of a snapshot of any version this tool ever wrote to the current shape, in
+ * memory; validation against the current schema comes after. Refuses files from a newer showdown (the
+ * message names the version that wrote it), and files without a usable schemaVersion. Anything that
+ * is not an object is passed on for the schema to reject.
+ */
+export function migrateSnapshot(file: string, data: unknown, plan: MigrationPlan = DEFAULT_PLAN): unknown {
+  if (!isRecord(data)) return data;
+  const version = data.schemaVersion;
+  if (typeof version !== "number" || !Number.isInteger(version)) {
+    const got = version === undefined ? "missing" : JSON.stringify(version);
+    throw new SnapshotError(file, `not a valid snapshot: schemaVersion is ${got} (expected a whole number from ${plan.oldest} to ${plan.current})`);
+  }
+  if (version > plan.current) {
+    const tool = isRecord(data.tool) && typeof data.tool.version === "string" ? data.tool.version : undefined;
+    const which = tool === undefined ? "" : ` (the file was written by showdown ${tool}; this is ${TOOL.version})`;
+    throw new SnapshotError(file, `schemaVersion ${version} was written by a newer showdown; this one reads up to ${plan.current}: upgrade showdown${which}`);
+  }
+  if (version < plan.oldest) {
+    throw new SnapshotError(file, `schemaVersion ${version} is older than any showdown release wrote (the oldest is ${plan.oldest}): not a showdown snapshot?`);
+  }
+  let current: Record<string, unknown> = data;
+  for (let v = version; v < plan.current; v++) {
+    const step = plan.migrations.find((m) => m.from === v);
+    if (!step) throw new SnapshotError(file, `no migration from schemaVersion ${v} to ${v + 1} (a bug in showdown: please report it)`);
+    current = { ...step.migrate(current), schemaVersion: v + 1 };
+  }
+  return current;
+}

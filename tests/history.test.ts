@@ -1,0 +1,142 @@
+import { readFile, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parse } from "csv-parse/sync";
+import { afterAll, describe, expect, it } from "vitest";
+import type { Snapshot } from "../src/snapshot/schema.js";
+import type { Series } from "../src/history/series.js";
+import { COHORT, historyDir, run, snapshot1, snapshot2, snapshot3 } from "./helpers/history.js";
+
+const dirs: string[] = [];
+async function tmp(): Promise<string> {
+  const dir = await historyDir();
+  dirs.push(dir);
+  return dir;
+}
+afterAll(async () => {
+  for (const d of dirs) await rm(d, { recursive: true, force: true });
+});
+
+const history = [snapshot1(), snapshot2(), snapshot3()];
+const DATES = ["2018-03-01", "2018-03-08", "2018-03-22"];
+const project = (s: Snapshot, id: string) => s.projects.find((p) => p.id === id);
+
+describe("showdown history", () => {
+  it("defaults to overall for every project, one row per snapshot, gaps absent", async () => {
+    const dir = await tmp();
+    const r = await run(dir, ["history", "--format", "json"]);
+    expect(r.code).toBe(0);
+    const series = JSON.parse(r.stdout) as Series;
+    expect(series.metric).toBe("overall");
+    // No row for 2018-03-15: there is no snapshot that week, and nothing is interpolated.
+    expect(series.rows.map((row) => row.date)).toEqual(DATES);
+    expect(series.rows.map((row) => row.days)).toEqual([null, 7, 14]);
+    // Columns: the newest ranking first, then the project that left.
+    expect(series.projects.map((p) => p.id)).toEqual(["pytorch", "tensorflow", "mxnet", "cntk", "chainer", "theano"]);
+    history.forEach((s, i) => {
+      const row = series.rows[i]!;
+      expect(Object.keys(row.values).sort()).toEqual(s.projects.map((p) => p.id).sort());
+      for (const p of s.projects) expect(row.values[p.id]).toBe(p.scores.overall);
+    });
+    // theano left: no value and no change in the last row; chainer joined: a value but no change.
+    const last = series.rows[2]!;
+    expect("theano" in last.values).toBe(false);
+    expect("theano" in last.changes).toBe(false);
+    expect(last.values.chainer).toBe(project(history[2]!, "chainer")!.scores.overall);
+    expect("chainer" in last.changes).toBe(false);
+    expect(series.rows[0]!.changes).toEqual({});
+    expect(series.rows[1]!.changes.pytorch).toBe(project(history[1]!, "pytorch")!.scores.overall! - project(history[0]!, "pytorch")!.scores.overall!);
+    expect(last.changes.tensorflow).toBe(project(history[2]!, "tensorflow")!.scores.overall! - project(history[1]!, "tensorflow")!.scores.overall!);
+  });
+
+  it("prints a table with the per-period change", async () => {
+    const dir = await tmp();
+    const r = await run(dir, ["history"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("overall: 3 snapshots");
+    expect(lines[1]).toMatch(/^date\s+pytorch\s+tensorflow\s+mxnet\s+cntk\s+chainer\s+theano$/);
+    expect(lines[2]).toMatch(/^2018-03-01\s+0\.7621\s+0\.8972\s+0\.7727\s+0\.5830\s+0\.3975$/);
+    expect(lines[3]).toMatch(/^2018-03-08\s+0\.8422 \(\+0\.0802\)\s+0\.8830 \(-0\.0142\)/);
+    expect(lines[4]).toMatch(/^2018-03-22\s+0\.8445 \(\+0\.0023\)\s+0\.8061 \(-0\.0770\)\s+0\.7502 \(-0\.0234\)\s+0\.5612 \(-0\.0191\)\s+0\.5415$/);
+    expect(lines).toHaveLength(5);
+  });
+
+  it("follows one raw figure of one project, null when it could not be fetched", async () => {
+    const dir = await tmp();
+    const r = await run(dir, ["history", "--project", "cntk", "--metric", "stackOverflowQuestions", "--format", "csv"]);
+    expect(r.code).toBe(0);
+    const rows = parse(r.stdout, { columns: true }) as Record<string, string>[];
+    expect(rows).toEqual([
+      { date: "2018-03-01", days: "", cntk: "500", "cntk.change": "" },
+      { date: "2018-03-08", days: "7", cntk: "510", "cntk.change": "10" },
+      { date: "2018-03-22", days: "14", cntk: "", "cntk.change": "" },
+    ]);
+    const json = JSON.parse((await run(dir, ["history", "--project", "cntk", "--metric", "stackOverflowQuestions", "--format", "json"])).stdout) as Series;
+    expect(json.rows.map((row) => row.values.cntk)).toEqual([500, 510, null]);
+    expect(json.rows.map((row) => row.changes.cntk)).toEqual([undefined, 10, null]);
+  });
+
+  it("knows ranks, categories, criterion scores and values", async () => {
+    const dir = await tmp();
+    const series = async (metric: string, id: string) => {
+      const r = await run(dir, ["history", "--project", id, "--metric", metric, "--format", "json"]);
+      expect(r.code).toBe(0);
+      return (JSON.parse(r.stdout) as Series).rows.map((row) => row.values[id]);
+    };
+    expect(await series("rank", "pytorch")).toEqual(history.map((s) => project(s, "pytorch")!.scores.rank));
+    expect(await series("rank", "pytorch")).toEqual([3, 2, 1]);
+    expect(await series("tier", "cntk")).toEqual(history.map((s) => project(s, "cntk")!.scores.tier));
+    expect(await series("community", "mxnet")).toEqual(history.map((s) => project(s, "mxnet")!.scores.categories.community));
+    expect(await series("activity", "tensorflow")).toEqual(history.map((s) => project(s, "tensorflow")!.scores.criteria.activity!.normalized));
+    expect(await series("activity.normalized", "tensorflow")).toEqual(await series("activity", "tensorflow"));
+    expect(await series("activity.value", "tensorflow")).toEqual(history.map((s) => project(s, "tensorflow")!.scores.criteria.activity!.value));
+    // aws was removed from the rubric in the last snapshot: no value there.
+    expect(await series("aws.value", "pytorch")).toEqual([2, 2, null]);
+    expect(await series("lastCommitAt", "theano")).toEqual(["2017-11-15T00:00:00Z", "2017-11-15T00:00:00Z", undefined]);
+    // A rank change is new − old: pytorch climbed one place each time.
+    const csv = parse((await run(dir, ["history", "--metric", "rank", "--format", "csv"])).stdout, { columns: true }) as Record<string, string>[];
+    expect(csv.map((row) => row["pytorch.change"])).toEqual(["", "-1", "-1"]);
+  });
+
+  it("shows a project's absence in a snapshot as absence", async () => {
+    const dir = await tmp();
+    const r = await run(dir, ["history", "--project", "theano"]);
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trimEnd().split("\n");
+    expect(lines[0]).toBe("overall of theano (Theano): 3 snapshots");
+    expect(lines[2]).toMatch(/^2018-03-01\s+0\.3975$/);
+    expect(lines[3]).toMatch(/^2018-03-08\s+0\.3964\s+-0\.0011\s+7$/);
+    expect(lines[4]).toMatch(/^2018-03-22\s+\(not in this snapshot\)\s+14$/);
+  });
+
+  it("names the known metrics and ids when given unknown ones", async () => {
+    const dir = await tmp();
+    const metric = await run(dir, ["history", "--metric", "popularity"]);
+    expect(metric.code).toBe(1);
+    expect(metric.stderr.split("\n")).toHaveLength(2);
+    expect(metric.stderr).toMatch(/^showdown: unknown --metric "popularity" \(metrics: rank, tier, overall, community, api, platform, sponsor, sponsor\.value, activity, activity\.value, .*stars.*\)/);
+    const id = await run(dir, ["history", "--project", "keras"]);
+    expect(id.code).toBe(1);
+    expect(id.stderr).toBe(`showdown: no project "keras" in any snapshot of snapshots/${COHORT} (ids: chainer, cntk, mxnet, pytorch, tensorflow, theano)\n`);
+  });
+
+  it("fails on a damaged snapshot, or skips it with --skip-invalid and says so", async () => {
+    const dir = await tmp();
+    const middle = path.join(dir, "snapshots", COHORT, "2018-03-08.json");
+    const data = JSON.parse(await readFile(middle, "utf8"));
+    data.projects[1].scores.rank = "second";
+    await writeFile(middle, JSON.stringify(data));
+    const r = await run(dir, ["history"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(new RegExp(`^showdown: snapshots/${COHORT}/2018-03-08\\.json: not a valid snapshot: projects\\[1\\]\\.scores\\.rank: `));
+    const skipped = await run(dir, ["history", "--skip-invalid", "--format", "json"]);
+    expect(skipped.code).toBe(0);
+    expect(skipped.stderr).toMatch(new RegExp(`^showdown: skipped snapshots/${COHORT}/2018-03-08\\.json: not a valid snapshot: projects\\[1\\]\\.scores\\.rank`));
+    const series = JSON.parse(skipped.stdout) as Series;
+    expect(series.rows.map((row) => [row.date, row.days])).toEqual([
+      ["2018-03-01", null],
+      ["2018-03-22", 21],
+    ]);
+  });
+});
