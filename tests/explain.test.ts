@@ -73,9 +73,11 @@ describe("showdown explain", () => {
     const out = (await run(dir, ["explain", "mxnet"])).stdout;
     expect(out).toMatch(/repository\s+apache\/incubator-mxnet\n\s+Stack Overflow tags\s+mxnet, apache-mxnet\n\s+repository query\s+mxnet in:name,description\n\s+numerics repository\s+dmlc\/mshadow/);
     expect(out).toMatch(/stars\s+13,600\n\s+GET \/repos\/apache\/incubator-mxnet  → stargazers_count/);
-    // The merged window: the 30 days ending at asOf.
-    expect(out).toMatch(/mergedPullRequests\s+170\n\s+GET \/search\/issues\?q=repo:apache\/incubator-mxnet\+is:pr\+is:merged\+merged:2018-02-20T00:00:00Z\.\.2018-03-22T00:00:00Z/);
-    expect(out).toContain("GET /repos/apache/incubator-mxnet/commits?sha=<default branch>&until=2018-03-22T00:00:00Z&per_page=1");
+    // The merged window: the 30 days ending at asOf, (since, until] in whole seconds as the collector asks.
+    expect(out).toMatch(/mergedPullRequests\s+170\n\s+GET \/search\/issues\?q=repo:apache\/incubator-mxnet\+is:pr\+is:merged\+merged:2018-02-20T00:00:01Z\.\.2018-03-22T00:00:00Z/);
+    expect(out).toContain(
+      "GET /repos/apache/incubator-mxnet/commits?sha=<default branch>&per_page=1  → committer date of the newest commit (asked again with &until=2018-03-22T00:00:00Z when that one is after asOf)",
+    );
     expect(out).toContain("GET /search/repositories?q=mxnet+in:name,description");
     expect(out).toContain("GET /2.3/tags/mxnet;apache-mxnet/info?site=stackoverflow");
     expect(out).toMatch(/numericsMergedPullRequests\s+3\n\s+GET \/search\/issues\?q=repo:dmlc\/mshadow\+is:pr/);

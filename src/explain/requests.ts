@@ -1,9 +1,11 @@
+import { mergedQuery } from "../fetch/github.js";
 import type { ProjectSnapshot, RawField } from "../snapshot/schema.js";
 
 /**
  * Where each raw figure of a snapshot comes from: the API request the collector (src/fetch) sends for
- * it, rebuilt from the project's recorded sources and the snapshot's asOf and window. Keep in step
- * with the collector when it changes what it asks.
+ * it, rebuilt from the project's recorded sources and the snapshot's asOf and window (the merged
+ * pull request query is the collector's own mergedQuery). Keep in step with src/collect.ts and
+ * src/fetch when they change what they ask.
  */
 export interface FigureSource {
   field: RawField;
@@ -29,12 +31,12 @@ function repositoryFigures(repo: string, asOf: string, windowDays: number, prefi
   return [
     {
       field: key("lastCommitAt"),
-      request: `GET /repos/${repo}/commits?sha=<default branch>&until=${until}&per_page=1`,
-      detail: "committer date of the newest commit on the default branch at or before asOf",
+      request: `GET /repos/${repo}/commits?sha=<default branch>&per_page=1`,
+      detail: `committer date of the newest commit (asked again with &until=${until} when that one is after asOf)`,
     },
     {
       field: key("mergedPullRequests"),
-      request: `GET /search/issues?q=repo:${repo}+is:pr+is:merged+merged:${since}..${until}`,
+      request: `GET /search/issues?q=${mergedQuery(repo, since, until).replace(/ /g, "+")}`,
       detail: `total_count (merged in the ${windowDays}-day window ending at asOf)`,
     },
   ];
@@ -53,8 +55,8 @@ export function figureSources(project: ProjectSnapshot, asOf: string, windowDays
     },
     {
       field: "stackOverflowQuestions",
-      request: `GET /2.3/tags/${stackOverflowTags.join(";")}/info?site=stackoverflow`,
-      detail: `${stackOverflowTags.length === 1 ? "count" : "sum of the tags' count"} (a tag that does not exist counts 0)`,
+      request: `GET /2.3/tags/${stackOverflowTags.map(encodeURIComponent).join(";")}/info?site=stackoverflow`,
+      detail: `${stackOverflowTags.length === 1 ? "count" : "sum of the tags' count"} (asked with the cohort's other tags, 100 a request; a tag that does not exist counts 0)`,
     },
     { field: "stars", request: repo, detail: "stargazers_count" },
     { field: "forks", request: repo, detail: "forks_count" },
