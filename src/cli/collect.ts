@@ -9,6 +9,8 @@ import { createGitHub } from "../fetch/github.js";
 import { createStackExchange } from "../fetch/stackexchange.js";
 import { githubApiUrl, stackExchangeApiUrl } from "../fetch/endpoints.js";
 import { findToken } from "../fetch/token.js";
+import { pruneRunCaches, RunCache, runCachePath } from "../fetch/cache.js";
+import { EtagStore } from "../fetch/etags.js";
 import { WriteError, UsageError } from "../errors.js";
 import { TOOL } from "../tool.js";
 import { COMMON_HELP, COMMON_OPTIONS, EXIT, str, type Command } from "./command.js";
@@ -34,10 +36,26 @@ async function assertWritable(file: string): Promise<void> {
 }
 
 function positiveInt(text: string | undefined, name: string, fallback: number): number {
+  return wholeNumber(text, `--${name}`, fallback, 1, 64);
+}
+
+function wholeNumber(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
   if (text === undefined) return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value < 1 || value > 64) throw new UsageError(`--${name}: expected a whole number from 1 to 64, got ${JSON.stringify(text)}`);
+  if (text.trim() === "" || !Number.isInteger(value) || value < min || value > max) {
+    throw new UsageError(`${name}: expected a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}, got ${JSON.stringify(text)}`);
+  }
   return value;
+}
+
+/** Network tuning from the environment: meant for tests and slow links; documented in --help. */
+export function httpTuning(env: NodeJS.ProcessEnv): { timeoutMs: number; retries: number; retryBaseMs: number } {
+  const read = (name: string, fallback: number, min: number, max: number) => wholeNumber(env[name] || undefined, name, fallback, min, max);
+  return {
+    timeoutMs: read("SHOWDOWN_HTTP_TIMEOUT_MS", 30_000, 1, 600_000),
+    retries: read("SHOWDOWN_RETRIES", 3, 0, 10),
+    retryBaseMs: read("SHOWDOWN_RETRY_BASE_MS", 1000, 0, 60_000),
+  };
 }
 
 export const collect: Command = {
@@ -53,32 +71,77 @@ Options:
   --as-of ISO        count commits and merges as of this instant (default now),
                      e.g. 2026-11-21 (00:00 UTC) or 2026-11-21T06:00:00Z
   --concurrency N    projects fetched at once (default 4)
+  --max-wait SECONDS longest wait for a GitHub rate limit to reset (default 900); a later
+                     reset stops that API (core or search) for the run: what is fetched is
+                     kept, the rest is listed as missing (exit 2)
 ${COMMON_HELP}
+
+Every answer is saved in .cache/runs/ as it arrives: a run stopped part way (Ctrl-C,
+a timeout) and started again with the same --as-of fetches only what is missing. The
+file is removed once a complete snapshot is written. ETags are kept in .cache/etags.json
+so unchanged resources come back 304 (free of rate limit).
 
 Environment:
   GITHUB_TOKEN, GH_TOKEN   GitHub token (else 'gh auth token'; else unauthenticated, 60 requests/hour)
   STACKEXCHANGE_KEY        Stack Exchange app key (raises the daily quota from 300 to 10,000)
   GITHUB_API_URL           GitHub API base (default https://api.github.com; set by Actions, GHES too)
   STACKEXCHANGE_API_URL    Stack Exchange API base (default https://api.stackexchange.com)
+  SHOWDOWN_CACHE_DIR       where the run cache and ETags are kept (default .cache)
+  SHOWDOWN_HTTP_TIMEOUT_MS timeout of each HTTP attempt, body included (default 30000)
+  SHOWDOWN_RETRIES         retries after a 5xx, reset connection or timeout (default 3)
+  SHOWDOWN_RETRY_BASE_MS   first retry delay, doubled each time, jittered (default 1000)
 
 Exit codes: 0 complete, 2 written with some figures missing (see errors in the snapshot),
 1 nothing written, 130 stopped by Ctrl-C (nothing written).
 `,
-  options: { ...COMMON_OPTIONS, "as-of": { type: "string" }, concurrency: { type: "string" } },
+  options: { ...COMMON_OPTIONS, "as-of": { type: "string" }, concurrency: { type: "string" }, "max-wait": { type: "string" } },
   maxPositionals: 0,
   async run(args, io) {
     const now = new Date();
-    const asOf = str(args, "as-of") === undefined ? now.toISOString() : parseAsOf(str(args, "as-of")!, now);
+    const given = str(args, "as-of");
+    const asOf = given === undefined ? now.toISOString() : parseAsOf(given, now);
     const concurrency = positiveInt(str(args, "concurrency"), "concurrency", 4);
-    const { cohort, rubric } = await loadCohort(path.resolve(io.cwd, str(args, "config")!), str(args, "cohort")!);
+    const maxWait = wholeNumber(str(args, "max-wait"), "--max-wait", 900, 0, 86_400);
+    const tuning = httpTuning(io.env);
+    const { cohort, rubric, file: cohortFile } = await loadCohort(path.resolve(io.cwd, str(args, "config")!), str(args, "cohort")!);
     const file = snapshotPath(path.resolve(io.cwd, str(args, "snapshots")!), cohort.cohort, asOf);
     await assertWritable(file);
+    // Nothing is written under the cache folder before this point: a run that fails validation leaves no trace.
 
+    const shown = (p: string) => path.relative(io.cwd, p) || p;
     const token = await findToken(io.env);
     const log = (line: string) => io.stderr(`${line}\n`);
-    const github = createGitHub({ baseUrl: githubApiUrl(io.env), token: token?.value, userAgent: `${TOOL.name}/${TOOL.version}`, log });
-    const stackExchange = createStackExchange({ baseUrl: stackExchangeApiUrl(io.env), key: io.env.STACKEXCHANGE_KEY || undefined, log });
+    const cacheDir = path.resolve(io.cwd, io.env.SHOWDOWN_CACHE_DIR || ".cache");
+    pruneRunCaches(cacheDir, cohort.cohort);
+    const runCache = RunCache.open(runCachePath(cacheDir, { cohort: cohort.cohort, asOf }), { cohort: cohort.cohort, asOf, pinned: given !== undefined }, log);
+    const etags = EtagStore.load(path.join(cacheDir, "etags.json"), log);
+    const saveEtags = () => {
+      const problem = etags.save();
+      if (problem) log(`showdown: ${shown(problem)}; the next run's requests will not be conditional`);
+    };
+    const github = createGitHub({
+      baseUrl: githubApiUrl(io.env),
+      token: token?.value,
+      userAgent: `${TOOL.name}/${TOOL.version}`,
+      log,
+      maxRateLimitWaitSeconds: maxWait,
+      timeoutMs: tuning.timeoutMs,
+      retries: tuning.retries,
+      retryBaseMs: tuning.retryBaseMs,
+      signal: io.signal,
+      etags,
+    });
+    const stackExchange = createStackExchange({
+      baseUrl: stackExchangeApiUrl(io.env),
+      key: io.env.STACKEXCHANGE_KEY || undefined,
+      log,
+      timeoutMs: tuning.timeoutMs,
+      retries: tuning.retries,
+      retryDelayMs: tuning.retryBaseMs,
+      signal: io.signal,
+    });
     io.stderr(`${cohort.cohort}: collecting ${cohort.projects.length} projects as of ${asOf} (${token ? `token from ${token.from}` : "no token: unauthenticated, slow"})\n`);
+    if (runCache.resumed > 0) io.stderr(`${cohort.cohort}: resuming a stopped run: ${runCache.resumed} answers already in ${shown(runCache.file!)}\n`);
 
     let collected;
     try {
@@ -86,20 +149,39 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
         github,
         stackExchange,
         asOf,
+        pinned: runCache.pinned,
         concurrency,
         signal: io.signal,
+        cache: runCache,
         onProject: (p, done, total) => io.stderr(projectLine(p, done, total)),
       });
     } catch (error) {
-      if (error instanceof Interrupted) return EXIT.interrupted;
+      if (error instanceof Interrupted) {
+        saveEtags();
+        if (runCache.size > 0) io.stderr(`showdown: ${runCache.size} answers kept in ${shown(runCache.file!)}; run again with --as-of ${asOf} to go on from there\n`);
+        return EXIT.interrupted;
+      }
       throw error;
     }
+    saveEtags();
     if (io.signal.aborted) return EXIT.interrupted;
 
     const stats = github.stats();
-    io.stderr(summaryLines(cohort.cohort, collected.projects, stats, collected, token ? "authenticated" : "unauthenticated"));
+    io.stderr(
+      summaryLines({
+        cohort: cohort.cohort,
+        projects: collected.projects,
+        github: stats,
+        collected,
+        auth: token ? "authenticated" : "unauthenticated",
+        asOf,
+        configFile: shown(cohortFile),
+      }),
+    );
     const fetched = collected.projects.some((p) => Object.entries(p.raw).some(([k, v]) => v !== null && !p.errors.some((e) => e.field === k)));
     if (!fetched) {
+      // Nothing worth resuming from: only errors were answered.
+      runCache.remove();
       io.stderr(`showdown: no figure could be fetched; nothing written (is the network or the API reachable?)\n`);
       return EXIT.error;
     }
@@ -114,7 +196,14 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
       projects: collected.projects,
     });
     await writeSnapshot(file, snapshot);
+    const partial = collected.projects.some((p) => p.errors.length > 0);
+    if (!partial) {
+      runCache.remove();
+    } else if (runCache.size > 0) {
+      // Kept: the same --as-of again asks only for what is missing (e.g. after a rate limit's reset).
+      io.stderr(`showdown: answers kept in ${shown(runCache.file!)}: 'showdown collect --as-of ${asOf}' again fetches only the missing figures\n`);
+    }
     io.stdout(`${path.relative(io.cwd, file) || file}\n`);
-    return collected.projects.some((p) => p.errors.length > 0) ? EXIT.partial : EXIT.ok;
+    return partial ? EXIT.partial : EXIT.ok;
   },
 };

@@ -27,14 +27,50 @@ function budget(b: RateBudget | undefined): string {
   return b ? `, ${n(b.remaining)}/${n(b.limit)} left until ${b.resetAt.slice(11, 19)}Z` : "";
 }
 
-/** The closing summary: requests per API and the budget they left. */
-export function summaryLines(cohort: string, projects: UnscoredProject[], gh: GitHubStats, collected: Collected, auth: string): string {
-  const missing = projects.reduce((s, p) => s + p.errors.length, 0);
-  const warnings = projects.reduce((s, p) => s + p.warnings.length, 0);
+export interface Summary {
+  cohort: string;
+  projects: UnscoredProject[];
+  github: GitHubStats;
+  collected: Collected;
+  /** "authenticated" or "unauthenticated". */
+  auth: string;
+  asOf: string;
+  /** The cohort file, as shown to the user. */
+  configFile?: string;
+}
+
+/**
+ * The closing summary: counts, requests per API and the budget they left, then what needs a look:
+ * renamed repositories (update the config), searches GitHub reported incomplete, APIs given up on.
+ */
+export function summaryLines(s: Summary): string {
+  const { projects, collected } = s;
+  const gh = s.github;
+  const missing = projects.reduce((sum, p) => sum + p.errors.length, 0);
+  const warnings = projects.reduce((sum, p) => sum + p.warnings.length, 0);
   const se = collected.stackExchange;
   const quota = se.quotaRemaining !== undefined ? `, quota ${n(se.quotaRemaining)}/${n(se.quotaMax ?? 0)} left` : "";
-  return [
-    `${cohort}: ${projects.length} projects, ${missing} figure${missing === 1 ? "" : "s"} missing, ${warnings} note${warnings === 1 ? "" : "s"}`,
-    `requests: github ${gh.core}${budget(gh.budget.core)}; github search ${gh.search}${budget(gh.budget.search)}; stack exchange ${se.requests}${quota} (${auth})`,
-  ].join("\n") + "\n";
+  const unchanged = gh.notModified ? ` (${n(gh.notModified)} unchanged, 304)` : "";
+  const cached = collected.cached > 0 ? `; ${n(collected.cached)} answers from the run cache` : "";
+  const lines = [
+    `${s.cohort}: ${projects.length} projects, ${missing} figure${missing === 1 ? "" : "s"} missing, ${warnings} note${warnings === 1 ? "" : "s"}`,
+    `requests: github ${gh.core}${unchanged}${budget(gh.budget.core)}; github search ${gh.search}${budget(gh.budget.search)}; stack exchange ${se.requests}${quota} (${s.auth})${cached}`,
+  ];
+  for (const p of projects) {
+    for (const w of p.warnings) {
+      if (w.field !== "repository" && w.field !== "numericsRepository") continue;
+      const from = w.field === "repository" ? "repository" : "numericsRepository";
+      lines.push(`renamed: ${p.id}: ${w.message.replace(/; update the config$/, "")}; update ${from} in ${s.configFile ?? "the config"}`);
+    }
+  }
+  const incomplete = projects.flatMap((p) => p.warnings.filter((w) => /incomplete_results/.test(w.message)).map((w) => `${p.id} ${w.field}`));
+  if (incomplete.length > 0) lines.push(`incomplete search results (counts may be low, flagged in the snapshot): ${incomplete.join(", ")}`);
+  for (const [resource, stop] of Object.entries(gh.stopped ?? {})) {
+    const skipped = projects.reduce((sum, p) => sum + p.errors.filter((e) => e.message.includes(`GitHub ${resource} rate limit is used up`)).length, 0);
+    lines.push(
+      `stopped: the GitHub ${resource} rate limit is used up until ${stop.resetAt.slice(11, 19)}Z, more than --max-wait away; ` +
+        `${skipped} figure${skipped === 1 ? "" : "s"} not requested: run again with --as-of ${s.asOf} after the reset to fetch only those`,
+    );
+  }
+  return lines.join("\n") + "\n";
 }

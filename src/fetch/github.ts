@@ -1,8 +1,9 @@
 import { STATUS_CODES } from "node:http";
 import { Octokit } from "@octokit/rest";
-import { retry } from "@octokit/plugin-retry";
-import { throttling } from "@octokit/plugin-throttling";
-import { FetchError, type GitHubSource, type GitHubStats, type RateBudget, type SearchCount } from "./types.js";
+import { FetchError, type GitHubSource, type GitHubStats, type RateBudget, type RateResource, type SearchCount } from "./types.js";
+import { Pacer } from "./pacer.js";
+import { createTransport, resourceOf } from "./transport.js";
+import type { EtagStore } from "./etags.js";
 
 export interface GitHubOptions {
   baseUrl: string;
@@ -11,21 +12,36 @@ export interface GitHubOptions {
   log?: (line: string) => void;
   /** Per HTTP attempt, body included. Default 30000. */
   timeoutMs?: number;
-  /** A rate limit whose reset is further away than this fails the request instead. Default 900. */
+  /** A rate limit whose reset is further away than this stops that resource for the run. Default 900. */
   maxRateLimitWaitSeconds?: number;
-  /** Extra attempts after a 5xx/network error, and after each kind of rate limit. Default 3. */
+  /** Extra attempts after a 5xx/network error, and the most rate-limit waits for one request. Default 3. */
   retries?: number;
-  /**
-   * How long one second of waiting lasts (rate-limit resets, retry-after, retry back-off of 1, 4, 9 s).
-   * Default 1000; tests shrink it so they don't sleep for real.
-   */
+  /** First retry delay after a transient failure, doubled each time, jittered. Default 1000. */
+  retryBaseMs?: number;
+  /** How long one second of retry-after lasts. Default 1000; tests shrink it. */
   secondMs?: number;
+  /** Waited past a rate-limit reset before sending again. Default 1000. */
+  resetMarginMs?: number;
+  /** Requests in flight at once. Default 8. */
+  maxConcurrent?: number;
+  /** Stopped (Ctrl-C): no new request is sent and waits end; the calls fail with kind "aborted". */
+  signal?: AbortSignal;
+  /** ETags remembered between runs, for conditional requests. */
+  etags?: EtagStore;
+  /** Source of the retry jitter. */
+  random?: () => number;
+  /**
+   * A search GitHub reports as incomplete_results is asked again this many times before its count is
+   * taken (flagged). Default 1.
+   */
+  incompleteRetries?: number;
 }
 
-type Resource = "core" | "search";
-
-// Each client gets its own throttling id: the plugin keeps its limiter groups module-wide, keyed by id.
-let clients = 0;
+/** The documented budgets, assumed until GitHub's headers say otherwise. */
+export const DOCUMENTED_LIMITS = {
+  token: { core: 5000, search: 30 },
+  anonymous: { core: 60, search: 10 },
+} as const;
 
 /** `repo:OWNER/NAME is:pr is:merged merged:START..END` for merges in (since, until]; search has whole seconds. */
 export function mergedQuery(fullName: string, since: string, until: string): string {
@@ -44,10 +60,6 @@ function searchTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, "Z");
 }
 
-function resourceOf(url: string): Resource {
-  return new URL(url, "http://github.invalid").pathname.startsWith("/search/") ? "search" : "core";
-}
-
 function splitName(fullName: string): { owner: string; repo: string } {
   const parts = fullName.split("/");
   const [owner, repo] = parts;
@@ -59,101 +71,61 @@ function splitName(fullName: string): { owner: string; repo: string } {
 
 export function createGitHub(options: GitHubOptions): GitHubSource {
   const log = options.log ?? (() => {});
-  const timeoutMs = options.timeoutMs ?? 30_000;
-  const maxWait = options.maxRateLimitWaitSeconds ?? 900;
-  const retries = options.retries ?? 3;
-  const secondMs = options.secondMs ?? 1000;
   const token = options.token;
-  const counts: Record<Resource, number> = { core: 0, search: 0 };
+  const maxWait = options.maxRateLimitWaitSeconds ?? 900;
+  const incompleteRetries = options.incompleteRetries ?? 1;
+  const counts: Record<RateResource, number> = { core: 0, search: 0 };
+  let notModified = 0;
   const budget: GitHubStats["budget"] = {};
+  const scrubbed = (text: string) => scrub(text, token);
 
-  const recordBudget = (url: string, headers: Record<string, string | number | undefined> | undefined): void => {
-    if (!headers) return;
-    const remaining = Number(headers["x-ratelimit-remaining"]);
-    const limit = Number(headers["x-ratelimit-limit"]);
-    const reset = Number(headers["x-ratelimit-reset"]);
-    if (headers["x-ratelimit-remaining"] === undefined || ![remaining, limit, reset].every(Number.isFinite)) return;
-    const resource = String(headers["x-ratelimit-resource"] ?? resourceOf(url));
-    if (resource !== "core" && resource !== "search") return;
+  const recordBudget = (resource: RateResource, headers: Headers): void => {
+    const remaining = Number(headers.get("x-ratelimit-remaining"));
+    const limit = Number(headers.get("x-ratelimit-limit"));
+    const reset = Number(headers.get("x-ratelimit-reset"));
+    if (headers.get("x-ratelimit-remaining") === null || ![remaining, limit, reset].every(Number.isFinite)) return;
+    const named = headers.get("x-ratelimit-resource") ?? resource;
+    if (named !== "core" && named !== "search") return;
     const entry: RateBudget = { remaining, limit, resetAt: new Date(reset * 1000).toISOString() };
-    budget[resource] = entry;
+    budget[named] = entry;
   };
 
-  // Registered before throttling and retry so it sits innermost and sees every attempt they make.
-  const counter = (octokit: { hook: Octokit["hook"] }): void => {
-    octokit.hook.wrap("request", async (request, requestOptions) => {
-      const url = requestOptions.url;
-      counts[resourceOf(url)] += 1;
-      try {
-        const response = await request(requestOptions);
-        recordBudget(url, response.headers);
-        return response;
-      } catch (error) {
-        recordBudget(url, (error as { response?: { headers?: Record<string, string> } }).response?.headers);
-        throw error;
-      }
-    });
-  };
+  const pacer = new Pacer({
+    limits: token ? DOCUMENTED_LIMITS.token : DOCUMENTED_LIMITS.anonymous,
+    maxWaitMs: maxWait * 1000,
+    resetMarginMs: options.resetMarginMs,
+    maxConcurrent: options.maxConcurrent,
+    log: (line) => log(scrubbed(line)),
+    signal: options.signal,
+  });
 
-  const timedFetch: typeof fetch = (input, init) => {
-    const timeout = AbortSignal.timeout(timeoutMs);
-    const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-    // Looked up per call, not captured, so interceptors installed later (tests) still apply.
-    return globalThis.fetch(input, { ...init, signal }).then((response) => {
-      // fetch follows a 301 (renamed repository) inside one attempt, but GitHub counts both requests.
-      if (response.redirected) counts[resourceOf(String(input instanceof Request ? input.url : input))] += 1;
-      return response;
-    });
-  };
+  const transport = createTransport({
+    pacer,
+    timeoutMs: options.timeoutMs ?? 30_000,
+    retries: options.retries ?? 3,
+    retryBaseMs: options.retryBaseMs ?? 1000,
+    secondMs: options.secondMs ?? 1000,
+    signal: options.signal,
+    log: (line) => log(scrubbed(line)),
+    etags: options.etags,
+    random: options.random,
+    onRequest: (resource) => void (counts[resource] += 1),
+    onResponse: recordBudget,
+    onNotModified: () => void (notModified += 1),
+    scrub: scrubbed,
+  });
 
-  const Client = Octokit.plugin(counter, throttling, retry);
-  const octokit = new Client({
+  const octokit = new Octokit({
     baseUrl: options.baseUrl.replace(/\/+$/, ""),
     userAgent: options.userAgent,
     ...(token ? { auth: token } : {}),
-    request: { fetch: timedFetch },
+    request: { fetch: transport },
     log: {
       debug: () => {},
       info: () => {},
-      warn: (message: string) => log(`github: ${scrub(message, token)}`),
+      warn: (message: string) => log(`github: ${scrubbed(message)}`),
       // plugin-request-log reports every failed response here; the FetchError thrown says it better.
       error: () => {},
-    },
-    throttle: {
-      id: `showdown-${++clients}`,
-      retryAfterBaseValue: secondMs,
-      onRateLimit: (retryAfter, requestOptions, _octokit, retryCount) => {
-        const resource = resourceOf(requestOptions.url);
-        if (retryCount >= retries) {
-          log(`github: ${resource} rate limit reached again after ${retryCount} waits; giving up`);
-          return false;
-        }
-        if (retryAfter > maxWait) {
-          log(`github: ${resource} rate limit reached; it resets in ${retryAfter} s, more than the ${maxWait} s allowed; giving up`);
-          return false;
-        }
-        log(`github: ${resource} rate limit reached; waiting ${retryAfter} s`);
-        return true;
-      },
-      onSecondaryRateLimit: (retryAfter, requestOptions, _octokit, retryCount) => {
-        const resource = resourceOf(requestOptions.url);
-        if (retryCount >= retries) {
-          log(`github: ${resource} secondary rate limit reached ${retryCount + 1} times; giving up`);
-          return false;
-        }
-        if (retryAfter > maxWait) {
-          log(`github: ${resource} secondary rate limit reached; retry-after ${retryAfter} s is more than the ${maxWait} s allowed; giving up`);
-          return false;
-        }
-        log(`github: ${resource} secondary rate limit reached; waiting ${retryAfter} s`);
-        return true;
-      },
-    },
-    retry: {
-      retries,
-      retryAfterBaseValue: secondMs,
-      // 429 is the throttling plugin's to wait out; retrying it here too would double the attempts.
-      doNotRetry: [400, 401, 403, 404, 409, 410, 422, 429, 451],
     },
   });
 
@@ -165,40 +137,66 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
     }
   }
 
+  /** A 2xx whose body is not what the endpoint returns (a proxy's page, a changed API): no figure from it. */
+  const unexpected = (what: string, field: string) => new FetchError("unavailable", scrubbed(`${what}: unexpected response (no ${field})`));
+
+  async function search(what: string, run: () => Promise<{ data: unknown }>): Promise<SearchCount> {
+    for (let attempt = 0; ; attempt++) {
+      const { data } = await call(what, {}, run);
+      const d = data as { total_count?: unknown; incomplete_results?: unknown } | null;
+      if (typeof d?.total_count !== "number" || !Number.isInteger(d.total_count) || d.total_count < 0) throw unexpected(what, "total_count");
+      const incomplete = d.incomplete_results === true;
+      // GitHub's search timed out and the count may be low: ask again before settling for it (flagged).
+      if (incomplete && attempt < incompleteRetries && !options.signal?.aborted) {
+        log(`github: ${what}: incomplete_results; asking again`);
+        continue;
+      }
+      return { count: d.total_count, incomplete };
+    }
+  }
+
   const repoHint = { 404: "does the repository exist? is it private?" };
 
   return {
     async repository(fullName) {
       const { owner, repo } = splitName(fullName);
-      const { data } = await call(`GET /repos/${owner}/${repo}`, repoHint, () => octokit.rest.repos.get({ owner, repo }));
+      const what = `GET /repos/${owner}/${repo}`;
+      const { data } = await call(what, repoHint, () => octokit.rest.repos.get({ owner, repo }));
+      const d = data as Partial<typeof data> | null;
+      for (const field of ["stargazers_count", "forks_count", "open_issues_count"] as const) {
+        if (typeof d?.[field] !== "number") throw unexpected(what, field);
+      }
+      if (typeof d?.full_name !== "string" || typeof d.default_branch !== "string") throw unexpected(what, "full_name");
       return {
         fullName: data.full_name,
         defaultBranch: data.default_branch,
         stars: data.stargazers_count,
         forks: data.forks_count,
         openIssues: data.open_issues_count,
-        archived: data.archived,
+        archived: data.archived === true,
       };
     },
 
     async lastCommitAt(fullName, branch, until) {
       const { owner, repo } = splitName(fullName);
-      const { data } = await call(`GET /repos/${owner}/${repo}/commits`, { 404: "does the repository or branch exist?" }, () =>
-        octokit.rest.repos.listCommits({ owner, repo, sha: branch, until, per_page: 1 }),
+      const what = `GET /repos/${owner}/${repo}/commits`;
+      const { data } = await call(what, { 404: "does the repository or branch exist?" }, () =>
+        octokit.rest.repos.listCommits({ owner, repo, sha: branch, ...(until !== undefined ? { until } : {}), per_page: 1 }),
       );
-      return data[0]?.commit.committer?.date ?? null;
+      if (!Array.isArray(data)) throw unexpected(what, "commit list");
+      const date = data[0]?.commit?.committer?.date;
+      if (data.length > 0 && (typeof date !== "string" || Number.isNaN(Date.parse(date)))) throw unexpected(what, "committer date");
+      return date ?? null;
     },
 
     async mergedPullRequests(fullName, since, until) {
       splitName(fullName);
       const q = mergedQuery(fullName, since, until);
-      const { data } = await call(`GET /search/issues (q: ${q})`, {}, () => octokit.rest.search.issuesAndPullRequests({ q, per_page: 1 }));
-      return searchCount(data);
+      return search(`GET /search/issues (q: ${q})`, () => octokit.rest.search.issuesAndPullRequests({ q, per_page: 1 }));
     },
 
     async repositoryCount(query) {
-      const { data } = await call(`GET /search/repositories (q: ${query})`, {}, () => octokit.rest.search.repos({ q: query, per_page: 1 }));
-      return searchCount(data);
+      return search(`GET /search/repositories (q: ${query})`, () => octokit.rest.search.repos({ q: query, per_page: 1 }));
     },
 
     stats() {
@@ -206,18 +204,17 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
         core: counts.core,
         search: counts.search,
         budget: Object.fromEntries(Object.entries(budget).map(([k, v]) => [k, { ...v }])),
+        notModified,
+        stopped: pacer.stopped(),
       };
     },
   };
 }
 
-function searchCount(data: { total_count: number; incomplete_results: boolean }): SearchCount {
-  return { count: data.total_count, incomplete: data.incomplete_results };
-}
-
 interface ErrorShape {
   status?: number;
   message?: string;
+  cause?: unknown;
   response?: { headers?: Record<string, string | undefined>; data?: unknown };
 }
 
@@ -226,12 +223,14 @@ interface ErrorShape {
  * RequestError carries the request options (headers included), so nothing of it is passed along.
  */
 function toFetchError(error: unknown, what: string, hint: Partial<Record<number, string>>, token: string | undefined): FetchError {
-  if (error instanceof FetchError) return error;
   const e = (typeof error === "object" && error !== null ? error : {}) as ErrorShape;
-  const response = e.response;
-  const status = typeof e.status === "number" ? e.status : undefined;
   const make = (kind: FetchError["kind"], text: string, withStatus: number | undefined) =>
     new FetchError(kind, scrub(`${what}: ${text}`, token).replace(/\s+/g, " ").trim(), withStatus);
+  // The transport's own failures (retries spent, resource stopped, run stopped) reach here wrapped by octokit.
+  const own = error instanceof FetchError ? error : e.cause instanceof FetchError ? e.cause : undefined;
+  if (own) return make(own.kind, own.message, own.status);
+  const response = e.response;
+  const status = typeof e.status === "number" ? e.status : undefined;
 
   if (!response || status === undefined) {
     const reason = error instanceof Error ? error.message : String(error);
@@ -253,7 +252,7 @@ function toFetchError(error: unknown, what: string, hint: Partial<Record<number,
 
   const rateLimited =
     status === 429 ||
-    (status === 403 && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined || /secondary rate limit/i.test(ghMessage)));
+    (status === 403 && (headers["x-ratelimit-remaining"] === "0" || headers["retry-after"] !== undefined || /secondary rate limit|abuse detection/i.test(ghMessage)));
   if (rateLimited) {
     const reset = Number(headers["x-ratelimit-reset"]);
     if (headers["x-ratelimit-remaining"] === "0" && Number.isFinite(reset) && reset > 0) {

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { StackExchangeSource, TagCounts } from "./types.js";
+import { backoffDelay, sleep as abortableSleep } from "./backoff.js";
 
 export interface StackExchangeOptions {
   baseUrl: string;
@@ -10,10 +11,14 @@ export interface StackExchangeOptions {
   /** Extra attempts per batch after a 5xx, network error or temporary API error. Default 3. */
   retries?: number;
   fetch?: typeof fetch;
-  /** First retry delay, doubled each time. Default 1000. */
+  /** First retry delay, doubled each time, jittered. Default 1000. */
   retryDelayMs?: number;
   /** Injected by tests to observe waits (backoff) without sleeping. */
   sleep?: (ms: number) => Promise<void>;
+  /** Stopped (Ctrl-C): no new request is sent and waits end; the batches left fail. */
+  signal?: AbortSignal;
+  /** Source of the retry jitter. */
+  random?: () => number;
 }
 
 /** The API's limit on the number of tags in one /tags/{tags}/info request. */
@@ -27,9 +32,12 @@ interface Outcome {
   /** Why the batch failed; undefined on success. */
   error?: string;
   retryable?: boolean;
-  /** A throttle violation: the following batches would fail the same way. */
-  throttled?: boolean;
+  /** A throttle violation, a spent quota or a stopped run: the following batches would fail the same way. */
+  final?: boolean;
 }
+
+/** The method every request of this client calls, for the API's per-method `backoff`. */
+const TAGS_INFO = "/tags/{tags}/info";
 
 export function createStackExchange(options: StackExchangeOptions): StackExchangeSource {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
@@ -38,12 +46,13 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
   const timeoutMs = options.timeoutMs ?? 30_000;
   const retries = options.retries ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 1000;
-  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal));
+  const random = options.random ?? Math.random;
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const scrub = (text: string) => (key ? text.split(key).join("***") : text);
 
   // The API's `backoff` holds for every later request to the same method, across tagCounts calls.
-  let notBefore = 0;
+  const notBefore = new Map<string, number>();
 
   return {
     async tagCounts(tags) {
@@ -63,12 +72,12 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
         spellings.set(lower, [...(spellings.get(lower) ?? []), tag]);
       }
       const names = [...spellings.keys()];
-      let throttled: string | undefined;
+      let stop: string | undefined;
 
       for (let start = 0; start < names.length; start += BATCH) {
         const batch = names.slice(start, start + BATCH);
-        const outcome: Outcome = throttled ? { error: throttled } : await requestBatch(batch, result);
-        if (outcome.throttled) throttled = outcome.error;
+        const outcome: Outcome = stop ? { error: stop } : await requestBatch(batch, result);
+        if (outcome.final) stop = outcome.error;
         if (outcome.error !== undefined) {
           for (const name of batch) for (const tag of spellings.get(name) ?? []) result.failed.set(tag, outcome.error);
           continue;
@@ -91,11 +100,19 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
     if (key) url += `&key=${encodeURIComponent(key)}`;
     let outcome: Outcome = {};
     for (let attempt = 0; attempt <= retries; attempt++) {
-      if (attempt > 0) await sleep(retryDelayMs * 2 ** (attempt - 1));
-      const wait = notBefore - Date.now();
-      if (wait > 0) {
-        log(`stackexchange: backing off ${Math.ceil(wait / 1000)} s as the API asked`);
-        await sleep(wait);
+      try {
+        if (attempt > 0) await sleep(backoffDelay(attempt, retryDelayMs, random));
+        const wait = (notBefore.get(TAGS_INFO) ?? 0) - Date.now();
+        if (wait > 0) {
+          log(`stackexchange: backing off ${Math.ceil(wait / 1000)} s as the API asked`);
+          await sleep(wait);
+        }
+      } catch {
+        return { error: "stackexchange: stopped before the request was sent", final: true };
+      }
+      if (options.signal?.aborted) return { error: "stackexchange: stopped before the request was sent", final: true };
+      if (result.quotaRemaining === 0) {
+        return { error: `stackexchange: the daily quota${result.quotaMax ? ` of ${result.quotaMax}` : ""} is used up (it resets at 00:00 UTC); not requested`, final: true };
       }
       result.requests += 1;
       outcome = await attemptOnce(url, result);
@@ -126,7 +143,7 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
     if (typeof b.quota_remaining === "number") result.quotaRemaining = b.quota_remaining;
     if (typeof b.quota_max === "number") result.quotaMax = b.quota_max;
     if (typeof b.backoff === "number" && b.backoff > 0) {
-      notBefore = Math.max(notBefore, Date.now() + b.backoff * 1000);
+      notBefore.set(TAGS_INFO, Math.max(notBefore.get(TAGS_INFO) ?? 0, Date.now() + b.backoff * 1000));
     }
 
     if (typeof b.error_name === "string") {
@@ -134,7 +151,7 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
       return {
         error: scrub(`stackexchange: ${b.error_name}${message ? `: ${message}` : ""}`),
         retryable: TRANSIENT.has(b.error_name),
-        throttled: b.error_name === "throttle_violation",
+        final: b.error_name === "throttle_violation",
       };
     }
     if (!response.ok || !Array.isArray(b.items)) {

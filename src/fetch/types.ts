@@ -10,7 +10,8 @@ export type FetchErrorKind =
   | "rate-limited" // primary limit exhausted and its reset is too far away
   | "invalid" // 422 and other 4xx: the request itself is wrong (e.g. a bad search query)
   | "unavailable" // 5xx, timeouts, connection errors after the retries ran out
-  | "auth"; // 401: a bad token
+  | "auth" // 401: a bad token
+  | "aborted"; // the run was stopped (Ctrl-C, SIGTERM) before the request was sent or while it waited
 
 export class FetchError extends Error {
   readonly kind: FetchErrorKind;
@@ -48,18 +49,33 @@ export interface RateBudget {
   resetAt: string;
 }
 
+export type RateResource = "core" | "search";
+
+/** A rate-limit resource the run stopped using: its budget was spent and resets too late to wait for. */
+export interface StoppedResource {
+  /** ISO-8601 instant the budget resets. */
+  resetAt: string;
+}
+
 export interface GitHubStats {
   /** Requests sent to the core resource (everything but search), retries included. */
   core: number;
   /** Requests sent to the search API, retries included. */
   search: number;
   budget: { core?: RateBudget; search?: RateBudget };
+  /** Conditional requests GitHub answered 304 Not Modified (served from the ETag cache, free of rate limit). */
+  notModified?: number;
+  /** Resources given up on for the rest of the run; their remaining figures are errors. */
+  stopped?: Partial<Record<RateResource, StoppedResource>>;
 }
 
 export interface GitHubSource {
   repository(fullName: string): Promise<RepositoryInfo>;
-  /** Committer date of the newest commit on `branch` at or before `until`; null when there is none before it. Throws FetchError kind "empty" on 409. */
-  lastCommitAt(fullName: string, branch: string, until: string): Promise<string | null>;
+  /**
+   * Committer date of the newest commit on `branch` at or before `until` (the branch head's without
+   * `until`); null when there is none. Throws FetchError kind "empty" on 409.
+   */
+  lastCommitAt(fullName: string, branch: string, until?: string): Promise<string | null>;
   /** Pull requests merged in (since, until]: the search API's total_count. */
   mergedPullRequests(fullName: string, since: string, until: string): Promise<SearchCount>;
   /** total_count of a repository search. */

@@ -26,6 +26,7 @@ function client(extra: Partial<GitHubOptions> = {}) {
     userAgent: "showdown-test/1.0",
     log: (line) => lines.push(line),
     secondMs: 5,
+    retryBaseMs: 1,
     ...extra,
   });
   return { github, lines };
@@ -183,14 +184,40 @@ describe("search", () => {
     expect(scope.isDone()).toBe(true);
   });
 
-  it("counts repositories and passes incomplete_results on", async () => {
+  it("asks again once when incomplete_results is true, then passes the flag on", async () => {
     const f = fixture("search-repositories.json");
     const scope = nock(API)
       .get("/search/repositories")
       .query({ q: "pytorch in:name,description,readme", per_page: "1" })
+      .times(2)
       .reply(f.status, f.body as object, f.headers);
-    const { github } = client();
+    const { github, lines } = client();
     expect(await github.repositoryCount("pytorch in:name,description,readme")).toEqual({ count: 4082, incomplete: true });
+    expect(lines).toEqual(["github: GET /search/repositories (q: pytorch in:name,description,readme): incomplete_results; asking again"]);
+    expect(github.stats().search).toBe(2);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("takes the complete answer when asking again gets one", async () => {
+    const f = fixture("search-repositories.json");
+    const scope = nock(API)
+      .get("/search/repositories")
+      .query(true)
+      .reply(f.status, f.body as object, f.headers)
+      .get("/search/repositories")
+      .query(true)
+      .reply(f.status, { ...(f.body as object), total_count: 4100, incomplete_results: false }, f.headers);
+    const { github } = client();
+    expect(await github.repositoryCount("pytorch")).toEqual({ count: 4100, incomplete: false });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("refuses a 200 whose body is not a search result", async () => {
+    const scope = nock(API).get("/search/repositories").query(true).reply(200, "<html>captive portal</html>", { "content-type": "text/html" });
+    const { github } = client();
+    const error = await failure(github.repositoryCount("pytorch"));
+    expect(error.kind).toBe("unavailable");
+    expect(error.message).toBe("GET /search/repositories (q: pytorch): unexpected response (no total_count)");
     expect(scope.isDone()).toBe(true);
   });
 
@@ -285,7 +312,7 @@ describe("rate limits", () => {
     const { github, lines } = client({ secondMs: 1000 });
     expect((await github.repository("octokit-fixture-org/hello-world")).openIssues).toBe(89);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^github: core rate limit reached; waiting [12] s$/);
+    expect(lines[0]).toMatch(/^github: core rate limit reached; waiting [12] s for its reset at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(times).toHaveLength(2);
     expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
     // Retried only once the reset had passed.
@@ -307,9 +334,17 @@ describe("rate limits", () => {
     expect(error.message).toBe(
       `GET /repos/a/b: 403 ${(f.body as { message: string }).message} (resets at ${new Date(reset * 1000).toISOString()})`,
     );
-    expect(lines).toEqual([expect.stringMatching(/^github: core rate limit reached; it resets in 360[01] s, more than the 900 s allowed; giving up$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^github: core rate limit reached; it resets in (3599|3600|3601) s, more than the 900 s allowed \(--max-wait\); no more core requests this run$/),
+    ]);
     expect(github.stats().core).toBe(1);
+    expect(github.stats().stopped).toEqual({ core: { resetAt: new Date(reset * 1000).toISOString() } });
     expect(scope.isDone()).toBe(true);
+    // The rest of the run sends nothing more to core, and says why.
+    const next = await failure(github.repository("c/d"));
+    expect(next.kind).toBe("rate-limited");
+    expect(next.message).toBe(`GET /repos/c/d: not requested: the GitHub core rate limit is used up until ${new Date(reset * 1000).toISOString().replace(".000Z", "Z")}, more than --max-wait away`);
+    expect(github.stats().core).toBe(1);
   });
 
   it("waits retry-after on a secondary rate limit, then retries", async () => {
@@ -322,7 +357,7 @@ describe("rate limits", () => {
       .get("/search/repositories")
       .query(true)
       .reply(ok.status, ok.body as object, ok.headers);
-    const { github, lines } = client();
+    const { github, lines } = client({ incompleteRetries: 0 });
     expect(await github.repositoryCount("topic:deep-learning")).toEqual({ count: 4082, incomplete: true });
     expect(lines).toEqual(["github: search secondary rate limit reached; waiting 1 s"]);
     expect(github.stats()).toMatchObject({ core: 0, search: 2 });
@@ -362,12 +397,14 @@ describe("stats", () => {
       .query(true)
       .reply(search.status, search.body as object, search.headers);
     const { github } = client();
-    expect(github.stats()).toEqual({ core: 0, search: 0, budget: {} });
+    expect(github.stats()).toEqual({ core: 0, search: 0, budget: {}, notModified: 0, stopped: {} });
     await github.repository("octokit-fixture-org/hello-world");
     await github.mergedPullRequests("octokit-fixture-org/hello-world", "2024-01-01T00:00:00Z", "2024-06-01T00:00:00Z");
     expect(github.stats()).toEqual({
       core: 2,
       search: 1,
+      notModified: 0,
+      stopped: {},
       budget: {
         core: { remaining: 4962, limit: 5000, resetAt: "2022-07-19T05:36:39.000Z" },
         search: { remaining: 29, limit: 30, resetAt: "2022-07-19T04:42:07.000Z" },

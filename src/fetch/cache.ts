@@ -1,0 +1,240 @@
+/**
+ * The per-run cache that makes `collect` resumable: every answer (a figure, or a definitive error such
+ * as a 404) is appended to .cache/runs/<cohort>--<asOf>.jsonl the moment it arrives. A run stopped
+ * part way (Ctrl-C, a runner's SIGTERM or timeout) and started again with the same --as-of reads it
+ * back and asks the APIs only for what is missing.
+ *
+ * One JSON object per line, after a header line naming the cohort and asOf; a line torn by a kill is
+ * ignored. Values are API answers reduced to what the collector uses: no URLs with keys, no headers,
+ * never the token.
+ */
+import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { FetchError, type FetchErrorKind, type GitHubSource, type StackExchangeSource, type TagCounts } from "./types.js";
+
+const VERSION = 1;
+
+/** Errors that are answers, the same on every retry: cached like figures. */
+const DEFINITIVE: ReadonlySet<FetchErrorKind> = new Set(["not-found", "empty", "invalid"]);
+
+type Line = { k: string; v: unknown } | { k: string; e: { kind: FetchErrorKind; message: string; status?: number } };
+
+export interface RunId {
+  cohort: string;
+  asOf: string;
+  /**
+   * Whether the run asks for the last commit `until` asOf (see CollectOptions.pinned). A resumed run
+   * keeps the stopped run's choice, so that the answers it cached are the ones it asks for.
+   */
+  pinned?: boolean;
+}
+
+/** .cache/runs/<cohort>--<asOf without colons>.jsonl */
+export function runCachePath(cacheDir: string, run: RunId): string {
+  return path.join(cacheDir, "runs", `${run.cohort}--${run.asOf.replace(/:/g, "")}.jsonl`);
+}
+
+export class RunCache {
+  private readonly lines = new Map<string, Line>();
+  private started = false;
+  private broken = false;
+  /** Answers read back from an earlier, stopped run. */
+  readonly resumed: number;
+  /** Answers served from the cache this run. */
+  hits = 0;
+  private readonly run: Required<RunId>;
+
+  private constructor(
+    readonly file: string | undefined,
+    run: RunId,
+    private readonly log: (line: string) => void,
+    existing: Line[],
+  ) {
+    this.run = { cohort: run.cohort, asOf: run.asOf, pinned: run.pinned ?? true };
+    for (const line of existing) this.lines.set(line.k, line);
+    this.resumed = this.lines.size;
+    this.started = existing.length > 0;
+  }
+
+  /** A cache that only lives in memory (tests; or no cache folder). */
+  static memory(run: RunId): RunCache {
+    return new RunCache(undefined, run, () => {}, []);
+  }
+
+  /** Opens the run's file if an earlier run left one; creates nothing until the first answer. */
+  static open(file: string, run: RunId, log: (line: string) => void = () => {}): RunCache {
+    let text = "";
+    try {
+      text = readFileSync(file, "utf8");
+    } catch {
+      return new RunCache(file, run, log, []);
+    }
+    const [head, ...rest] = text.split("\n");
+    let header: { run?: unknown } | undefined;
+    try {
+      header = JSON.parse(head ?? "") as { run?: unknown };
+    } catch {
+      header = undefined;
+    }
+    const h = header?.run as { version?: unknown; cohort?: unknown; asOf?: unknown; pinned?: unknown } | undefined;
+    if (h?.version !== VERSION || h.cohort !== run.cohort || h.asOf !== run.asOf) {
+      log(`showdown: ${file}: not this run's cache; starting afresh`);
+      const fresh = new RunCache(file, run, log, []);
+      return fresh;
+    }
+    const lines: Line[] = [];
+    for (const raw of rest) {
+      if (!raw.trim()) continue;
+      try {
+        const line = JSON.parse(raw) as Line;
+        if (typeof line?.k === "string" && ("v" in line || "e" in line)) lines.push(line);
+      } catch {
+        // A line cut short by a kill: that answer is fetched again.
+      }
+    }
+    const cache = new RunCache(file, { ...run, pinned: h.pinned !== false }, log, lines);
+    cache.started = true;
+    return cache;
+  }
+
+  get size(): number {
+    return this.lines.size;
+  }
+
+  get pinned(): boolean {
+    return this.run.pinned;
+  }
+
+  get(key: string): Line | undefined {
+    return this.lines.get(key);
+  }
+
+  put(line: Line): void {
+    this.lines.set(line.k, line);
+    if (!this.file || this.broken) return;
+    const text = JSON.stringify(line) + "\n";
+    try {
+      if (!this.started) {
+        mkdirSync(path.dirname(this.file), { recursive: true });
+        writeFileSync(this.file, JSON.stringify({ run: { version: VERSION, ...this.run } }) + "\n" + text);
+        this.started = true;
+      } else {
+        // One small synchronous append per answer: complete on disk before anything else runs.
+        appendFileSync(this.file, text);
+      }
+    } catch (error) {
+      this.broken = true;
+      this.log(`showdown: ${this.file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); a restart would fetch everything again`);
+    }
+  }
+
+  /** Deletes the file (the snapshot it fed is written), and the folders it leaves empty. */
+  remove(): void {
+    if (!this.file) return;
+    rmSync(this.file, { force: true });
+    for (const dir of [path.dirname(this.file), path.dirname(path.dirname(this.file))]) {
+      try {
+        rmdirSync(dir);
+      } catch {
+        break; // not empty: other runs' files, the ETag cache
+      }
+    }
+  }
+}
+
+/** Deletes run caches of this cohort older than `days`: runs that were never resumed. */
+export function pruneRunCaches(cacheDir: string, cohort: string, days = 7): void {
+  const dir = path.join(cacheDir, "runs");
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return;
+  }
+  const oldest = Date.now() - days * 86_400_000;
+  for (const name of names) {
+    if (!name.startsWith(`${cohort}--`) || !name.endsWith(".jsonl")) continue;
+    const file = path.join(dir, name);
+    try {
+      if (statSync(file).mtimeMs < oldest) rmSync(file, { force: true });
+    } catch {
+      // raced with another run: nothing to do
+    }
+  }
+}
+
+/**
+ * Wraps a GitHub source so that each distinct question is asked at most once per run: answered from
+ * the run cache when an earlier run got it, shared when two projects ask the same (a numerics
+ * repository used by both), and recorded as soon as it is answered.
+ */
+export function cachedGitHub(source: GitHubSource, cache: RunCache): GitHubSource {
+  const pending = new Map<string, Promise<unknown>>();
+  function memo<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const known = pending.get(key);
+    if (known) return known as Promise<T>;
+    const line = cache.get(key);
+    let promise: Promise<T>;
+    if (line) {
+      cache.hits += 1;
+      promise = "v" in line ? Promise.resolve(line.v as T) : Promise.reject(new FetchError(line.e.kind, line.e.message, line.e.status));
+    } else {
+      promise = run().then(
+        (value) => {
+          cache.put({ k: key, v: value });
+          return value;
+        },
+        (error: unknown) => {
+          if (error instanceof FetchError && DEFINITIVE.has(error.kind)) {
+            cache.put({ k: key, e: { kind: error.kind, message: error.message, ...(error.status !== undefined ? { status: error.status } : {}) } });
+          }
+          throw error;
+        },
+      );
+    }
+    pending.set(key, promise);
+    return promise;
+  }
+  return {
+    repository: (fullName) => memo(`repository ${fullName}`, () => source.repository(fullName)),
+    lastCommitAt: (fullName, branch, until) => memo(`lastCommit ${fullName} ${branch} ${until ?? "head"}`, () => source.lastCommitAt(fullName, branch, until)),
+    mergedPullRequests: (fullName, since, until) => memo(`merged ${fullName} ${since} ${until}`, () => source.mergedPullRequests(fullName, since, until)),
+    repositoryCount: (query) => memo(`repositoryCount ${query}`, () => source.repositoryCount(query)),
+    stats: () => source.stats(),
+  };
+}
+
+/** The same for Stack Exchange: tags answered by an earlier run are not asked again. */
+export function cachedStackExchange(source: StackExchangeSource, cache: RunCache): StackExchangeSource {
+  return {
+    async tagCounts(tags) {
+      const result: TagCounts = { counts: new Map(), missing: [], failed: new Map(), requests: 0, quotaRemaining: undefined, quotaMax: undefined };
+      const ask: string[] = [];
+      for (const tag of new Set(tags)) {
+        const line = cache.get(`tag ${tag}`);
+        if (line && "v" in line) {
+          cache.hits += 1;
+          if (typeof line.v === "number") result.counts.set(tag, line.v);
+          else result.missing.push(tag);
+        } else {
+          ask.push(tag);
+        }
+      }
+      if (ask.length === 0) return result;
+      const fetched = await source.tagCounts(ask);
+      for (const [tag, count] of fetched.counts) {
+        cache.put({ k: `tag ${tag}`, v: count });
+        result.counts.set(tag, count);
+      }
+      for (const tag of fetched.missing) {
+        cache.put({ k: `tag ${tag}`, v: null });
+        result.missing.push(tag);
+      }
+      for (const [tag, why] of fetched.failed) result.failed.set(tag, why);
+      result.requests = fetched.requests;
+      result.quotaRemaining = fetched.quotaRemaining;
+      result.quotaMax = fetched.quotaMax;
+      return result;
+    },
+  };
+}
