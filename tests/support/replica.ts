@@ -5,9 +5,20 @@
  *
  * GitHub is served under /api/v3 (as on GitHub Enterprise Server), Stack Exchange under /se, so one
  * server stands in for both and the clients' handling of base-URL paths is exercised too.
- * A `fault` hook can replace any response, per route and per attempt, for failure tests.
+ * A `fault` hook can replace any response, per route and per attempt, for failure tests (see
+ * faults.ts for ready-made ones: rate limits with GitHub's real headers and texts, 5xx, resets,
+ * stalls, Stack Exchange errors and backoff).
+ *
+ * Also modelled, for the reliability tests:
+ * - rate-limit windows (`rateLimits`): a budget per window per resource, reset epoch in the headers,
+ *   and 403 with x-ratelimit-remaining 0 and GitHub's message once it is spent, like GitHub;
+ * - conditional requests: ETags are derived from the body, and If-None-Match with the current one is
+ *   answered 304 without a body, not counted against the budget;
+ * - a request log with the attempt number, and an `onRequest` hook (e.g. to kill a client mid-run).
  */
 import http from "node:http";
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 
@@ -50,35 +61,66 @@ export interface Fault {
   status?: number;
   headers?: Record<string, string>;
   body?: unknown;
+  /** The body as is, instead of JSON (a truncated or non-JSON answer). */
+  raw?: string;
+  /** Fields merged into the normal JSON body (e.g. Stack Exchange's `backoff`, `incomplete_results`). */
+  patch?: Record<string, unknown>;
   /** Destroy the socket without answering (a connection reset). */
   reset?: boolean;
   /** Answer only after this long (a slow response, for timeouts). */
   delayMs?: number;
+  /** Send the status line, headers and half the body, then nothing more (a stalled transfer). */
+  stall?: boolean;
+  /** gzip the body (Stack Exchange responses always are). */
+  gzip?: boolean;
+}
+
+/** A rate-limit window: `limit` requests, then 403 until `windowSeconds` after the window's first request. */
+export interface RateWindow {
+  limit: number;
+  windowSeconds: number;
 }
 
 export interface ReplicaOptions {
   /** Added to every response, to model round trips. */
   latencyMs?: number;
   fault?: (ctx: RequestContext) => Fault | undefined;
+  /** Budgets that never reset and are never enforced (remaining just reaches 0): the default model. */
   coreLimit?: number;
   searchLimit?: number;
+  /** Enforced budgets that reset, per resource, instead of coreLimit/searchLimit. */
+  rateLimits?: Partial<Record<"core" | "search", RateWindow>>;
   stackExchangeQuota?: number;
+  /** Called as each request arrives, after it is logged. */
+  onRequest?: (request: LoggedRequest, all: LoggedRequest[]) => void;
 }
 
 export interface LoggedRequest {
   api: RequestContext["api"];
   route: string;
   path: string;
+  /** 0 for a reset connection or a stalled answer. */
   status: number;
   authorization: string | undefined;
+  /** 1 for the first request to this method+path, 2 for the next, ... */
+  attempt: number;
+  ifNoneMatch: string | undefined;
+  /** A 403 sent because the rate-limit window's budget was spent. */
+  rateLimited?: boolean;
+  /** Date.now() on arrival. */
+  at: number;
 }
 
 export interface Replica {
   githubUrl: string;
   stackExchangeUrl: string;
   requests: LoggedRequest[];
+  /** The data served, live: tests may change it between runs. */
+  data: ReplicaData;
   close(): Promise<void>;
 }
+
+const PRIMARY_LIMIT_BODY = (JSON.parse(readFileSync(new URL("../fixtures/github/rate-limit-403.json", import.meta.url), "utf8")) as { body: unknown }).body;
 
 const RESET_EPOCH = 4102444800; // 2100-01-01: budgets never reset during a test
 
@@ -125,6 +167,7 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
   const attempts = new Map<string, number>();
   const budget = { core: options.coreLimit ?? 5000, search: options.searchLimit ?? 30 };
   const used = { core: 0, search: 0 };
+  const windows: Record<"core" | "search", { reset: number; used: number } | undefined> = { core: undefined, search: undefined };
   let quota = options.stackExchangeQuota ?? 10000;
   const byName = new Map(data.repos.map((r) => [r.fullName.toLowerCase(), r]));
   const formerly = new Map(data.repos.flatMap((r) => (r.formerNames ?? []).map((n) => [n.toLowerCase(), r] as const)));
@@ -210,46 +253,115 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
     return { route, status: 200, body: { items: items.slice(0, pageSize), has_more: items.length > pageSize, quota_max: options.stackExchangeQuota ?? 10000, quota_remaining: quota } };
   }
 
+  /** The rate-limit headers of a windowed resource, and whether this request is over its budget. */
+  function windowed(resource: "core" | "search", counts: boolean): { headers: Record<string, string>; over: boolean } | undefined {
+    const rule = options.rateLimits?.[resource];
+    if (!rule) return undefined;
+    const now = Date.now() / 1000;
+    let w = windows[resource];
+    if (!w || now >= w.reset) w = windows[resource] = { reset: Math.floor(now) + rule.windowSeconds, used: 0 };
+    const over = w.used >= rule.limit;
+    if (!over && counts) w.used += 1;
+    return {
+      over,
+      headers: {
+        "x-ratelimit-limit": String(rule.limit),
+        "x-ratelimit-remaining": String(Math.max(0, rule.limit - w.used)),
+        "x-ratelimit-reset": String(w.reset),
+        "x-ratelimit-used": String(w.used),
+        "x-ratelimit-resource": resource,
+      },
+    };
+  }
+
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
     const api: RequestContext["api"] = url.pathname.startsWith("/se/") ? "stackexchange" : "github";
     url.pathname = url.pathname.replace(/^\/(api\/v3|se)/, "");
-    const answer = api === "github" ? github(url) : stackExchange(url);
     const key = `${req.method} ${url.pathname}${url.search}`;
     const attempt = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, attempt);
+    const answer = api === "github" ? github(url) : stackExchange(url);
     const fault = options.fault?.({ api, route: answer.route, path: url.pathname + url.search, attempt, headers: req.headers });
-    const status = fault?.status ?? answer.status;
-    requests.push({ api, route: answer.route, path: url.pathname + url.search, status: fault?.reset ? 0 : status, authorization: req.headers.authorization });
+    const ifNoneMatch = typeof req.headers["if-none-match"] === "string" ? req.headers["if-none-match"] : undefined;
+    const resource = url.pathname.startsWith("/search/") ? "search" : "core";
+
+    let status = fault?.status ?? answer.status;
+    let body = fault?.body ?? answer.body;
+    if (fault?.patch && typeof body === "object" && body !== null && !Array.isArray(body)) body = { ...body, ...fault.patch };
+    const text = fault?.raw ?? JSON.stringify(body);
+    const etag = `"${createHash("sha1").update(text).digest("hex").slice(0, 32)}"`;
+    const notModified = api === "github" && status === 200 && !fault && ifNoneMatch === etag;
+    if (notModified) status = 304;
+    // GitHub does not count a 304 against the budget.
+    const window = api === "github" ? windowed(resource, !notModified) : undefined;
+    const rateLimited = window?.over === true && !fault?.reset;
+    if (rateLimited) {
+      status = 403;
+      body = PRIMARY_LIMIT_BODY;
+    }
+    const logged: LoggedRequest = {
+      api,
+      route: answer.route,
+      path: url.pathname + url.search,
+      status: fault?.reset || fault?.stall ? 0 : status,
+      authorization: req.headers.authorization,
+      attempt,
+      ifNoneMatch,
+      ...(rateLimited ? { rateLimited } : {}),
+      at: Date.now(),
+    };
+    requests.push(logged);
+    options.onRequest?.(logged, requests);
 
     const send = () => {
-      if (fault?.reset) {
+      if (fault?.reset && !rateLimited) {
         req.socket.destroy();
         return;
       }
-      const body = Buffer.from(JSON.stringify(fault?.body ?? answer.body));
+      const payload = Buffer.from(rateLimited ? JSON.stringify(body) : text);
+      let headers: Record<string, string>;
       if (api === "github") {
-        const resource = url.pathname.startsWith("/search/") ? "search" : "core";
-        used[resource]++;
-        const headers: Record<string, string> = {
+        let limits: Record<string, string>;
+        if (window) {
+          limits = window.headers;
+        } else {
+          if (status !== 304) used[resource]++;
+          limits = {
+            "x-ratelimit-limit": String(budget[resource]),
+            "x-ratelimit-remaining": String(Math.max(0, budget[resource] - used[resource])),
+            "x-ratelimit-reset": String(RESET_EPOCH),
+            "x-ratelimit-used": String(used[resource]),
+            "x-ratelimit-resource": resource,
+          };
+        }
+        headers = {
           "content-type": "application/json; charset=utf-8",
           "x-github-media-type": "github.v3; format=json",
-          "x-ratelimit-limit": String(budget[resource]),
-          "x-ratelimit-remaining": String(Math.max(0, budget[resource] - used[resource])),
-          "x-ratelimit-reset": String(RESET_EPOCH),
-          "x-ratelimit-used": String(used[resource]),
-          "x-ratelimit-resource": resource,
-          etag: `"${Buffer.from(key).toString("base64url").slice(0, 32)}"`,
+          ...limits,
+          etag,
           ...answer.headers,
-          ...fault?.headers,
+          ...(rateLimited ? {} : fault?.headers),
         };
-        res.writeHead(status, headers);
-        res.end(body);
       } else {
         // Stack Exchange always compresses.
-        res.writeHead(status, { "content-type": "application/json; charset=utf-8", "content-encoding": "gzip", ...fault?.headers });
-        res.end(gzipSync(body));
+        headers = { "content-type": "application/json; charset=utf-8", ...fault?.headers };
       }
+      if (status === 304) {
+        res.writeHead(304, headers);
+        res.end();
+        return;
+      }
+      const gzip = api === "stackexchange" || fault?.gzip === true;
+      const out = gzip ? gzipSync(payload) : payload;
+      if (gzip) headers["content-encoding"] = "gzip";
+      if (fault?.stall && !rateLimited) {
+        res.writeHead(status, { ...headers, "content-length": String(out.length) });
+        res.write(out.subarray(0, Math.floor(out.length / 2)));
+        return; // the rest never comes: the client's timeout must end it
+      }
+      res.writeHead(status, headers);
+      res.end(out);
     };
     const delay = (options.latencyMs ?? 0) + (fault?.delayMs ?? 0);
     if (delay > 0) setTimeout(send, delay);
@@ -263,6 +375,7 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
     githubUrl: base,
     stackExchangeUrl: `http://127.0.0.1:${port}/se`,
     requests,
+    data,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
