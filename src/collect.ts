@@ -140,7 +140,7 @@ async function lastCommit(github: GitHubSource, fullName: string, branch: string
 function stackOverflowQuestions(project: ProjectConfig, tags: TagCounts, rec: ProjectRecorder): void {
   const failed = project.stackOverflowTags.filter((t) => tags.failed.has(t));
   if (failed.length > 0) {
-    rec.fail(["stackOverflowQuestions"], failed.map((t) => tags.failed.get(t)).join("; "));
+    rec.fail(["stackOverflowQuestions"], [...new Set(failed.map((t) => tags.failed.get(t)))].join("; "));
     return;
   }
   let sum = 0;

@@ -50,11 +50,11 @@ export function summaryLines(s: Summary): string {
   const warnings = projects.reduce((sum, p) => sum + p.warnings.length, 0);
   const se = collected.stackExchange;
   const quota = se.quotaRemaining !== undefined ? `, quota ${n(se.quotaRemaining)}/${n(se.quotaMax ?? 0)} left` : "";
-  const unchanged = gh.notModified ? ` (${n(gh.notModified)} unchanged, 304)` : "";
+  const unchanged = gh.notModified ? `; ${n(gh.notModified)} unchanged (304, free of rate limit)` : "";
   const cached = collected.cached > 0 ? `; ${n(collected.cached)} answers from the run cache` : "";
   const lines = [
     `${s.cohort}: ${projects.length} projects, ${missing} figure${missing === 1 ? "" : "s"} missing, ${warnings} note${warnings === 1 ? "" : "s"}`,
-    `requests: github ${gh.core}${unchanged}${budget(gh.budget.core)}; github search ${gh.search}${budget(gh.budget.search)}; stack exchange ${se.requests}${quota} (${s.auth})${cached}`,
+    `requests: github ${gh.core}${budget(gh.budget.core)}; github search ${gh.search}${budget(gh.budget.search)}; stack exchange ${se.requests}${quota} (${s.auth})${unchanged}${cached}`,
   ];
   for (const p of projects) {
     for (const w of p.warnings) {

@@ -1,0 +1,89 @@
+/**
+ * Stack Exchange failures through the built CLI: `backoff`, throttle_violation, temporary errors,
+ * 5xx, and the quota reported in the summary.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { startReplica, type Replica, type ReplicaData, type ReplicaOptions } from "../support/replica.js";
+import { tempProject } from "../support/cli.js";
+import { runCliTimed } from "../support/spawn.js";
+import { seError, seErrors, serverError } from "../support/faults.js";
+import { AS_OF, cohortYaml, env, expectedRaw, FAST, generated, readSnapshotIn, SMALL, smallData, type TestProject } from "./model.js";
+
+let replica: Replica | undefined;
+afterEach(async () => {
+  await replica?.close();
+  replica = undefined;
+});
+
+async function collect(options: ReplicaOptions, data: ReplicaData = smallData(), projects: TestProject[] = SMALL) {
+  // A search budget that lasts: these cohorts need more than the 30 searches the default model allows.
+  replica = await startReplica(data, { searchLimit: 100_000, ...options });
+  const dir = await tempProject("rel", cohortYaml("rel", projects));
+  const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
+  expect(result.stderr).not.toContain("unexpected error");
+  return { dir, result, replica, snap: (await readSnapshotIn(dir, "rel").catch(() => undefined))?.snap };
+}
+
+const se = (r: Replica) => r.requests.filter((q) => q.api === "stackexchange");
+
+describe("Stack Exchange", () => {
+  it("backoff: no request to the method before it expires, across batches (101+ tags: two requests)", async () => {
+    const { projects, data } = generated(100, 5);
+    let batch = 0;
+    const { result, replica, snap } = await collect({ fault: (ctx) => (ctx.api === "stackexchange" && ++batch === 1 ? { patch: { backoff: 1 } } : undefined) }, data, projects);
+    expect(snap!.projects.flatMap((p) => p.errors)).toEqual([]);
+    expect(result.code).toBe(0);
+    const batches = se(replica);
+    expect(batches).toHaveLength(2);
+    expect(batches[1]!.at - batches[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(result.stderr).toContain("stackexchange: backing off 1 s as the API asked");
+    for (const p of projects) expect(snap!.projects.find((q) => q.id === p.id)!.raw.stackOverflowQuestions).toBe(expectedRaw(data, p).stackOverflowQuestions);
+  });
+
+  it("backoff sent with a temporary error: the retry waits it out, then the counts are exact", async () => {
+    const { result, replica, snap } = await collect({
+      fault: (ctx) => (ctx.api === "stackexchange" && ctx.attempt === 1 ? { status: 400, body: { ...seErrors.temporarilyUnavailable.body, backoff: 1 } } : undefined),
+    });
+    expect(result.code).toBe(0);
+    const tries = se(replica);
+    expect(tries.map((r) => r.status)).toEqual([400, 200]);
+    expect(tries[1]!.at - tries[0]!.at).toBeGreaterThanOrEqual(950);
+    expect(snap!.projects.map((p) => p.raw.stackOverflowQuestions)).toEqual([99, 9, 0]);
+  });
+
+  it("a 5xx and internal_error are retried", async () => {
+    const { result, replica, snap } = await collect({
+      fault: (ctx) => (ctx.api !== "stackexchange" ? undefined : ctx.attempt === 1 ? serverError(503) : ctx.attempt === 2 ? { status: 400, body: { error_id: 500, error_message: "internal error", error_name: "internal_error" } } : undefined),
+    });
+    expect(result.code).toBe(0);
+    expect(se(replica).map((r) => r.status)).toEqual([503, 400, 200]);
+    expect(snap!.projects.map((p) => p.raw.stackOverflowQuestions)).toEqual([99, 9, 0]);
+  });
+
+  it("throttle_violation: not retried, no more requests; the counts are errors and the rest is written, exit 2", async () => {
+    const { projects, data } = generated(100, 5);
+    const { result, replica, snap } = await collect({ fault: (ctx) => (ctx.api === "stackexchange" ? seError("throttleQuota") : undefined) }, data, projects);
+    expect(result.code).toBe(2);
+    // Two batches were needed; the second is not sent after the violation.
+    expect(se(replica)).toHaveLength(1);
+    for (const p of snap!.projects) {
+      expect(p.raw.stackOverflowQuestions).toBeNull();
+      expect(p.errors).toEqual([{ field: "stackOverflowQuestions", message: "stackexchange: throttle_violation: too many requests from this IP, more requests available in 67194 seconds" }]);
+      expect(p.raw.stars).not.toBeNull();
+    }
+  });
+
+  it("the quota left is reported in the summary", async () => {
+    const { result } = await collect({ stackExchangeQuota: 300 });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/; stack exchange 1, quota 299\/300 left \(authenticated\)/);
+  });
+
+  it("an error that is not temporary (bad_parameter) is not retried", async () => {
+    const { result, replica, snap } = await collect({ fault: (ctx) => (ctx.api === "stackexchange" ? seError("badParameter") : undefined) });
+    expect(result.code).toBe(2);
+    expect(se(replica)).toHaveLength(1);
+    expect(snap!.projects[0]!.errors).toEqual([{ field: "stackOverflowQuestions", message: "stackexchange: bad_parameter: site is required" }]);
+    expect(snap!.projects[0]!.raw).toEqual({ ...expectedRaw(smallData(), SMALL[0]!), stackOverflowQuestions: null });
+  });
+});
