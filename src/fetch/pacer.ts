@@ -142,12 +142,6 @@ export class Pacer {
     }
   }
 
-  /** One more request was spent without a slot (fetch followed a redirect: GitHub counts both). */
-  consume(resource: RateResource): void {
-    const st = this.states[resource];
-    if (st.known) st.remaining -= 1;
-  }
-
   /**
    * A primary rate limit answer (403/429, x-ratelimit-remaining 0): the budget is spent until
    * `resetEpochSeconds`. Returns how long until requests may go again.

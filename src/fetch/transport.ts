@@ -111,18 +111,23 @@ export function createTransport(o: TransportOptions): typeof fetch {
       return true;
     };
 
+    // Redirects are followed here, not by fetch, so that every hop is paced, counted and retried alone.
+    let target = url;
+    let hops = 0;
     for (;;) {
       const slot = await o.pacer.acquire(resource);
       const headers = new Headers(init?.headers);
       const saved = method === "GET" ? o.etags?.get(url) : undefined;
       if (saved) headers.set("if-none-match", saved.etag);
+      // Like fetch: credentials never follow a redirect to another origin.
+      if (new URL(target).origin !== new URL(url).origin) headers.delete("authorization");
       o.onRequest(resource);
 
       let response: Response;
       let body: string;
       try {
         // Not the run's signal: an attempt under way is let finish, bounded by its own timeout.
-        response = await globalThis.fetch(url, { ...init, headers, signal: AbortSignal.timeout(o.timeoutMs) });
+        response = await globalThis.fetch(target, { ...init, headers, redirect: "manual", signal: AbortSignal.timeout(o.timeoutMs) });
         body = await response.text();
       } catch (error) {
         slot.release();
@@ -130,13 +135,15 @@ export function createTransport(o: TransportOptions): typeof fetch {
         if (await retryLater(reason)) continue;
         throw new FetchError("unavailable", `no response (${reason})${failures > 0 ? ` after ${failures + 1} attempts` : ""}`);
       }
-      if (response.redirected) {
-        // fetch followed a 301 (a renamed repository) inside this attempt; GitHub counted both.
-        o.onRequest(resource);
-        o.pacer.consume(resource);
-      }
       slot.release(response.headers);
       o.onResponse(resource, response.headers);
+      const location = response.headers.get("location");
+      if ([301, 302, 303, 307, 308].includes(response.status) && location) {
+        // A renamed repository answers 301 to its new location; GitHub counts both requests, and so do we.
+        if (++hops > 5) throw new FetchError("unavailable", `more than 5 redirects`, response.status);
+        target = new URL(location, target).href;
+        continue;
+      }
       const { status, statusText } = response;
 
       if (status === 304 && saved) {

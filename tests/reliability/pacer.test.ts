@@ -1,0 +1,86 @@
+/**
+ * The search API's budget (30 a minute with a token) is kept up front, from the x-ratelimit headers:
+ * against a replica that enforces a small budget per short window, a run never gets a 403, and a
+ * small run does not wait at all.
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { startReplica, type Replica } from "../support/replica.js";
+import { tempProject } from "../support/cli.js";
+import { runCliTimed } from "../support/spawn.js";
+import { createGitHub } from "../../src/fetch/github.js";
+import { AS_OF, cohortYaml, env, expectedRaw, FAST, generated, readSnapshotIn, SMALL, smallData } from "./model.js";
+
+let replica: Replica | undefined;
+afterEach(async () => {
+  await replica?.close();
+  replica = undefined;
+});
+
+describe("search budget pacing", () => {
+  it("14 concurrent searches against 5 per 1-second window: bursts of at most 5, no 403, every count exact", async () => {
+    const { data } = generated(14, 21);
+    replica = await startReplica(data, { latencyMs: 20, rateLimits: { search: { limit: 5, windowSeconds: 1 } } });
+    const lines: string[] = [];
+    const github = createGitHub({ baseUrl: replica.githubUrl, token: "ghp_pacerTest0123456789", userAgent: "test", log: (l) => lines.push(l), resetMarginMs: 100 });
+    const queries = Object.keys(data.repositorySearch);
+    const started = Date.now();
+    const counts = await Promise.all(queries.map((q) => github.repositoryCount(q)));
+    const elapsed = Date.now() - started;
+    expect(counts).toEqual(queries.map((q) => ({ count: data.repositorySearch[q], incomplete: false })));
+    expect(replica.requests.filter((r) => r.rateLimited)).toEqual([]);
+    expect(replica.requests.map((r) => r.status)).toEqual(queries.map(() => 200));
+    // The first request went alone (the budget was not known yet); the next ones only after its answer.
+    expect(replica.requests[1]!.at - replica.requests[0]!.at).toBeGreaterThanOrEqual(15);
+    // 14 requests at 5 a window: at least two resets waited for, and not much more.
+    expect(elapsed).toBeGreaterThanOrEqual(1000);
+    expect(elapsed).toBeLessThan(4500);
+    // Only waits for resets are logged (how many depends on where the second boundaries fall).
+    expect(lines.filter((l) => !l.startsWith("github: search rate limit reached; waiting"))).toEqual([]);
+  });
+
+  it("a CLI run of 12 projects (24 searches) against 10 per 2-second window: no 403, exact, exit 0", async () => {
+    const { projects, data } = generated(12, 22);
+    replica = await startReplica(data, { rateLimits: { search: { limit: 10, windowSeconds: 2 } } });
+    const dir = await tempProject("rel", cohortYaml("rel", projects));
+    const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
+    expect(result.code).toBe(0);
+    const { snap } = await readSnapshotIn(dir, "rel");
+    for (const p of projects) expect(snap.projects.find((q) => q.id === p.id)!.raw).toEqual(expectedRaw(data, p));
+    expect(replica.requests.filter((r) => r.rateLimited)).toEqual([]);
+    expect(replica.requests.filter((r) => r.route.includes("/search/")).length).toBeGreaterThan(20);
+    expect(result.stderr).toMatch(/github: search rate limit reached; waiting \d s for its reset/);
+  });
+
+  it("a small run never waits: 7 searches within the documented 30 go out at once", async () => {
+    replica = await startReplica(smallData(), { rateLimits: { search: { limit: 30, windowSeconds: 60 } } });
+    const dir = await tempProject("rel", cohortYaml("rel", SMALL));
+    const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/waiting/);
+    // (With plugin-throttling's fixed 2 s between searches this run took 12 s.)
+    expect(result.ms).toBeLessThan(3000);
+  });
+
+  it("a core budget that runs out with its reset an hour away: stopped before GitHub has to refuse anything, exit 2", async () => {
+    const { projects, data } = generated(6, 23);
+    replica = await startReplica(data, { searchLimit: 1000, rateLimits: { core: { limit: 8, windowSeconds: 3600 } } });
+    const dir = await tempProject("rel", cohortYaml("rel", projects));
+    const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF, "--concurrency", "2"], { cwd: dir, env: env(replica, FAST) });
+    expect(result.code).toBe(2);
+    const core = replica.requests.filter((r) => r.api === "github" && !r.route.includes("/search/"));
+    expect(core).toHaveLength(8);
+    expect(core.filter((r) => r.rateLimited)).toEqual([]);
+    expect(result.stderr).toMatch(/^github: core rate limit reached; it resets in \d+ s, more than the 900 s allowed \(--max-wait\); no more core requests this run$/m);
+    const { snap } = await readSnapshotIn(dir, "rel");
+    // Whatever was fetched is exact; the rest is null with an error, never a wrong number.
+    for (const p of projects) {
+      const got = snap.projects.find((q) => q.id === p.id)!;
+      const exact = expectedRaw(data, p);
+      for (const [field, value] of Object.entries(got.raw)) {
+        if (got.errors.some((e) => e.field === field)) expect(value, `${p.id}.${field}`).toBeNull();
+        else expect(value, `${p.id}.${field}`).toEqual(exact[field]);
+      }
+    }
+    expect(snap.projects.flatMap((p) => p.errors).length).toBeGreaterThan(0);
+  });
+});
