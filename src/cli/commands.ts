@@ -6,6 +6,7 @@ import { diff } from "./diff.js";
 import { explain } from "./explain.js";
 import { history } from "./history.js";
 import { exportCommand } from "./export.js";
+import { report } from "./report.js";
 
 /** Every subcommand, in the order `showdown --help` lists them. */
-export const COMMANDS: Command[] = [collect, score, validate, diff, explain, history, exportCommand];
+export const COMMANDS: Command[] = [collect, score, validate, diff, explain, history, exportCommand, report];

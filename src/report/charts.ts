@@ -1,0 +1,398 @@
+/**
+ * Every chart of the report as an SVG document, built from the model with the generic chart functions
+ * of svg/: the podium (overall by tier), one radar per project, one bar chart per criterion, one trend
+ * chart per category and overall, one sparkline per project. Each chart is written once and used both
+ * inline in index.html and as a file beside REPORT.md. Pure.
+ */
+import type { CriterionId } from "../config/criteria.js";
+import { criterionText } from "./criteria-text.js";
+import { figure, rankDelta, score, scoreDelta, shortDate, type Delta } from "./format.js";
+import { noValueReason, type CriterionView, type ProjectView, type ReportModel, type Series } from "./model.js";
+import { categoryColour, DOWN, INK, lineStyle, MUTED, RADAR, REFERENCE, tierColour, UP } from "./palette.js";
+import { renderBars, type BarRow, type BarSpec, type Cell, type Tick } from "./svg/bars.js";
+import { renderLines } from "./svg/lines.js";
+import { renderRadar } from "./svg/radar.js";
+import { renderSparkline } from "./svg/sparkline.js";
+import { niceDomain, niceTicks, niceStep, stepDigits } from "./svg/svg.js";
+import { fixed } from "./format.js";
+
+export interface Chart {
+  /** Path relative to the report folder, e.g. "svg/radar-tensorflow.svg". */
+  file: string;
+  svg: string;
+  /** Short text alternative for an <img>. */
+  alt: string;
+  width: number;
+  height: number;
+  /** Takes the full width of the page (else it may sit beside another chart). */
+  wide?: boolean;
+}
+
+export interface ReportCharts {
+  podium: Chart;
+  radars: Map<string, Chart>;
+  criteriaRadars: Map<string, Chart>;
+  bars: Map<CriterionId, Chart>;
+  trends: Chart[];
+  sparklines: Map<string, Chart>;
+}
+
+/** Widths of the page's charts: full width, and half (two side by side). */
+const WIDE = 1000;
+const HALF = 496;
+
+function chart(file: string, svg: string, alt: string): Chart {
+  const m = /^<svg[^>]* width="([\d.]+)" height="([\d.]+)"/.exec(svg);
+  return { file, svg, alt, width: Math.ceil(Number(m?.[1] ?? 0)), height: Math.ceil(Number(m?.[2] ?? 0)) };
+}
+
+export function deltaColour(d: Delta): string {
+  return d.dir === "up" ? UP : d.dir === "down" ? DOWN : MUTED;
+}
+
+function tierName(tier: number | null): string {
+  return tier === null ? "No tier (no score)" : `Tier ${tier}`;
+}
+
+/** What each category adds to the overall score: score × weight / sum of the weights it is averaged over. */
+export function contributions(model: ReportModel, p: ProjectView): { id: string; name: string; value: number; colour: string; score: number }[] {
+  const present = model.categories.filter((c) => typeof p.snapshot.scores.categories[c.id] === "number");
+  const total = present.reduce((s, c) => s + c.weight, 0);
+  if (total === 0) return [];
+  return present.map((c) => {
+    const s = p.snapshot.scores.categories[c.id]!;
+    return { id: c.id, name: c.name, value: (s * c.weight) / total, colour: categoryColour(c.index), score: s };
+  });
+}
+
+function unitTicks(): Tick[] {
+  return [0, 0.25, 0.5, 0.75, 1].map((v) => ({ value: v, label: String(v) }));
+}
+
+function podium(model: ReportModel): Chart {
+  const prev = model.previous ? model.dates.at(-2)! : null;
+  const rows: BarRow[] = model.projects.map((p) => {
+    const s = p.snapshot.scores;
+    const cells: Cell[] = [{ text: score(s.overall), bold: true }];
+    if (prev) {
+      const d = scoreDelta(p.change?.overall ?? null, p.change === null);
+      const r = rankDelta(p.change?.rank ?? null, p.change === null);
+      cells.push({ text: d.text, colour: deltaColour(d) }, { text: r.text, colour: deltaColour(r) });
+    }
+    return {
+      key: p.id,
+      label: `${s.rank}. ${p.name}`,
+      group: tierName(s.tier),
+      segments: contributions(model, p).map((c) => ({ value: c.value, colour: c.colour, label: `${c.name}: ${score(c.score)}, adds ${fixed(c.value, 3)} to the overall score` })),
+      cells,
+      note: "no score",
+    };
+  });
+  const weights = model.categories.map((c) => c.weight);
+  const equal = weights.every((w) => w === weights[0]);
+  const spec: BarSpec = {
+    id: "chart-podium",
+    title: `Overall score, ${model.date}`,
+    subtitle: [
+      `Ranked by overall score, the ${equal ? "mean" : "weighted mean"} of the ${model.categories.length} category scores; each bar shows what each category adds. Tiers: Jenks natural breaks of the overall scores.`,
+      ...(prev ? [`Changes since the previous snapshot, ${prev}${model.rubricChangedSincePrevious ? " (the rubric changed in between)" : ""}.`] : []),
+    ],
+    desc:
+      `Projects ranked by overall score as of ${model.date}. ` +
+      model.projects
+        .map((p) => `${p.snapshot.scores.rank}. ${p.name}: ${score(p.snapshot.scores.overall)} (${tierName(p.snapshot.scores.tier)}${p.change?.overall !== undefined && p.change.overall !== null ? `, ${scoreDelta(p.change.overall, false).text.replace(/[▲▼] /, "")}` : ""})`)
+        .join("; ") +
+      ".",
+    rows,
+    max: 1,
+    ticks: unitTicks(),
+    axisLabel: "overall score (0 to 1)",
+    columns: prev ? ["overall", "change", "rank"] : ["overall"],
+    legend: model.categories.map((c) => ({ label: equal ? c.name : `${c.name} (weight ${figure(c.weight)})`, colour: categoryColour(c.index) })),
+    groupColours: Object.fromEntries(model.projects.map((p) => [tierName(p.snapshot.scores.tier), tierColour(p.snapshot.scores.tier)])),
+    width: WIDE,
+    labelWidthMax: 220,
+    data: { "data-chart": "podium" },
+  };
+  return chart("svg/podium.svg", renderBars(spec), `Podium: overall scores by tier, ${model.date}`);
+}
+
+function radar(model: ReportModel, p: ProjectView): Chart {
+  const s = p.snapshot.scores;
+  const values = model.categories.map((c) => s.categories[c.id] ?? null);
+  const medians = model.categories.map((c) => model.medians[c.id] ?? null);
+  const subtitle = `${tierName(s.tier)} · overall ${score(s.overall)}`;
+  const svg = renderRadar({
+    id: `chart-radar-${p.file}`,
+    title: `${s.rank}. ${p.name}`,
+    subtitle,
+    desc: `${p.name}: ${model.categories.map((c, i) => `${c.name} ${score(values[i])}`).join(", ")} (cohort median ${model.categories.map((_, i) => score(medians[i])).join(", ")}).`,
+    axes: model.categories.map((c, i) => ({ label: c.name, valueText: score(values[i]) })),
+    layers: [
+      { label: "cohort median", values: medians, colour: REFERENCE, fill: false, dash: "4 3" },
+      { label: p.name, values, colour: RADAR, fill: true },
+    ],
+    width: 240,
+    radius: 72,
+    labelWidth: 100,
+    data: { "data-chart": "radar", "data-project": p.id },
+  });
+  return chart(`svg/radar-${p.file}.svg`, svg, `Radar of ${p.name} over the categories`);
+}
+
+function criteriaRadar(model: ReportModel, p: ProjectView): Chart {
+  const s = p.snapshot.scores;
+  const values = model.criteria.map((k) => s.criteria[k.id]?.normalized ?? null);
+  const medians = model.criteria.map((k) => model.criterionMedians[k.id] ?? null);
+  const names = model.criteria.map((k) => criterionText(k.id, model.rubric, model.latest.windowDays).name);
+  const svg = renderRadar({
+    id: `chart-criteria-radar-${p.file}`,
+    title: `${s.rank}. ${p.name}`,
+    subtitle: `every criterion · overall ${score(s.overall)}`,
+    desc: `${p.name}, normalized criterion scores: ${names.map((name, i) => `${name} ${score(values[i])}`).join(", ")}.`,
+    axes: names.map((name, i) => ({ label: name, valueText: score(values[i]) })),
+    layers: [
+      { label: "cohort median", values: medians, colour: REFERENCE, fill: false, dash: "4 3" },
+      { label: p.name, values, colour: RADAR, fill: true },
+    ],
+    width: 360,
+    radius: 92,
+    labelWidth: 90,
+    fontSize: 11,
+    data: { "data-chart": "criteria-radar", "data-project": p.id },
+  });
+  return chart(`svg/criteria-radar-${p.file}.svg`, svg, `Radar of ${p.name} over every criterion`);
+}
+
+function daysBetween(from: string, to: string): number {
+  return (Date.parse(to) - Date.parse(from)) / 86_400_000;
+}
+
+function ago(days: number): string {
+  if (days < 1) return "< 1 d";
+  return days < 14 ? `${Math.floor(days)} d` : `${Math.floor(days / 7)} wk`;
+}
+
+/** The text columns of a criterion's bar chart and one project's cells in them. */
+function criterionColumns(model: ReportModel, k: CriterionView): { headers: string[]; cells: (p: ProjectView) => Cell[] } {
+  const valueCell = (p: ProjectView): Cell => {
+    const c = p.snapshot.scores.criteria[k.id];
+    if (!c) return { text: "–", colour: MUTED };
+    return { text: k.normalize.by === "scale" ? `${figure(c.value)} / ${figure(k.normalize.max)}` : figure(c.value) };
+  };
+  const scoreCell = (p: ProjectView): Cell => ({ text: score(p.snapshot.scores.criteria[k.id]?.normalized), bold: true });
+  const raw = (p: ProjectView) => p.snapshot.raw;
+  switch (k.id) {
+    case "activity":
+      return {
+        headers: ["merged PRs", "last commit", "value", "score"],
+        cells: (p) => [
+          { text: figure(raw(p).mergedPullRequests) },
+          { text: raw(p).lastCommitAt ? `${ago(daysBetween(raw(p).lastCommitAt!, model.latest.asOf))} ago` : "–" },
+          valueCell(p),
+          scoreCell(p),
+        ],
+      };
+    case "ecosystem":
+      return {
+        headers: ["repositories", "SO questions", "log value", "score"],
+        cells: (p) => [{ text: figure(raw(p).repositoryCount) }, { text: figure(raw(p).stackOverflowQuestions) }, valueCell(p), scoreCell(p)],
+      };
+    case "numerics":
+      return {
+        headers: ["rating", "value", "score"],
+        cells: (p) => {
+          const r = p.snapshot.ratings.numerics;
+          return [{ text: r ? `${figure(r.maturity)} + ${figure(r.easeOfUse)}` : "–" }, valueCell(p), scoreCell(p)];
+        },
+      };
+    default:
+      return { headers: ["value", "score"], cells: (p) => [valueCell(p), scoreCell(p)] };
+  }
+}
+
+function bars(model: ReportModel, k: CriterionView): Chart {
+  const text = criterionText(k.id, model.rubric, model.latest.windowDays);
+  const colour = categoryColour(k.category.index);
+  const { headers, cells } = criterionColumns(model, k);
+  // Criteria with extra raw columns need the full width for their bars.
+  const wide = headers.length > 2;
+  const norm =
+    k.normalize.by === "scale"
+      ? `score = value ÷ ${figure(k.normalize.max)}, the top of its scale`
+      : k.denominator === 0
+        ? "score = value ÷ the cohort's largest value, which is 0: every score is 0"
+        : `score = value ÷ ${figure(k.denominator)}, the cohort's largest value${k.maxHolder ? ` (${k.maxHolder})` : ""}`;
+  const rows: BarRow[] = model.projects.map((p) => {
+    const c = p.snapshot.scores.criteria[k.id];
+    return {
+      key: p.id,
+      label: `${p.snapshot.scores.rank}. ${p.name}`,
+      segments: c ? [{ value: c.normalized, colour, label: `${p.name}: value ${figure(c.value)}, score ${score(c.normalized)}` }] : [],
+      cells: cells(p),
+      note: noValueReason(k.id, p.snapshot),
+    };
+  });
+  let bottomAxis: BarSpec["bottomAxis"];
+  if (k.denominator > 0) {
+    const raw = niceTicks(0, k.denominator, 4).filter((v) => v <= k.denominator);
+    const digits = stepDigits(niceStep(0, k.denominator, 4));
+    bottomAxis = {
+      ticks: raw.map((v) => ({ value: v / k.denominator, label: figure(Number(v.toFixed(digits)), digits) })),
+      label: text.log ? "value: sum of two log10 counts (a log scale: +1 is 10 times as many)" : "value",
+    };
+  }
+  const spec: BarSpec = {
+    id: `chart-criterion-${k.id}`,
+    title: `${text.name}${text.log ? " (log scale)" : ""} · ${k.category.name}`,
+    subtitle: [`${text.what}.`, `${norm}; weight ${figure(k.weight)} in ${k.category.name}.`],
+    desc:
+      `${text.name}, ${text.what}${text.log ? " (log-scaled)" : ""}. ` +
+      model.projects
+        .map((p) => {
+          const c = p.snapshot.scores.criteria[k.id];
+          return `${p.name}: ${c ? `value ${figure(c.value)}, score ${score(c.normalized)}` : noValueReason(k.id, p.snapshot)}`;
+        })
+        .join("; ") +
+      ".",
+    rows,
+    max: 1,
+    ticks: unitTicks(),
+    axisLabel: "score (normalized, 0 to 1)",
+    bottomAxis,
+    columns: headers,
+    width: wide ? WIDE : HALF,
+    labelWidthMax: 170,
+    data: { "data-chart": "criterion", "data-criterion": k.id },
+  };
+  return { ...chart(`svg/criterion-${k.id}.svg`, renderBars(spec), `${text.name}: bars per project`), wide };
+}
+
+/** Date ticks at a whole number of days (1, 2, 3 days, 1, 2, 4 weeks, ...) from the first date. */
+export function dayTicks(first: number, last: number): Tick[] {
+  const span = last - first;
+  const step = [1, 2, 3, 7, 14, 28, 56, 91, 182, 364, 728].find((s) => span / s <= 7) ?? Math.ceil(span / 7);
+  const ticks: Tick[] = [];
+  let year: number | null = null;
+  for (let d = first; d <= last; d += step) {
+    const y = new Date(d * 86_400_000).getUTCFullYear();
+    ticks.push({ value: d, label: shortDate(d, y !== year) });
+    year = y;
+  }
+  return ticks;
+}
+
+/** A y domain around the values, on nice steps, inside [0, 1], at least 0.1 wide. */
+export function scoreDomain(values: readonly number[]): [number, number] {
+  if (values.length === 0) return [0, 1];
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  if (hi - lo < 0.1) {
+    const mid = (lo + hi) / 2;
+    lo = mid - 0.05;
+    hi = mid + 0.05;
+  }
+  const [a, b] = niceDomain(lo, hi, 5);
+  return [Math.max(0, a), Math.min(1, b)];
+}
+
+function seriesValues(series: Series): number[] {
+  return [...series.points.values()].flatMap((pts) => pts.map((p) => p.y).filter((y): y is number => y !== null));
+}
+
+function xDomain(model: ReportModel): [number, number] {
+  const first = model.days[0]!;
+  const last = model.days.at(-1)!;
+  return first === last ? [first - 1, last] : [first, last];
+}
+
+function cadenceText(model: ReportModel): string {
+  return model.cadence === 1 ? "every day" : `every ${model.cadence} days`;
+}
+
+function trend(model: ReportModel, series: Series): Chart {
+  const domain = scoreDomain(seriesValues(series));
+  const step = niceStep(domain[0], domain[1], 5);
+  const digits = Math.max(1, stepDigits(step));
+  const everyone = [...model.projects.map((p) => ({ id: p.id, name: p.name, style: p.style })), ...model.departed.map((d) => ({ id: d.id, name: `${d.name} (left ${d.lastSeen})`, style: d.style }))];
+  const [x0, x1] = xDomain(model);
+  const first = model.dates[0]!;
+  const n = model.dates.length;
+  const svg = renderLines({
+    id: `chart-trend-${series.metric}`,
+    title: `${series.name} over time`,
+    subtitle: [
+      `${series.metric === "overall" ? "Overall score" : `${series.name} score`} of every project in each of the ${n} snapshot${n === 1 ? "" : "s"} from ${first} to ${model.date}. A line breaks where a snapshot is missing (expected ${cadenceText(model)}) or a project has no score: gaps are never filled in.`,
+    ],
+    desc:
+      `${series.name} by snapshot date. ` +
+      everyone
+        .map((p) => {
+          const pts = series.points.get(p.id)!.filter((q) => q.y !== null);
+          if (pts.length === 0) return `${p.name}: no score`;
+          return `${p.name}: ${score(pts[0]!.y)} on ${shortDate(pts[0]!.x, true)}, ${score(pts.at(-1)!.y)} on ${shortDate(pts.at(-1)!.x, true)}`;
+        })
+        .join("; ") +
+      (model.gaps.length ? `. No snapshot on ${model.gaps.map((g) => (g.count === 1 ? g.from : `${g.from} to ${g.to}`)).join(", ")}` : "") +
+      ".",
+    series: everyone.map((p) => {
+      const st = lineStyle(p.style);
+      return { key: p.id, label: p.name, colour: st.colour, dash: st.dash, points: series.points.get(p.id)! };
+    }),
+    xDomain: [x0, x1],
+    yDomain: domain,
+    xTicks: dayTicks(model.days[0]!, model.days.at(-1)!),
+    yTicks: niceTicks(domain[0], domain[1], 5).map((v) => ({ value: v, label: fixed(v, digits) })),
+    xLabel: "snapshot date (UTC)",
+    yLabel: `${series.metric === "overall" ? "overall score" : "category score"} (0 to 1; axis zoomed to the data)`,
+    maxGap: model.cadence,
+    markers: model.rubricChanges.map((c) => ({ x: c.day, label: c.label })),
+    width: WIDE,
+    plotHeight: Math.max(240, 16 * everyone.length),
+    data: { "data-chart": "trend", "data-metric": series.metric },
+  });
+  return chart(`svg/trend-${series.metric === "overall" ? "overall" : `category-${series.metric}`}.svg`, svg, `${series.name} over time, one line per project`);
+}
+
+/** A sparkline's own y range: its values, at least SPARK_SPAN tall so that noise does not look like a trend. */
+export const SPARK_SPAN = 0.05;
+
+export function sparkDomain(values: readonly number[]): [number, number] {
+  if (values.length === 0) return [0, 1];
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  if (hi - lo >= SPARK_SPAN) return [lo, hi];
+  const mid = Math.min(1 - SPARK_SPAN / 2, Math.max(SPARK_SPAN / 2, (lo + hi) / 2));
+  return [mid - SPARK_SPAN / 2, mid + SPARK_SPAN / 2];
+}
+
+function sparkline(model: ReportModel, p: ProjectView): Chart {
+  const pts = model.series[0]!.points.get(p.id)!;
+  const known = pts.filter((q) => q.y !== null);
+  const domain = sparkDomain(known.map((q) => q.y!));
+  const svg = renderSparkline({
+    id: `chart-spark-${p.file}`,
+    title: `${p.name}: overall score over ${model.dates.length} snapshot${model.dates.length === 1 ? "" : "s"}`,
+    desc: known.length
+      ? `From ${score(known[0]!.y)} on ${shortDate(known[0]!.x, true)} to ${score(known.at(-1)!.y)} on ${shortDate(known.at(-1)!.x, true)}, between ${score(Math.min(...known.map((q) => q.y!)))} and ${score(Math.max(...known.map((q) => q.y!)))}.`
+      : "No overall score in any snapshot.",
+    points: pts,
+    xDomain: xDomain(model),
+    yDomain: domain,
+    maxGap: model.cadence,
+    colour: INK,
+    data: { "data-chart": "sparkline", "data-project": p.id },
+  });
+  return chart(`svg/spark-${p.file}.svg`, svg, `Overall score of ${p.name} over time`);
+}
+
+export function buildCharts(model: ReportModel): ReportCharts {
+  return {
+    podium: podium(model),
+    radars: new Map(model.projects.map((p) => [p.id, radar(model, p)])),
+    criteriaRadars: new Map(model.projects.map((p) => [p.id, criteriaRadar(model, p)])),
+    bars: new Map(model.criteria.map((k) => [k.id, bars(model, k)])),
+    trends: model.series.map((s) => trend(model, s)),
+    sparklines: new Map(model.projects.map((p) => [p.id, sparkline(model, p)])),
+  };
+}

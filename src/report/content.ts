@@ -1,0 +1,309 @@
+/**
+ * What the report says, section by section, as a document tree (doc.ts) that both the HTML page and
+ * REPORT.md are rendered from. Pure.
+ */
+import { RATED } from "../config/criteria.js";
+import { opsSample } from "../config/rubric.js";
+import type { Ratings } from "../config/ratings.js";
+import { SPARK_SPAN, type ReportCharts } from "./charts.js";
+import { criterionText } from "./criteria-text.js";
+import { code, para, strong, type Align, type Block, type Inline, type TableGroup } from "./doc.js";
+import { figure, rankDelta, score, scoreDelta, utcDate, type Delta } from "./format.js";
+import { criteriaWithoutValue, missingFigures, noValueReason, type ReportModel } from "./model.js";
+import { categoryColour, tierColour } from "./palette.js";
+
+export interface ReportDoc {
+  title: string;
+  header: Block[];
+  body: Block[];
+  footer: Inline[];
+}
+
+const SECTIONS = [
+  { id: "podium", text: "Podium" },
+  { id: "radar-plots", text: "Radar plots" },
+  { id: "criteria", text: "Criteria" },
+  { id: "trends", text: "Trends" },
+  { id: "methodology", text: "Methodology" },
+] as const;
+
+function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+function delta(d: Delta): Inline {
+  if (!d.text) return "";
+  return { text: d.text, tone: d.dir === "up" ? "up" : d.dir === "down" ? "down" : "muted", small: true };
+}
+
+function tierLabel(tier: number | null): string {
+  return tier === null ? "No tier" : `Tier ${tier}`;
+}
+
+function header(model: ReportModel): Block[] {
+  const n = model.dates.length;
+  const description = model.config.found ? model.config.description : null;
+  const prev = model.previous ? model.dates.at(-2)! : null;
+  return [
+    { kind: "heading", level: 1, text: `${model.rubric.name}: ${model.cohort}` },
+    ...(description ? [{ kind: "paragraph", role: "lede", content: [description] } as Block] : []),
+    {
+      kind: "paragraph",
+      role: "meta",
+      content: [
+        "As of ",
+        strong(model.date),
+        ` · ${plural(model.projects.length, "project")} · ${plural(n, "snapshot")}${n > 1 ? ` from ${model.dates[0]} to ${model.date}` : ""}`,
+        prev ? ` · changes are since ${prev}` : " · the first snapshot: no changes to show yet",
+      ],
+    },
+    { kind: "nav", items: SECTIONS.map((s) => ({ id: s.id, text: s.text })) },
+  ];
+}
+
+function podiumSection(model: ReportModel, charts: ReportCharts): Block {
+  const prev = model.previous !== null;
+  const head: Inline[][] = [["Rank"], ["Project"], ["Overall"], ...model.categories.map((c) => [c.name]), [`Trend, ${plural(model.dates.length, "snapshot")}`]];
+  const align: Align[] = ["right", "left", "left", ...model.categories.map((): Align => "left"), "left"];
+  const groups: TableGroup[] = [];
+  for (const p of model.projects) {
+    const s = p.snapshot.scores;
+    const name = tierLabel(s.tier);
+    let group = groups.at(-1);
+    if (!group || (group.heading as Inline[] | undefined)?.[0] !== name) {
+      const members = model.projects.filter((q) => q.snapshot.scores.tier === s.tier).map((q) => q.snapshot.scores.overall).filter((v): v is number => v !== null);
+      const range = members.length ? (members.length === 1 ? ` · overall ${score(members[0])}` : ` · overall ${score(Math.min(...members))} to ${score(Math.max(...members))}`) : "";
+      const count = model.projects.filter((q) => q.snapshot.scores.tier === s.tier).length;
+      group = { heading: [name, ` · ${plural(count, "project")}${range}`], colour: tierColour(s.tier), rows: [] };
+      groups.push(group);
+    }
+    const isNew = prev && p.change === null;
+    const cells: Inline[][] = [
+      [strong(String(s.rank)), ...(prev ? [" ", delta(rankDelta(p.change?.rank ?? null, isNew))] : [])],
+      [strong(p.name)],
+      [
+        { meter: s.overall ?? 0, colour: "#1a1a1a" },
+        strong(score(s.overall)),
+        ...(prev ? [" ", delta(scoreDelta(p.change?.overall ?? null, isNew))] : []),
+      ],
+      ...model.categories.map((c): Inline[] => [
+        { meter: s.categories[c.id] ?? 0, colour: categoryColour(c.index) },
+        score(s.categories[c.id]),
+        ...(prev ? [" ", delta(scoreDelta(p.change?.categories[c.id] ?? null, isNew))] : []),
+      ]),
+      [{ chart: charts.sparklines.get(p.id)! }],
+    ];
+    group.rows.push(cells);
+  }
+  const top = model.projects.filter((p) => p.snapshot.scores.overall !== null).slice(0, 3);
+  return {
+    kind: "section",
+    id: "podium",
+    blocks: [
+      { kind: "heading", level: 2, text: "Podium" },
+      { kind: "podium", places: top.map((p) => ({ rank: p.snapshot.scores.rank, name: p.name, score: score(p.snapshot.scores.overall), tier: tierLabel(p.snapshot.scores.tier) })) },
+      { kind: "figures", layout: "full", charts: [charts.podium] },
+      para(
+        `Scoreboard: rank, overall and category scores (0 to 1) as of ${model.date}`,
+        prev
+          ? `, each with its change since ${model.dates.at(-2)} (▲ up, ▼ down, = unchanged at 3 decimals, "new" for a project that was not in that snapshot)`
+          : "",
+        `, and the trend of the overall score over the whole history (each on its own scale, at least ${SPARK_SPAN} tall; a break is a missing snapshot).`,
+        ...(model.rubricChangedSincePrevious ? [" ", strong("The rubric changed since the previous snapshot: changes mix new data with new weights or criteria.")] : []),
+      ),
+      { kind: "table", name: "scoreboard", head, align, groups, data: { chart: "scoreboard" } },
+      ...(model.departed.length
+        ? [para(`Left the cohort: ${model.departed.map((d) => `${d.name} (last in the snapshot of ${d.lastSeen})`).join(", ")}.`)]
+        : []),
+    ],
+  };
+}
+
+function radarSection(model: ReportModel, charts: ReportCharts): Block {
+  return {
+    kind: "section",
+    id: "radar-plots",
+    blocks: [
+      { kind: "heading", level: 2, text: "Radar plots" },
+      para(
+        `One plot per project, in rank order, over the ${plural(model.categories.length, "category", "categories")}: `,
+        model.categories.map((c) => c.name).join(", "),
+        ". Every plot has the same scale, 0 at the centre to 1 at the rim (rings every 0.25); the filled shape is the project, the dashed grey outline the cohort median.",
+      ),
+      { kind: "figures", layout: "radar", charts: model.projects.map((p) => charts.radars.get(p.id)!) },
+      {
+        kind: "details",
+        summary: `The same over all ${model.criteria.length} criteria`,
+        blocks: [
+          para("Normalized score of each criterion (0 to 1), clockwise by category; a criterion a project has no value for is left out of its outline."),
+          { kind: "figures", layout: "radar", charts: model.projects.map((p) => charts.criteriaRadars.get(p.id)!) },
+        ],
+      },
+    ],
+  };
+}
+
+function criteriaSection(model: ReportModel, charts: ReportCharts): Block {
+  const blocks: Block[] = [
+    { kind: "heading", level: 2, text: "Criteria" },
+    para(
+      "One chart per criterion, projects in rank order. The bar is the normalized score (0 to 1, top axis); the scale under it reads the same bar in the criterion's own units, and the columns give the raw value. ",
+      "Ecosystem is a sum of logarithms and labelled as a log scale.",
+    ),
+  ];
+  for (const c of model.categories) {
+    const ks = model.criteria.filter((k) => k.category.id === c.id);
+    if (ks.length === 0) continue;
+    blocks.push({ kind: "heading", level: 3, text: `${c.name} (weight ${figure(c.weight)})` });
+    blocks.push({ kind: "figures", layout: "grid", charts: ks.map((k) => charts.bars.get(k.id)!) });
+  }
+  return { kind: "section", id: "criteria", blocks };
+}
+
+function trendsSection(model: ReportModel, charts: ReportCharts): Block {
+  const gaps = model.gaps.map((g) => (g.count === 1 ? g.from : `${g.from} to ${g.to} (${g.count})`));
+  return {
+    kind: "section",
+    id: "trends",
+    blocks: [
+      { kind: "heading", level: 2, text: "Trends" },
+      para(
+        `${plural(model.dates.length, "snapshot")} from ${model.dates[0]} to ${model.date}, expected ${model.cadence === 1 ? "every day" : `every ${model.cadence} days`}. `,
+        gaps.length ? `No snapshot for ${gaps.join(", ")}: the lines break there.` : "No snapshot is missing.",
+        model.rubricChanges.length ? ` The rubric changed on ${model.rubricChanges.map((r) => `${r.date} (${r.label})`).join(", ")} (dashed vertical line): scores on either side are not directly comparable.` : "",
+      ),
+      { kind: "figures", layout: "full", charts: charts.trends },
+    ],
+  };
+}
+
+function ratingText(key: keyof Ratings, ratings: Ratings, sampleSize: number): string {
+  const v = ratings[key];
+  if (v === undefined) return "not rated";
+  if (key === "numerics") {
+    const n = v as NonNullable<Ratings["numerics"]>;
+    return `maturity ${figure(n.maturity)}, ease of use ${figure(n.easeOfUse)}`;
+  }
+  if (key === "ops") {
+    const total = typeof v === "number" ? v : Object.values(v as Record<string, number>).reduce((s, x) => s + x, 0);
+    return `${figure(total)} of ${sampleSize}`;
+  }
+  if (key === "languages") return Object.entries(v as Record<string, number>).map(([l, m]) => `${l} ${figure(m)}`).join(", ") || "none";
+  if (key === "os") return (v as string[]).join(", ") || "none";
+  return figure(v as number);
+}
+
+function methodologySection(model: ReportModel): Block {
+  const latest = model.latest;
+  const sampleSize = opsSample(model.rubric).length;
+  const blocks: Block[] = [{ kind: "heading", level: 2, text: "Methodology" }];
+
+  const tools = [...new Set([latest.tool].map((t) => `${t.name} ${t.version}`))];
+  blocks.push({
+    kind: "definitions",
+    items: [
+      { term: "Cohort", detail: [model.cohort, ...(model.config.found ? [` (${model.config.file})`] : [])] },
+      { term: "As of", detail: [latest.asOf, ` (figures counted at this instant; the snapshot was written at ${latest.generatedAt})`] },
+      { term: "History", detail: [`${plural(model.dates.length, "snapshot")}, ${model.dates[0]} to ${model.date}`, model.gaps.length ? `; ${plural(model.gaps.reduce((s, g) => s + g.count, 0), "expected snapshot")} missing` : "; none missing"] },
+      { term: "Rubric", detail: [`${model.rubric.name}, version ${model.rubric.version}`, model.rubricChanges.length ? `; changed during the history on ${model.rubricChanges.map((r) => r.date).join(", ")}` : "; the same for the whole history"] },
+      { term: "Collected by", detail: [`${tools.join(", ")}; merged pull requests counted over ${latest.windowDays} days; ${latest.requests.github} GitHub requests, ${latest.requests.githubSearch} GitHub searches, ${latest.requests.stackExchange} Stack Exchange requests`] },
+    ],
+  });
+
+  blocks.push({ kind: "heading", level: 3, text: "Rubric used" });
+  blocks.push(
+    para(
+      "Each criterion is normalized to 0–1 (divided by the top of its scale, or by the cohort's largest value); a category's score is the weighted mean of the criteria a project has a value for; overall is the weighted mean of the categories. ",
+      "Ranks order the overall scores; tiers split them into 3 classes by Jenks natural breaks. A missing value is left out, never counted as 0.",
+    ),
+  );
+  const rubricGroups: TableGroup[] = model.categories.map((c) => ({
+    heading: [c.name, ` · weight ${figure(c.weight)}`],
+    colour: categoryColour(c.index),
+    rows: model.criteria
+      .filter((k) => k.category.id === c.id)
+      .map((k) => {
+        const t = criterionText(k.id, model.rubric, latest.windowDays);
+        return [
+          [strong(t.name), " ", code(k.id)],
+          [t.what, ...(t.log ? [" ", { text: "(log scale)", em: true } as Inline] : [])],
+          [figure(k.weight)],
+          [k.normalize.by === "scale" ? `÷ ${figure(k.normalize.max)} (scale)` : `÷ cohort max (${figure(k.denominator)})`],
+        ];
+      }),
+  }));
+  blocks.push({ kind: "table", name: "rubric", head: [["Criterion"], ["Value"], ["Weight"], ["Normalized by"]], align: ["left", "left", "right", "left"], groups: rubricGroups });
+
+  // Sources of the hand ratings.
+  blocks.push({ kind: "heading", level: 3, text: "Sources of the hand ratings" });
+  const rated = model.criteria.filter((k) => (RATED as readonly string[]).includes(k.id)).map((k) => k.id as (typeof RATED)[number]);
+  if (!model.config.found) {
+    blocks.push(para(strong("No sources available: "), `${model.config.reason}. The ratings below are those recorded in the snapshot; where each comes from is not known to this report.`));
+  } else {
+    blocks.push(para("From ", code(model.config.file), " (", code("projects[].sources"), "), one line per rating; the rating shown is the one the latest snapshot was scored with."));
+  }
+  const sourcesOf = new Map(model.config.found ? model.config.projects.map((p) => [p.id, p.sources ?? {}]) : []);
+  for (const p of model.projects) {
+    const sources = sourcesOf.get(p.id);
+    const has = rated.filter((k) => p.snapshot.ratings[k] !== undefined);
+    const cited = has.filter((k) => sources?.[k]);
+    const items: Inline[][] = rated.map((k) => {
+      const t = criterionText(k, model.rubric, latest.windowDays);
+      const rating = ratingText(k, p.snapshot.ratings, sampleSize);
+      const source = sources?.[k];
+      if (p.snapshot.ratings[k] === undefined) return [strong(t.name), ": ", { text: "not rated (no value for this criterion)", em: true, tone: "muted" }];
+      return [
+        strong(t.name),
+        ` = ${rating}: `,
+        source ? source : { text: model.config.found ? (sources ? "no source given" : "project not in the cohort config") : "source unknown", em: true, tone: "muted" },
+      ];
+    });
+    const summary = model.config.found ? `${p.name}: ${cited.length} of ${plural(has.length, "rating")} sourced` : `${p.name}: ratings`;
+    blocks.push({ kind: "details", summary, blocks: [{ kind: "list", items }] });
+  }
+
+  // Data problems of the latest run.
+  blocks.push({ kind: "heading", level: 3, text: "Data problems in this run" });
+  const problems: Inline[][][] = [];
+  for (const p of model.projects) {
+    const s = p.snapshot;
+    for (const e of s.errors) problems.push([[p.name], [{ text: "error", tone: "down", strong: true }], [code(e.field)], [e.message]]);
+    for (const w of s.warnings) problems.push([[p.name], [{ text: "warning", strong: true }], [code(w.field)], [w.message]]);
+    for (const m of missingFigures(s)) {
+      if (m.error) continue; // already listed with its error
+      problems.push([[p.name], [{ text: "missing", strong: true }], [code(m.field)], ["no value recorded"]]);
+    }
+    const none = criteriaWithoutValue(model, s);
+    if (none.length) {
+      problems.push([[p.name], [{ text: "no value", tone: "muted" }], [none.join(", ")], [`${none.map((k) => `${k}: ${noValueReason(k, s)}`).join("; ")}; left out of the category mean`]]);
+    }
+  }
+  for (const sk of model.skipped) problems.push([["(history)"], [{ text: "skipped", tone: "down", strong: true }], [sk.file], [sk.problem]]);
+  const errorCount = model.projects.reduce((s, p) => s + p.snapshot.errors.length, 0);
+  const warningCount = model.projects.reduce((s, p) => s + p.snapshot.warnings.length, 0);
+  blocks.push(
+    para(
+      `Snapshot of ${model.date}: ${plural(errorCount, "error")} (figures that could not be fetched), ${plural(warningCount, "warning")}`,
+      model.skipped.length ? `; ${plural(model.skipped.length, "snapshot file")} of the history could not be read and ${model.skipped.length === 1 ? "is" : "are"} left out` : "",
+      ".",
+    ),
+  );
+  if (problems.length) {
+    blocks.push({ kind: "table", name: "problems", head: [["Project"], ["Kind"], ["Field"], ["Message"]], align: ["left", "left", "left", "left"], groups: [{ rows: problems }] });
+  } else {
+    blocks.push(para("Every figure was fetched and every criterion has a value."));
+  }
+  return { kind: "section", id: "methodology", blocks };
+}
+
+export function buildDoc(model: ReportModel, charts: ReportCharts): ReportDoc {
+  return {
+    title: `${model.rubric.name}: ${model.cohort}, ${model.date}`,
+    header: header(model),
+    body: [podiumSection(model, charts), radarSection(model, charts), criteriaSection(model, charts), trendsSection(model, charts), methodologySection(model)],
+    footer: [
+      `Made by ${model.tool.name} ${model.tool.version} from the ${plural(model.dates.length, "snapshot")} of ${model.cohort} up to ${utcDate(model.latest.asOf)}. `,
+      "The same snapshots always give the same page: nothing in it depends on when or where it was built.",
+    ],
+  };
+}

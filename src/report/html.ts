@@ -1,0 +1,167 @@
+/**
+ * Renders the document as one self-contained HTML page: inline CSS and SVG, no script, no font, no
+ * image or link that would make the browser fetch anything (a Content-Security-Policy forbids it too),
+ * readable without JavaScript. Pure.
+ */
+import type { Block, Inline } from "./doc.js";
+import { escapeXml as esc } from "./format.js";
+
+const CSS = `
+:root { --ink: #1a1a1a; --muted: #5c5c5c; --line: #e2e2dc; --bg: #f7f7f4; --card: #ffffff; --up: #0072B2; --down: #D55E00; --accent: #0072B2; }
+* { box-sizing: border-box; }
+html { -webkit-text-size-adjust: 100%; }
+body { margin: 0; background: var(--bg); color: var(--ink); font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif; }
+main { max-width: 1100px; margin: 0 auto; padding: 28px 24px 72px; }
+h1 { font-size: 30px; line-height: 1.2; margin: 0 0 6px; letter-spacing: -0.01em; }
+h2 { font-size: 22px; margin: 0 0 12px; padding-bottom: 6px; border-bottom: 2px solid var(--ink); }
+h3 { font-size: 17px; margin: 26px 0 10px; }
+section { margin-top: 44px; }
+p { margin: 8px 0; max-width: 78ch; }
+p.lede { font-size: 17px; color: #333; }
+p.meta { color: var(--muted); max-width: none; }
+p.note { color: var(--muted); font-size: 14px; }
+a { color: var(--accent); }
+code { font: 13px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace; background: #ecece6; padding: 1px 4px; border-radius: 3px; }
+nav { margin: 18px 0 0; display: flex; flex-wrap: wrap; gap: 8px; }
+nav a { text-decoration: none; color: var(--ink); background: var(--card); border: 1px solid var(--line); border-radius: 999px; padding: 3px 12px; font-size: 14px; }
+nav a:hover, nav a:focus { border-color: var(--accent); color: var(--accent); }
+figure { margin: 0; }
+.figure { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 10px; margin: 14px 0; overflow-x: auto; }
+.figure svg, .card svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(470px, 1fr)); grid-auto-flow: row dense; gap: 14px; margin: 14px 0; }
+.grid .wide { grid-column: 1 / -1; }
+.grid .figure { margin: 0; }
+.radar { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 12px; margin: 14px 0; }
+.radar.wide { grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); }
+.card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 6px; }
+table { border-collapse: collapse; width: 100%; background: var(--card); font-variant-numeric: tabular-nums; }
+.table { border: 1px solid var(--line); border-radius: 10px; overflow-x: auto; margin: 14px 0; background: var(--card); }
+th, td { padding: 7px 10px; text-align: left; vertical-align: middle; border-bottom: 1px solid #eeeee8; }
+thead th { font-size: 12px; text-transform: uppercase; letter-spacing: 0.04em; color: var(--muted); background: #fbfbf9; border-bottom: 1px solid var(--line); }
+td.r, th.r { text-align: right; }
+table.scoreboard td { white-space: nowrap; }
+table.scoreboard td:nth-child(2) { white-space: normal; min-width: 9em; }
+td.c, th.c { text-align: center; }
+tr.group th { background: #f3f3ee; font-size: 13px; color: var(--ink); border-left: 5px solid var(--band, #999); }
+tbody tr:last-child td { border-bottom: 0; }
+td small, .small { font-size: 12px; }
+td svg { display: block; }
+.up { color: var(--up); }
+.down { color: var(--down); }
+.muted { color: var(--muted); }
+.meter { display: inline-block; width: 48px; height: 8px; background: #ecece6; border-radius: 4px; margin-right: 8px; vertical-align: middle; overflow: hidden; }
+.meter > span { display: block; height: 100%; border-radius: 4px; }
+dl { display: grid; grid-template-columns: max-content 1fr; gap: 6px 18px; margin: 12px 0; }
+dt { font-weight: 600; }
+dd { margin: 0; }
+ul { padding-left: 22px; }
+li { margin: 3px 0; }
+details { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 8px 14px; margin: 10px 0; }
+details > summary { cursor: pointer; font-weight: 600; }
+details[open] > summary { margin-bottom: 6px; }
+.podium { display: flex; justify-content: center; align-items: flex-end; gap: 14px; margin: 22px 0 8px; }
+.place { width: 220px; text-align: center; }
+.place .who { font-weight: 700; font-size: 17px; line-height: 1.25; overflow-wrap: anywhere; }
+.place .score { color: var(--muted); font-size: 14px; margin: 2px 0 8px; }
+.place .step { border-radius: 10px 10px 0 0; color: #fff; font-size: 34px; font-weight: 800; display: flex; align-items: center; justify-content: center; }
+.place-1 .step { height: 118px; background: #0072B2; }
+.place-2 .step { height: 88px; background: #3d8fc4; }
+.place-3 .step { height: 64px; background: #6aaad6; }
+footer { margin-top: 56px; padding-top: 14px; border-top: 1px solid var(--line); color: var(--muted); font-size: 13px; }
+@media (max-width: 640px) { main { padding: 18px 12px 48px; } .grid { grid-template-columns: 1fr; } .place { width: 31%; } }
+@media print { body { background: #fff; } nav { display: none; } details { border: 0; } }
+`.trim();
+
+function inline(parts: readonly Inline[]): string {
+  return parts.map(one).join("");
+}
+
+function one(part: Inline): string {
+  if (typeof part === "string") return esc(part);
+  if ("chart" in part) return part.chart.svg.trimEnd();
+  if ("meter" in part) {
+    const pct = Math.max(0, Math.min(100, part.meter * 100)).toFixed(1);
+    return `<span class="meter" aria-hidden="true"><span style="width:${pct}%;background:${esc(part.colour)}"></span></span>`;
+  }
+  if ("br" in part) return "<br>";
+  let s = esc(part.text);
+  if (part.code) s = `<code>${s}</code>`;
+  if (part.em) s = `<em>${s}</em>`;
+  if (part.strong) s = `<strong>${s}</strong>`;
+  if (part.small) s = `<small>${s}</small>`;
+  if (part.tone) s = `<span class="${part.tone}">${s}</span>`;
+  return s;
+}
+
+const ALIGN = { left: "", right: ' class="r"', center: ' class="c"' } as const;
+
+function block(b: Block): string {
+  switch (b.kind) {
+    case "heading": {
+      const id = b.id ? ` id="${esc(b.id)}"` : "";
+      return `<h${b.level}${id}>${esc(b.text)}</h${b.level}>`;
+    }
+    case "paragraph":
+      return `<p${b.role ? ` class="${b.role}"` : ""}>${inline(b.content)}</p>`;
+    case "list":
+      return `<ul>\n${b.items.map((i) => `<li>${inline(i)}</li>`).join("\n")}\n</ul>`;
+    case "definitions":
+      return `<dl>\n${b.items.map((i) => `<dt>${esc(i.term)}</dt><dd>${inline(i.detail)}</dd>`).join("\n")}\n</dl>`;
+    case "table": {
+      const data = Object.entries(b.data ?? {}).map(([k, v]) => ` data-${k}="${esc(v)}"`).join("");
+      const head = `<thead><tr>${b.head.map((h, i) => `<th scope="col"${ALIGN[b.align[i] ?? "left"]}>${inline(h)}</th>`).join("")}</tr></thead>`;
+      const bodies = b.groups.map((g) => {
+        const heading = g.heading
+          ? `<tr class="group"${g.colour ? ` style="--band:${esc(g.colour)}"` : ""}><th colspan="${b.head.length}" scope="rowgroup">${inline(g.heading)}</th></tr>\n`
+          : "";
+        const rows = g.rows.map((r) => `<tr>${r.map((c, i) => `<td${ALIGN[b.align[i] ?? "left"]}>${inline(c)}</td>`).join("")}</tr>`).join("\n");
+        return `<tbody>\n${heading}${rows}\n</tbody>`;
+      });
+      return `<div class="table"><table class="${esc(b.name)}"${data}>\n${head}\n${bodies.join("\n")}\n</table></div>`;
+    }
+    case "figures":
+      if (b.layout === "full") return b.charts.map((c) => `<figure class="figure">${c.svg.trimEnd()}</figure>`).join("\n");
+      return `<div class="${b.layout === "grid" ? "grid" : "radar"}">\n${b.charts.map((c) => `<figure class="${b.layout === "grid" ? (c.wide ? "figure wide" : "figure") : "card"}">${c.svg.trimEnd()}</figure>`).join("\n")}\n</div>`;
+    case "details": {
+      const wide = b.blocks.some((x) => x.kind === "figures" && x.layout === "radar");
+      const inner = b.blocks.map(block).join("\n");
+      return `<details><summary>${esc(b.summary)}</summary>\n${wide ? inner.replace('<div class="radar">', '<div class="radar wide">') : inner}\n</details>`;
+    }
+    case "podium": {
+      // Second, first, third: the order of a real podium.
+      const order = [2, 1, 3].map((r) => b.places.find((p) => p.rank === r)).filter((p) => p !== undefined);
+      return `<div class="podium" role="list" aria-label="Top three">\n${order
+        .map((p) => `<div class="place place-${p.rank}" role="listitem"><div class="who">${esc(p.name)}</div><div class="score">${esc(p.score)} · ${esc(p.tier)}</div><div class="step" aria-label="rank ${p.rank}">${p.rank}</div></div>`)
+        .join("\n")}\n</div>`;
+    }
+    case "nav":
+      return `<nav aria-label="Sections">${b.items.map((i) => `<a href="#${esc(i.id)}">${esc(i.text)}</a>`).join("")}</nav>`;
+    case "section":
+      return `<section id="${esc(b.id)}">\n${b.blocks.map(block).join("\n")}\n</section>`;
+  }
+}
+
+export function renderHtml(doc: { title: string; header: Block[]; body: Block[]; footer: Inline[] }): string {
+  return [
+    "<!doctype html>",
+    '<html lang="en">',
+    "<head>",
+    '<meta charset="utf-8">',
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    // Nothing is loaded from anywhere: only the inline stylesheet, style attributes and inline SVG.
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'">`,
+    '<meta name="color-scheme" content="light">',
+    `<title>${esc(doc.title)}</title>`,
+    `<style>\n${CSS}\n</style>`,
+    "</head>",
+    "<body>",
+    "<main>",
+    `<header>\n${doc.header.map(block).join("\n")}\n</header>`,
+    ...doc.body.map(block),
+    `<footer>${inline(doc.footer)}</footer>`,
+    "</main>",
+    "</body>",
+    "</html>",
+    "",
+  ].join("\n");
+}

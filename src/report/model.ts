@@ -1,0 +1,291 @@
+/**
+ * What the report shows, computed once from a cohort's snapshot history: the latest standings in one
+ * order used everywhere, changes since the previous snapshot, every score's time series on a day axis
+ * (gaps kept), the rubric, the sources of the hand ratings and the data problems. Pure.
+ */
+import type { CriterionId } from "../config/criteria.js";
+import type { Rubric } from "../config/rubric.js";
+import type { Issue, ProjectSnapshot, Raw, Snapshot } from "../snapshot/schema.js";
+import { dateOfDay, dayNumber, safeName, utcDate } from "./format.js";
+import type { LinePoint } from "./svg/lines.js";
+
+/** The cohort config as far as the report needs it. */
+export type ConfigInfo =
+  | { found: true; file: string; description: string; projects: readonly { id: string; sources?: Readonly<Record<string, string>> }[] }
+  | { found: false; file: string; reason: string };
+
+export interface ReportInput {
+  cohort: string;
+  /** Valid snapshots of the cohort, any order (sorted by asOf here). At least one. */
+  snapshots: readonly Snapshot[];
+  /** Files that could not be read, reported on the page. */
+  skipped: readonly { file: string; problem: string }[];
+  config: ConfigInfo;
+  /** Name and version of the tool writing the report. */
+  tool: { name: string; version: string };
+}
+
+export interface Change {
+  overall: number | null;
+  /** Positive: moved up that many places. */
+  rank: number | null;
+  categories: Record<string, number | null>;
+}
+
+export interface ProjectView {
+  id: string;
+  name: string;
+  /** File-name-safe and unique: used for SVG file names and element ids. */
+  file: string;
+  /** Index into the line styles: by id over the whole history, so a project keeps its colour. */
+  style: number;
+  snapshot: ProjectSnapshot;
+  /** null: not in the previous snapshot (new), or there is no previous snapshot. */
+  change: Change | null;
+}
+
+export interface CategoryView {
+  id: string;
+  name: string;
+  weight: number;
+  index: number;
+}
+
+export interface CriterionView {
+  id: CriterionId;
+  category: CategoryView;
+  weight: number;
+  normalize: Rubric["categories"][number]["criteria"][number]["normalize"];
+  /** What the value is divided by: the scale maximum or the cohort's largest value. */
+  denominator: number;
+  /** Which project holds the cohort maximum (for cohortMax criteria), by display name. */
+  maxHolder: string | null;
+}
+
+export interface Departed {
+  id: string;
+  name: string;
+  file: string;
+  style: number;
+  /** Date of the last snapshot the project was in. */
+  lastSeen: string;
+}
+
+export interface Series {
+  /** "overall" or a category id of the latest rubric. */
+  metric: string;
+  name: string;
+  /** Project id -> one point per snapshot (y null where the project or its score is missing). */
+  points: Map<string, LinePoint[]>;
+}
+
+export interface ReportModel {
+  cohort: string;
+  tool: { name: string; version: string };
+  latest: Snapshot;
+  previous: Snapshot | null;
+  /** UTC date of the latest snapshot. */
+  date: string;
+  dates: string[];
+  days: number[];
+  /** Runs of expected snapshots that are missing (at the history's cadence), first and last date. */
+  gaps: { from: string; to: string; count: number }[];
+  /** The usual spacing of snapshots in days (smallest step in the history); a longer step is a gap. */
+  cadence: number;
+  rubric: Rubric;
+  rubricChangedSincePrevious: boolean;
+  /** Where the rubric changed during the history (version, weights or criteria). */
+  rubricChanges: { day: number; date: string; label: string }[];
+  categories: CategoryView[];
+  criteria: CriterionView[];
+  /** The latest snapshot's projects, by rank. */
+  projects: ProjectView[];
+  /** Projects of earlier snapshots that are not in the latest. */
+  departed: Departed[];
+  series: Series[];
+  /** Cohort median of each category in the latest snapshot (null when no project has it). */
+  medians: Record<string, number | null>;
+  criterionMedians: Partial<Record<CriterionId, number>>;
+  config: ConfigInfo;
+  skipped: readonly { file: string; problem: string }[];
+}
+
+function byId<T extends { id: string }>(a: T, b: T): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const s = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(s.length / 2);
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+/** Unique file-safe names for ids, assigned in id order so they do not depend on ranks. */
+function fileNames(ids: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const used = new Set<string>();
+  for (const id of [...ids].sort()) {
+    const base = safeName(id);
+    let name = base;
+    for (let k = 2; used.has(name); k++) name = `${base}-${k}`;
+    used.add(name);
+    out.set(id, name);
+  }
+  return out;
+}
+
+function rubricKey(r: Rubric): string {
+  return JSON.stringify(r);
+}
+
+function changeOf(now: ProjectSnapshot, before: ProjectSnapshot | undefined, categories: readonly CategoryView[]): Change | null {
+  if (!before) return null;
+  const diff = (a: number | null | undefined, b: number | null | undefined) => (typeof a === "number" && typeof b === "number" ? a - b : null);
+  return {
+    overall: diff(now.scores.overall, before.scores.overall),
+    rank: before.scores.rank - now.scores.rank,
+    categories: Object.fromEntries(categories.map((c) => [c.id, diff(now.scores.categories[c.id], before.scores.categories[c.id])])),
+  };
+}
+
+export function buildModel(input: ReportInput): ReportModel {
+  if (input.snapshots.length === 0) throw new Error("buildModel needs at least one snapshot");
+  const snapshots = [...input.snapshots].sort((a, b) => Date.parse(a.asOf) - Date.parse(b.asOf));
+  const latest = snapshots.at(-1)!;
+  const previous = snapshots.length > 1 ? snapshots.at(-2)! : null;
+  const dates = snapshots.map((s) => utcDate(s.asOf));
+  const days = dates.map(dayNumber);
+  const steps = days.slice(1).map((d, i) => d - days[i]!).filter((s) => s > 0);
+  const cadence = steps.length ? Math.min(...steps) : 1;
+  const gaps: ReportModel["gaps"] = [];
+  for (let i = 1; i < days.length; i++) {
+    const step = days[i]! - days[i - 1]!;
+    if (step > cadence) {
+      const count = Math.ceil(step / cadence) - 1;
+      gaps.push({ from: dateOfDay(days[i - 1]! + cadence), to: dateOfDay(days[i - 1]! + count * cadence), count });
+    }
+  }
+
+  const rubric = latest.rubric;
+  const categories: CategoryView[] = rubric.categories.map((c, index) => ({ id: c.id, name: c.name, weight: c.weight, index }));
+  const criteria: CriterionView[] = rubric.categories.flatMap((c, ci) =>
+    c.criteria.map((k) => {
+      const values = latest.projects
+        .map((p) => ({ p, v: p.scores.criteria[k.id]?.value }))
+        .filter((e): e is { p: ProjectSnapshot; v: number } => typeof e.v === "number");
+      const top = [...values].sort((a, b) => b.v - a.v || byId(a.p, b.p))[0];
+      const denominator = k.normalize.by === "scale" ? k.normalize.max : Math.max(0, ...values.map((e) => e.v));
+      return { id: k.id, category: categories[ci]!, weight: k.weight, normalize: k.normalize, denominator, maxHolder: k.normalize.by === "cohortMax" && top ? top.p.name : null };
+    }),
+  );
+
+  // Everyone ever seen, for stable file names and colours.
+  const everyone = new Map<string, { name: string; lastSeen: string }>();
+  snapshots.forEach((s, i) => {
+    for (const p of s.projects) everyone.set(p.id, { name: p.name, lastSeen: dates[i]! });
+  });
+  const files = fileNames([...everyone.keys()]);
+  const styles = new Map([...everyone.keys()].sort().map((id, i) => [id, i]));
+
+  const before = new Map(previous?.projects.map((p) => [p.id, p]) ?? []);
+  const ranked = [...latest.projects].sort((a, b) => a.scores.rank - b.scores.rank || byId(a, b));
+  const projects: ProjectView[] = ranked.map((p) => ({
+    id: p.id,
+    name: p.name,
+    file: files.get(p.id)!,
+    style: styles.get(p.id)!,
+    snapshot: p,
+    change: changeOf(p, before.get(p.id), categories),
+  }));
+  const inLatest = new Set(latest.projects.map((p) => p.id));
+  const departed: Departed[] = [...everyone]
+    .filter(([id]) => !inLatest.has(id))
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, v]) => ({ id, name: v.name, file: files.get(id)!, style: styles.get(id)!, lastSeen: v.lastSeen }));
+
+  const metrics = [{ metric: "overall", name: "Overall" }, ...categories.map((c) => ({ metric: c.id, name: c.name }))];
+  const series: Series[] = metrics.map(({ metric, name }) => {
+    const points = new Map<string, LinePoint[]>();
+    for (const id of [...projects.map((p) => p.id), ...departed.map((d) => d.id)]) {
+      points.set(
+        id,
+        snapshots.map((s, i) => {
+          const p = s.projects.find((q) => q.id === id);
+          const v = p ? (metric === "overall" ? p.scores.overall : p.scores.categories[metric]) : null;
+          return { x: days[i]!, y: typeof v === "number" ? v : null };
+        }),
+      );
+    }
+    return { metric, name, points };
+  });
+
+  const rubricChanges: ReportModel["rubricChanges"] = [];
+  for (let i = 1; i < snapshots.length; i++) {
+    const a = snapshots[i - 1]!.rubric;
+    const b = snapshots[i]!.rubric;
+    if (rubricKey(a) !== rubricKey(b)) {
+      rubricChanges.push({ day: days[i]!, date: dates[i]!, label: a.version !== b.version ? `rubric v${b.version}` : "rubric edited" });
+    }
+  }
+
+  const medians = Object.fromEntries(
+    categories.map((c) => [c.id, median(latest.projects.map((p) => p.scores.categories[c.id]).filter((v): v is number => typeof v === "number"))]),
+  );
+  const criterionMedians: Partial<Record<CriterionId, number>> = {};
+  for (const k of criteria) {
+    const m = median(latest.projects.map((p) => p.scores.criteria[k.id]?.normalized).filter((v): v is number => typeof v === "number"));
+    if (m !== null) criterionMedians[k.id] = m;
+  }
+
+  return {
+    cohort: input.cohort,
+    tool: input.tool,
+    latest,
+    previous,
+    date: dates.at(-1)!,
+    dates,
+    days,
+    gaps,
+    cadence,
+    rubric,
+    rubricChangedSincePrevious: previous !== null && rubricKey(previous.rubric) !== rubricKey(rubric),
+    rubricChanges,
+    categories,
+    criteria,
+    projects,
+    departed,
+    series,
+    medians,
+    criterionMedians,
+    config: input.config,
+    skipped: input.skipped,
+  };
+}
+
+/** The raw figures that are null in a project's latest snapshot, with the error that explains each. */
+export function missingFigures(p: ProjectSnapshot): { field: keyof Raw; error: Issue | undefined }[] {
+  return (Object.keys(p.raw) as (keyof Raw)[])
+    .filter((f) => p.raw[f] === null)
+    .map((field) => ({ field, error: p.errors.find((e) => e.field === field) }));
+}
+
+/** Criteria of the rubric that a project has no value for. */
+export function criteriaWithoutValue(model: ReportModel, p: ProjectSnapshot): CriterionId[] {
+  return model.criteria.filter((k) => p.scores.criteria[k.id] === undefined).map((k) => k.id);
+}
+
+/** Why a project has no value for a criterion: a hand rating it lacks, or a figure that failed to fetch. */
+export function noValueReason(id: CriterionId, p: ProjectSnapshot): string {
+  const failed = (...fields: (keyof Raw)[]) => fields.some((f) => p.raw[f] === null);
+  switch (id) {
+    case "activity":
+      return failed("lastCommitAt", "mergedPullRequests") ? "figure missing" : "no figure";
+    case "ecosystem":
+      return failed("repositoryCount", "stackOverflowQuestions") ? "figure missing" : "no figure";
+    case "numerics":
+      return p.ratings.numerics ? "figure missing" : "not rated";
+    default:
+      return "not rated";
+  }
+}

@@ -1,0 +1,182 @@
+/**
+ * The report as a reader sees it: headless Chromium (Debian's `chromium` package, driven by
+ * playwright-core) opens index.html from disk and we check what is on the screen. Screenshots go to
+ * test-output/ (gitignored) for people to look at.
+ *
+ * Chromium is required: .ci/run installs it. Without it this test fails (it does not skip), saying so.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium, type BrowserContext, type Page } from "playwright-core";
+import { run } from "../support/io.js";
+import { ROOT } from "../support/cli.js";
+import { COHORT, history, projectDir } from "./fixture.js";
+import type { Snapshot } from "../../src/snapshot/schema.js";
+
+const CHROMIUM = process.env.SHOWDOWN_CHROMIUM ?? "/usr/bin/chromium";
+const OUTPUT = path.join(ROOT, "test-output");
+const ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+
+let profile: string;
+let context: BrowserContext;
+const cleanup: string[] = [];
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(
+      `Chromium is not installed at ${CHROMIUM}: the report's browser test needs it. Install it with ` +
+        `'apt-get update && apt-get install -y chromium' (.ci/run does this), or set SHOWDOWN_CHROMIUM to its path.`,
+    );
+  }
+  profile = await mkdtemp(path.join(os.tmpdir(), "showdown-chromium-"));
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1280, height: 1000 },
+    deviceScaleFactor: 1,
+  });
+  await mkdir(OUTPUT, { recursive: true });
+}, 60_000);
+
+afterAll(async () => {
+  await context?.close();
+  for (const dir of [profile, ...cleanup]) if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+interface Opened {
+  page: Page;
+  url: string;
+  requests: string[];
+  consoleErrors: string[];
+  dialogs: string[];
+}
+
+/** Writes the report of a history with the CLI, then opens its index.html from disk. */
+async function openReport(snapshots: Snapshot[], options: { config?: string | false } = {}): Promise<Opened> {
+  const dir = await projectDir(snapshots, options.config);
+  cleanup.push(dir);
+  const result = await run(["report", "--out", "site"], dir);
+  expect(result.stderr).not.toMatch(/error/i);
+  expect(result.code).toBe(0);
+  const url = pathToFileURL(path.join(dir, "site", "index.html")).href;
+  const page = await context.newPage();
+  const requests: string[] = [];
+  const consoleErrors: string[] = [];
+  const dialogs: string[] = [];
+  page.on("request", (r) => requests.push(r.url()));
+  page.on("console", (m) => {
+    if (m.type() === "error" || m.type() === "warning") consoleErrors.push(`${m.type()}: ${m.text()}`);
+  });
+  page.on("pageerror", (e) => consoleErrors.push(`pageerror: ${e.message}`));
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await page.goto(url, { waitUntil: "load" });
+  return { page, url, requests, consoleErrors, dialogs };
+}
+
+/**
+ * Text that collides: pairs of <text> boxes in the same chart that overlap, and text that sticks out
+ * of its chart. Runs in the page (a string, so the test needs no DOM types).
+ */
+const COLLISIONS = `(() => {
+  const out = [];
+  for (const svg of document.querySelectorAll("svg")) {
+    const frame = svg.getBoundingClientRect();
+    const boxes = [...svg.querySelectorAll("text")].map((t) => ({ t: t.textContent, r: t.getBoundingClientRect() })).filter((b) => b.r.width > 0);
+    for (const b of boxes) {
+      if (b.r.left < frame.left - 1 || b.r.right > frame.right + 1 || b.r.top < frame.top - 1 || b.r.bottom > frame.bottom + 1) out.push(svg.id + ": outside: " + b.t);
+    }
+    for (let i = 0; i < boxes.length; i++) {
+      for (let j = i + 1; j < boxes.length; j++) {
+        const a = boxes[i].r, b = boxes[j].r;
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 1 && h > 2) out.push(svg.id + ": " + JSON.stringify(boxes[i].t) + " overlaps " + JSON.stringify(boxes[j].t));
+      }
+    }
+  }
+  return out;
+})()`;
+
+describe("report in a browser", () => {
+  it("shows every project's radar and bars, loads nothing but the file, logs no error", async () => {
+    const snapshots = history();
+    const { page, url, requests, consoleErrors } = await openReport(snapshots);
+    const latest = snapshots.at(-1)!;
+    const criteria = latest.rubric.categories.flatMap((c) => c.criteria.map((k) => k.id));
+
+    expect(requests).toEqual([url]);
+    expect(consoleErrors).toEqual([]);
+    await expect(page.title()).resolves.toBe(`Coveo Deep Learning Showdown: ${COHORT}, 2026-11-21`);
+
+    expect(await page.locator('svg[data-chart="radar"]').count()).toBe(13);
+    expect(await page.locator('svg[data-chart="criterion"]').count()).toBe(criteria.length);
+    for (const p of latest.projects) {
+      expect(await page.locator(`svg[data-chart="radar"][data-project="${p.id}"]`).isVisible(), `radar of ${p.id}`).toBe(true);
+      for (const k of criteria) {
+        const row = page.locator(`svg[data-chart="criterion"][data-criterion="${k}"] g.row[data-project="${p.id}"]`);
+        expect(await row.count(), `${k} row of ${p.id}`).toBe(1);
+        // A bar where the project has a value (paddlepaddle's ecosystem failed to fetch: a note instead).
+        expect(await row.locator("rect.bar").count(), `${k} bar of ${p.id}`).toBe(p.scores.criteria[k] ? 1 : 0);
+      }
+      expect(await page.locator(`svg[data-chart="sparkline"][data-project="${p.id}"]`).count()).toBe(1);
+    }
+    await expect(page.locator('g.row[data-project="paddlepaddle"]', { hasText: "figure missing" }).first().isVisible()).resolves.toBe(true);
+
+    // The podium: rank 1 first, tiers labelled; the scoreboard lists everyone in rank order.
+    const ranked = [...latest.projects].sort((a, b) => a.scores.rank - b.scores.rank).map((p) => p.name);
+    const names = await page.locator("table.scoreboard tbody tr:not(.group) td:nth-child(2)").allTextContents();
+    expect(names).toEqual(ranked);
+    await expect(page.locator(".podium .place-1 .who").textContent()).resolves.toBe(ranked[0]);
+
+    // Every chart is an image with an accessible name and description.
+    const unlabelled = await page.evaluate(`[...document.querySelectorAll("svg")].filter((s) => s.getAttribute("role") !== "img" || !s.querySelector(":scope > title")?.textContent || !s.querySelector(":scope > desc")?.textContent).map((s) => s.id)`);
+    expect(unlabelled).toEqual([]);
+
+    // Trends: one per category and overall, with a gap where snapshots are missing.
+    expect(await page.locator('svg[data-chart="trend"]').count()).toBe(4);
+    const d = await page.locator('svg[data-metric="overall"] g.series[data-project="tensorflow"] path').getAttribute("d");
+    expect(d!.match(/M/g)).toHaveLength(3); // 11-02 and 11-09..10 missing: three runs
+
+    // Nothing collides, also in the collapsed parts (the radars over every criterion).
+    await page.evaluate(`document.querySelectorAll("details").forEach((d) => { d.open = true; })`);
+    expect(await page.locator('svg[data-chart="criteria-radar"]').first().isVisible()).toBe(true);
+    expect(await page.evaluate(COLLISIONS)).toEqual([]);
+    await page.locator('svg[data-chart="criteria-radar"][data-project="pytorch"]').screenshot({ path: path.join(OUTPUT, "report-criteria-radar.png") });
+    await page.evaluate(`document.querySelectorAll("details").forEach((d) => { d.open = false; })`);
+
+    // The top of the page (header, podium, scoreboard): the picture docs/report-screenshot.png shows.
+    await page.evaluate("window.scrollTo(0, 0)");
+    await page.screenshot({ path: path.join(OUTPUT, "report.png"), clip: { x: 0, y: 0, width: 1280, height: 1500 }, fullPage: true });
+    await page.screenshot({ path: path.join(OUTPUT, "report-full.png"), fullPage: true });
+    await page.locator("#radar-plots").screenshot({ path: path.join(OUTPUT, "report-radars.png") });
+    await page.locator("#criteria").screenshot({ path: path.join(OUTPUT, "report-criteria.png") });
+    await page.locator("#trends").screenshot({ path: path.join(OUTPUT, "report-trends.png") });
+    await page.close();
+  }, 120_000);
+
+  it("renders hostile names as text: no script runs, nothing is loaded", async () => {
+    const names = { tensorflow: "<script>alert(1)</script>", pytorch: "=cmd|' /C calc'!A0", mxnet: '"><img src=x onerror=alert(2)>' };
+    const snapshots = history({ only: ["tensorflow", "pytorch", "mxnet", "theano"], names, days: 5, missing: [] });
+    const { page, url, requests, consoleErrors, dialogs } = await openReport(snapshots, { config: false });
+    expect(requests).toEqual([url]);
+    expect(consoleErrors).toEqual([]);
+    expect(dialogs).toEqual([]);
+    expect(await page.locator("script").count()).toBe(0);
+    expect(await page.locator("img").count()).toBe(0);
+    for (const name of Object.values(names)) {
+      expect(await page.getByText(name, { exact: true }).first().isVisible(), name).toBe(true);
+    }
+    await expect(page.locator("#methodology").textContent()).resolves.toContain("No sources available");
+    expect(await page.evaluate(COLLISIONS)).toEqual([]);
+    await page.screenshot({ path: path.join(OUTPUT, "report-hostile.png"), fullPage: true });
+    await page.close();
+  }, 60_000);
+});

@@ -1,0 +1,243 @@
+/**
+ * A realistic snapshot history for the report: the 13 frameworks of Coveo's showdown (hand ratings as
+ * in config/deep-learning-2018.yaml, ops counts invented), 30 daily snapshots from 2026-10-23 to
+ * 2026-11-21 with three days missing (11-02, 11-09, 11-10), figures evolving smoothly from a seeded
+ * random walk, PyTorch overtaking TensorFlow, and the latest run with one fetch error and one warning.
+ * Every score is what buildSnapshot computes. Deterministic: the same options give the same snapshots.
+ */
+import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Rubric } from "../../src/config/rubric.js";
+import type { Ratings } from "../../src/config/ratings.js";
+import { buildSnapshot, type UnscoredProject } from "../../src/snapshot/build.js";
+import type { Snapshot } from "../../src/snapshot/schema.js";
+import { serializeSnapshot } from "../../src/snapshot/store.js";
+
+export const COHORT = "deep-learning-2018";
+
+const OPS = [
+  "dense", "conv1d", "conv2d", "conv3d", "conv-transpose", "depthwise-conv", "dilated-conv", "max-pool", "avg-pool", "upsample",
+  "dropout", "batch-norm", "layer-norm", "lrn", "embedding", "rnn", "lstm", "gru", "bidirectional", "attention", "relu",
+  "leaky-relu", "elu", "softmax", "hierarchical-softmax", "cross-entropy", "ctc-loss", "sgd-momentum", "adagrad", "adadelta",
+  "rmsprop", "adam",
+];
+
+export function rubric(version = 1, activityWeight = 1): Rubric {
+  return {
+    version,
+    name: "Coveo Deep Learning Showdown",
+    categories: [
+      {
+        id: "community",
+        name: "Support & Community",
+        weight: 1,
+        criteria: [
+          { id: "sponsor", weight: 1, normalize: { by: "scale", max: 2 } },
+          { id: "activity", weight: activityWeight, normalize: { by: "cohortMax" } },
+          { id: "ecosystem", weight: 1, normalize: { by: "cohortMax" } },
+          { id: "documentation", weight: 1, normalize: { by: "scale", max: 3 } },
+        ],
+      },
+      {
+        id: "api",
+        name: "API & Internals",
+        weight: 1,
+        criteria: [
+          { id: "graph", weight: 1, normalize: { by: "scale", max: 2 } },
+          { id: "numerics", weight: 1, normalize: { by: "cohortMax" } },
+          { id: "ops", weight: 1, normalize: { by: "scale", max: 32 }, sample: OPS.map((id) => ({ id, why: `The ${id} operation.` })) },
+        ],
+      },
+      {
+        id: "platform",
+        name: "Platform",
+        weight: 1,
+        criteria: [
+          { id: "languages", weight: 1, normalize: { by: "cohortMax" } },
+          { id: "scalability", weight: 1, normalize: { by: "scale", max: 2 } },
+          { id: "os", weight: 1, normalize: { by: "cohortMax" } },
+          { id: "aws", weight: 1, normalize: { by: "scale", max: 3 } },
+          { id: "onnx", weight: 1, normalize: { by: "scale", max: 2 } },
+        ],
+      },
+    ],
+  };
+}
+
+interface Base {
+  id: string;
+  name: string;
+  repository: string;
+  tag: string;
+  ratings: Ratings;
+  /** Merged PRs per 30 days at the start and the end of the history. */
+  prs: [number, number];
+  repos: number;
+  questions: number;
+  /** Days since the last commit at the start; null: commits daily. */
+  stale: number | null;
+  stars: number;
+}
+
+const os3 = ["linux", "macos", "windows"];
+const PROJECTS: Base[] = [
+  { id: "tensorflow", name: "TensorFlow", repository: "tensorflow/tensorflow", tag: "tensorflow", prs: [980, 900], repos: 128_000, questions: 82_000, stale: null, stars: 190_000, ratings: { sponsor: 2, documentation: 3, graph: 1, numerics: { maturity: 4, easeOfUse: 3 }, ops: 30, languages: { python: 1, "c++": 0.5, java: 0.5, go: 0.5, javascript: 0.5, swift: 0.25 }, scalability: 2, os: [...os3, "android", "ios"], aws: 2, onnx: 1 } },
+  { id: "pytorch", name: "PyTorch", repository: "pytorch/pytorch", tag: "pytorch", prs: [520, 1010], repos: 96_000, questions: 27_000, stale: null, stars: 92_000, ratings: { sponsor: 2, documentation: 3, graph: 2, numerics: { maturity: 4, easeOfUse: 5 }, ops: 29.5, languages: { python: 1, "c++": 0.25 }, scalability: 2, os: os3, aws: 2, onnx: 2 } },
+  { id: "mxnet", name: "Apache MXNet (with Gluon)", repository: "apache/mxnet", tag: "mxnet", prs: [0, 0], repos: 6_400, questions: 1_900, stale: 610, stars: 20_700, ratings: { sponsor: 2, documentation: 2, graph: 2, numerics: { maturity: 4, easeOfUse: 4 }, ops: 30, languages: { python: 1, scala: 0.75, r: 0.75, julia: 0.75, "c++": 0.5, perl: 0.5, clojure: 0.25 }, scalability: 2, os: [...os3, "android", "ios"], aws: 3, onnx: 2 } },
+  { id: "caffe", name: "Caffe", repository: "BVLC/caffe", tag: "caffe", prs: [0, 0], repos: 14_500, questions: 4_800, stale: 840, stars: 34_200, ratings: { sponsor: 1, documentation: 2, graph: 1, ops: 18, languages: { "c++": 0.75, python: 0.75, matlab: 0.5 }, scalability: 1, os: ["linux", "macos"], aws: 2, onnx: 1 } },
+  { id: "caffe2", name: "Caffe2", repository: "facebookarchive/caffe2", tag: "caffe2", prs: [0, 0], repos: 1_300, questions: 420, stale: 2_400, stars: 8_400, ratings: { sponsor: 2, documentation: 2, graph: 1, ops: 24, languages: { python: 1, "c++": 0.75 }, scalability: 2, os: [...os3, "android", "ios"], aws: 2, onnx: 2 } },
+  { id: "theano", name: "Theano", repository: "Theano/Theano", tag: "theano", prs: [2, 1], repos: 5_200, questions: 2_400, stale: 45, stars: 9_900, ratings: { sponsor: 1, documentation: 3, graph: 1, numerics: { maturity: 4, easeOfUse: 2 }, ops: 21, languages: { python: 1 }, scalability: 1, os: os3, aws: 2, onnx: 0 } },
+  { id: "cntk", name: "CNTK", repository: "microsoft/CNTK", tag: "cntk", prs: [0, 0], repos: 1_700, questions: 560, stale: 1_200, stars: 17_500, ratings: { sponsor: 2, documentation: 2, graph: 1, numerics: { maturity: 3, easeOfUse: 2 }, ops: 27, languages: { python: 1, "c++": 0.75, "c#": 0.75, java: 0.5 }, scalability: 2, os: ["linux", "windows"], aws: 2, onnx: 2 } },
+  { id: "chainer", name: "Chainer", repository: "chainer/chainer", tag: "chainer", prs: [3, 5], repos: 2_600, questions: 330, stale: 20, stars: 5_900, ratings: { sponsor: 1, documentation: 2, graph: 2, numerics: { maturity: 4, easeOfUse: 5 }, ops: 28, languages: { python: 1 }, scalability: 2, os: ["linux"], aws: 2, onnx: 2 } },
+  { id: "deeplearning4j", name: "Deeplearning4J", repository: "deeplearning4j/deeplearning4j", tag: "deeplearning4j", prs: [24, 30], repos: 3_100, questions: 1_400, stale: null, stars: 13_700, ratings: { sponsor: 1, documentation: 2, graph: 1, numerics: { maturity: 3, easeOfUse: 3 }, ops: 28.5, languages: { java: 1, scala: 0.5, python: 0.25 }, scalability: 2, os: [...os3, "android"], aws: 1, onnx: 0 } },
+  { id: "paddlepaddle", name: "PaddlePaddle", repository: "PaddlePaddle/Paddle", tag: "paddlepaddle", prs: [640, 700], repos: 8_800, questions: 310, stale: null, stars: 22_800, ratings: { sponsor: 2, documentation: 1, graph: 1, ops: 26, languages: { python: 1, "c++": 0.5 }, scalability: 2, os: ["linux", "macos", "android", "ios"], aws: 1, onnx: 1 } },
+  { id: "bigdl", name: "BigDL", repository: "intel/BigDL", tag: "bigdl", prs: [0, 0], repos: 900, questions: 0, stale: 400, stars: 2_600, ratings: { sponsor: 1, documentation: 2, graph: 1, numerics: { maturity: 2, easeOfUse: 2 }, ops: 27, languages: { scala: 1, python: 0.75 }, scalability: 2, os: os3, aws: 1, onnx: 0 } },
+  { id: "neon", name: "Neon", repository: "NervanaSystems/neon", tag: "neon", prs: [0, 0], repos: 700, questions: 60, stale: 2_300, stars: 3_900, ratings: { sponsor: 1, documentation: 2, graph: 1, numerics: { maturity: 2, easeOfUse: 2 }, ops: 19, languages: { python: 1 }, scalability: 0, os: ["linux", "macos"], aws: 0, onnx: 0 } },
+  { id: "torch", name: "Torch", repository: "torch/torch7", tag: "torch", prs: [0, 0], repos: 6_900, questions: 1_700, stale: 2_700, stars: 9_000, ratings: { sponsor: 0, documentation: 1, graph: 0, numerics: { maturity: 4, easeOfUse: 3 }, ops: 25, languages: { lua: 1 }, scalability: 1, os: ["linux", "macos"], aws: 1, onnx: 0 } },
+];
+
+/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export interface FixtureOptions {
+  /** Last day (UTC date). */
+  end?: string;
+  days?: number;
+  /** Dates with no snapshot. */
+  missing?: readonly string[];
+  /** Only these project ids (default: all 13). */
+  only?: readonly string[];
+  /** Display names to use instead (e.g. hostile ones, to test escaping). */
+  names?: Readonly<Record<string, string>>;
+  /** From this date on, the rubric is v2 with activity weighted 2. */
+  rubricChangeOn?: string;
+  /** Project that joins the cohort on a date (absent before). */
+  joins?: { id: string; on: string };
+  seed?: number;
+}
+
+export const DEFAULT_MISSING = ["2026-11-02", "2026-11-09", "2026-11-10"];
+
+function dayString(end: string, back: number): string {
+  return new Date(Date.parse(`${end}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
+}
+
+export function history(options: FixtureOptions = {}): Snapshot[] {
+  const end = options.end ?? "2026-11-21";
+  const days = options.days ?? 30;
+  const missing = new Set(options.missing ?? DEFAULT_MISSING);
+  const rand = random(options.seed ?? 2018);
+  const bases = PROJECTS.filter((p) => !options.only || options.only.includes(p.id));
+  // Random-walk state per project: a slowly drifting multiplier on the base figures.
+  const drift = new Map(bases.map((p) => [p.id, 1]));
+  const out: Snapshot[] = [];
+  for (let back = days - 1; back >= 0; back--) {
+    const date = dayString(end, back);
+    const t = (days - 1 - back) / Math.max(1, days - 1);
+    const asOf = `${date}T06:00:00.000Z`;
+    for (const p of bases) drift.set(p.id, drift.get(p.id)! * (1 + (rand() - 0.45) * 0.01));
+    if (missing.has(date)) continue;
+    const last = back === 0;
+    const projects: UnscoredProject[] = bases
+      .filter((p) => !(options.joins && options.joins.id === p.id && date < options.joins.on))
+      .map((p) => {
+        const d = drift.get(p.id)!;
+        const prs = Math.round((p.prs[0] + (p.prs[1] - p.prs[0]) * t) * (0.96 + rand() * 0.08));
+        const lastCommit = p.stale === null ? Date.parse(asOf) - (2 + rand() * 20) * 3_600_000 : Date.parse(`${dayString(end, days - 1)}T12:00:00Z`) - p.stale * 86_400_000;
+        const unscored: UnscoredProject = {
+          id: p.id,
+          name: options.names?.[p.id] ?? p.name,
+          sources: { repository: p.repository, stackOverflowTags: [p.tag], repositoryQuery: `${p.tag} in:name,description,topics` },
+          raw: {
+            lastCommitAt: new Date(lastCommit).toISOString().replace(/\.\d{3}Z$/, "Z"),
+            mergedPullRequests: prs,
+            repositoryCount: Math.round(p.repos * d * (1 + 0.02 * t)),
+            stackOverflowQuestions: Math.round(p.questions * (1 + 0.004 * t)),
+            stars: Math.round(p.stars * (1 + 0.01 * t)),
+            forks: Math.round(p.stars * 0.4),
+            openIssues: Math.round(p.stars * 0.01),
+            archived: p.stale !== null && p.stale > 300,
+          },
+          ratings: p.ratings,
+          errors: [],
+          warnings: [],
+        };
+        if (last && p.id === "paddlepaddle") {
+          unscored.raw.stackOverflowQuestions = null;
+          unscored.errors.push({ field: "stackOverflowQuestions", message: "GET /2.3/tags/paddlepaddle/info: HTTP 503 after 3 retries" });
+        }
+        if (p.id === "bigdl") unscored.warnings.push({ field: "stackOverflowQuestions", message: "Stack Overflow has no tag bigdl; counted 0" });
+        return unscored;
+      });
+    const changed = options.rubricChangeOn !== undefined && date >= options.rubricChangeOn;
+    out.push(
+      buildSnapshot({
+        cohort: COHORT,
+        asOf,
+        generatedAt: `${date}T06:04:31.250Z`,
+        tool: { name: "showdown", version: "0.1.0" },
+        rubric: changed ? rubric(2, 2) : rubric(),
+        windowDays: 30,
+        requests: { github: projects.length * 2 + 1, githubSearch: projects.length * 2, stackExchange: 1 },
+        projects,
+      }),
+    );
+  }
+  return out;
+}
+
+/** The hand-rating sources of the cohort config, as config/<cohort>.yaml would cite them. */
+export function sourcesOf(id: string, ratings: Ratings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(ratings)) {
+    // One rating left uncited, so the report shows what an unsourced rating looks like.
+    if (id === "neon" && key === "aws") continue;
+    out[key] = `coveo-deep-learning-showdown.txt: ${key} of ${id}, as stated in the article`;
+  }
+  return out;
+}
+
+/** A cohort config (JSON is YAML) for the fixture's projects, with a source for every rating. */
+export function cohortConfig(options: { only?: readonly string[]; names?: Readonly<Record<string, string>>; description?: string } = {}): string {
+  const projects = PROJECTS.filter((p) => !options.only || options.only.includes(p.id)).map((p) => ({
+    id: p.id,
+    name: options.names?.[p.id] ?? p.name,
+    repository: p.repository,
+    stackOverflowTags: [p.tag],
+    repositoryQuery: `${p.tag} in:name,description,topics`,
+    ...p.ratings,
+    sources: sourcesOf(p.id, p.ratings),
+  }));
+  return JSON.stringify(
+    { cohort: COHORT, description: options.description ?? "Coveo's Deep Learning Showdown cohort (2018): its 13 frameworks.", rubric: "rubric.yaml", windowDays: 30, projects },
+    null,
+    2,
+  );
+}
+
+/**
+ * A project folder: snapshots/<cohort>/<date>.json for each snapshot and, unless config is false,
+ * config/<cohort>.yaml and config/rubric.yaml. Returns the folder.
+ */
+export async function projectDir(snapshots: readonly Snapshot[], config: string | false = cohortConfig()): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "showdown-report-"));
+  const folder = path.join(dir, "snapshots", COHORT);
+  await mkdir(folder, { recursive: true });
+  for (const s of snapshots) await writeFile(path.join(folder, `${s.asOf.slice(0, 10)}.json`), serializeSnapshot(s));
+  await mkdir(path.join(dir, "config"));
+  if (config !== false) {
+    await writeFile(path.join(dir, "config", `${COHORT}.yaml`), config);
+    await writeFile(path.join(dir, "config", "rubric.yaml"), JSON.stringify(rubric(), null, 2));
+  }
+  return dir;
+}

@@ -1,0 +1,176 @@
+/** The pure report: model, page and Markdown from snapshots, without touching disk. */
+import { describe, expect, it } from "vitest";
+import { renderReport, type ReportInput } from "../../src/report/index.js";
+import { buildModel } from "../../src/report/model.js";
+import { escapeLineStart, escapeMarkdown, escapeXml, figure, rankDelta, score, scoreDelta, signed } from "../../src/report/format.js";
+import { COHORT, history, sourcesOf } from "./fixture.js";
+import type { Snapshot } from "../../src/snapshot/schema.js";
+
+const TOOL = { name: "showdown", version: "0.1.0" };
+
+function input(snapshots: Snapshot[], config: ReportInput["config"] = { found: false, file: "config/x.yaml", reason: "there is no cohort config config/x.yaml" }): ReportInput {
+  return { cohort: COHORT, snapshots, skipped: [], config, tool: TOOL };
+}
+
+function files(i: ReportInput): Map<string, string> {
+  return new Map(renderReport(i).map((f) => [f.path, f.content]));
+}
+
+describe("formats", () => {
+  it("writes numbers the same way on every machine", () => {
+    expect(score(0.84249)).toBe("0.842");
+    expect(score(null)).toBe("–");
+    expect(figure(1234567.891)).toBe("1,234,567.89");
+    expect(figure(5.2)).toBe("5.2");
+    expect(figure(-1234)).toBe("-1,234");
+    expect(signed(-0.0004, 3)).toBe("");
+    expect(signed(0.0123, 3)).toBe("+0.012");
+    expect(scoreDelta(-0.0042, false)).toEqual({ text: "▼ −0.004", dir: "down" });
+    expect(scoreDelta(0.0001, false)).toEqual({ text: "=", dir: "same" });
+    expect(scoreDelta(null, true)).toEqual({ text: "new", dir: "new" });
+    expect(rankDelta(2, false)).toEqual({ text: "▲ 2", dir: "up" });
+  });
+
+  it("escapes text for HTML/SVG and for Markdown", () => {
+    expect(escapeXml(`<script>"a" & 'b'</script>`)).toBe("&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;&lt;/script&gt;");
+    expect(escapeMarkdown("<script>alert(1)</script>")).toBe("\\<script\\>alert(1)\\</script\\>");
+    expect(escapeMarkdown("a|b *c* _d_ [e](f) `g` ~h~ $i$ &amp;")).toBe("a\\|b \\*c\\* \\_d\\_ \\[e\\](f) \\`g\\` \\~h\\~ \\$i\\$ \\&amp;");
+    expect(escapeMarkdown(":rocket: 2026-11-21 0.842")).toBe("\\:rocket: 2026-11-21 0.842");
+    expect(escapeMarkdown("two\nlines")).toBe("two lines");
+    expect(escapeLineStart("=cmd")).toBe("\\=cmd");
+    expect(escapeLineStart("# not a heading")).toBe("\\# not a heading");
+    expect(escapeLineStart("1. not a list")).toBe("1\\. not a list");
+    expect(escapeLineStart("- not a list")).toBe("\\- not a list");
+  });
+});
+
+describe("model", () => {
+  const snapshots = history();
+  const model = buildModel(input(snapshots));
+
+  it("orders projects by rank, and knows the previous snapshot and the gaps", () => {
+    expect(model.projects.map((p) => p.snapshot.scores.rank)).toEqual(Array.from({ length: 13 }, (_, i) => i + 1));
+    expect(model.date).toBe("2026-11-21");
+    expect(model.previous?.asOf.slice(0, 10)).toBe("2026-11-20");
+    expect(model.cadence).toBe(1);
+    expect(model.gaps).toEqual([
+      { from: "2026-11-02", to: "2026-11-02", count: 1 },
+      { from: "2026-11-09", to: "2026-11-10", count: 2 },
+    ]);
+    expect(model.dates).toHaveLength(27);
+  });
+
+  it("computes changes since the previous snapshot", () => {
+    const before = new Map(snapshots.at(-2)!.projects.map((p) => [p.id, p]));
+    for (const p of model.projects) {
+      const b = before.get(p.id)!;
+      expect(p.change!.overall).toBeCloseTo(p.snapshot.scores.overall! - b.scores.overall!, 12);
+      expect(p.change!.rank).toBe(b.scores.rank - p.snapshot.scores.rank);
+    }
+  });
+
+  it("keeps a missing snapshot as a gap in every series (no point is invented)", () => {
+    for (const s of model.series) {
+      for (const pts of s.points.values()) {
+        expect(pts.map((p) => p.x)).toEqual(model.days);
+      }
+    }
+    expect(model.days).not.toContain(model.days[0]! + 10); // 2026-11-02
+  });
+
+  it("notes rubric changes and projects that join or leave", () => {
+    const m = buildModel(input(history({ rubricChangeOn: "2026-11-15", joins: { id: "chainer", on: "2026-11-05" }, only: ["tensorflow", "pytorch", "chainer", "theano"] }).filter((s) => !s.projects.every(() => false))));
+    expect(m.rubricChanges).toEqual([{ day: m.days[m.dates.indexOf("2026-11-15")]!, date: "2026-11-15", label: "rubric v2" }]);
+    const chainer = m.series[0]!.points.get("chainer")!;
+    expect(chainer[0]!.y).toBeNull(); // not in the cohort yet: a gap, not a 0
+    const left = buildModel(input([...history({ only: ["tensorflow", "pytorch", "theano"], days: 3, missing: [], end: "2026-11-20" }), ...history({ only: ["tensorflow", "pytorch"], days: 1, missing: [] })]));
+    expect(left.departed.map((d) => d.id)).toEqual(["theano"]);
+    expect(left.departed[0]!.lastSeen).toBe("2026-11-20");
+  });
+});
+
+describe("rendered report", () => {
+  const snapshots = history();
+  const config: ReportInput["config"] = {
+    found: true,
+    file: "config/deep-learning-2018.yaml",
+    description: "The cohort.",
+    projects: snapshots.at(-1)!.projects.map((p) => ({ id: p.id, sources: sourcesOf(p.id, p.ratings) })),
+  };
+  const out = files(input(snapshots, config));
+  const html = out.get("index.html")!;
+  const md = out.get("REPORT.md")!;
+
+  it("writes the page, the Markdown and one SVG per chart", () => {
+    const svgs = [...out.keys()].filter((f) => f.endsWith(".svg"));
+    // podium + 13 radars + 13 criteria radars + 12 criteria + 4 trends + 13 sparklines
+    expect(svgs).toHaveLength(1 + 13 + 13 + 12 + 4 + 13);
+    expect([...out.keys()].slice(-2)).toEqual(["REPORT.md", "index.html"]);
+    for (const f of svgs) expect(md.includes(`src="${f}"`), f).toBe(true);
+  });
+
+  it("gives the same bytes for the same snapshots, whatever their order", () => {
+    const again = files(input([...snapshots].reverse(), structuredClone(config)));
+    expect([...again.keys()]).toEqual([...out.keys()]);
+    for (const [k, v] of out) expect(again.get(k), k).toBe(v);
+  });
+
+  it("is self-contained: no script, nothing to fetch", () => {
+    expect(html).not.toMatch(/<script/i);
+    expect(html).not.toMatch(/\b(src|srcset)=/i);
+    expect(html).not.toMatch(/url\(|@import/i);
+    expect([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.startsWith("#"))).not.toContain(false);
+    expect(html.replaceAll('xmlns="http://www.w3.org/2000/svg"', "")).not.toMatch(/https?:\/\//);
+    expect(html).toContain("Content-Security-Policy");
+  });
+
+  it("shows projects in the same order everywhere", () => {
+    const ranked = [...snapshots.at(-1)!.projects].sort((a, b) => a.scores.rank - b.scores.rank).map((p) => p.id);
+    const radarOrder = [...html.matchAll(/data-chart="radar" data-project="([^"]+)"/g)].map((m) => m[1]);
+    expect(radarOrder).toEqual(ranked);
+    for (const k of ["activity", "ecosystem", "onnx"]) {
+      const chart = /<svg[^>]*data-criterion="(\w+)"[\s\S]*?<\/svg>/g;
+      const svg = [...html.matchAll(chart)].find((m) => m[1] === k)![0];
+      expect([...svg.matchAll(/class="row" data-project="([^"]+)"/g)].map((m) => m[1]), k).toEqual(ranked);
+    }
+    const podium = out.get("svg/podium.svg")!;
+    expect([...podium.matchAll(/class="row" data-project="([^"]+)"/g)].map((m) => m[1])).toEqual(ranked);
+  });
+
+  it("labels the log-scaled criterion as such", () => {
+    expect(out.get("svg/criterion-ecosystem.svg")).toContain("Ecosystem (log scale)");
+    expect(out.get("svg/criterion-ecosystem.svg")).toContain("a log scale");
+  });
+
+  it("tells the methodology: rubric, weights, dates, sources and data problems", () => {
+    for (const text of ["Rubric used", "Coveo Deep Learning Showdown, version 1", "÷ cohort max", "Sources of the hand ratings", "config/deep-learning-2018.yaml", "coveo-deep-learning-showdown.txt: sponsor of pytorch", "no source given", "HTTP 503 after 3 retries", "Stack Overflow has no tag bigdl", "2026-11-21T06:00:00.000Z", "2026-11-02", "2026-11-09 to 2026-11-10"]) {
+      expect(html, text).toContain(text);
+      expect(md, text).toContain(escapeMarkdown(text));
+    }
+    expect(html).toContain("Neon: 9 of 10 ratings sourced");
+  });
+
+  it("says when there is no cohort config to take the sources from", () => {
+    const bare = files(input(history({ days: 2, missing: [] })));
+    expect(bare.get("index.html")).toContain("No sources available: </strong>there is no cohort config config/x.yaml.");
+    expect(bare.get("REPORT.md")).toContain("**No sources available: **there is no cohort config config/x.yaml.");
+  });
+
+  it("renders hostile names as text in the page, the charts and the Markdown", () => {
+    const names = { tensorflow: "<script>alert(1)</script>", pytorch: "=cmd|' /C calc'!A0", mxnet: "# [x](javascript:alert(1)) *y*" };
+    const evil = files(input(history({ only: ["tensorflow", "pytorch", "mxnet"], names, days: 3, missing: [] })));
+    for (const [path, content] of evil) {
+      expect(content, path).not.toContain("<script>");
+      expect(content, path).not.toMatch(/(href|src)\s*=\s*["']?javascript:/i);
+    }
+    expect(evil.get("index.html")).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    expect(evil.get("svg/radar-tensorflow.svg")).toContain("&lt;script&gt;alert(1)&lt;/script&gt;");
+    const md = evil.get("REPORT.md")!;
+    expect(md).toContain("\\<script\\>alert(1)\\</script\\>");
+    expect(md).toContain("=cmd\\|' /C calc'!A0");
+    expect(md).toContain("# \\[x\\](javascript:alert(1)) \\*y\\*"); // "#" means nothing mid-line
+    // A table row still has its 7 cells: the "|" in a name does not split it.
+    const row = md.split("\n").find((l) => l.startsWith("| ") && l.includes("=cmd"))!;
+    expect(row.split(/(?<!\\)\|/).length - 2, row).toBe(7);
+  });
+});
