@@ -63,7 +63,7 @@ export class RunCache {
 
   /** Opens the run's file if an earlier run left one; creates nothing until the first answer. */
   static open(file: string, run: RunId, log: (line: string) => void = () => {}): RunCache {
-    let text = "";
+    let text: string;
     try {
       text = readFileSync(file, "utf8");
     } catch {

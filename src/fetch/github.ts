@@ -2,7 +2,7 @@ import { STATUS_CODES } from "node:http";
 import { Octokit } from "@octokit/rest";
 import { FetchError, type GitHubSource, type GitHubStats, type RateBudget, type RateResource, type SearchCount } from "./types.js";
 import { Pacer } from "./pacer.js";
-import { createTransport, resourceOf } from "./transport.js";
+import { createTransport } from "./transport.js";
 import type { EtagStore } from "./etags.js";
 
 export interface GitHubOptions {

@@ -4,6 +4,7 @@ import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHub, mergedQuery, type GitHubOptions } from "../../src/fetch/github.js";
 import { FetchError } from "../../src/fetch/types.js";
+import { EtagStore } from "../../src/fetch/etags.js";
 
 interface Fixture {
   status: number;
@@ -380,6 +381,75 @@ describe("rate limits", () => {
       "github: core secondary rate limit reached 3 times; giving up",
     ]);
     expect(github.stats().core).toBe(3);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("secondary rate limit without retry-after", () => {
+  it("waits 60 s (GitHub's advice), doubling on repeats, then retries", async () => {
+    const f = fixture("secondary-403.json");
+    const ok = fixture("repo.json");
+    const scope = nock(API)
+      .get("/repos/a/b")
+      .times(2)
+      .reply(429, f.body as object, { "content-type": "application/json; charset=utf-8" })
+      .get("/repos/a/b")
+      .reply(ok.status, ok.body as object, ok.headers);
+    const { github, lines } = client({ secondMs: 1 });
+    expect((await github.repository("a/b")).stars).toBe(1234);
+    expect(lines).toEqual(["github: core secondary rate limit reached; waiting 60 s", "github: core secondary rate limit reached; waiting 120 s"]);
+    expect(scope.isDone()).toBe(true);
+  });
+});
+
+describe("conditional requests", () => {
+  it("sends the saved ETag and answers a 304 with the saved body, as a 200", async () => {
+    const f = fixture("repo.json");
+    const etags = EtagStore.memory();
+    const scope = nock(API)
+      .get("/repos/octokit-fixture-org/hello-world")
+      .reply(200, f.body as object, { ...f.headers, etag: '"v1"' })
+      .get("/repos/octokit-fixture-org/hello-world")
+      .matchHeader("if-none-match", '"v1"')
+      .reply(304, "", { etag: '"v1"', "x-ratelimit-remaining": "4990", "x-ratelimit-limit": "5000", "x-ratelimit-reset": "1700000000" });
+    const { github } = client({ etags });
+    const first = await github.repository("octokit-fixture-org/hello-world");
+    expect(etags.get(`${API}/repos/octokit-fixture-org/hello-world`)?.etag).toBe('"v1"');
+    // Another run: a new client with the same store.
+    const again = client({ etags });
+    expect(await again.github.repository("octokit-fixture-org/hello-world")).toEqual(first);
+    expect(again.github.stats()).toMatchObject({ core: 1, notModified: 1 });
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("never stores the Authorization header or the token", async () => {
+    const f = fixture("repo.json");
+    const etags = EtagStore.memory();
+    nock(API).get("/repos/a/b").reply(200, f.body as object, { ...f.headers, etag: '"v1"' });
+    await client({ etags }).github.repository("a/b");
+    const entry = JSON.stringify(etags.get(`${API}/repos/a/b`));
+    expect(entry).not.toContain(TOKEN);
+    expect(entry.toLowerCase()).not.toContain("authorization");
+  });
+});
+
+describe("a stopped run", () => {
+  it("sends nothing more: calls fail as aborted, and a wait for a reset ends at once", async () => {
+    const controller = new AbortController();
+    const f = fixture("rate-limit-403.json");
+    const scope = nock(API)
+      .get("/repos/a/b")
+      .reply(f.status, f.body as object, { ...f.headers, "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 300) });
+    const { github } = client({ signal: controller.signal });
+    const waiting = failure(github.repository("a/b"));
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const error = await waiting;
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(error.kind).toBe("aborted");
+    expect(error.message).toBe("GET /repos/a/b: stopped before the request was sent");
+    expect((await failure(github.repository("c/d"))).kind).toBe("aborted");
+    expect(github.stats().core).toBe(1);
     expect(scope.isDone()).toBe(true);
   });
 });

@@ -291,3 +291,50 @@ describe("backoff", () => {
     expect(scope.isDone()).toBe(true);
   });
 });
+
+describe("quota and stopping", () => {
+  it("sends nothing once the quota is used up: the batches left fail, saying when it resets", async () => {
+    const tags = Array.from({ length: 150 }, (_, i) => `tag-${i}`);
+    const scope = nock(API)
+      .get(`/2.3/tags/${tags.slice(0, 100).join(";")}/info`)
+      .query(QUERY)
+      .reply(...gzipped({ ...items(tags.slice(0, 100)), quota_max: 300, quota_remaining: 0 }));
+    const { stackExchange } = client();
+    const result = await stackExchange.tagCounts(tags);
+    expect(result.requests).toBe(1);
+    expect(result.counts.size).toBe(100);
+    expect(result.failed.get("tag-100")).toBe("stackexchange: the daily quota of 300 is used up (it resets at 00:00 UTC); not requested");
+    expect(result.failed.size).toBe(50);
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("sends nothing once the run is stopped, and ends a backoff wait at once", async () => {
+    const tags = Array.from({ length: 101 }, (_, i) => `tag-${i}`);
+    const scope = nock(API)
+      .get(`/2.3/tags/${tags.slice(0, 100).join(";")}/info`)
+      .query(QUERY)
+      .reply(...gzipped({ ...items(tags.slice(0, 100)), backoff: 30 }));
+    const controller = new AbortController();
+    const { stackExchange } = client({ signal: controller.signal });
+    setTimeout(() => controller.abort(), 50);
+    const started = Date.now();
+    const result = await stackExchange.tagCounts(tags);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(result.requests).toBe(1);
+    expect(result.failed.get("tag-100")).toBe("stackexchange: stopped before the request was sent");
+    expect(scope.isDone()).toBe(true);
+  });
+
+  it("jitters the retry delays: each within the upper half of 1, 2, 4 x the base", async () => {
+    const scope = nock(API).get("/2.3/tags/pytorch/info").query(QUERY).times(4).reply(503, "Service Unavailable");
+    const sleeps: number[] = [];
+    const { stackExchange } = client({ retryDelayMs: 1000, sleep: async (ms) => void sleeps.push(ms) });
+    await stackExchange.tagCounts(["pytorch"]);
+    expect(sleeps).toHaveLength(3);
+    sleeps.forEach((ms, i) => {
+      expect(ms).toBeGreaterThanOrEqual(500 * 2 ** i);
+      expect(ms).toBeLessThanOrEqual(1000 * 2 ** i);
+    });
+    expect(scope.isDone()).toBe(true);
+  });
+});

@@ -47,19 +47,19 @@ describe("a run stopped part way", () => {
     const expected = (await readSnapshotIn(cleanDir, "rel")).snap;
 
     // Stopped by the signal once the server has seen 60 GitHub requests.
-    let running: Running | undefined;
+    const ref: { running?: Running } = {};
     let sent = false;
     const replica = await replicaFor(data, {
       latencyMs: 3,
       onRequest: (_r, all) => {
         if (!sent && all.filter((q) => q.api === "github").length >= 60) {
           sent = true;
-          running!.child.kill(signal);
+          ref.running!.child.kill(signal);
         }
       },
     });
     const dir = await tempProject("rel", yaml);
-    running = startCli(ARGS, { cwd: dir, env: env(replica, FAST) });
+    const running = (ref.running = startCli(ARGS, { cwd: dir, env: env(replica, FAST) }));
     const first = await running.done;
     expect(sent).toBe(true);
     expect(first.code).toBe(130);
@@ -112,15 +112,15 @@ describe("a run stopped part way", () => {
 
   it("the run cache holds answers only: one JSON line each after a header naming the run", async () => {
     const { projects, data } = generated(6, 3);
-    let running: Running | undefined;
+    const ref: { running?: Running } = {};
     const replica = await replicaFor(data, {
       latencyMs: 3,
       onRequest: (_r, all) => {
-        if (all.filter((q) => q.api === "github").length === 10) running!.child.kill("SIGINT");
+        if (all.filter((q) => q.api === "github").length === 10) ref.running!.child.kill("SIGINT");
       },
     });
     const dir = await tempProject("rel", cohortYaml("rel", projects));
-    running = startCli(ARGS, { cwd: dir, env: env(replica, FAST) });
+    const running = (ref.running = startCli(ARGS, { cwd: dir, env: env(replica, FAST) }));
     expect((await running.done).code).toBe(130);
     const lines = (await readFile(path.join(dir, RUN_CACHE), "utf8")).trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(lines[0]).toEqual({ run: { version: 1, cohort: "rel", asOf: AS_OF, pinned: true } });

@@ -1,0 +1,86 @@
+/**
+ * Bad input to collect: one clear line, exit 1, and no file modified: not the snapshots, and not the
+ * caches either (a run cache and ETags left by earlier runs stay byte for byte; no cache is created).
+ * tests/cli/errors.test.ts covers the other flags and config errors.
+ */
+import { describe, expect, it } from "vitest";
+import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { tempProject } from "../support/cli.js";
+import { run } from "../support/io.js";
+import { allFiles, AS_OF } from "./model.js";
+
+const COHORT = `cohort: e
+description: errors
+projects:
+  - { id: a, name: A, repository: o/a, stackOverflowTags: [a], repositoryQuery: a }
+`;
+
+// Nothing here may reach an API: an unroutable base URL makes any attempt fail loudly.
+const ENV = { GITHUB_API_URL: "http://127.0.0.1:9/api/v3", STACKEXCHANGE_API_URL: "http://127.0.0.1:9/se", GITHUB_TOKEN: "ghp_badInputToken0123456789" };
+const RUN_CACHE = path.join(".cache", "runs", `e--${AS_OF.replace(/:/g, "")}.jsonl`);
+
+async function expectRefused(argv: string[], pattern: RegExp, options: { prepare?: (dir: string) => Promise<void>; env?: Record<string, string>; caches?: boolean } = {}) {
+  const dir = await tempProject("e", COHORT);
+  if (options.caches !== false) {
+    // What an earlier, stopped run of the same cohort and asOf left behind.
+    await mkdir(path.join(dir, ".cache", "runs"), { recursive: true });
+    await writeFile(path.join(dir, RUN_CACHE), `{"run":{"version":1,"cohort":"e","asOf":"${AS_OF}","pinned":true}}\n{"k":"tag a","v":5}\n`);
+    await writeFile(path.join(dir, ".cache", "etags.json"), '{"version":1,"entries":{}}\n');
+  }
+  await options.prepare?.(dir);
+  const before = await allFiles(dir);
+  const result = await run(argv, dir, { ...ENV, ...options.env });
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe("");
+  const lines = result.stderr.trimEnd().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(pattern);
+  expect(await allFiles(dir)).toEqual(before);
+}
+
+const collect = ["collect", "--cohort", "e", "--as-of", AS_OF];
+
+describe("bad input to collect leaves every file as it was, caches included", () => {
+  it("an unreadable cohort file", () =>
+    expectRefused(collect, /^showdown: config\/e\.yaml: cannot read \(EISDIR\)$/, {
+      prepare: async (dir) => {
+        await rm(path.join(dir, "config", "e.yaml"));
+        await mkdir(path.join(dir, "config", "e.yaml"));
+      },
+    }));
+
+  it("invalid JSON in a cohort file", () =>
+    expectRefused(collect, /^showdown: config\/e\.json: invalid JSON: /, {
+      prepare: async (dir) => {
+        await rm(path.join(dir, "config", "e.yaml"));
+        await writeFile(path.join(dir, "config", "e.json"), '{"cohort": "e", "projects": [');
+      },
+    }));
+
+  it("a missing rubric", () => expectRefused(collect, /^showdown: config\/rubric\.yaml: file not found$/, { prepare: (dir) => rm(path.join(dir, "config", "rubric.yaml")) }));
+
+  it("an invalid cohort (the first run of a cohort creates no cache)", () =>
+    expectRefused(collect, /^showdown: config\/e\.yaml: projects\[0\]\.sponsor: /, {
+      caches: false,
+      prepare: (dir) => writeFile(path.join(dir, "config", "e.yaml"), COHORT.replace("repositoryQuery: a }", "repositoryQuery: a, sponsor: 7 }")),
+    }));
+
+  it("--max-wait that is not a number of seconds", () => expectRefused([...collect, "--max-wait", "soon"], /^showdown: --max-wait: expected a whole number from 0 to 86,400, got "soon"; see 'showdown collect --help'$/));
+  it("a negative --max-wait", () => expectRefused([...collect, "--max-wait=-5"], /^showdown: --max-wait: expected a whole number from 0 to 86,400, got "-5"/));
+  it("a --max-wait without its value", () => expectRefused(["collect", "--cohort", "e", "--max-wait"], /^showdown: Option '--max-wait <value>' argument missing; see 'showdown collect --help'$/));
+  it("an invalid SHOWDOWN_RETRIES", () => expectRefused(collect, /^showdown: SHOWDOWN_RETRIES: expected a whole number from 0 to 10, got "lots"/, { env: { SHOWDOWN_RETRIES: "lots" } }));
+  it("an invalid SHOWDOWN_HTTP_TIMEOUT_MS", () => expectRefused(collect, /^showdown: SHOWDOWN_HTTP_TIMEOUT_MS: expected a whole number from 1 to 600,000, got "0"/, { env: { SHOWDOWN_HTTP_TIMEOUT_MS: "0" } }));
+  it("an invalid --as-of", () => expectRefused(["collect", "--cohort", "e", "--as-of", "2026-13-01"], /^showdown: --as-of: expected an ISO-8601 date/));
+
+  it.runIf(process.platform === "linux")("a snapshots folder that cannot be written", () =>
+    expectRefused(["collect", "--cohort", "e", "--snapshots", "/proc/sys/showdown-snapshots"], /^showdown: \/proc\/sys: not writable; fix its permissions or pass --snapshots DIR$/));
+
+  it.skipIf(process.getuid?.() === 0)("a snapshots folder without write permission", () =>
+    expectRefused(collect, /^showdown: snapshots\/e: not writable; fix its permissions or pass --snapshots DIR$/, {
+      prepare: async (dir) => {
+        await mkdir(path.join(dir, "snapshots", "e"), { recursive: true });
+        await chmod(path.join(dir, "snapshots", "e"), 0o555);
+      },
+    }));
+});
