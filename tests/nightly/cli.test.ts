@@ -1,0 +1,190 @@
+/**
+ * `showdown nightly` in-process, on a two-project cohort against the loopback replica: the options,
+ * and the ways committing and pushing can go wrong (no repository, no remote, a remote that refuses
+ * every push, a rebase that conflicts, a cohort that cannot be collected).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { execFile } from "node:child_process";
+import { chmod, cp, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { startReplica, type Replica, type ReplicaData } from "../support/replica.js";
+import { ROOT } from "../support/cli.js";
+import { run } from "../support/io.js";
+import { listCohorts } from "../../src/config/load.js";
+
+const AS_OF = "2026-11-19T05:17:00.000Z";
+const FILE = "snapshots/mini/2026-11-19.json";
+
+const COHORT = `
+cohort: mini
+description: Two projects.
+projects:
+  - id: alpha
+    name: Alpha
+    repository: alpha-org/alpha
+    stackOverflowTags: [alpha]
+    repositoryQuery: "alpha"
+    sponsor: 2
+  - id: beta
+    name: Beta
+    repository: beta-org/beta
+    stackOverflowTags: [beta]
+    repositoryQuery: "beta"
+    sponsor: 1
+`;
+
+const DATA: ReplicaData = {
+  repos: [
+    { fullName: "alpha-org/alpha", id: 1, stars: 10, forks: 1, openIssues: 0, commits: ["2026-11-18T00:00:00Z"], mergedAt: ["2026-11-10T00:00:00Z"] },
+    { fullName: "beta-org/beta", id: 2, stars: 5, forks: 1, openIssues: 0, commits: ["2026-10-18T00:00:00Z"], mergedAt: [] },
+  ],
+  repositorySearch: { alpha: 100, beta: 10 },
+  tags: { alpha: 50, beta: 5 },
+};
+
+function git(args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile("git", ["-c", "user.name=Test Person", "-c", "user.email=test@example.com", "-c", "init.defaultBranch=main", ...args], { cwd }, (error, stdout, stderr) =>
+      error ? reject(new Error(`git ${args.join(" ")}: ${stderr}`)) : resolve(stdout),
+    );
+  });
+}
+
+let replica: Replica | undefined;
+afterEach(async () => {
+  await replica?.close();
+  replica = undefined;
+});
+
+/** A project folder with the real rubric and the mini cohort; with `repo`, a git clone of a bare origin. */
+async function project(repo: "none" | "local" | "origin"): Promise<{ dir: string; work: string; origin?: string }> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "showdown-nightly-cli-"));
+  const work = path.join(dir, "work");
+  await mkdir(path.join(work, "config"), { recursive: true });
+  await cp(path.join(ROOT, "config", "rubric.yaml"), path.join(work, "config", "rubric.yaml"));
+  await writeFile(path.join(work, "config", "mini.yaml"), COHORT);
+  if (repo === "none") return { dir, work };
+  await writeFile(path.join(work, ".gitignore"), "nightly-out/\n");
+  await git(["init", "--quiet"], work);
+  await git(["add", "."], work);
+  await git(["commit", "--quiet", "-m", "config"], work);
+  if (repo === "local") return { dir, work };
+  const origin = path.join(dir, "origin.git");
+  await git(["init", "--quiet", "--bare", origin], dir);
+  await git(["remote", "add", "origin", origin], work);
+  await git(["push", "--quiet", "origin", "main"], work);
+  return { dir, work, origin };
+}
+
+async function nightly(cwd: string, args: string[], env: Record<string, string> = {}) {
+  replica ??= await startReplica(DATA);
+  return run(["nightly", ...args], cwd, {
+    PATH: process.env.PATH,
+    HOME: cwd,
+    GITHUB_TOKEN: "ghp_cliTestToken0123456789",
+    GITHUB_API_URL: replica.githubUrl,
+    STACKEXCHANGE_API_URL: replica.stackExchangeUrl,
+    ...env,
+  });
+}
+
+describe("showdown nightly", () => {
+  it("lists the cohorts it would collect: every cohort of config/", async () => {
+    const result = await run(["nightly", "--list-cohorts"], ROOT);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split("\n")).toEqual(await listCohorts(path.join(ROOT, "config")));
+  });
+
+  it("without --commit, collects, writes the summary and the CSV, and touches no repository", async () => {
+    const { dir, work } = await project("none");
+    const stepSummary = path.join(dir, "step-summary.md");
+    await writeFile(stepSummary, "earlier step\n");
+    const result = await nightly(work, ["--as-of", AS_OF], { GITHUB_STEP_SUMMARY: stepSummary });
+    expect(result.stderr).not.toContain("unexpected error");
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe("");
+    expect(existsSync(path.join(work, FILE))).toBe(true);
+    const summary = await readFile(path.join(work, "nightly-out", "summary.md"), "utf8");
+    expect(summary).toContain("Not committed (run without --commit).");
+    expect(await readFile(stepSummary, "utf8")).toBe(`earlier step\n${summary}`);
+    expect(await readdir(path.join(work, "nightly-out", "csv"))).toEqual(["mini-2026-11-19.csv"]);
+  });
+
+  it("takes --as-of and the threshold from the environment, and names a bad one", async () => {
+    const { work } = await project("none");
+    const ok = await nightly(work, [], { SHOWDOWN_AS_OF: "2026-11-18", SHOWDOWN_MAX_MISSING: "5%" });
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(ok.stderr).toContain("as of 2026-11-18T00:00:00.000Z; missing figures allowed up to 5%");
+    expect(existsSync(path.join(work, "snapshots/mini/2026-11-18.json"))).toBe(true);
+    const badEnv = await nightly(work, [], { SHOWDOWN_MAX_MISSING: "lots" });
+    expect(badEnv.code).toBe(1);
+    expect(badEnv.stderr).toMatch(/^showdown: SHOWDOWN_MAX_MISSING: expected a share of missing figures from 0 to 1/m);
+    const badFlag = await nightly(work, ["--max-missing", "2"], { SHOWDOWN_MAX_MISSING: "0.1" });
+    expect(badFlag.stderr).toMatch(/^showdown: --max-missing: expected a share/m);
+  });
+
+  it("refuses --commit outside a git repository before fetching anything", async () => {
+    const { work } = await project("none");
+    const result = await nightly(work, ["--commit", "--as-of", AS_OF]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/--commit: .* is not in a git repository/);
+    expect(replica!.requests).toHaveLength(0);
+  });
+
+  it("commits without pushing when there is no remote", async () => {
+    const { work } = await project("local");
+    const result = await nightly(work, ["--push", "--as-of", AS_OF]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await git(["log", "-1", "--format=%s|%an", "main"], work)).toBe("snapshot: 2026-11-19 (first snapshot)|github-actions[bot]\n");
+    expect(result.stderr).toContain("no remote origin; not pushed");
+    expect(await readFile(path.join(work, "nightly-out", "summary.md"), "utf8")).toContain("no remote origin, so not pushed.");
+  });
+
+  it("gives up after --push-attempts when the remote refuses every push, keeping the commit", async () => {
+    const { work, origin } = await project("origin");
+    const hook = path.join(origin!, "hooks", "pre-receive");
+    await writeFile(hook, "#!/bin/sh\necho 'protected branch' >&2\nexit 1\n");
+    await chmod(hook, 0o755);
+    const outputs = path.join(work, "..", "outputs");
+    await writeFile(outputs, "");
+    const result = await nightly(work, ["--push", "--push-attempts", "2", "--as-of", AS_OF], { GITHUB_OUTPUT: outputs });
+    expect(result.code).toBe(1);
+    expect(result.stderr.match(/push to origin\/main refused/g)).toHaveLength(2);
+    expect(result.stderr).not.toContain("ghp_cliTestToken");
+    expect(result.stdout).toMatch(/^::error title=Snapshot not pushed::could not push to origin\/main after 2 attempts: .*pre-receive hook declined/m);
+    expect(await git(["log", "-1", "--format=%s", "main"], work)).toBe("snapshot: 2026-11-19 (first snapshot)\n");
+    expect(await git(["log", "--format=%s", "main"], origin!)).toBe("config\n");
+    expect(await readFile(outputs, "utf8")).toMatch(/^committed=true$[\s\S]*^pushed=false$/m);
+  });
+
+  it("stops, with the rebase aborted, when the branch moved with a conflicting snapshot", async () => {
+    const { dir, work, origin } = await project("origin");
+    const other = path.join(dir, "other");
+    await git(["clone", "--quiet", origin!, other], dir);
+    await mkdir(path.join(other, "snapshots", "mini"), { recursive: true });
+    await writeFile(path.join(other, FILE), "{}\n");
+    await git(["add", "."], other);
+    await git(["commit", "--quiet", "-m", "someone else's snapshot"], other);
+    await git(["push", "--quiet", "origin", "main"], other);
+
+    const result = await nightly(work, ["--push", "--as-of", AS_OF]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error title=Snapshot not pushed::could not rebase onto origin\/main: /m);
+    expect(existsSync(path.join(work, ".git", "rebase-merge")) || existsSync(path.join(work, ".git", "rebase-apply"))).toBe(false);
+    expect(await git(["log", "-1", "--format=%s", "main"], work)).toBe("snapshot: 2026-11-19 (first snapshot)\n");
+    expect(await git(["log", "-1", "--format=%s", "main"], origin!)).toBe("someone else's snapshot\n");
+  });
+
+  it("commits the cohorts it could collect and fails for the one it could not", async () => {
+    const { work } = await project("local");
+    await writeFile(path.join(work, "config", "broken.yaml"), "cohort: broken\nprojects: [\n");
+    const result = await nightly(work, ["--commit", "--as-of", AS_OF]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error title=broken%3A not collected::config\/broken\.yaml: invalid YAML/m);
+    const message = await git(["log", "-1", "--format=%B", "main"], work);
+    expect(message).toMatch(/^snapshot: 2026-11-19 \(first snapshot\)\n\nmini: 2 projects, first snapshot, 0 of 16 figures missing\nbroken: not collected \(config\/broken\.yaml: invalid YAML/);
+    expect(await git(["show", "--name-only", "--format=", "HEAD"], work)).toBe(`${FILE}\n`);
+  });
+});
