@@ -33,11 +33,11 @@ export class EtagStore {
 
   /** An in-memory store (tests, or when the cache folder cannot be used). */
   static memory(): EtagStore {
-    return new EtagStore(undefined, 30);
+    return new EtagStore(undefined, 14);
   }
 
   /** Reads the store; a missing file is an empty store, a damaged one is ignored with a note. */
-  static load(file: string, log: (line: string) => void = () => {}, maxAgeDays = 30): EtagStore {
+  static load(file: string, log: (line: string) => void = () => {}, maxAgeDays = 14): EtagStore {
     const store = new EtagStore(file, maxAgeDays);
     let text: string;
     try {

@@ -108,6 +108,7 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
     signal: options.signal,
     log: (line) => log(scrubbed(line)),
     etags: options.etags,
+    compact: compactBody,
     random: options.random,
     onRequest: (resource) => void (counts[resource] += 1),
     onResponse: recordBudget,
@@ -209,6 +210,27 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
       };
     },
   };
+}
+
+/** What the methods below read of each response: all the ETag cache needs to keep. */
+export function compactBody(url: string, body: string): string {
+  try {
+    const path = new URL(url).pathname.replace(/^\/api\/v3(?=\/)/, "");
+    const data = JSON.parse(body) as Record<string, unknown> | Record<string, unknown>[];
+    if (path.startsWith("/search/") && !Array.isArray(data)) {
+      return JSON.stringify({ total_count: data.total_count, incomplete_results: data.incomplete_results, items: [] });
+    }
+    if (/^\/repos\/[^/]+\/[^/]+\/commits$/.test(path) && Array.isArray(data)) {
+      return JSON.stringify(data.slice(0, 1).map((c) => ({ sha: c.sha, commit: { committer: { date: (c.commit as { committer?: { date?: unknown } } | undefined)?.committer?.date } } })));
+    }
+    if (/^\/(repos\/[^/]+\/[^/]+|repositories\/\d+)$/.test(path) && !Array.isArray(data)) {
+      const keep = ["id", "full_name", "default_branch", "stargazers_count", "forks_count", "open_issues_count", "archived"];
+      return JSON.stringify(Object.fromEntries(keep.filter((k) => k in data).map((k) => [k, data[k]])));
+    }
+  } catch {
+    // not JSON: kept as is
+  }
+  return body;
 }
 
 interface ErrorShape {

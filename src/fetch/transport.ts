@@ -36,6 +36,11 @@ export interface TransportOptions {
   signal?: AbortSignal;
   log: (line: string) => void;
   etags?: EtagStore;
+  /**
+   * Reduces a body before it is saved with its ETag to what the caller reads from it (the cache would
+   * otherwise hold every search's sample item). Returns the body unchanged when it cannot.
+   */
+  compact?: (url: string, body: string) => string;
   random?: () => number;
   /** Every request sent (a followed redirect counts twice, as GitHub counts it). */
   onRequest: (resource: RateResource) => void;
@@ -187,7 +192,8 @@ export function createTransport(o: TransportOptions): typeof fetch {
       }
       if (status === 200 && method === "GET" && o.etags) {
         const etag = response.headers.get("etag");
-        if (etag) o.etags.set(url, { etag, body, ...(response.headers.get("content-type") ? { contentType: response.headers.get("content-type")! } : {}) });
+        const contentType = response.headers.get("content-type");
+        if (etag) o.etags.set(url, { etag, body: o.compact ? o.compact(url, body) : body, ...(contentType ? { contentType } : {}) });
       }
       return rebuild(body, status, statusText, response.headers);
     }

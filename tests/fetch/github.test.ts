@@ -422,6 +422,32 @@ describe("conditional requests", () => {
     expect(scope.isDone()).toBe(true);
   });
 
+  it("saves only what is read: a search's count, a repository's figures, a commit's date", async () => {
+    const search = fixture("search-issues.json");
+    const repo = fixture("repo.json");
+    const commits = fixture("commits.json");
+    nock(API)
+      .get("/search/issues")
+      .query(true)
+      .reply(200, search.body as object, { ...search.headers, etag: '"s"' })
+      .get("/repos/octokit-fixture-org/hello-world")
+      .reply(200, repo.body as object, { ...repo.headers, etag: '"r"' })
+      .get("/repos/octocat/Hello-World/commits")
+      .query(true)
+      .reply(200, commits.body as object, { ...commits.headers, etag: '"c"' });
+    const etags = EtagStore.memory();
+    const { github } = client({ etags });
+    await github.mergedPullRequests("pytorch/pytorch", "2024-01-01T00:00:00Z", "2024-06-01T00:00:00Z");
+    await github.repository("octokit-fixture-org/hello-world");
+    await github.lastCommitAt("octocat/Hello-World", "master", "2024-06-01T00:00:00Z");
+    const saved = (path: string) => JSON.parse(etags.get(`${API}${path}`)!.body);
+    expect(saved(`/search/issues?q=${encodeURIComponent(mergedQuery("pytorch/pytorch", "2024-01-01T00:00:00Z", "2024-06-01T00:00:00Z"))}&per_page=1`)).toEqual({ total_count: 1234, incomplete_results: false, items: [] });
+    expect(saved("/repos/octokit-fixture-org/hello-world")).toEqual({
+      id: expect.any(Number), full_name: "octokit-fixture-org/hello-world", default_branch: "master", stargazers_count: 1234, forks_count: 567, open_issues_count: 89, archived: false,
+    });
+    expect(saved("/repos/octocat/Hello-World/commits?sha=master&until=2024-06-01T00%3A00%3A00Z&per_page=1")).toEqual([{ sha: expect.any(String), commit: { committer: { date: "2024-05-31T17:03:05Z" } } }]);
+  });
+
   it("never stores the Authorization header or the token", async () => {
     const f = fixture("repo.json");
     const etags = EtagStore.memory();
