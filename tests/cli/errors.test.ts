@@ -56,3 +56,13 @@ describe("help", () => {
     }
   });
 });
+
+describe("npx showdown", () => {
+  // "showdown" is also an unrelated package on the npm registry: without the self-link in
+  // devDependencies, `npx showdown` would look for it there instead of running this CLI.
+  it("resolves to this project's CLI through node_modules/.bin", async () => {
+    const { realpath } = await import("node:fs/promises");
+    const { ROOT, CLI } = await import("../support/cli.js");
+    expect(await realpath(path.join(ROOT, "node_modules", ".bin", "showdown"))).toBe(await realpath(CLI));
+  });
+});
