@@ -71,9 +71,9 @@ Options:
   --as-of ISO        count commits and merges as of this instant (default now),
                      e.g. 2026-11-21 (00:00 UTC) or 2026-11-21T06:00:00Z
   --concurrency N    projects fetched at once (default 4)
-  --max-wait SECONDS longest wait for a GitHub rate limit to reset (default 900); a later
-                     reset stops that API (core or search) for the run: what is fetched is
-                     kept, the rest is listed as missing (exit 2)
+  --max-wait SECONDS longest wait for a GitHub rate limit (its reset, or retry-after;
+                     default 900); a later reset stops that API (core or search) for the
+                     run: what is fetched is kept, the rest is listed as missing (exit 2)
 ${COMMON_HELP}
 
 Every answer is saved in .cache/runs/ as it arrives: a run stopped part way (Ctrl-C,
@@ -89,6 +89,7 @@ Environment:
   SHOWDOWN_CACHE_DIR       where the run cache and ETags are kept (default .cache)
   SHOWDOWN_HTTP_TIMEOUT_MS timeout of each HTTP attempt, body included (default 30000)
   SHOWDOWN_RETRIES         retries after a 5xx, reset connection or timeout (default 3)
+                           (the last three are for tests and slow links; see docs/reliability.md)
   SHOWDOWN_RETRY_BASE_MS   first retry delay, doubled each time, jittered (default 1000)
 
 Exit codes: 0 complete, 2 written with some figures missing (see errors in the snapshot),
@@ -113,8 +114,10 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
     const log = (line: string) => io.stderr(`${line}\n`);
     const cacheDir = path.resolve(io.cwd, io.env.SHOWDOWN_CACHE_DIR || ".cache");
     pruneRunCaches(cacheDir, cohort.cohort);
-    const runCache = RunCache.open(runCachePath(cacheDir, { cohort: cohort.cohort, asOf }), { cohort: cohort.cohort, asOf, pinned: given !== undefined }, log);
-    const etags = EtagStore.load(path.join(cacheDir, "etags.json"), log);
+    // Paths in the caches' notes are shown as the user would type them.
+    const cacheLog = (line: string) => log(line.split(io.cwd.endsWith(path.sep) ? io.cwd : io.cwd + path.sep).join(""));
+    const runCache = RunCache.open(runCachePath(cacheDir, { cohort: cohort.cohort, asOf }), { cohort: cohort.cohort, asOf, pinned: given !== undefined }, cacheLog);
+    const etags = EtagStore.load(path.join(cacheDir, "etags.json"), cacheLog);
     const saveEtags = () => {
       const problem = etags.save();
       if (problem) log(`showdown: ${shown(problem)}; the next run's requests will not be conditional`);

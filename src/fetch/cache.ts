@@ -131,7 +131,11 @@ export class RunCache {
   /** Deletes the file (the snapshot it fed is written), and the folders it leaves empty. */
   remove(): void {
     if (!this.file) return;
-    rmSync(this.file, { force: true });
+    try {
+      rmSync(this.file, { force: true });
+    } catch {
+      return; // never written (the folder is not usable): nothing to remove
+    }
     for (const dir of [path.dirname(this.file), path.dirname(path.dirname(this.file))]) {
       try {
         rmdirSync(dir);

@@ -99,7 +99,11 @@ export class EtagStore {
       this.changed = false;
       return undefined;
     } catch (error) {
-      rmSync(tmp, { force: true });
+      try {
+        rmSync(tmp, { force: true });
+      } catch {
+        // the folder itself is the problem
+      }
       return `${this.file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`;
     }
   }

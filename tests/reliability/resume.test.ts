@@ -4,7 +4,7 @@
  * snapshot an uninterrupted run writes.
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { appendFile, readdir, readFile } from "node:fs/promises";
+import { appendFile, readdir, readFile, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { startReplica, type Replica, type ReplicaOptions } from "../support/replica.js";
@@ -127,5 +127,18 @@ describe("a run stopped part way", () => {
     for (const line of lines.slice(1)) expect(Object.keys(line).sort()).toEqual(expect.arrayContaining(["k"]));
     expect(lines.slice(1).map((l) => l.k)).toContain("tag tag-0");
     expect(await readdir(dir)).toEqual([".cache", "config"]);
+  });
+
+  it("a cache folder that cannot be written: the run still completes, saying a restart would start over", async () => {
+    const data = smallData();
+    const replica = await replicaFor(data);
+    const dir = await tempProject("rel", cohortYaml("rel", SMALL));
+    await writeFile(path.join(dir, "not-a-folder"), "");
+    const result = await runCliTimed(ARGS, { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_CACHE_DIR: "not-a-folder/cache" }) });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/^showdown: not-a-folder\/cache\/runs\/rel--.*\.jsonl: cannot write \(ENOTDIR\); a restart would fetch everything again$/m);
+    expect(result.stderr).toMatch(/^showdown: not-a-folder\/cache\/etags\.json: cannot write \(ENOTDIR\); the next run's requests will not be conditional$/m);
+    const { snap } = await readSnapshotIn(dir, "rel");
+    for (const p of SMALL) expect(snap.projects.find((q) => q.id === p.id)!.raw).toEqual(expectedRaw(data, p));
   });
 });
