@@ -5,7 +5,6 @@ import type { z } from "zod";
 import { ConfigError, type Problem } from "../errors.js";
 import { CohortConfig, duplicateProblems } from "./cohort.js";
 import { Rubric, opsSample } from "./rubric.js";
-import { RATED } from "./criteria.js";
 import { zodProblems, formatPath } from "./issues.js";
 
 export const DEFAULT_COHORT = "deep-learning-2018";
@@ -92,11 +91,6 @@ function crossCheck(cohort: CohortConfig, rubric: Rubric, file: string): Problem
         for (const op of Object.keys(p.ops)) {
           if (!sample.has(op)) problems.push({ file, path: formatPath(["projects", i, "ops", op]), message: `not in the rubric's ops sample (known: ${[...sample].join(", ")})` });
         }
-      }
-    }
-    for (const key of Object.keys(p.sources ?? {})) {
-      if ((RATED as readonly string[]).includes(key) && p[key as (typeof RATED)[number]] === undefined) {
-        problems.push({ file, path: formatPath(["projects", i, "sources", key]), message: `cites a source for ${key}, but the project has no ${key} rating` });
       }
     }
   });

@@ -4,15 +4,16 @@ import type { LoadedCohort } from "./load.js";
 import { formatPath } from "./issues.js";
 
 export interface Review {
-  /** Problems that make the cohort unfit to publish: a rating nobody can check. */
+  /** Problems that make the cohort unfit to publish: a rating nobody can check, or a silent gap. */
   problems: Problem[];
-  /** Worth knowing, not wrong: ratings a project does not have (its category averages without them). */
+  /** Worth knowing, not wrong: ratings left out on purpose (their source says why). */
   notes: string[];
 }
 
 /**
- * The publishing bar, above what collect needs: every hand rating a project has must cite where it
- * comes from, and every rating the rubric uses should be present or knowingly absent.
+ * The publishing bar, above what collect needs: every rating the rubric uses is either given with a
+ * source, or left out with a source saying why (as Coveo left out Caffe's numerics), so a reader can
+ * check every number and every gap.
  */
 export function reviewCohort({ cohort, rubric, file }: LoadedCohort): Review {
   const used = new Set(rubric.categories.flatMap((c) => c.criteria.map((k) => k.id)));
@@ -22,13 +23,16 @@ export function reviewCohort({ cohort, rubric, file }: LoadedCohort): Review {
     const missing: string[] = [];
     for (const key of RATED) {
       if (!used.has(key)) continue;
+      const cited = Boolean(p.sources?.[key]?.trim());
+      const where = formatPath(["projects", i, "sources", key]);
       if (p[key] === undefined) {
-        missing.push(key);
-      } else if (!p.sources?.[key]?.trim()) {
-        problems.push({ file, path: formatPath(["projects", i, "sources", key]), message: `the ${key} rating has no source; cite an article in shared/sources or the project's docs` });
+        if (cited) missing.push(key);
+        else problems.push({ file, path: formatPath(["projects", i, key]), message: `no ${key} rating and no source saying why; rate it, or explain its absence in ${where}` });
+      } else if (!cited) {
+        problems.push({ file, path: where, message: `the ${key} rating has no source; cite an article in shared/sources or the project's docs` });
       }
     }
-    if (missing.length > 0) notes.push(`${p.id}: no ${missing.join(", ")} rating (left out of its category)`);
+    if (missing.length > 0) notes.push(`${p.id}: ${missing.join(", ")} not rated, on purpose (see its sources); left out of its category`);
   });
   return { problems, notes };
 }

@@ -30,12 +30,23 @@ describe("showdown validate", () => {
     const result = await run(["validate"], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain("showdown: config/v.yaml: projects[0].sources.graph: the graph rating has no source; cite an article in shared/sources or the project's docs\n");
-    expect(result.stderr).toContain("note v: a: no documentation, numerics, ops, languages, scalability, os, aws, onnx rating");
-    expect(result.stdout).toBe("v: 1 projects, 1 problem(s)\n");
+    expect(result.stderr).toContain("showdown: config/v.yaml: projects[0].documentation: no documentation rating and no source saying why; rate it, or explain its absence in projects[0].sources.documentation\n");
+    expect(result.stderr.match(/no source saying why/g)).toHaveLength(8); // documentation, numerics, ops, languages, scalability, os, aws, onnx
+    expect(result.stdout).toBe("v: 1 projects, 9 problem(s)\n");
+  });
+
+  it("accepts a rating left out with a source saying why, and notes it", async () => {
+    const all = `    documentation: 2\n    ops: 10\n    languages: { python: 1 }\n    scalability: 1\n    os: [linux]\n    aws: 0\n    onnx: 0\n`;
+    const sources = `    sources:\n${["sponsor", "graph", "documentation", "ops", "languages", "scalability", "os", "aws", "onnx"].map((k) => `      ${k}: "doc"`).join("\n")}\n      numerics: "not rated: the article could not determine one"\n`;
+    const dir = await tempProject("v", COHORT.replace(/    sources: .*\n/, all + sources));
+    const result = await run(["validate"], dir);
+    expect(result.stderr).toBe("  note v: a: numerics not rated, on purpose (see its sources); left out of its category\n");
+    expect(result.code).toBe(0);
   });
 
   it("checks every cohort and reports an invalid one without stopping", async () => {
-    const dir = await tempProject("v", COHORT.replace("    graph: 1\n", ""));
+    const rated = COHORT.replace("    graph: 1\n", "").replace(/    sources: .*\n/, "    sources:\n" + ["sponsor", "graph", "documentation", "numerics", "ops", "languages", "scalability", "os", "aws", "onnx"].map((k) => `      ${k}: "not rated: test"`).join("\n") + "\n");
+    const dir = await tempProject("v", rated);
     await writeFile(path.join(dir, "config", "w.yaml"), COHORT.replace("cohort: v", "cohort: w").replace("sponsor: 2", "sponsor: 3"));
     const result = await run(["validate"], dir);
     expect(result.code).toBe(1);

@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { readFile } from "node:fs/promises";
+import path from "node:path";
+import { listCohorts, loadCohort } from "../../src/config/load.js";
+import { opsSample } from "../../src/config/rubric.js";
+import { reviewCohort } from "../../src/config/validate.js";
+import { ROOT } from "../support/cli.js";
+
+// Checks every cohort in config/ must pass, whatever its projects: a new cohort file gets them too.
+const configDir = path.join(ROOT, "config");
+const cohorts = await listCohorts(configDir);
+
+describe("every cohort in config/", () => {
+  it("is found (at least the two shipped ones)", () => {
+    expect(cohorts).toEqual(expect.arrayContaining(["deep-learning-2018", "deep-learning-2026"]));
+  });
+
+  it("is listed in the README with a one-line description", async () => {
+    const readme = await readFile(path.join(ROOT, "README.md"), "utf8");
+    for (const name of cohorts) expect(readme, name).toMatch(new RegExp(`^\\| \`${name}\`(?: \\(default\\))? \\| .{20,} \\|$`, "m"));
+  });
+
+  describe.each(cohorts)("%s", (name) => {
+    it("gives every rating of the rubric a source, or a source saying why it is left out", async () => {
+      const review = reviewCohort(await loadCohort(configDir, name));
+      expect(review.problems).toEqual([]);
+    });
+
+    it("cites where its repository, tags and query come from", async () => {
+      const { cohort } = await loadCohort(configDir, name);
+      for (const p of cohort.projects) {
+        for (const key of ["repository", "stackOverflowTags", "repositoryQuery"] as const) {
+          expect(p.sources?.[key]?.trim(), `${p.id}.sources.${key}`).toBeTruthy();
+        }
+        if (p.numericsRepository !== undefined) expect(p.sources?.numericsRepository?.trim(), `${p.id}.sources.numericsRepository`).toBeTruthy();
+      }
+    });
+
+    it("checks every operation of the rubric's sample in each ops checklist", async () => {
+      const { cohort, rubric } = await loadCohort(configDir, name);
+      const sample = [...opsSample(rubric)].sort();
+      expect(sample).toHaveLength(32);
+      for (const p of cohort.projects) {
+        expect(typeof p.ops, `${p.id}.ops should be a checklist`).toBe("object");
+        expect(Object.keys(p.ops as Record<string, number>).sort(), p.id).toEqual(sample);
+      }
+    });
+
+    it("gives each project a repository of its own", async () => {
+      const { cohort } = await loadCohort(configDir, name);
+      const repos = cohort.projects.map((p) => p.repository.toLowerCase());
+      expect(repos.filter((r, i) => repos.indexOf(r) !== i)).toEqual([]);
+    });
+  });
+});
