@@ -40,6 +40,20 @@ export function secondaryLimit(retryAfterSeconds: number | undefined, status: 40
   };
 }
 
+const GRAPHQL_LIMITED = JSON.parse(readFileSync(new URL("../fixtures/graphql/rate-limited.json", import.meta.url), "utf8")) as { body_classic: unknown; body_2026_report: unknown };
+
+/**
+ * GitHub GraphQL's primary rate limit: HTTP 200 with a RATE_LIMITED error (or RATE_LIMIT, as reported
+ * in 2026) and no data, x-ratelimit-remaining 0 and the reset epoch, resource graphql.
+ */
+export function graphqlRateLimited(resetEpochSeconds: number, form: "classic" | "2026" = "classic"): Fault {
+  return {
+    status: 200,
+    headers: { "x-ratelimit-limit": "5000", "x-ratelimit-remaining": "0", "x-ratelimit-reset": String(resetEpochSeconds), "x-ratelimit-used": "5000", "x-ratelimit-resource": "graphql" },
+    body: form === "classic" ? GRAPHQL_LIMITED.body_classic : GRAPHQL_LIMITED.body_2026_report,
+  };
+}
+
 export function serverError(status: 500 | 502 | 503 | 504 = 502): Fault {
   const body: Record<number, unknown> = {
     500: { message: "Server Error" },

@@ -4,7 +4,13 @@
  * repositories, 404/409/422 bodies, gzip-only Stack Exchange responses with quota fields.
  *
  * GitHub is served under /api/v3 (as on GitHub Enterprise Server), Stack Exchange under /se, so one
- * server stands in for both and the clients' handling of base-URL paths is exercised too.
+ * server stands in for both and the clients' handling of base-URL paths is exercised too. GitHub's
+ * GraphQL API is served at POST /api/graphql (where GHES has it, beside /api/v3): each posted query is
+ * executed with graphql-js against GitHub's real schema (tests/fixtures/graphql/fake-github.ts) over
+ * the same data, so a query the schema refuses fails the test (`graphqlInvalid`). Renamed repositories
+ * resolve under their old names with the new nameWithOwner, an empty one has defaultBranchRef null, an
+ * unknown one is null with a NOT_FOUND error for its alias; `rateLimit` and the x-ratelimit-* headers
+ * (resource graphql) count points by GitHub's formula (connections / 100, at least 1).
  * A `fault` hook can replace any response, per route and per attempt, for failure tests (see
  * faults.ts for ready-made ones: rate limits with GitHub's real headers and texts, 5xx, resets,
  * stalls, Stack Exchange errors and backoff).
@@ -21,6 +27,7 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
+import { answer as graphqlAnswer, githubSchema, newLog, type FakeRepo, type FakeWorld } from "../fixtures/graphql/fake-github.js";
 
 export interface ReplicaRepo {
   fullName: string;
@@ -48,10 +55,12 @@ export interface ReplicaData {
 
 export interface RequestContext {
   api: "github" | "stackexchange";
-  /** e.g. "GET /repos/{owner}/{repo}", "GET /search/issues", "GET /2.3/tags/{tags}/info" */
+  /** e.g. "GET /repos/{owner}/{repo}", "GET /search/issues", "GET /2.3/tags/{tags}/info", "POST /graphql" */
   route: string;
-  /** Path and query as received, without the /api/v3 or /se prefix. */
+  /** Path and query as received, without the /api/v3, /api or /se prefix. */
   path: string;
+  /** The request body (a GraphQL POST's JSON); "" for a GET. */
+  body: string;
   /** 1 for the first request to this exact method+path, 2 for the first retry, ... */
   attempt: number;
   headers: http.IncomingHttpHeaders;
@@ -90,6 +99,8 @@ export interface ReplicaOptions {
   searchLimit?: number;
   /** Enforced budgets that reset, per resource, instead of coreLimit/searchLimit. */
   rateLimits?: Partial<Record<"core" | "search", RateWindow>>;
+  /** GraphQL points per hour (never reset, never enforced, like coreLimit). Default 5000. */
+  graphqlLimit?: number;
   stackExchangeQuota?: number;
   /** Called as each request arrives, after it is logged. */
   onRequest?: (request: LoggedRequest, all: LoggedRequest[]) => void;
@@ -99,6 +110,8 @@ export interface LoggedRequest {
   api: RequestContext["api"];
   route: string;
   path: string;
+  /** The path as received, prefix included (e.g. /api/graphql). */
+  received: string;
   /** 0 for a reset connection or a stalled answer. */
   status: number;
   authorization: string | undefined;
@@ -115,6 +128,10 @@ export interface Replica {
   githubUrl: string;
   stackExchangeUrl: string;
   requests: LoggedRequest[];
+  /** GraphQL POST endpoint (GHES layout): http://127.0.0.1:PORT/api/graphql */
+  graphqlUrl: string;
+  /** Schema validation failures of posted GraphQL queries: a correct client leaves this empty. */
+  graphqlInvalid: string[];
   /** The data served, live: tests may change it between runs. */
   data: ReplicaData;
   close(): Promise<void>;
@@ -122,7 +139,15 @@ export interface Replica {
 
 const PRIMARY_LIMIT_BODY = (JSON.parse(readFileSync(new URL("../fixtures/github/rate-limit-403.json", import.meta.url), "utf8")) as { body: unknown }).body;
 
-const RESET_EPOCH = 4102444800; // 2100-01-01: budgets never reset during a test
+interface Answer {
+  route: string;
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** 2100-01-01: budgets never reset during a test. */
+export const RESET_EPOCH = 4102444800;
 
 function repoBody(repo: ReplicaRepo, base: string) {
   const [owner, name] = repo.fullName.split("/");
@@ -162,6 +187,55 @@ function inRange(iso: string, range: string): boolean {
   return (!from || from === "*" || t >= Date.parse(from)) && (!to || to === "*" || t <= Date.parse(to));
 }
 
+/** The repository search of a REST `q` or a GraphQL ISSUE query: the count of merged PRs, or undefined when the query is not one (REST: 422). */
+function mergedCount(q: string, find: (fullName: string) => ReplicaRepo | undefined): number | undefined {
+  const repoQ = q.match(/(?:^|\s)repo:(\S+)/)?.[1];
+  const merged = q.match(/(?:^|\s)merged:(\S+)/)?.[1];
+  const repo = repoQ ? find(repoQ) : undefined;
+  if (!repo || !/\bis:pr\b/.test(q) || !/\bis:merged\b/.test(q)) return undefined;
+  return repo.mergedAt.filter((d) => !merged || inRange(d, merged)).length;
+}
+
+/**
+ * The points a query costs by GitHub's documented formula: every connection asked for (a search,
+ * history, issues, pullRequests...) is one request; their sum / 100, rounded, at least 1.
+ */
+export function graphqlCost(query: string): number {
+  const connections = (query.match(/\b(search|history|issues|pullRequests)\s*\(/g) ?? []).length;
+  return Math.max(1, Math.round(connections / 100));
+}
+
+/** The replica's data as the GraphQL fake's world: every repository under its name and its former names. */
+function graphqlWorld(data: ReplicaData): FakeWorld {
+  const repos: Record<string, FakeRepo> = {};
+  for (const r of data.repos) {
+    // REST's open_issues_count counts open pull requests too; GraphQL asks them apart and the client adds them up.
+    const openPullRequests = Math.floor(r.openIssues / 3);
+    const repo: FakeRepo = {
+      nameWithOwner: r.fullName,
+      stars: r.stars,
+      forks: r.forks,
+      openIssues: r.openIssues - openPullRequests,
+      openPullRequests,
+      archived: r.archived ?? false,
+      defaultBranch: r.commits.length === 0 ? null : (r.defaultBranch ?? "main"),
+      commits: [...r.commits].sort((a, b) => Date.parse(b) - Date.parse(a)),
+    };
+    for (const name of [r.fullName, ...(r.formerNames ?? [])]) repos[name.toLowerCase()] = repo;
+  }
+  const find = (fullName: string) => {
+    const repo = repos[fullName.toLowerCase()];
+    // GitHub's search follows a rename only by the repository's current name.
+    return repo && repo.nameWithOwner.toLowerCase() === fullName.toLowerCase() ? data.repos.find((r) => r.fullName === repo.nameWithOwner) : undefined;
+  };
+  return {
+    repos,
+    searches: {},
+    // GraphQL's search does not refuse a repo: qualifier naming no repository (REST answers 422): it finds nothing.
+    searchCount: (query, type) => (type === "REPOSITORY" ? (data.repositorySearch[query] ?? 0) : (mergedCount(query, find) ?? 0)),
+  };
+}
+
 export async function startReplica(data: ReplicaData, options: ReplicaOptions = {}): Promise<Replica> {
   const requests: LoggedRequest[] = [];
   const attempts = new Map<string, number>();
@@ -174,7 +248,7 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
   const byId = new Map(data.repos.map((r) => [r.id, r]));
   let base = "";
 
-  function github(url: URL): { route: string; status: number; body: unknown; headers?: Record<string, string> } {
+  function github(url: URL): Answer {
     const p = url.pathname;
     let m: RegExpMatchArray | null;
     const notFound = { message: "Not Found", documentation_url: "https://docs.github.com/rest/repos/repos#get-a-repository", status: "404" };
@@ -216,10 +290,8 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
         const total = data.repositorySearch[q] ?? 0;
         return { route, status: 200, body: { total_count: total, incomplete_results: false, items: [] } };
       }
-      const repoQ = q.match(/(?:^|\s)repo:(\S+)/)?.[1];
-      const merged = q.match(/(?:^|\s)merged:(\S+)/)?.[1];
-      const repo = repoQ ? byName.get(repoQ.toLowerCase()) : undefined;
-      if (!repo || !/\bis:pr\b/.test(q) || !/\bis:merged\b/.test(q)) {
+      const total = mergedCount(q, (name) => byName.get(name.toLowerCase()));
+      if (total === undefined) {
         return {
           route,
           status: 422,
@@ -231,13 +303,12 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
           },
         };
       }
-      const total = repo.mergedAt.filter((d) => !merged || inRange(d, merged)).length;
       return { route, status: 200, body: { total_count: total, incomplete_results: false, items: [] } };
     }
     return { route: `GET ${p}`, status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" } };
   }
 
-  function stackExchange(url: URL): { route: string; status: number; body: unknown; headers?: Record<string, string> } {
+  function stackExchange(url: URL): Answer {
     const m = url.pathname.match(/^\/2\.3\/tags\/([^/]+)\/info$/);
     const route = "GET /2.3/tags/{tags}/info";
     if (!m) return { route: `GET ${url.pathname}`, status: 400, body: { error_id: 404, error_message: "no method found with this name", error_name: "no_method" } };
@@ -274,27 +345,65 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
     };
   }
 
+  // Parsed once per process, now rather than on the first POST: a client's short test timeout must not cover it.
+  githubSchema();
+  const graphqlLimit = options.graphqlLimit ?? 5000;
+  let graphqlUsed = 0;
+  const graphqlInvalid: string[] = [];
+
+  /** Executes a posted query over the data as it is now, charging its points. */
+  function graphql(text: string): Answer {
+    const route = "POST /graphql";
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      return { route, status: 400, body: { message: "Problems parsing JSON", documentation_url: "https://docs.github.com/graphql" } };
+    }
+    const query = typeof (parsed as { query?: unknown })?.query === "string" ? (parsed as { query: string }).query : "";
+    const cost = graphqlCost(query);
+    graphqlUsed += cost;
+    const world = graphqlWorld(data);
+    world.rateLimit = () => ({ cost, remaining: Math.max(0, graphqlLimit - graphqlUsed), resetAt: new Date(RESET_EPOCH * 1000).toISOString().replace(".000Z", "Z"), limit: graphqlLimit, nodeCount: 0, used: graphqlUsed });
+    const log = newLog();
+    const result = graphqlAnswer(world, parsed, log);
+    graphqlInvalid.push(...log.invalid);
+    return { route, status: 200, body: result };
+  }
+
   const server = http.createServer((req, res) => {
+    // GraphQL queries come as POST bodies: read the body before answering.
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => handle(req, res, Buffer.concat(chunks).toString("utf8")));
+  });
+
+  function handle(req: http.IncomingMessage, res: http.ServerResponse, requestBody: string): void {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const received = url.pathname;
     const api: RequestContext["api"] = url.pathname.startsWith("/se/") ? "stackexchange" : "github";
-    url.pathname = url.pathname.replace(/^\/(api\/v3|se)/, "");
+    const isGraphql = req.method === "POST" && url.pathname === "/api/graphql";
+    url.pathname = url.pathname.replace(/^\/(api\/v3|api|se)(?=\/)/, "");
     const key = `${req.method} ${url.pathname}${url.search}`;
     const attempt = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, attempt);
-    const answer = api === "github" ? github(url) : stackExchange(url);
-    const fault = options.fault?.({ api, route: answer.route, path: url.pathname + url.search, attempt, headers: req.headers });
+    const route = isGraphql ? "POST /graphql" : undefined;
+    const rest = isGraphql ? undefined : api === "github" ? github(url) : stackExchange(url);
+    const fault = options.fault?.({ api, route: route ?? rest!.route, path: url.pathname + url.search, body: requestBody, attempt, headers: req.headers });
+    // A fault that replaces the answer is not executed (nor charged).
+    const answer: Answer = rest ?? (fault?.body !== undefined || fault?.raw !== undefined || fault?.reset ? { route: route!, status: 200, body: {} } : graphql(requestBody));
     const ifNoneMatch = typeof req.headers["if-none-match"] === "string" ? req.headers["if-none-match"] : undefined;
-    const resource = url.pathname.startsWith("/search/") ? "search" : "core";
+    const resource = isGraphql ? "graphql" : url.pathname.startsWith("/search/") ? "search" : "core";
 
     let status = fault?.status ?? answer.status;
     let body = fault?.body ?? answer.body;
     if (fault?.patch && typeof body === "object" && body !== null && !Array.isArray(body)) body = { ...body, ...fault.patch };
     const text = fault?.raw ?? JSON.stringify(body);
     const etag = `"${createHash("sha1").update(text).digest("hex").slice(0, 32)}"`;
-    const notModified = api === "github" && status === 200 && !fault && ifNoneMatch === etag;
+    const notModified = api === "github" && !isGraphql && status === 200 && !fault && ifNoneMatch === etag;
     if (notModified) status = 304;
     // GitHub does not count a 304 against the budget.
-    const window = api === "github" ? windowed(resource, !notModified) : undefined;
+    const window = api === "github" && resource !== "graphql" ? windowed(resource, !notModified) : undefined;
     const rateLimited = window?.over === true && !fault?.reset;
     if (rateLimited) {
       status = 403;
@@ -304,6 +413,7 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
       api,
       route: answer.route,
       path: url.pathname + url.search,
+      received,
       status: fault?.reset || fault?.stall ? 0 : status,
       authorization: req.headers.authorization,
       attempt,
@@ -325,6 +435,14 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
         let limits: Record<string, string>;
         if (window) {
           limits = window.headers;
+        } else if (resource === "graphql") {
+          limits = {
+            "x-ratelimit-limit": String(graphqlLimit),
+            "x-ratelimit-remaining": String(Math.max(0, graphqlLimit - graphqlUsed)),
+            "x-ratelimit-reset": String(RESET_EPOCH),
+            "x-ratelimit-used": String(graphqlUsed),
+            "x-ratelimit-resource": "graphql",
+          };
         } else {
           if (status !== 304) used[resource]++;
           limits = {
@@ -339,7 +457,7 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
           "content-type": "application/json; charset=utf-8",
           "x-github-media-type": "github.v3; format=json",
           ...limits,
-          etag,
+          ...(isGraphql ? {} : { etag }),
           ...answer.headers,
           ...(rateLimited ? {} : fault?.headers),
         };
@@ -366,13 +484,15 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
     const delay = (options.latencyMs ?? 0) + (fault?.delayMs ?? 0);
     if (delay > 0) setTimeout(send, delay);
     else send();
-  });
+  }
   server.keepAliveTimeout = 1000;
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   base = `http://127.0.0.1:${port}/api/v3`;
   return {
     githubUrl: base,
+    graphqlUrl: `http://127.0.0.1:${port}/api/graphql`,
+    graphqlInvalid,
     stackExchangeUrl: `http://127.0.0.1:${port}/se`,
     requests,
     data,
