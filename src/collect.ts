@@ -3,24 +3,32 @@ import type { CohortConfig, ProjectConfig } from "./config/cohort.js";
 import type { Issue, Raw, RawField } from "./snapshot/schema.js";
 import type { UnscoredProject } from "./snapshot/build.js";
 import { ratingsOf } from "./snapshot/build.js";
-import { FetchError, type GitHubSource, type StackExchangeSource, type TagCounts } from "./fetch/types.js";
-import { cachedGitHub, cachedStackExchange, RunCache } from "./fetch/cache.js";
+import { FetchError, type GitHubSource, type SearchCount, type StackExchangeSource, type TagCounts } from "./fetch/types.js";
+import type { BatchGitHub, RepoFigures, RepoFiguresRequest } from "./fetch/graphql.js";
+import { cachedBatchGitHub, cachedGitHub, cachedStackExchange, RunCache } from "./fetch/cache.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export interface CollectOptions {
+  /** GitHub's REST API: used when `graphql` is not given. */
   github: GitHubSource;
+  /**
+   * GitHub's GraphQL API (needs a token): when given, every GitHub figure of the cohort comes from it,
+   * asked for all at once (a few POSTs), and `github` is not used.
+   */
+  graphql?: BatchGitHub;
   stackExchange: StackExchangeSource;
   asOf: string;
   /**
    * asOf was given (--as-of), not "now". Only then is the last commit asked `until` asOf: a URL that
    * changes every run could never be answered 304 from the ETag cache. Without it the branch head is
-   * asked, and asked again with `until` in the rare case its date is after asOf.
+   * asked, and asked again with `until` in the rare case its date is after asOf. (REST only: GraphQL
+   * has no conditional requests and always asks `until` asOf.)
    */
   pinned?: boolean;
-  /** Projects fetched at once; GitHub asks clients not to run many requests concurrently. */
+  /** REST: projects fetched at once; GitHub asks clients not to run many requests concurrently. */
   concurrency?: number;
-  /** Stopped: projects not started are skipped, those under way finish what is already sent, then Interrupted is thrown. */
+  /** Stopped: nothing new is sent, what is under way finishes (and is cached), then Interrupted is thrown. */
   signal?: AbortSignal;
   /** Answers already fetched by a stopped run, and where new ones are recorded as they arrive. */
   cache?: RunCache;
@@ -38,8 +46,65 @@ export interface Collected {
 /** The warning recorded for a search GitHub answered with incomplete_results: true. */
 export const INCOMPLETE = "GitHub reported incomplete_results (its search timed out): the count may be low";
 
+/**
+ * What a cohort asks of the APIs, each thing once: the repositories (own and numerics, deduplicated;
+ * one a project owns is asked with its details even when it is another's numerics library), the
+ * repository searches and the Stack Overflow tags. The real run and --dry-run both plan from this.
+ */
+export interface CohortPlan {
+  repositories: { fullName: string; info: boolean }[];
+  queries: string[];
+  tags: string[];
+}
+
+export function planCohort(cohort: CohortConfig): CohortPlan {
+  const repositories = new Map<string, { fullName: string; info: boolean }>();
+  const add = (fullName: string, info: boolean) => {
+    const known = repositories.get(fullName.toLowerCase());
+    if (known) known.info ||= info;
+    else repositories.set(fullName.toLowerCase(), { fullName, info });
+  };
+  for (const p of cohort.projects) {
+    add(p.repository, true);
+    if (p.numericsRepository) add(p.numericsRepository, false);
+  }
+  return {
+    repositories: [...repositories.values()],
+    queries: [...new Set(cohort.projects.map((p) => p.repositoryQuery))],
+    tags: [...new Set(cohort.projects.flatMap((p) => p.stackOverflowTags))],
+  };
+}
+
 function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
+}
+
+type Settled<T> = { value: T } | { error: unknown };
+
+async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+/** A search's answer, REST or GraphQL, as a Settled. */
+function settledCount(result: SearchCount | FetchError): Settled<SearchCount> {
+  return result instanceof FetchError ? { error: result } : { value: result };
+}
+
+/**
+ * What was learnt of one repository, whichever API answered: each part a value or why it could not
+ * be had. Both APIs end here, so that the same facts make the same figures, errors and warnings.
+ */
+interface RepoOutcome {
+  /** The repository as GitHub reports it now (details when asked for), or why it could not be read. */
+  repository: Settled<{ fullName: string; stars?: number; forks?: number; openIssues?: number; archived?: boolean }>;
+  /** The newest commit at or before asOf; null when there is none. Not read when `repository` failed. */
+  lastCommit: Settled<string | null>;
+  /** The repository has no commits at all: a fact, not a missing figure. */
+  empty: boolean;
+  merged: Settled<SearchCount>;
 }
 
 /** Collects what one project needs; every failure becomes an `errors` entry, never an exception. */
@@ -60,73 +125,73 @@ class ProjectRecorder {
   fail(fields: RawField[], error: unknown): void {
     for (const field of fields) this.errors.push({ field, message: message(error) });
   }
+
+  search(field: RawField, result: Settled<SearchCount>): void {
+    if ("error" in result) return this.fail([field], result.error);
+    (this.raw as Record<RawField, unknown>)[field] = result.value.count;
+    if (result.value.incomplete) this.warnings.push({ field, message: INCOMPLETE });
+  }
+
+  /** Records one repository's figures (own, or the numerics library's); returns its current name when it was read. */
+  repository(configured: string, outcome: RepoOutcome, own: boolean): string | undefined {
+    const commitField: RawField = own ? "lastCommitAt" : "numericsLastCommitAt";
+    let current: string | undefined;
+    if ("error" in outcome.repository) {
+      this.fail([...(own ? (["stars", "forks", "openIssues", "archived"] as const) : []), commitField], outcome.repository.error);
+    } else {
+      const repo = outcome.repository.value;
+      current = repo.fullName;
+      if (own) {
+        this.raw.stars = repo.stars ?? null;
+        this.raw.forks = repo.forks ?? null;
+        this.raw.openIssues = repo.openIssues ?? null;
+        this.raw.archived = repo.archived ?? null;
+      }
+      if (repo.fullName.toLowerCase() !== configured.toLowerCase()) {
+        this.warnings.push({ field: own ? "repository" : "numericsRepository", message: `${configured} was renamed to ${repo.fullName}; update the config` });
+      }
+      if (outcome.empty) {
+        // An empty repository has no last commit: a fact, scored as such, not a missing figure.
+        this.warnings.push({ field: commitField, message: `${repo.fullName} is empty (no commits)` });
+      } else if ("error" in outcome.lastCommit) {
+        this.fail([commitField], outcome.lastCommit.error);
+      } else {
+        this.raw[commitField] = outcome.lastCommit.value;
+      }
+    }
+    this.search(own ? "mergedPullRequests" : "numericsMergedPullRequests", outcome.merged);
+    return current;
+  }
 }
 
-interface RepoFigures {
-  fullName: string | undefined;
-  lastCommitAt: string | null;
-  mergedPullRequests: number | null;
-}
+type Window = { since: string; until: string; pinned: boolean };
 
 /**
- * Fetches one repository's activity: its default branch head as of asOf and PRs merged in the window.
- * Shared by a project's own repository and its numerics library's.
+ * One repository through REST: the repository, then its default branch head as of asOf and the PRs
+ * merged in the window. The search API has its own budget: a core rate limit or outage need not cost
+ * the merged count, so it is still asked unless the repository does not exist or the run was stopped.
  */
-async function repoActivity(
-  github: GitHubSource,
-  fullName: string,
-  window: { since: string; until: string; pinned: boolean },
-  rec: ProjectRecorder,
-  fields: { commit: RawField; merged: RawField; info?: boolean },
-): Promise<RepoFigures> {
-  const out: RepoFigures = { fullName: undefined, lastCommitAt: null, mergedPullRequests: null };
-  const recordMerged = (merged: PromiseSettledResult<{ count: number; incomplete: boolean }>) => {
-    if (merged.status === "fulfilled") {
-      out.mergedPullRequests = merged.value.count;
-      if (merged.value.incomplete) rec.warnings.push({ field: fields.merged, message: INCOMPLETE });
-    } else {
-      rec.fail([fields.merged], merged.reason);
-    }
-  };
+async function restRepository(github: GitHubSource, fullName: string, window: Window): Promise<RepoOutcome> {
   let info;
   try {
     info = await github.repository(fullName);
   } catch (error) {
-    const infoFields: RawField[] = fields.info ? ["stars", "forks", "openIssues", "archived"] : [];
-    rec.fail([...infoFields, fields.commit], error);
-    if (error instanceof FetchError && (error.kind === "not-found" || error.kind === "aborted")) {
-      rec.fail([fields.merged], error);
-    } else {
-      // The search API has its own budget: a core rate limit or outage need not cost the merged count.
-      const [merged] = await Promise.allSettled([github.mergedPullRequests(fullName, window.since, window.until)]);
-      recordMerged(merged);
-    }
-    return out;
+    const failed = { error };
+    const merged =
+      error instanceof FetchError && (error.kind === "not-found" || error.kind === "aborted") ? failed : await settle(github.mergedPullRequests(fullName, window.since, window.until));
+    return { repository: failed, lastCommit: failed, empty: false, merged };
   }
-  out.fullName = info.fullName;
-  if (fields.info) {
-    rec.raw.stars = info.stars;
-    rec.raw.forks = info.forks;
-    rec.raw.openIssues = info.openIssues;
-    rec.raw.archived = info.archived;
-  }
-  if (info.fullName.toLowerCase() !== fullName.toLowerCase()) {
-    rec.warnings.push({ field: fields.commit === "lastCommitAt" ? "repository" : "numericsRepository", message: `${fullName} was renamed to ${info.fullName}; update the config` });
-  }
-  const [commit, merged] = await Promise.allSettled([
-    lastCommit(github, info.fullName, info.defaultBranch, window),
-    github.mergedPullRequests(info.fullName, window.since, window.until),
+  const [commit, merged] = await Promise.all([
+    settle(lastCommit(github, info.fullName, info.defaultBranch, window)),
+    settle(github.mergedPullRequests(info.fullName, window.since, window.until)),
   ]);
-  if (commit.status === "fulfilled") {
-    out.lastCommitAt = commit.value;
-  } else if (commit.reason instanceof FetchError && commit.reason.kind === "empty") {
-    // An empty repository has no last commit: a fact, scored as such, not a missing figure.
-    rec.warnings.push({ field: fields.commit, message: `${info.fullName} is empty (no commits)` });
-  } else {
-    rec.fail([fields.commit], commit.reason);
-  }
-  recordMerged(merged);
-  return out;
+  const empty = "error" in commit && commit.error instanceof FetchError && commit.error.kind === "empty";
+  return {
+    repository: { value: { fullName: info.fullName, stars: info.stars, forks: info.forks, openIssues: info.openIssues, archived: info.archived } },
+    lastCommit: empty ? { value: null } : commit,
+    empty,
+    merged,
+  };
 }
 
 /** The newest commit at or before asOf: see CollectOptions.pinned for why `until` is not always sent. */
@@ -135,6 +200,21 @@ async function lastCommit(github: GitHubSource, fullName: string, branch: string
   const head = await github.lastCommitAt(fullName, branch);
   if (head === null || Date.parse(head) <= Date.parse(window.until)) return head;
   return github.lastCommitAt(fullName, branch, window.until);
+}
+
+/** One repository's GraphQL answer as the same outcome: a FetchError for the whole repository fails each of its figures. */
+function graphqlOutcome(result: RepoFigures | FetchError): RepoOutcome {
+  if (result instanceof FetchError) {
+    const failed = { error: result };
+    return { repository: failed, lastCommit: failed, empty: false, merged: failed };
+  }
+  const info = result.info;
+  return {
+    repository: { value: { fullName: result.fullName, ...(info ? { stars: info.stars, forks: info.forks, openIssues: info.openIssues, archived: info.archived } : {}) } },
+    lastCommit: result.lastCommitAt instanceof FetchError ? { error: result.lastCommitAt } : { value: result.lastCommitAt },
+    empty: result.empty,
+    merged: settledCount(result.mergedPullRequests),
+  };
 }
 
 function stackOverflowQuestions(project: ProjectConfig, tags: TagCounts, rec: ProjectRecorder): void {
@@ -152,33 +232,29 @@ function stackOverflowQuestions(project: ProjectConfig, tags: TagCounts, rec: Pr
   rec.raw.stackOverflowQuestions = sum;
 }
 
-async function collectProject(project: ProjectConfig, opts: CollectOptions, window: { since: string; until: string; pinned: boolean }, tags: TagCounts): Promise<UnscoredProject> {
+/** Where a project's answers come from: each repository and search of the cohort, asked once. */
+interface Answers {
+  repository(fullName: string): Promise<RepoOutcome>;
+  count(query: string): Promise<Settled<SearchCount>>;
+  tags: Promise<TagCounts>;
+}
+
+async function collectProject(project: ProjectConfig, answers: Answers): Promise<UnscoredProject> {
   const rec = new ProjectRecorder();
   if (project.numericsRepository) {
     rec.raw.numericsLastCommitAt = null;
     rec.raw.numericsMergedPullRequests = null;
   }
-  const count = opts.github.repositoryCount(project.repositoryQuery).then(
-    (result) => {
-      rec.raw.repositoryCount = result.count;
-      if (result.incomplete) rec.warnings.push({ field: "repositoryCount", message: INCOMPLETE });
-    },
-    (error) => rec.fail(["repositoryCount"], error),
-  );
-  const own = repoActivity(opts.github, project.repository, window, rec, { commit: "lastCommitAt", merged: "mergedPullRequests", info: true }).then((r) => {
-    rec.raw.lastCommitAt = r.lastCommitAt;
-    rec.raw.mergedPullRequests = r.mergedPullRequests;
-    return r.fullName;
-  });
-  const numerics = project.numericsRepository
-    ? repoActivity(opts.github, project.numericsRepository, window, rec, { commit: "numericsLastCommitAt", merged: "numericsMergedPullRequests" }).then((r) => {
-        rec.raw.numericsLastCommitAt = r.lastCommitAt;
-        rec.raw.numericsMergedPullRequests = r.mergedPullRequests;
-        return r.fullName;
-      })
-    : Promise.resolve(undefined);
+  const [own, numerics, count, tags] = await Promise.all([
+    answers.repository(project.repository),
+    project.numericsRepository ? answers.repository(project.numericsRepository) : undefined,
+    answers.count(project.repositoryQuery),
+    answers.tags,
+  ]);
+  const repository = rec.repository(project.repository, own, true);
+  const numericsRepository = numerics && project.numericsRepository ? rec.repository(project.numericsRepository, numerics, false) : undefined;
+  rec.search("repositoryCount", count);
   stackOverflowQuestions(project, tags, rec);
-  const [, repository, numericsRepository] = await Promise.all([count, own, numerics]);
 
   const order = (a: Issue, b: Issue) => FIELD_ORDER.indexOf(a.field) - FIELD_ORDER.indexOf(b.field);
   return {
@@ -208,38 +284,87 @@ export function mergeWindow(asOf: string, windowDays: number): { since: string; 
   return { since: new Date(Date.parse(asOf) - windowDays * DAY_MS).toISOString(), until: asOf };
 }
 
+/** Asks memoized by key: the first caller starts it, later ones share it. */
+function memo<T>(start: (key: string) => Promise<T>, normalize: (key: string) => string = (k) => k): (key: string) => Promise<T> {
+  const started = new Map<string, Promise<T>>();
+  return (key) => {
+    const k = normalize(key);
+    let promise = started.get(k);
+    if (!promise) started.set(k, (promise = start(key)));
+    return promise;
+  };
+}
+
 /**
- * Fetches every project's raw figures. Stack Overflow first (one batched request for the whole
- * cohort), then the GitHub figures, a few projects at a time. Each distinct question is asked once;
- * with a run cache, answers an earlier stopped run got are not asked again and new ones are recorded
- * as they arrive.
+ * GraphQL: every repository and search of the cohort in one repositories() and one repositoryCounts()
+ * call, made together so that they share POSTs; each answer is handed on as soon as its POST is in.
+ */
+function graphqlAnswers(source: BatchGitHub, plan: CohortPlan, window: Window, tags: Promise<TagCounts>): Answers {
+  const repositories = new Map<string, Promise<RepoOutcome>>();
+  const resolvers: ((outcome: RepoOutcome) => void)[] = [];
+  for (const r of plan.repositories) repositories.set(r.fullName.toLowerCase(), new Promise((resolve) => resolvers.push(resolve)));
+  const counts = new Map<string, Promise<Settled<SearchCount>>>();
+  const countResolvers: ((count: Settled<SearchCount>) => void)[] = [];
+  for (const q of plan.queries) counts.set(q, new Promise((resolve) => countResolvers.push(resolve)));
+
+  const requests: RepoFiguresRequest[] = plan.repositories.map((r) => ({ fullName: r.fullName, since: window.since, until: window.until, info: r.info }));
+  // Errors come back as values; should a call throw all the same, every answer it owed is that error.
+  const failAll = (error: unknown) => (error instanceof FetchError ? error : new FetchError("unavailable", `github graphql: ${message(error)}`));
+  source.repositories(requests, (i, result) => resolvers[i]!(graphqlOutcome(result))).catch((error: unknown) => resolvers.forEach((resolve) => resolve(graphqlOutcome(failAll(error)))));
+  source.repositoryCounts(plan.queries, (i, result) => countResolvers[i]!(settledCount(result))).catch((error: unknown) => countResolvers.forEach((resolve) => resolve({ error: failAll(error) })));
+  return {
+    repository: (fullName) => repositories.get(fullName.toLowerCase())!,
+    count: (query) => counts.get(query)!,
+    tags,
+  };
+}
+
+/**
+ * Fetches every project's raw figures. The Stack Exchange request(s) (every tag of the cohort, 100 a
+ * request) and the GitHub figures start together: through GraphQL every repository and search of the
+ * cohort at once (a few POSTs); through REST a few projects at a time. Each distinct question is asked
+ * once (a numerics repository that is another project's own repository too is fetched once); with a
+ * run cache, answers an earlier stopped run got are not asked again and new ones are recorded as they
+ * arrive.
  */
 export async function collectCohort(cohort: CohortConfig, opts: CollectOptions): Promise<Collected> {
   const window = { ...mergeWindow(opts.asOf, cohort.windowDays), pinned: opts.pinned ?? true };
   const cache = opts.cache ?? RunCache.memory({ cohort: cohort.cohort, asOf: opts.asOf });
-  const github = cachedGitHub(opts.github, cache);
   const stackExchange = cachedStackExchange(opts.stackExchange, cache);
-  const sources: CollectOptions = { ...opts, github, stackExchange };
-  const allTags = [...new Set(cohort.projects.flatMap((p) => p.stackOverflowTags))];
-  const tags = await stackExchange.tagCounts(allTags);
-  if (opts.signal?.aborted) throw new Interrupted();
-  const limit = pLimit(opts.concurrency ?? 4);
+  const plan = planCohort(cohort);
+  const tags = stackExchange.tagCounts(plan.tags);
+  let answers: Answers;
+  let limit: <T>(run: () => Promise<T>) => Promise<T>;
+  if (opts.graphql) {
+    answers = graphqlAnswers(cachedBatchGitHub(opts.graphql, cache), plan, window, tags);
+    limit = (run) => run(); // everything is asked already: projects only wait for their answers
+  } else {
+    const github = cachedGitHub(opts.github, cache);
+    answers = {
+      repository: memo((fullName) => restRepository(github, fullName, window), (k) => k.toLowerCase()),
+      count: memo((query) => settle(github.repositoryCount(query))),
+      tags,
+    };
+    limit = pLimit(opts.concurrency ?? 4);
+  }
+  const { signal } = opts;
   let done = 0;
   const projects = await Promise.all(
     cohort.projects.map((project) =>
       limit(async () => {
         // Stopped: projects not started are skipped; those under way finish and their answers are cached.
-        if (opts.signal?.aborted) return undefined;
-        const result = await collectProject(project, sources, window, tags);
-        if (!opts.signal?.aborted) opts.onProject?.(result, ++done, cohort.projects.length);
+        if (signal?.aborted) return undefined;
+        const result = await collectProject(project, answers);
+        if (!signal?.aborted) opts.onProject?.(result, ++done, cohort.projects.length);
         return result;
       }),
     ),
   );
-  if (opts.signal?.aborted) throw new Interrupted();
+  if (signal?.aborted) throw new Interrupted();
+  const se = await tags;
   return {
     projects: projects.filter((p): p is UnscoredProject => p !== undefined),
-    stackExchange: { requests: tags.requests, quotaRemaining: tags.quotaRemaining, quotaMax: tags.quotaMax },
+    stackExchange: { requests: se.requests, quotaRemaining: se.quotaRemaining, quotaMax: se.quotaMax },
     cached: cache.hits,
   };
 }

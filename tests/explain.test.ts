@@ -1,6 +1,7 @@
 import { rm } from "node:fs/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { COHORT, historyDir, run, snapshot2, snapshot3 } from "./helpers/history.js";
+import { explainProject } from "../src/explain/derive.js";
 
 /** The formula convention under test: at most 4 decimals, trailing zeros dropped. */
 const r4 = (x: number) => String(Number(x.toFixed(4)));
@@ -81,6 +82,20 @@ describe("showdown explain", () => {
     expect(out).toContain("GET /search/repositories?q=mxnet+in:name,description");
     expect(out).toContain("GET /2.3/tags/mxnet;apache-mxnet/info?site=stackoverflow");
     expect(out).toMatch(/numericsMergedPullRequests\s+3\n\s+GET \/search\/issues\?q=repo:dmlc\/mshadow\+is:pr/);
+  });
+
+  it("names the GraphQL fields for a snapshot collected through GraphQL (requests.githubGraphql > 0)", () => {
+    const snap = snapshot3();
+    const rest = explainProject(snap, "mxnet").figures;
+    const graphql = explainProject({ ...snap, requests: { ...snap.requests, githubGraphql: 1 } }, "mxnet").figures;
+    expect(graphql.map((f) => [f.field, f.value])).toEqual(rest.map((f) => [f.field, f.value]));
+    const by = (field: string) => graphql.find((f) => f.field === field)!;
+    expect(by("stars")).toMatchObject({ request: expect.stringMatching(/^POST \/graphql repository\(owner: "apache", name: "incubator-mxnet"\) \{ stargazerCount /), detail: "stargazerCount" });
+    expect(by("openIssues").detail).toBe("issues.totalCount + pullRequests.totalCount (open)");
+    expect(by("lastCommitAt").request).toContain('history(first: 1, until: "2018-03-22T00:00:00Z")');
+    expect(by("numericsMergedPullRequests").request).toBe('POST /graphql search(type: ISSUE, query: "repo:dmlc/mshadow is:pr is:merged merged:2018-02-20T00:00:01Z..2018-03-22T00:00:00Z", first: 0)');
+    expect(by("repositoryCount")).toEqual({ field: "repositoryCount", value: 1950, request: 'POST /graphql search(type: REPOSITORY, query: "mxnet in:name,description", first: 0)', detail: "repositoryCount (repositories matching the query)", error: null });
+    expect(by("stackOverflowQuestions").request).toBe(rest.find((f) => f.field === "stackOverflowQuestions")!.request);
   });
 
   it("explains a figure that could not be fetched and the criterion left out", async () => {

@@ -2,19 +2,40 @@ import { access, constants, stat } from "node:fs/promises";
 import path from "node:path";
 import { loadCohort } from "../config/load.js";
 import { parseAsOf } from "../asof.js";
-import { collectCohort, Interrupted } from "../collect.js";
+import { collectCohort, Interrupted, planCohort } from "../collect.js";
 import { buildSnapshot } from "../snapshot/build.js";
 import { snapshotPath, writeSnapshot } from "../snapshot/store.js";
 import { createGitHub } from "../fetch/github.js";
 import { createStackExchange } from "../fetch/stackexchange.js";
-import { githubApiUrl, stackExchangeApiUrl } from "../fetch/endpoints.js";
+import { createGraphqlGitHub } from "../fetch/graphql.js";
+import { githubApiUrl, githubGraphqlUrl, stackExchangeApiUrl } from "../fetch/endpoints.js";
 import { findToken } from "../fetch/token.js";
 import { pruneRunCaches, RunCache, runCachePath } from "../fetch/cache.js";
 import { EtagStore } from "../fetch/etags.js";
 import { WriteError, UsageError } from "../errors.js";
 import { TOOL } from "../tool.js";
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, str, type Command } from "./command.js";
+import { COMMON_HELP, COMMON_OPTIONS, EXIT, flag, str, type Command } from "./command.js";
 import { projectLine, summaryLines } from "./progress.js";
+import { dryRunText } from "./plan.js";
+import type { GitHubApi } from "../fetch/types.js";
+
+const API_CHOICES = ["auto", "graphql", "rest"] as const;
+
+type ApiChoice = (typeof API_CHOICES)[number];
+
+function apiChoice(text: string | undefined): ApiChoice {
+  const choice = text ?? "auto";
+  if (!(API_CHOICES as readonly string[]).includes(choice)) throw new UsageError(`--api: expected auto, graphql or rest, got ${JSON.stringify(choice)}`);
+  return choice as ApiChoice;
+}
+
+/** auto is GraphQL with a token (it needs one), REST without. */
+function resolveApi(choice: ApiChoice, hasToken: boolean): GitHubApi {
+  if (choice === "graphql" && !hasToken) {
+    throw new UsageError("--api graphql: GitHub's GraphQL API needs a token (GITHUB_TOKEN, GH_TOKEN or 'gh auth login'); without one use --api rest (or auto)");
+  }
+  return choice === "rest" || !hasToken ? "rest" : "graphql";
+}
 
 /** Fails before any request when the snapshot could not be written anyway. */
 async function assertWritable(file: string): Promise<void> {
@@ -70,21 +91,33 @@ Progress goes to stderr; the snapshot's path to stdout.
 Options:
   --as-of ISO        count commits and merges as of this instant (default now),
                      e.g. 2026-11-21 (00:00 UTC) or 2026-11-21T06:00:00Z
-  --concurrency N    projects fetched at once (default 4)
+  --api MODE         how GitHub is asked: graphql (the whole cohort in a few POSTs of
+                     up to 50 repositories and searches; needs a token), rest (about 4
+                     requests per repository and search; works without a token), or
+                     auto (default: graphql with a token, rest without). Both write the
+                     same snapshot for the same data (but its request counts)
+  --dry-run          print the requests a run would send per API and the rate-limit
+                     budget they need, then exit 0; sends nothing, writes nothing
+  --concurrency N    REST: projects fetched at once (default 4)
   --max-wait SECONDS longest wait for a GitHub rate limit (its reset, or retry-after;
-                     default 900); a later reset stops that API (core or search) for the
-                     run: what is fetched is kept, the rest is listed as missing (exit 2)
+                     default 900); a later reset stops that API (core, search or
+                     GraphQL) for the run: what is fetched is kept, the rest is listed
+                     as missing (exit 2)
 ${COMMON_HELP}
 
 Every answer is saved in .cache/runs/ as it arrives: a run stopped part way (Ctrl-C,
 a timeout) and started again with the same --as-of fetches only what is missing. The
-file is removed once a complete snapshot is written. ETags are kept in .cache/etags.json
-so unchanged resources come back 304 (free of rate limit).
+file is removed once a complete snapshot is written. REST: ETags are kept in
+.cache/etags.json so unchanged resources come back 304 (free of rate limit).
+The closing summary gives the requests sent per API and the rate-limit budget left
+(GraphQL: points spent and left); the snapshot records the counts in "requests".
 
 Environment:
   GITHUB_TOKEN, GH_TOKEN   GitHub token (else 'gh auth token'; else unauthenticated, 60 requests/hour)
   STACKEXCHANGE_KEY        Stack Exchange app key (raises the daily quota from 300 to 10,000)
   GITHUB_API_URL           GitHub API base (default https://api.github.com; set by Actions, GHES too)
+  GITHUB_GRAPHQL_URL       GraphQL endpoint (default derived from GITHUB_API_URL: .../graphql,
+                           or https://HOST/api/graphql when it is https://HOST/api/v3)
   STACKEXCHANGE_API_URL    Stack Exchange API base (default https://api.stackexchange.com)
   SHOWDOWN_CACHE_DIR       where the run cache and ETags are kept (default .cache)
   SHOWDOWN_HTTP_TIMEOUT_MS timeout of each HTTP attempt, body included (default 30000)
@@ -95,7 +128,14 @@ Environment:
 Exit codes: 0 complete, 2 written with some figures missing (see errors in the snapshot),
 1 nothing written, 130 stopped by Ctrl-C (nothing written).
 `,
-  options: { ...COMMON_OPTIONS, "as-of": { type: "string" }, concurrency: { type: "string" }, "max-wait": { type: "string" } },
+  options: {
+    ...COMMON_OPTIONS,
+    "as-of": { type: "string" },
+    api: { type: "string", default: "auto" },
+    "dry-run": { type: "boolean", default: false },
+    concurrency: { type: "string" },
+    "max-wait": { type: "string" },
+  },
   maxPositionals: 0,
   async run(args, io) {
     const now = new Date();
@@ -104,13 +144,31 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
     const concurrency = positiveInt(str(args, "concurrency"), "concurrency", 4);
     const maxWait = wholeNumber(str(args, "max-wait"), "--max-wait", 900, 0, 86_400);
     const tuning = httpTuning(io.env);
+    const choice = apiChoice(str(args, "api"));
     const { cohort, rubric, file: cohortFile } = await loadCohort(path.resolve(io.cwd, str(args, "config")!), str(args, "cohort")!);
+    const token = await findToken(io.env);
+    const api = resolveApi(choice, token !== undefined);
+    if (flag(args, "dry-run")) {
+      io.stdout(
+        dryRunText({
+          cohort: cohort.cohort,
+          projects: cohort.projects.length,
+          plan: planCohort(cohort),
+          api,
+          tokenFrom: token?.from,
+          stackExchangeKey: Boolean(io.env.STACKEXCHANGE_KEY),
+          pinned: given !== undefined,
+          windowDays: cohort.windowDays,
+          asOf,
+        }),
+      );
+      return EXIT.ok;
+    }
     const file = snapshotPath(path.resolve(io.cwd, str(args, "snapshots")!), cohort.cohort, asOf);
     await assertWritable(file);
     // Nothing is written under the cache folder before this point: a run that fails validation leaves no trace.
 
     const shown = (p: string) => path.relative(io.cwd, p) || p;
-    const token = await findToken(io.env);
     const log = (line: string) => io.stderr(`${line}\n`);
     const cacheDir = path.resolve(io.cwd, io.env.SHOWDOWN_CACHE_DIR || ".cache");
     pruneRunCaches(cacheDir, cohort.cohort);
@@ -134,6 +192,19 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
       signal: io.signal,
       etags,
     });
+    const graphql =
+      api === "graphql" && token
+        ? createGraphqlGitHub({
+            graphqlUrl: githubGraphqlUrl(io.env),
+            token: token.value,
+            userAgent: `${TOOL.name}/${TOOL.version}`,
+            log,
+            timeoutMs: tuning.timeoutMs,
+            retries: tuning.retries,
+            maxWaitSeconds: maxWait,
+            signal: io.signal,
+          })
+        : undefined;
     const stackExchange = createStackExchange({
       baseUrl: stackExchangeApiUrl(io.env),
       key: io.env.STACKEXCHANGE_KEY || undefined,
@@ -143,13 +214,17 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
       retryDelayMs: tuning.retryBaseMs,
       signal: io.signal,
     });
-    io.stderr(`${cohort.cohort}: collecting ${cohort.projects.length} projects as of ${asOf} (${token ? `token from ${token.from}` : "no token: unauthenticated, slow"})\n`);
+    io.stderr(
+      `${cohort.cohort}: collecting ${cohort.projects.length} projects as of ${asOf} through GitHub's ${graphql ? "GraphQL" : "REST"} API ` +
+        `(${token ? `token from ${token.from}` : "no token: unauthenticated, slow"})\n`,
+    );
     if (runCache.resumed > 0) io.stderr(`${cohort.cohort}: resuming a stopped run: ${runCache.resumed} answers already in ${shown(runCache.file!)}\n`);
 
     let collected;
     try {
       collected = await collectCohort(cohort, {
         github,
+        graphql,
         stackExchange,
         asOf,
         pinned: runCache.pinned,
@@ -170,11 +245,13 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
     if (io.signal.aborted) return EXIT.interrupted;
 
     const stats = github.stats();
+    const graphqlStats = graphql?.stats();
     io.stderr(
       summaryLines({
         cohort: cohort.cohort,
         projects: collected.projects,
         github: stats,
+        graphql: graphqlStats,
         collected,
         auth: token ? "authenticated" : "unauthenticated",
         asOf,
@@ -195,7 +272,7 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
       tool: TOOL,
       rubric,
       windowDays: cohort.windowDays,
-      requests: { github: stats.core, githubSearch: stats.search, stackExchange: collected.stackExchange.requests },
+      requests: { github: stats.core, githubSearch: stats.search, githubGraphql: graphqlStats?.graphql ?? 0, stackExchange: collected.stackExchange.requests },
       projects: collected.projects,
     });
     await writeSnapshot(file, snapshot);

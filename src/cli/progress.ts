@@ -1,6 +1,7 @@
 import type { UnscoredProject } from "../snapshot/build.js";
 import type { GitHubStats, RateBudget } from "../fetch/types.js";
 import type { Collected } from "../collect.js";
+import type { GraphqlStats } from "../fetch/graphql.js";
 
 const n = (v: number) => v.toLocaleString("en-US");
 
@@ -31,6 +32,8 @@ export interface Summary {
   cohort: string;
   projects: UnscoredProject[];
   github: GitHubStats;
+  /** The GraphQL client's, when the run went through GraphQL. */
+  graphql?: GraphqlStats;
   collected: Collected;
   /** "authenticated" or "unauthenticated". */
   auth: string;
@@ -52,9 +55,16 @@ export function summaryLines(s: Summary): string {
   const quota = se.quotaRemaining !== undefined ? `, quota ${n(se.quotaRemaining)}/${n(se.quotaMax ?? 0)} left` : "";
   const unchanged = gh.notModified ? `; ${n(gh.notModified)} unchanged (304, free of rate limit)` : "";
   const cached = collected.cached > 0 ? `; ${n(collected.cached)} answers from the run cache` : "";
+  const gql = s.graphql;
+  // Through GraphQL the REST APIs are not used: they are named only if something did use them.
+  const rest = [
+    ...(!gql || gh.core > 0 ? [`github ${gh.core}${budget(gh.budget.core)}`] : []),
+    ...(!gql || gh.search > 0 ? [`github search ${gh.search}${budget(gh.budget.search)}`] : []),
+  ];
+  const graphql = gql ? [`github graphql ${gql.graphql}${graphqlBudget(gql)}`] : [];
   const lines = [
     `${s.cohort}: ${projects.length} projects, ${missing} figure${missing === 1 ? "" : "s"} missing, ${warnings} note${warnings === 1 ? "" : "s"}`,
-    `requests: github ${gh.core}${budget(gh.budget.core)}; github search ${gh.search}${budget(gh.budget.search)}; stack exchange ${se.requests}${quota} (${s.auth})${unchanged}${cached}`,
+    `requests: ${[...graphql, ...rest, `stack exchange ${se.requests}${quota} (${s.auth})`].join("; ")}${unchanged}${cached}`,
   ];
   for (const p of projects) {
     for (const w of p.warnings) {
@@ -72,5 +82,19 @@ export function summaryLines(s: Summary): string {
         `${skipped} figure${skipped === 1 ? "" : "s"} not requested: run again with --as-of ${s.asOf} after the reset to fetch only those`,
     );
   }
+  if (gql?.stopped) {
+    const skipped = projects.reduce((sum, p) => sum + p.errors.filter((e) => e.message.startsWith("github graphql:") && e.message.includes("resets at")).length, 0);
+    lines.push(
+      `stopped: the GitHub GraphQL rate limit is used up until ${gql.stopped.resetAt.slice(11, 19)}Z, more than --max-wait away; ` +
+        `${skipped} figure${skipped === 1 ? "" : "s"} not fetched: run again with --as-of ${s.asOf} after the reset to fetch only those`,
+    );
+  }
   return lines.join("\n") + "\n";
+}
+
+/** ", cost 2 points, 4,998/5,000 points left until 07:00:00Z": what the run spent and what GitHub says is left. */
+function graphqlBudget(g: GraphqlStats): string {
+  if (!g.budget) return "";
+  const b = g.budget;
+  return `, cost ${n(b.cost)} point${b.cost === 1 ? "" : "s"}, ${n(b.remaining)}/${n(b.limit)} points left until ${b.resetAt.slice(11, 19)}Z`;
 }

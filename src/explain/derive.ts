@@ -3,7 +3,7 @@ import { criterionValue } from "../score/criteria.js";
 import { weeksBetween } from "../score/activity.js";
 import { formatPlain as n } from "../format/number.js";
 import type { CriterionScore, Issue, ProjectSnapshot, RawField, Snapshot } from "../snapshot/schema.js";
-import { figureSources } from "./requests.js";
+import { apiOf, figureSources } from "./requests.js";
 
 /** How every number of one project in one snapshot follows from its figures, ratings and the rubric. */
 export interface Explanation {
@@ -177,7 +177,7 @@ export function explainProject(snapshot: Snapshot, id: string): Explanation {
   if (!p) throw new Error(`no project ${id}`);
   const { asOf } = snapshot;
 
-  const figures: FigureExplanation[] = figureSources(p, asOf, snapshot.windowDays).map((s) => ({
+  const figures: FigureExplanation[] = figureSources(p, asOf, snapshot.windowDays, apiOf(snapshot.requests)).map((s) => ({
     ...s,
     value: p.raw[s.field] ?? null,
     error: p.raw[s.field] === null ? (p.errors.find((e) => e.field === s.field)?.message ?? null) : null,

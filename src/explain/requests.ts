@@ -1,10 +1,12 @@
 import { mergedQuery } from "../fetch/github.js";
 import type { ProjectSnapshot, RawField } from "../snapshot/schema.js";
+import type { GitHubApi } from "../fetch/types.js";
 
 /**
  * Where each raw figure of a snapshot comes from: the API request the collector (src/fetch) sends for
  * it, rebuilt from the project's recorded sources and the snapshot's asOf and window (the merged
- * pull request query is the collector's own mergedQuery). Keep in step with src/collect.ts and
+ * pull request query is the collector's own mergedQuery), through the API the snapshot was collected
+ * with (REST, or GraphQL when it counted GraphQL requests). Keep in step with src/collect.ts and
  * src/fetch when they change what they ask.
  */
 export interface FigureSource {
@@ -25,9 +27,34 @@ export function mergeWindow(asOf: string, windowDays: number): { since: string; 
   return { since: isoSeconds(Date.parse(asOf) - windowDays * 86_400_000), until: isoSeconds(asOf) };
 }
 
-function repositoryFigures(repo: string, asOf: string, windowDays: number, prefix: "" | "numerics"): FigureSource[] {
+/** Which GitHub API a snapshot was collected through: GraphQL when it counted GraphQL requests. */
+export function apiOf(requests: { githubGraphql?: number }): GitHubApi {
+  return (requests.githubGraphql ?? 0) > 0 ? "graphql" : "rest";
+}
+
+/** A field of the batched query, as GraphQL writes it, for one repository (asked with the cohort's others, up to 50 groups a POST). */
+function graphqlRepo(repo: string, fields: string): string {
+  const [owner, name] = repo.split("/");
+  return `POST /graphql repository(owner: ${JSON.stringify(owner)}, name: ${JSON.stringify(name)}) { ${fields} }`;
+}
+
+function repositoryFigures(repo: string, asOf: string, windowDays: number, prefix: "" | "numerics", api: GitHubApi): FigureSource[] {
   const { since, until } = mergeWindow(asOf, windowDays);
   const key = (name: string) => (prefix === "" ? name : `numerics${name[0]!.toUpperCase()}${name.slice(1)}`) as RawField;
+  if (api === "graphql") {
+    return [
+      {
+        field: key("lastCommitAt"),
+        request: graphqlRepo(repo, `defaultBranchRef { target { ... on Commit { history(first: 1, until: "${until}") } } }`),
+        detail: "committedDate of the newest commit (none when defaultBranchRef is null: an empty repository)",
+      },
+      {
+        field: key("mergedPullRequests"),
+        request: `POST /graphql search(type: ISSUE, query: ${JSON.stringify(mergedQuery(repo, since, until))}, first: 0)`,
+        detail: `issueCount (merged in the ${windowDays}-day window ending at asOf)`,
+      },
+    ];
+  }
   return [
     {
       field: key("lastCommitAt"),
@@ -43,26 +70,28 @@ function repositoryFigures(repo: string, asOf: string, windowDays: number, prefi
 }
 
 /** The source of every raw figure the project's snapshot has, in the snapshot's field order. */
-export function figureSources(project: ProjectSnapshot, asOf: string, windowDays: number): FigureSource[] {
+export function figureSources(project: ProjectSnapshot, asOf: string, windowDays: number, api: GitHubApi = "rest"): FigureSource[] {
   const { repository, stackOverflowTags, repositoryQuery, numericsRepository } = project.sources;
-  const repo = `GET /repos/${repository}`;
+  const repo = api === "graphql" ? graphqlRepo(repository, "stargazerCount forkCount issues(states: OPEN) pullRequests(states: OPEN) isArchived") : `GET /repos/${repository}`;
+  const details =
+    api === "graphql"
+      ? { stars: "stargazerCount", forks: "forkCount", openIssues: "issues.totalCount + pullRequests.totalCount (open)", archived: "isArchived" }
+      : { stars: "stargazers_count", forks: "forks_count", openIssues: "open_issues_count (issues plus pull requests)", archived: "archived" };
   const sources: FigureSource[] = [
-    ...repositoryFigures(repository, asOf, windowDays, ""),
-    {
-      field: "repositoryCount",
-      request: `GET /search/repositories?q=${repositoryQuery.replace(/ /g, "+")}`,
-      detail: "total_count (repositories matching the query)",
-    },
+    ...repositoryFigures(repository, asOf, windowDays, "", api),
+    api === "graphql"
+      ? { field: "repositoryCount", request: `POST /graphql search(type: REPOSITORY, query: ${JSON.stringify(repositoryQuery)}, first: 0)`, detail: "repositoryCount (repositories matching the query)" }
+      : { field: "repositoryCount", request: `GET /search/repositories?q=${repositoryQuery.replace(/ /g, "+")}`, detail: "total_count (repositories matching the query)" },
     {
       field: "stackOverflowQuestions",
       request: `GET /2.3/tags/${stackOverflowTags.map(encodeURIComponent).join(";")}/info?site=stackoverflow`,
       detail: `${stackOverflowTags.length === 1 ? "count" : "sum of the tags' count"} (asked with the cohort's other tags, 100 a request; a tag that does not exist counts 0)`,
     },
-    { field: "stars", request: repo, detail: "stargazers_count" },
-    { field: "forks", request: repo, detail: "forks_count" },
-    { field: "openIssues", request: repo, detail: "open_issues_count (issues plus pull requests)" },
-    { field: "archived", request: repo, detail: "archived" },
+    { field: "stars", request: repo, detail: details.stars },
+    { field: "forks", request: repo, detail: details.forks },
+    { field: "openIssues", request: repo, detail: details.openIssues },
+    { field: "archived", request: repo, detail: details.archived },
   ];
-  if (numericsRepository !== undefined) sources.push(...repositoryFigures(numericsRepository, asOf, windowDays, "numerics"));
+  if (numericsRepository !== undefined) sources.push(...repositoryFigures(numericsRepository, asOf, windowDays, "numerics", api));
   return sources.filter((s) => s.field in project.raw);
 }

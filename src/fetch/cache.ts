@@ -10,7 +10,8 @@
  */
 import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { FetchError, type FetchErrorKind, type GitHubSource, type StackExchangeSource, type TagCounts } from "./types.js";
+import { FetchError, type FetchErrorKind, type GitHubSource, type SearchCount, type StackExchangeSource, type TagCounts } from "./types.js";
+import type { BatchGitHub, MergedRequest, RepoFigures, RepoFiguresRequest } from "./graphql.js";
 
 const VERSION = 1;
 
@@ -181,7 +182,8 @@ export function cachedGitHub(source: GitHubSource, cache: RunCache): GitHubSourc
     let promise: Promise<T>;
     if (line) {
       cache.hits += 1;
-      promise = "v" in line ? Promise.resolve(line.v as T) : Promise.reject(new FetchError(line.e.kind, line.e.message, line.e.status));
+      const answer = fromLine<T>(line);
+      promise = answer instanceof FetchError ? Promise.reject(answer) : Promise.resolve(answer);
     } else {
       promise = run().then(
         (value) => {
@@ -189,9 +191,8 @@ export function cachedGitHub(source: GitHubSource, cache: RunCache): GitHubSourc
           return value;
         },
         (error: unknown) => {
-          if (error instanceof FetchError && DEFINITIVE.has(error.kind)) {
-            cache.put({ k: key, e: { kind: error.kind, message: error.message, ...(error.status !== undefined ? { status: error.status } : {}) } });
-          }
+          const failed = error instanceof FetchError ? lineOf(key, error) : undefined;
+          if (failed) cache.put(failed);
           throw error;
         },
       );
@@ -204,6 +205,129 @@ export function cachedGitHub(source: GitHubSource, cache: RunCache): GitHubSourc
     lastCommitAt: (fullName, branch, until) => memo(`lastCommit ${fullName} ${branch} ${until ?? "head"}`, () => source.lastCommitAt(fullName, branch, until)),
     mergedPullRequests: (fullName, since, until) => memo(`merged ${fullName} ${since} ${until}`, () => source.mergedPullRequests(fullName, since, until)),
     repositoryCount: (query) => memo(`repositoryCount ${query}`, () => source.repositoryCount(query)),
+    stats: () => source.stats(),
+  };
+}
+
+/** An answer as a cache line, when it is worth keeping: a value, or an error that would be the same on every retry. */
+function lineOf(key: string, result: unknown): Line | undefined {
+  if (result instanceof FetchError) {
+    return DEFINITIVE.has(result.kind) ? { k: key, e: { kind: result.kind, message: result.message, ...(result.status !== undefined ? { status: result.status } : {}) } } : undefined;
+  }
+  return { k: key, v: result };
+}
+
+function fromLine<T>(line: Line): T | FetchError {
+  return "v" in line ? (line.v as T) : new FetchError(line.e.kind, line.e.message, line.e.status);
+}
+
+/** The same fact as REST's mergedPullRequests, under the same key: the count of merged PRs under that name in the window. */
+const mergedKey = (r: MergedRequest) => `merged ${r.fullName} ${r.since} ${r.until}`;
+
+type RepoPart = Omit<RepoFigures, "mergedPullRequests">;
+
+/**
+ * The same for the GraphQL client: a run stopped part way and started again with the same --as-of
+ * sends only what it has no answer for. A repository's answer is kept in two parts: its own figures,
+ * and its merged-PR count under the name GitHub reports now (the line REST uses for that count too),
+ * so a repository whose count was still missing (a renamed one's search under its new name is a later
+ * POST) has only that count asked again. A repository search's count is REST's line too.
+ * Answers in the cache are handed on at once; the rest go to the client in one call of each kind,
+ * made in the same turn, so that they still share POSTs.
+ */
+export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGitHub {
+  const repoKey = (r: RepoFiguresRequest) => `graphql repository ${r.fullName} ${r.since} ${r.until}${r.info ? " info" : ""}`;
+  const keep = (key: string, result: unknown) => {
+    const line = lineOf(key, result);
+    if (line) cache.put(line);
+  };
+  const known = (key: string) => {
+    const line = cache.get(key);
+    if (line) cache.hits += 1;
+    return line;
+  };
+
+  /** Answers from the cache where it has them; the rest asked in one call (made now, before any await). */
+  function cached<Q, T>(
+    asked: readonly Q[],
+    keyOf: (q: Q) => string,
+    send: (rest: Q[], each: (index: number, result: T | FetchError) => void) => Promise<unknown>,
+    each: ((index: number, result: T | FetchError) => void) | undefined,
+  ): Promise<(T | FetchError)[]> {
+    const results: (T | FetchError)[] = new Array<T | FetchError>(asked.length);
+    const missing: number[] = [];
+    asked.forEach((q, i) => {
+      const line = known(keyOf(q));
+      if (!line) return void missing.push(i);
+      results[i] = fromLine<T>(line);
+      each?.(i, results[i]!);
+    });
+    if (missing.length === 0) return Promise.resolve(results);
+    const sent = send(
+      missing.map((i) => asked[i]!),
+      (j, result) => {
+        const i = missing[j]!;
+        keep(keyOf(asked[i]!), result);
+        results[i] = result;
+        each?.(i, result);
+      },
+    );
+    return sent.then(() => results);
+  }
+
+  return {
+    repositories(requests, each) {
+      const results: (RepoFigures | FetchError)[] = new Array<RepoFigures | FetchError>(requests.length);
+      const done = (i: number, result: RepoFigures | FetchError) => {
+        results[i] = result;
+        each?.(i, result);
+      };
+      const whole: number[] = [];
+      const countOnly: { i: number; part: RepoPart; merged: MergedRequest }[] = [];
+      requests.forEach((r, i) => {
+        const line = known(repoKey(r));
+        if (!line) return void whole.push(i);
+        const part = fromLine<RepoPart>(line);
+        if (part instanceof FetchError) return done(i, part);
+        const merged: MergedRequest = { fullName: part.fullName, since: r.since, until: r.until };
+        const count = known(mergedKey(merged));
+        if (count) done(i, { ...part, mergedPullRequests: fromLine<SearchCount>(count) });
+        else countOnly.push({ i, part, merged });
+      });
+      // Both calls now, in the same turn: their searches and repositories share POSTs.
+      const sent = [
+        whole.length === 0
+          ? undefined
+          : source.repositories(
+              whole.map((i) => requests[i]!),
+              (j, result) => {
+                const i = whole[j]!;
+                if (result instanceof FetchError) {
+                  keep(repoKey(requests[i]!), result);
+                } else {
+                  const { mergedPullRequests, ...part } = result;
+                  // A repository whose last commit failed is asked again whole.
+                  if (!(part.lastCommitAt instanceof FetchError)) keep(repoKey(requests[i]!), part);
+                  keep(mergedKey({ ...requests[i]!, fullName: result.fullName }), mergedPullRequests);
+                }
+                done(i, result);
+              },
+            ),
+        countOnly.length === 0
+          ? undefined
+          : source.mergedPullRequests(
+              countOnly.map((c) => c.merged),
+              (j, count) => {
+                const { i, part, merged } = countOnly[j]!;
+                keep(mergedKey(merged), count);
+                done(i, { ...part, mergedPullRequests: count });
+              },
+            ),
+      ];
+      return Promise.all(sent).then(() => results);
+    },
+    mergedPullRequests: (requests, each) => cached<MergedRequest, SearchCount>(requests, mergedKey, (rest, on) => source.mergedPullRequests(rest, on), each),
+    repositoryCounts: (queries, each) => cached<string, SearchCount>(queries, (q) => `repositoryCount ${q}`, (rest, on) => source.repositoryCounts(rest, on), each),
     stats: () => source.stats(),
   };
 }

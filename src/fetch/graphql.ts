@@ -7,11 +7,11 @@
  */
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
-import { throttling } from "@octokit/plugin-throttling";
-import pLimit from "p-limit";
+import { throttling, type ThrottlingOptions } from "@octokit/plugin-throttling";
 import { aliasError, classify, fetchError, resetFromHeaders, scrub, type GraphqlErrorShape } from "./graphql-errors.js";
 import {
   buildBatchQuery,
+  connectionsOf,
   describeItem,
   estimateCost,
   parseBatch,
@@ -22,19 +22,40 @@ import {
   type RateLimitInfo,
   type RepoFigures,
   type RepoFiguresRequest,
+  type RepositoryItem,
 } from "./graphql-query.js";
 import { mergedQuery } from "./github.js";
 import { FetchError, type RateBudget, type SearchCount } from "./types.js";
+import { sleep, stoppedError } from "./backoff.js";
 
 export type { RepoFigures, RepoFiguresRequest } from "./graphql-query.js";
 
 export interface BatchGitHub {
-  /** Every request in as few GraphQL requests as the limits allow; one entry per request, in order: the figures or a FetchError for that repository only. */
-  repositories(requests: RepoFiguresRequest[]): Promise<(RepoFigures | FetchError)[]>;
+  /**
+   * Every request in as few GraphQL requests as the limits allow; one entry per request, in order: the
+   * figures or a FetchError for that repository only. `each` hears of every entry as soon as it is known.
+   */
+  repositories(requests: RepoFiguresRequest[], each?: (index: number, result: RepoFigures | FetchError) => void): Promise<(RepoFigures | FetchError)[]>;
+  /**
+   * Pull requests merged in (since, until] of each repository, under the name given (a search does not
+   * follow renames): what repositories() reports as mergedPullRequests, asked alone (a resumed run
+   * that has the rest).
+   */
+  mergedPullRequests(requests: MergedRequest[], each?: (index: number, result: SearchCount | FetchError) => void): Promise<(SearchCount | FetchError)[]>;
   /** repositoryCount of each repository search, in order. */
-  repositoryCounts(queries: string[]): Promise<(SearchCount | FetchError)[]>;
-  /** POSTs sent (retries included); the last rate-limit state GitHub reported, with `cost` = points this client spent. */
-  stats(): { graphql: number; budget?: RateBudget & { cost: number } };
+  repositoryCounts(queries: string[], each?: (index: number, result: SearchCount | FetchError) => void): Promise<(SearchCount | FetchError)[]>;
+  stats(): GraphqlStats;
+}
+
+export type MergedRequest = Pick<RepoFiguresRequest, "fullName" | "since" | "until">;
+
+export interface GraphqlStats {
+  /** POSTs sent (retries included). */
+  graphql: number;
+  /** The last rate-limit state GitHub reported, with `cost` = points this client spent. */
+  budget?: RateBudget & { cost: number };
+  /** Set once the budget ran out with its reset further away than maxWaitSeconds: the batches left were not sent. */
+  stopped?: { resetAt: string };
 }
 
 export interface GraphqlGitHubOptions {
@@ -49,7 +70,7 @@ export interface GraphqlGitHubOptions {
   retries?: number;
   /** Alias groups (a repository with its merged-PR search, or one repository count) per query. Default DEFAULT_BATCH_SIZE. */
   batchSize?: number;
-  /** Queries in flight at once. Default 2. (octokit's throttling also starts GraphQL POSTs at least 1 s apart.) */
+  /** Queries in flight at once. Default 2. (Their starts are also kept QUERY_SPACING_MS apart.) */
   concurrency?: number;
   /** Points left untouched: a batch is not sent when the budget minus its expected cost would fall below this. Default 10. */
   minRemaining?: number;
@@ -57,6 +78,8 @@ export interface GraphqlGitHubOptions {
   maxWaitSeconds?: number;
   /** How long one second of waiting lasts (resets, back-off). Default 1000; tests shrink it. */
   secondMs?: number;
+  /** Stopped (Ctrl-C): no new query is sent and waits end; the items left fail with kind "aborted". Queries under way finish. */
+  signal?: AbortSignal;
 }
 
 /**
@@ -75,6 +98,54 @@ export interface GraphqlGitHubOptions {
  * 112 connections, 1 point): one POST, where REST needs 112 requests.
  */
 export const DEFAULT_BATCH_SIZE = 50;
+
+/** What collecting would take through GraphQL, worked out without sending anything (showdown collect --dry-run). */
+export interface GraphqlPlan {
+  /** Alias groups: one per repository (with its merged-PR search), one per repository search. */
+  groups: number;
+  posts: number;
+  /** Points by GitHub's formula, summed over the POSTs. */
+  points: number;
+}
+
+/**
+ * The POSTs that repositories(requests) and repositoryCounts(queries), called together, send when
+ * nothing fails: the same items, batches and cost formula as a run. A renamed repository adds one
+ * search (its merged count under the new name), which only the answers can tell.
+ */
+export function planGraphql(requests: readonly RepoFiguresRequest[], queries: readonly string[], batchSize = DEFAULT_BATCH_SIZE): GraphqlPlan {
+  const items: BatchItem[] = [
+    ...requests.map(repositoryItem).filter((item): item is RepositoryItem => !(item instanceof FetchError)),
+    ...queries.map((query): BatchItem => ({ kind: "search", type: "REPOSITORY", query })),
+  ];
+  let points = 0;
+  for (let start = 0; start < items.length; start += batchSize) {
+    points += estimateCost(items.slice(start, start + batchSize).reduce((sum, item) => sum + connectionsOf(item), 0));
+  }
+  return { groups: items.length, posts: Math.ceil(items.length / batchSize), points };
+}
+
+/**
+ * Query starts are kept this far apart: GitHub's documented secondary limit for the GraphQL endpoint
+ * is 2,000 points a minute, a query (no mutation) counting 1, beside at most 100 requests at once
+ * (here `concurrency`, 2). octokit's throttling would start every POST a second apart, GitHub's advice
+ * for requests that create content, which a query does not: for 1,000 projects (about 45 POSTs) that
+ * alone would make the run wait 45 s, however fast GitHub answers.
+ */
+export const QUERY_SPACING_MS = 60_000 / 2000;
+
+/** What the throttling plugin uses of its "write" limiter (key(id).schedule(options, fn)), spacing starts `ms` apart. */
+function spacedStarts(ms: number): NonNullable<ThrottlingOptions["write"]> {
+  let next = 0;
+  const schedule = async <T>(_options: unknown, run: () => Promise<T>): Promise<T> => {
+    const now = Date.now();
+    const at = Math.max(now, next);
+    next = at + ms;
+    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+    return run();
+  };
+  return { key: () => ({ schedule }) } as unknown as NonNullable<ThrottlingOptions["write"]>;
+}
 
 interface Job {
   item: BatchItem;
@@ -97,9 +168,6 @@ function endpointOptions(graphqlUrl: string): { baseUrl: string; url?: string } 
   return { baseUrl: new URL(url).origin, url };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
 
 function renamed(requested: RepoFiguresRequest, figures: RepoFigures): boolean {
   return requested.fullName.toLowerCase() !== figures.fullName.toLowerCase();
@@ -115,10 +183,10 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
   const minRemaining = options.minRemaining ?? 10;
   const maxWait = options.maxWaitSeconds ?? 900;
   const secondMs = options.secondMs ?? 1000;
+  const signal = options.signal;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number >= 1, not ${batchSize}`);
   const endpoint = endpointOptions(options.graphqlUrl);
   const url = endpoint.url ?? `${endpoint.baseUrl}/graphql`;
-  const limit = pLimit(concurrency);
 
   let posts = 0;
   let spent = 0;
@@ -131,11 +199,20 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
    * it): estimates follow if GitHub counts searches, say, as more than one request.
    */
   let costFactor = 1;
+  let stopped: { resetAt: string } | undefined;
+  /** Gives up on the budget until `resetAt` (once, with a line saying so); every batch left fails with `error`. */
+  const stop = (resetAt: string, waitSeconds: number): void => {
+    if (stopped) return;
+    stopped = { resetAt };
+    log(`github graphql: rate limit used up; it resets in ${waitSeconds} s, more than the ${maxWait} s allowed (--max-wait); no more GraphQL requests this run`);
+  };
 
   const lower = (remaining: number, resetAt: string): void => {
     // Answers can arrive out of order: within one window the smallest remaining is the latest truth.
-    if (!gate || Date.parse(resetAt) > Date.parse(gate.resetAt)) gate = { remaining, resetAt };
-    else if (resetAt === gate.resetAt) gate = { remaining: Math.min(gate.remaining, remaining), resetAt };
+    // (The same instant comes as 2026-11-21T07:00:00Z from a body and with .000Z from the headers.)
+    const at = Date.parse(resetAt);
+    if (!gate || at > Date.parse(gate.resetAt)) gate = { remaining, resetAt };
+    else if (at === Date.parse(gate.resetAt)) gate = { remaining: Math.min(gate.remaining, remaining), resetAt: gate.resetAt };
   };
 
   const counter = (octokit: { hook: Octokit["hook"] }): void => {
@@ -178,6 +255,7 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     },
     throttle: {
       id: `showdown-graphql-${++clients}`,
+      write: spacedStarts(QUERY_SPACING_MS),
       retryAfterBaseValue: secondMs,
       // Primary limits (RATE_LIMITED with HTTP 200, or remaining 0) are handled below, for both error
       // types and with the reset from the body when headers lack it; the plugin only knows RATE_LIMITED.
@@ -214,11 +292,12 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
       const waitSeconds = Math.ceil((resetMs - Date.now()) / 1000) + 1;
       const state = `${Math.max(0, available)} points left, the next query costs about ${cost} and ${minRemaining} are kept in reserve`;
       if (waitSeconds > maxWait) {
+        stop(gate.resetAt, waitSeconds);
         return fetchError("rate-limited", `not sent: ${state}; the limit resets at ${gate.resetAt}, in ${waitSeconds} s, more than the ${maxWait} s allowed`, token);
       }
       log(`github graphql: ${state}; waiting ${waitSeconds} s for the reset at ${gate.resetAt}`);
       const waited = gate;
-      await sleep(waitSeconds * secondMs);
+      await sleep(waitSeconds * secondMs, signal);
       if (gate === waited) gate = undefined;
     }
   }
@@ -234,6 +313,10 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
   }
 
   async function send(items: BatchItem[], attempt = 0): Promise<ItemResult[]> {
+    if (signal?.aborted) {
+      const error = stoppedError("github graphql: not sent: the run was stopped");
+      return items.map(() => error);
+    }
     const built = buildBatchQuery(items);
     const formula = estimateCost(built.connections);
     const cost = Math.ceil(formula * costFactor);
@@ -249,7 +332,7 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
       case "partial": {
         const rate = parseRateLimit(outcome.data);
         if (rate) {
-          if (!last || Date.parse(rate.resetAt) > Date.parse(last.resetAt) || (rate.resetAt === last.resetAt && rate.remaining < last.remaining)) last = rate;
+          if (!last || Date.parse(rate.resetAt) > Date.parse(last.resetAt) || (Date.parse(rate.resetAt) === Date.parse(last.resetAt) && rate.remaining < last.remaining)) last = rate;
           spent += rate.cost;
           costFactor = Math.max(costFactor, rate.cost / formula);
           lower(rate.remaining, rate.resetAt);
@@ -261,9 +344,12 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
         // Nothing more goes out before the reset: admit() waits for it (this batch and every other).
         const resetAt = outcome.resetAt && Date.parse(outcome.resetAt) > Date.now() ? outcome.resetAt : new Date(Date.now() + 60_000).toISOString();
         lower(0, resetAt);
+        // What stats() reports as left: nothing, until the reset (5,000 points is the documented budget).
+        last = { cost: 0, remaining: 0, resetAt, limit: last?.limit ?? 5000, nodeCount: 0 };
         const waitSeconds = Math.ceil((Date.parse(resetAt) - Date.now()) / 1000) + 1;
         const reason = `POST ${url}: ${outcome.reason}`;
         if (waitSeconds > maxWait) {
+          stop(resetAt, waitSeconds);
           const error = fetchError("rate-limited", `${reason} (resets at ${resetAt}, in ${waitSeconds} s, more than the ${maxWait} s allowed)`, token);
           return items.map(() => error);
         }
@@ -283,7 +369,7 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
           return [...first, ...second];
         }
         if (attempt < retries) {
-          await sleep((attempt + 1) ** 2 * secondMs);
+          await sleep((attempt + 1) ** 2 * secondMs, signal);
           return send(items, attempt + 1);
         }
         return [outcome.error];
@@ -313,38 +399,60 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     return items.map((_, i) => (blamed.has(i) ? failure(i) : again[next++]!));
   }
 
-  // Items asked for in the same turn of the event loop (repositories() and repositoryCounts() called
-  // together, the searches again under new names after renames) share queries.
-  let pending: Job[] = [];
+  // One queue of items; each query takes up to batchSize of them as it starts, at most `concurrency`
+  // queries at a time. So items asked for in the same turn of the event loop (repositories() and
+  // repositoryCounts() called together) share queries, and so do the searches asked again under new
+  // names after renames: they join the queue's end and ride along in queries not yet sent.
+  const queue: Job[] = [];
+  let running = 0;
   let scheduled = false;
 
-  function flush(): void {
+  async function run(batch: Job[]): Promise<void> {
+    let results: ItemResult[];
+    try {
+      results = await send(batch.map((job) => job.item));
+    } catch (error) {
+      // A wait ended by a stopped run ends as "aborted", like the items not sent.
+      const failure = error instanceof FetchError ? error : fetchError("unavailable", `POST ${url}: ${error instanceof Error ? error.message : String(error)}`, token);
+      results = batch.map(() => failure);
+    }
+    batch.forEach((job, i) => job.resolve(results[i] ?? fetchError("unavailable", "no result for this item", token)));
+  }
+
+  function pump(): void {
     scheduled = false;
-    const jobs = pending;
-    pending = [];
-    for (let start = 0; start < jobs.length; start += batchSize) {
-      const batch = jobs.slice(start, start + batchSize);
-      void limit(async () => {
-        let results: ItemResult[];
-        try {
-          results = await send(batch.map((job) => job.item));
-        } catch (error) {
-          const failure = fetchError("unavailable", `POST ${url}: ${error instanceof Error ? error.message : String(error)}`, token);
-          results = batch.map(() => failure);
-        }
-        batch.forEach((job, i) => job.resolve(results[i] ?? fetchError("unavailable", "no result for this item", token)));
+    while (running < concurrency && queue.length > 0) {
+      running += 1;
+      void run(queue.splice(0, batchSize)).finally(() => {
+        running -= 1;
+        // After the answers' own follow-ups (searches under new names) have joined the queue.
+        schedule();
       });
     }
   }
 
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(pump);
+  }
+
   function enqueue(item: BatchItem): Promise<ItemResult> {
     return new Promise((resolve) => {
-      pending.push({ item, resolve });
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
+      queue.push({ item, resolve });
+      schedule();
     });
+  }
+
+  /** The merged-PR search of one repository under the name given. */
+  function mergedOf(request: MergedRequest): Promise<SearchCount | FetchError> {
+    let query: string;
+    try {
+      query = mergedQuery(request.fullName, request.since, request.until);
+    } catch (error) {
+      return Promise.resolve(error as FetchError);
+    }
+    return enqueue({ kind: "search", type: "ISSUE", query }) as Promise<SearchCount | FetchError>;
   }
 
   async function figuresOf(request: RepoFiguresRequest): Promise<RepoFigures | FetchError> {
@@ -354,29 +462,31 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     if (result instanceof FetchError || !renamed(request, result)) return result;
     // REST searches under the name GitHub reports now (collect.ts); the search under the old name may
     // not follow the rename, so the count is asked for again under the new one.
-    let query: string;
-    try {
-      query = mergedQuery(result.fullName, request.since, request.until);
-    } catch (error) {
-      return { ...result, mergedPullRequests: error as FetchError };
-    }
-    const merged = (await enqueue({ kind: "search", type: "ISSUE", query })) as SearchCount | FetchError;
-    return { ...result, mergedPullRequests: merged };
+    return { ...result, mergedPullRequests: await mergedOf({ ...request, fullName: result.fullName }) };
+  }
+
+  function announce<T>(promise: Promise<T>, index: number, each: ((index: number, result: T) => void) | undefined): Promise<T> {
+    return each ? promise.then((result) => (each(index, result), result)) : promise;
   }
 
   return {
-    repositories(requests) {
-      return Promise.all(requests.map(figuresOf));
+    repositories(requests, each) {
+      return Promise.all(requests.map((request, i) => announce(figuresOf(request), i, each)));
     },
 
-    repositoryCounts(queries) {
-      return Promise.all(queries.map((query) => enqueue({ kind: "search", type: "REPOSITORY", query }) as Promise<SearchCount | FetchError>));
+    mergedPullRequests(requests, each) {
+      return Promise.all(requests.map((request, i) => announce(mergedOf(request), i, each)));
+    },
+
+    repositoryCounts(queries, each) {
+      return Promise.all(queries.map((query, i) => announce(enqueue({ kind: "search", type: "REPOSITORY", query }) as Promise<SearchCount | FetchError>, i, each)));
     },
 
     stats() {
       return {
         graphql: posts,
         ...(last ? { budget: { remaining: last.remaining, limit: last.limit, resetAt: last.resetAt, cost: spent } } : {}),
+        ...(stopped ? { stopped: { ...stopped } } : {}),
       };
     },
   };

@@ -51,6 +51,9 @@ export interface RateBudget {
 
 export type RateResource = "core" | "search";
 
+/** The GitHub API a run asks: REST (core and search), or GraphQL (a token required). */
+export type GitHubApi = "rest" | "graphql";
+
 /** A rate-limit resource the run stopped using: its budget was spent and resets too late to wait for. */
 export interface StoppedResource {
   /** ISO-8601 instant the budget resets. */

@@ -62,7 +62,11 @@ export const ProjectSnapshot = z.strictObject({
 });
 export type ProjectSnapshot = z.infer<typeof ProjectSnapshot>;
 
-export const Requests = z.strictObject({ github: count, githubSearch: count, stackExchange: count });
+/**
+ * Requests the run sent per API, retries included: GitHub REST (core), GitHub's search API, GitHub
+ * GraphQL POSTs, Stack Exchange. githubGraphql is optional: snapshots written before it stay valid.
+ */
+export const Requests = z.strictObject({ github: count, githubSearch: count, githubGraphql: count.optional(), stackExchange: count });
 export type Requests = z.infer<typeof Requests>;
 
 export const Snapshot = z.strictObject({

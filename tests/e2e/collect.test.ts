@@ -70,19 +70,20 @@ afterEach(async () => {
   replica = undefined;
 });
 
-async function collect(dataset: ReplicaData, cohort = COHORT) {
+async function collect(api: "rest" | "graphql", dataset: ReplicaData, cohort = COHORT) {
   replica = await startReplica(dataset);
   const dir = await tempProject("e2e", cohort);
-  const result = await runCli(["collect", "--cohort", "e2e", "--as-of", AS_OF], {
+  const result = await runCli(["collect", "--api", api, "--cohort", "e2e", "--as-of", AS_OF], {
     cwd: dir,
     env: { GITHUB_TOKEN: TOKEN, STACKEXCHANGE_KEY: SE_KEY, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl },
   });
   return { dir, result, replica };
 }
 
-describe("showdown collect against a loopback replica of both APIs", () => {
+// Each GitHub API, REST and GraphQL, against the same data.
+describe.each(["rest", "graphql"] as const)("showdown collect --api %s against a loopback replica of both APIs", (api) => {
   it("writes the exact figures, scores them and prints the path", async () => {
-    const { dir, result, replica } = await collect(data());
+    const { dir, result, replica } = await collect(api, data());
     expect(result.stderr).not.toContain("unexpected error");
     expect(result.code).toBe(0);
     expect(result.stdout).toBe(path.join("snapshots", "e2e", "2026-11-21.json") + "\n");
@@ -123,10 +124,13 @@ describe("showdown collect against a loopback replica of both APIs", () => {
     // The snapshot's request counts are what the server saw; every GitHub request was authenticated.
     const gh = replica.requests.filter((r) => r.api === "github");
     expect(snap.requests).toEqual({
-      github: gh.filter((r) => !r.route.includes("/search/")).length,
+      github: gh.filter((r) => r.route.startsWith("GET") && !r.route.includes("/search/")).length,
       githubSearch: gh.filter((r) => r.route.includes("/search/")).length,
+      githubGraphql: gh.filter((r) => r.route === "POST /graphql").length,
       stackExchange: 1,
     });
+    // GraphQL: one POST for the cohort, one more for the renamed repository's merged count under its new name.
+    if (api === "graphql") expect(snap.requests).toEqual({ github: 0, githubSearch: 0, githubGraphql: 2, stackExchange: 1 });
     expect(gh.every((r) => r.authorization === `token ${TOKEN}` || r.authorization === `bearer ${TOKEN}`)).toBe(true);
     expect(replica.requests.find((r) => r.api === "stackexchange")!.path).toContain(`key=${SE_KEY}`);
 
@@ -134,19 +138,19 @@ describe("showdown collect against a loopback replica of both APIs", () => {
     for (const secret of [TOKEN, SE_KEY]) {
       expect(result.stderr + result.stdout + text).not.toContain(secret);
     }
-    expect(result.stderr).toMatch(/requests: github \d+/);
+    expect(result.stderr).toMatch(api === "rest" ? /^requests: github \d+, .*; github search \d+, /m : /^requests: github graphql 2, cost 2 points, /m);
   });
 
   it("writes the others and exits 2 when one project's repository cannot be fetched", async () => {
     const broken = data();
     broken.repos = broken.repos.filter((r) => r.fullName !== "alpha-org/alpha");
-    const { dir, result } = await collect(broken);
+    const { dir, result } = await collect(api, broken);
     expect(result.code).toBe(2);
     const snap = Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "e2e", "2026-11-21.json"), "utf8")));
     const alpha = snap.projects.find((p) => p.id === "alpha")!;
     expect(alpha.raw).toMatchObject({ lastCommitAt: null, mergedPullRequests: null, stars: null, forks: null, openIssues: null, archived: null, repositoryCount: 999, stackOverflowQuestions: 99 });
     expect(alpha.errors.map((e) => e.field)).toEqual(["lastCommitAt", "mergedPullRequests", "stars", "forks", "openIssues", "archived"]);
-    expect(alpha.errors[0]!.message).toMatch(/404/);
+    expect(alpha.errors[0]!.message).toMatch(api === "rest" ? /404 Not Found/ : /NOT_FOUND/);
     expect(alpha.scores.criteria.activity).toBeUndefined();
     expect(alpha.scores.criteria.ecosystem).toBeDefined();
     expect(snap.projects.find((p) => p.id === "beta")!.errors).toEqual([]);
@@ -156,7 +160,7 @@ describe("showdown collect against a loopback replica of both APIs", () => {
   it("writes nothing and exits 1 when no figure at all can be fetched", async () => {
     replica = await startReplica(data(), { fault: () => ({ status: 404, body: { message: "Not Found" } }) });
     const dir = await tempProject("e2e", COHORT);
-    const result = await runCli(["collect", "--cohort", "e2e", "--as-of", AS_OF], {
+    const result = await runCli(["collect", "--api", api, "--cohort", "e2e", "--as-of", AS_OF], {
       cwd: dir,
       env: { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl },
     });

@@ -2,9 +2,10 @@ import { describe, expect, it } from "vitest";
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { cachedGitHub, cachedStackExchange, RunCache, runCachePath } from "../../src/fetch/cache.js";
+import { cachedBatchGitHub, cachedGitHub, cachedStackExchange, RunCache, runCachePath } from "../../src/fetch/cache.js";
+import type { BatchGitHub, RepoFigures } from "../../src/fetch/graphql.js";
 import { EtagStore } from "../../src/fetch/etags.js";
-import { FetchError, type GitHubSource, type TagCounts } from "../../src/fetch/types.js";
+import { FetchError, type GitHubSource, type SearchCount, type TagCounts } from "../../src/fetch/types.js";
 
 const RUN = { cohort: "c", asOf: "2026-11-21T06:00:00.000Z" };
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), "showdown-cache-"));
@@ -131,6 +132,89 @@ describe("the run cache", () => {
     cache.put({ k: "tag a", v: 1 });
     cache.remove();
     expect(existsSync(path.join(dir, ".cache"))).toBe(false);
+  });
+});
+
+describe("the run cache of a GraphQL run", () => {
+  const W = { since: "2026-10-22T06:00:00.000Z", until: RUN.asOf };
+  const figures = (fullName: string, merged: RepoFigures["mergedPullRequests"]): RepoFigures => ({
+    fullName,
+    info: { fullName, defaultBranch: "main", stars: 1, forks: 2, openIssues: 3, archived: false },
+    lastCommitAt: "2026-11-01T00:00:00Z",
+    empty: false,
+    mergedPullRequests: merged,
+  });
+
+  /** A batch client that answers from a table and logs every call, synchronously as it is made. */
+  function batch(answers: Record<string, RepoFigures | SearchCount | FetchError>) {
+    const calls: string[] = [];
+    const answer = <T,>(keys: string[], each?: (i: number, r: T) => void) => {
+      const results = keys.map((k) => answers[k] as T);
+      results.forEach((r, i) => each?.(i, r));
+      return Promise.resolve(results);
+    };
+    const source: BatchGitHub = {
+      repositories: (requests, each) => {
+        calls.push(`repositories ${requests.map((r) => r.fullName).join(",")}`);
+        return answer(requests.map((r) => r.fullName), each);
+      },
+      mergedPullRequests: (requests, each) => {
+        calls.push(`merged ${requests.map((r) => r.fullName).join(",")}`);
+        return answer(requests.map((r) => `merged ${r.fullName}`), each);
+      },
+      repositoryCounts: (queries, each) => {
+        calls.push(`counts ${queries.join(",")}`);
+        return answer(queries, each);
+      },
+      stats: () => ({ graphql: calls.length }),
+    };
+    return { source, calls };
+  }
+
+  it("keeps each repository's figures and its merged count apart: a restart asks only what is missing, in calls made together", async () => {
+    const file = runCachePath(tmp(), RUN);
+    const requests = ["o/a", "old/b", "o/gone", "o/flaky"].map((fullName) => ({ fullName, ...W, info: true }));
+    const first = batch({
+      "o/a": figures("o/a", { count: 4, incomplete: false }),
+      // Renamed; its count under the new name was not answered (the run was stopped before that POST).
+      "old/b": figures("new/b", new FetchError("aborted", "github graphql: not sent: the run was stopped")),
+      "o/gone": new FetchError("not-found", "github graphql: repository o/gone: NOT_FOUND"),
+      "o/flaky": new FetchError("unavailable", "github graphql: POST …: 502"),
+      q: { count: 9, incomplete: false },
+    });
+    const gh = cachedBatchGitHub(first.source, RunCache.open(file, RUN));
+    await Promise.all([gh.repositories(requests), gh.repositoryCounts(["q"])]);
+    expect(first.calls).toEqual(["repositories o/a,old/b,o/gone,o/flaky", "counts q"]);
+
+    const again = RunCache.open(file, RUN);
+    const second = batch({ "o/flaky": figures("o/flaky", { count: 1, incomplete: false }), "merged new/b": { count: 7, incomplete: false } });
+    const cached = cachedBatchGitHub(second.source, again);
+    const heard: number[] = [];
+    const pending = Promise.all([cached.repositories(requests, (i) => heard.push(i)), cached.repositoryCounts(["q"])]);
+    // Both asked at once (before any answer), only for what is missing: the flaky repository whole, b's count alone.
+    expect(second.calls).toEqual(["repositories o/flaky", "merged new/b"]);
+    const [repos, counts] = await pending;
+    expect(repos[0]).toEqual(figures("o/a", { count: 4, incomplete: false }));
+    expect(repos[1]).toEqual(figures("new/b", { count: 7, incomplete: false }));
+    expect(repos[2]).toMatchObject({ kind: "not-found", message: "github graphql: repository o/gone: NOT_FOUND" });
+    expect(repos[3]).toEqual(figures("o/flaky", { count: 1, incomplete: false }));
+    expect(counts).toEqual([{ count: 9, incomplete: false }]);
+    expect(heard.sort()).toEqual([0, 1, 2, 3]);
+    // o/a's two lines, b's figures, o/gone's error, q.
+    expect(again.hits).toBe(5);
+  });
+
+  it("shares the lines REST writes for the same facts: a repository search's count and a merged count", async () => {
+    const cache = RunCache.memory(RUN);
+    const rest = source({ "repositoryCount q": () => ({ count: 3, incomplete: false }), [`merged o/a ${W.since} ${W.until}`]: () => ({ count: 2, incomplete: false }) });
+    const gh = cachedGitHub(rest.gh, cache);
+    await gh.repositoryCount("q");
+    await gh.mergedPullRequests("o/a", W.since, W.until);
+    const graphql = batch({});
+    const cached = cachedBatchGitHub(graphql.source, cache);
+    expect(await cached.repositoryCounts(["q"])).toEqual([{ count: 3, incomplete: false }]);
+    expect(await cached.mergedPullRequests([{ fullName: "o/a", ...W }])).toEqual([{ count: 2, incomplete: false }]);
+    expect(graphql.calls).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { inspect } from "node:util";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { mergedQuery } from "../../src/fetch/github.js";
-import { createGraphqlGitHub, DEFAULT_BATCH_SIZE, type GraphqlGitHubOptions, type RepoFigures, type RepoFiguresRequest } from "../../src/fetch/graphql.js";
+import { createGraphqlGitHub, DEFAULT_BATCH_SIZE, planGraphql, QUERY_SPACING_MS, type GraphqlGitHubOptions, type RepoFigures, type RepoFiguresRequest } from "../../src/fetch/graphql.js";
 import { FetchError, type SearchCount } from "../../src/fetch/types.js";
 import { answer, newLog, schemaProblems, type FakeLog, type FakeWorld } from "../fixtures/graphql/fake-github.js";
 
@@ -161,6 +161,110 @@ describe("batching", () => {
     // A difference in case only is not a rename: no second search for it.
     expect((same as RepoFigures).fullName).toBe("o/r0");
     expect(log.variables[1]).toEqual({ s0: mergedQuery("new-owner/new-name", WINDOW.since, WINDOW.until) });
+  });
+});
+
+describe("the queue", () => {
+  it("puts searches under new names after renames into queries not yet sent: 3 POSTs for 120 repositories of which 2 renamed", async () => {
+    const w = world(120);
+    for (const i of [3, 53]) {
+      w.repos[`old/r${i}`] = { ...w.repos[`o/r${i}`]!, nameWithOwner: `o/r${i}` };
+      w.searches[mergedQuery(`old/r${i}`, WINDOW.since, WINDOW.until)] = 0;
+    }
+    const log = newLog();
+    const scope = serve(w, log, 3);
+    const { github } = client({ batchSize: 50, concurrency: 1 });
+    const requests = Array.from({ length: 120 }, (_, i) => request(i === 3 || i === 53 ? `old/r${i}` : `o/r${i}`));
+    const results = await github.repositories(requests);
+    scope.done();
+    results.forEach((r, i) => expectFigures(r, i));
+    // The third query has the 20 repositories left and both searches under the new names.
+    expect(log.variables.map((v) => Object.keys(v).filter((k) => /^o\d+$/.test(k)).length)).toEqual([50, 50, 20]);
+    expect(Object.values(log.variables[2]!)).toEqual(expect.arrayContaining([mergedQuery("o/r3", WINDOW.since, WINDOW.until), mergedQuery("o/r53", WINDOW.since, WINDOW.until)]));
+  });
+
+  it("hands on each answer as soon as its query is in, in the order asked", async () => {
+    const w = world(3);
+    w.searches.q = 5;
+    const log = newLog();
+    const scope = serve(w, log, 2);
+    const { github } = client({ batchSize: 2, concurrency: 1 });
+    const heard: string[] = [];
+    const [repos, counts] = await Promise.all([
+      github.repositories([request("o/r0"), request("o/r1"), request("o/r2")], (i, r) => heard.push(`repo ${i} ${(r as RepoFigures).fullName} after ${github.stats().graphql}`)),
+      github.repositoryCounts(["q"], (i, r) => heard.push(`count ${i} ${(r as SearchCount).count} after ${github.stats().graphql}`)),
+    ]);
+    scope.done();
+    expect(heard.slice(0, 2)).toEqual(["repo 0 o/r0 after 1", "repo 1 o/r1 after 1"]);
+    expect(heard.slice(2).sort()).toEqual(["count 0 5 after 2", "repo 2 o/r2 after 2"]);
+    expect(repos).toHaveLength(3);
+    expect(counts).toEqual([{ count: 5, incomplete: false }]);
+  });
+
+  it("mergedPullRequests() asks the search alone, under the name given", async () => {
+    const w = world(2);
+    const log = newLog();
+    const scope = serve(w, log, 1);
+    const { github } = client();
+    const counts = await github.mergedPullRequests([{ fullName: "o/r1", ...WINDOW }, { fullName: "o/r0", since: "not a date", until: WINDOW.until }]);
+    scope.done();
+    expect(counts[0]).toEqual({ count: 2, incomplete: false });
+    expect(counts[1]).toMatchObject({ kind: "invalid", message: 'github: since is not a date-time: "not a date"' });
+    expect(log.variables).toEqual([{ s0: mergedQuery("o/r1", WINDOW.since, WINDOW.until) }]);
+  });
+
+  it("sends nothing once the run is stopped: the items left fail as aborted; a query under way finishes", async () => {
+    const w = world(4);
+    const log = newLog();
+    const controller = new AbortController();
+    const scope = nock(API)
+      .post("/graphql")
+      .reply(200, (_uri, body) => {
+        controller.abort();
+        return answer(w, body, log);
+      });
+    const { github } = client({ batchSize: 2, concurrency: 1, signal: controller.signal });
+    const results = await github.repositories([0, 1, 2, 3].map((i) => request(`o/r${i}`)));
+    scope.done();
+    expectFigures(results[0]!, 0);
+    expectFigures(results[1]!, 1);
+    for (const r of results.slice(2)) expect(r).toMatchObject({ kind: "aborted", message: "github graphql: not sent: the run was stopped" });
+    expect(github.stats().graphql).toBe(1);
+  });
+});
+
+describe("pacing", () => {
+  it(`starts queries ${QUERY_SPACING_MS} ms apart (GitHub's 2,000 points a minute), not octokit's 1 s for POSTs that create content`, async () => {
+    const w = world(6);
+    const log = newLog();
+    const starts: number[] = [];
+    const scope = nock(API)
+      .post("/graphql")
+      .times(6)
+      .reply(200, (_uri, body) => {
+        starts.push(Date.now());
+        return answer(w, body, log);
+      });
+    const { github } = client({ batchSize: 1, concurrency: 2 });
+    const results = await github.repositories([0, 1, 2, 3, 4, 5].map((i) => request(`o/r${i}`)));
+    scope.done();
+    results.forEach((r, i) => expectFigures(r, i));
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(QUERY_SPACING_MS - 5);
+    expect(starts.at(-1)! - starts[0]!).toBeLessThan(1000);
+  });
+});
+
+describe("planGraphql", () => {
+  it("counts the POSTs and points a run sends, with the run's batches and cost formula", () => {
+    const requests = Array.from({ length: 120 }, (_, i) => request(`o/r${i}`, i % 2 === 0));
+    // 60 with details (4 connections), 60 without (2), 30 searches (1): 150 groups in 3 POSTs of 50,
+    // of 25 x 4 + 25 x 2 = 150 connections (2 points), 150 (2) and 10 x 4 + 10 x 2 + 30 = 90 (1).
+    const plan = planGraphql(requests, Array.from({ length: 30 }, (_, i) => `q${i}`));
+    expect(plan).toEqual({ groups: 150, posts: 3, points: 2 + 2 + 1 });
+    expect(planGraphql([], [])).toEqual({ groups: 0, posts: 0, points: 0 });
+    // 50 repositories with details: 200 connections, 2 points.
+    expect(planGraphql(Array.from({ length: 50 }, (_, i) => request(`o/r${i}`)), [])).toEqual({ groups: 50, posts: 1, points: 2 });
   });
 });
 

@@ -23,7 +23,7 @@ describe("conditional requests", () => {
     const data = smallData();
     replica = await startReplica(data);
     const dir = await tempProject("rel", cohortYaml("rel", SMALL));
-    const run = () => runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica!, FAST) });
+    const run = () => runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica!, FAST) });
 
     expect((await run()).code).toBe(0);
     const first = (await readSnapshotIn(dir, "rel")).snap;
@@ -71,7 +71,7 @@ describe("conditional requests", () => {
     ];
     replica = await startReplica(data);
     const dir = await tempProject("rel", cohortYaml("rel", projects));
-    const run = () => runCliTimed(["collect", "--cohort", "rel"], { cwd: dir, env: env(replica!, FAST) });
+    const run = () => runCliTimed(["collect", "--api", "rest", "--cohort", "rel"], { cwd: dir, env: env(replica!, FAST) });
 
     expect((await run()).code).toBe(0);
     const { snap } = await readSnapshotIn(dir, "rel", new Date().toISOString());
@@ -93,7 +93,7 @@ describe("conditional requests", () => {
     const dir = await tempProject("rel", cohortYaml("rel", SMALL));
     await mkdir(path.join(dir, ".cache"));
     await writeFile(path.join(dir, ".cache", "etags.json"), '{"version": 1, "entries": {"x": ');
-    const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
+    const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^showdown: .*\.cache\/etags\.json: damaged; ignored \(it is rebuilt by this run\)$/m);
     expect(JSON.parse(await readFile(path.join(dir, ".cache", "etags.json"), "utf8")).version).toBe(1);

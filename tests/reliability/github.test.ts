@@ -29,7 +29,7 @@ async function collect(run: Run = {}) {
   const projects = run.projects ?? SMALL;
   replica = await startReplica(data, run.replica);
   const dir = await tempProject("rel", cohortYaml("rel", projects));
-  const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF, ...(run.args ?? [])], { cwd: dir, env: env(replica, { ...FAST, ...run.env }) });
+  const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF, ...(run.args ?? [])], { cwd: dir, env: env(replica, { ...FAST, ...run.env }) });
   expect(result.stderr).not.toContain("unexpected error");
   return { dir, result, replica, data, projects };
 }

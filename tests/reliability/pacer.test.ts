@@ -42,7 +42,7 @@ describe("search budget pacing", () => {
     const { projects, data } = generated(12, 22);
     replica = await startReplica(data, { rateLimits: { search: { limit: 10, windowSeconds: 2 } } });
     const dir = await tempProject("rel", cohortYaml("rel", projects));
-    const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
+    const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
     expect(result.code).toBe(0);
     const { snap } = await readSnapshotIn(dir, "rel");
     for (const p of projects) expect(snap.projects.find((q) => q.id === p.id)!.raw).toEqual(expectedRaw(data, p));
@@ -54,7 +54,7 @@ describe("search budget pacing", () => {
   it("a small run never waits: 7 searches within the documented 30 go out at once", async () => {
     replica = await startReplica(smallData(), { rateLimits: { search: { limit: 30, windowSeconds: 60 } } });
     const dir = await tempProject("rel", cohortYaml("rel", SMALL));
-    const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
+    const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
     expect(result.code).toBe(0);
     expect(result.stderr).not.toMatch(/waiting/);
     // (With plugin-throttling's fixed 2 s between searches this run took 12 s.)
@@ -65,7 +65,7 @@ describe("search budget pacing", () => {
     const { projects, data } = generated(6, 23);
     replica = await startReplica(data, { searchLimit: 1000, rateLimits: { core: { limit: 8, windowSeconds: 3600 } } });
     const dir = await tempProject("rel", cohortYaml("rel", projects));
-    const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF, "--concurrency", "2"], { cwd: dir, env: env(replica, FAST) });
+    const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF, "--concurrency", "2"], { cwd: dir, env: env(replica, FAST) });
     expect(result.code).toBe(2);
     const core = replica.requests.filter((r) => r.api === "github" && !r.route.includes("/search/"));
     expect(core).toHaveLength(8);

@@ -24,7 +24,7 @@ async function replicaFor(data: ReturnType<typeof generated>["data"], options: R
   return r;
 }
 
-const ARGS = ["collect", "--cohort", "rel", "--as-of", AS_OF];
+const ARGS = ["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF];
 const RUN_CACHE = path.join(".cache", "runs", `rel--${AS_OF.replace(/:/g, "")}.jsonl`);
 
 /** The figures' requests (answered 200) the server saw, by path, more than once. */

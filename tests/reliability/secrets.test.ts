@@ -35,7 +35,7 @@ it("in output, errors quoting the token, the snapshot, the caches and the CSV ex
   const dir = await tempProject("rel", cohortYaml("rel", SMALL));
   const outputs: string[] = [];
   const collect = async () => {
-    const r = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica!, { ...FAST, SHOWDOWN_RETRIES: "1" }) });
+    const r = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica!, { ...FAST, SHOWDOWN_RETRIES: "1" }) });
     outputs.push(r.stdout, r.stderr);
     return r;
   };
@@ -66,7 +66,7 @@ it("in the run cache of a stopped run", async () => {
     },
   });
   const dir = await tempProject("rel", cohortYaml("rel", projects));
-  const running = (ref.running = startCli(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) }));
+  const running = (ref.running = startCli(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) }));
   const result = await running.done;
   expect(result.code).toBe(130);
   expectClean("output", result.stdout + result.stderr, false);

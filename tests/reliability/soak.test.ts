@@ -21,7 +21,7 @@ it("200 projects, 20% of requests failing transiently: every figure exact, exit 
   const { projects, data } = generated(200, 20261121);
   replica = await startReplica(data, { searchLimit: 100_000, fault: randomTransientFaults(42, 0.2) });
   const dir = await tempProject("soak", cohortYaml("soak", projects));
-  const result = await runCliTimed(["collect", "--cohort", "soak", "--as-of", AS_OF, "--concurrency", "8"], {
+  const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "soak", "--as-of", AS_OF, "--concurrency", "8"], {
     cwd: dir,
     env: env(replica, { SHOWDOWN_HTTP_TIMEOUT_MS: "400", SHOWDOWN_RETRY_BASE_MS: "10", SHOWDOWN_RETRIES: "6" }),
   });
