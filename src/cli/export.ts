@@ -1,13 +1,11 @@
 import path from "node:path";
 import { ShowdownError, UsageError } from "../errors.js";
-import { CsvEncoder, parseDelimiter, type Cell } from "../export/csv.js";
-import { LONG_HEADER, longRows, wideTable } from "../export/rows.js";
+import { CsvEncoder, parseDelimiter } from "../export/csv.js";
+import { LONG_HEADER, longCsvTask, wideTable } from "../export/rows.js";
 import { writeAtomic } from "../snapshot/store.js";
 import { EXIT, flag, str, type Command } from "./command.js";
-import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, pickSnapshot, readOptions, shown, streamMany } from "./snapshot-args.js";
-
-/** Rows per encoded chunk of a long export: big enough to be fast, small enough to stream. */
-const BATCH = 10_000;
+import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, pickSnapshot, shown } from "./snapshot-args.js";
+import { streamTask } from "./snapshot-tasks.js";
 
 export const exportCommand: Command = {
   name: "export",
@@ -67,23 +65,14 @@ ${HISTORY_HELP}
     if (long) {
       const files = await historyFiles(args, io);
       if (files.length === 0) throw new ShowdownError(`no snapshots in ${shown(io, cohortFolder(args, io))} (run 'showdown collect' first, or pass --snapshots/--cohort)`);
-      const options = readOptions(args, io);
       chunks = (async function* () {
         yield encoder.encode([LONG_HEADER]);
         let exported = 0;
-        for await (const { snapshot } of streamMany(files, options, io)) {
+        // Each snapshot is read and encoded on a reader thread (snapshot/parallel.ts), in file order.
+        for await (const { result } of streamTask<{ text: string; rows: number }>(files, longCsvTask({ delimiter, precision }), args, io)) {
           if (io.signal.aborted) throw new ShowdownError("interrupted");
-          let batch: Cell[][] = [];
-          for (const row of longRows(snapshot)) {
-            batch.push(row);
-            if (batch.length === BATCH) {
-              yield encoder.encode(batch);
-              rows += batch.length;
-              batch = [];
-            }
-          }
-          yield encoder.encode(batch);
-          rows += batch.length;
+          yield result.text;
+          rows += result.rows;
           exported++;
         }
         if (exported === 0) throw new ShowdownError(`no readable snapshot in ${shown(io, cohortFolder(args, io))} (all ${files.length} skipped)`);

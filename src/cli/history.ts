@@ -2,10 +2,11 @@ import { ShowdownError, UsageError } from "../errors.js";
 import { CsvEncoder } from "../export/csv.js";
 import { styleFor } from "../format/color.js";
 import { renderSeriesTable, seriesCsvRows } from "../history/render.js";
-import { buildSeries, seriesPoint, type SeriesPoint } from "../history/series.js";
-import { categoryIds, metricNames, resolveMetric } from "../metrics/metric.js";
+import { buildSeries, historyTask, type HistoryPoint, type SeriesPoint } from "../history/series.js";
+import { metricNames, resolveMetric } from "../metrics/metric.js";
 import { EXIT, str, type Command } from "./command.js";
-import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, readOptions, shown, streamMany } from "./snapshot-args.js";
+import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, shown } from "./snapshot-args.js";
+import { streamTask } from "./snapshot-tasks.js";
 
 const FORMATS = ["table", "csv", "json"] as const;
 
@@ -55,10 +56,10 @@ ${HISTORY_HELP}
     const categories = new Set<string>();
     const ids = new Set<string>();
     const points: SeriesPoint[] = [];
-    for await (const { snapshot } of streamMany(files, readOptions(args, io), io)) {
-      for (const c of categoryIds([snapshot.rubric])) categories.add(c);
-      for (const p of snapshot.projects) ids.add(p.id);
-      points.push(seriesPoint(snapshot, metric, project));
+    for await (const { result } of streamTask<HistoryPoint>(files, historyTask(metric, project), args, io)) {
+      for (const c of result.categories) categories.add(c);
+      for (const id of result.ids ?? []) ids.add(id);
+      points.push(result.point);
     }
     if (points.length === 0) throw new ShowdownError(`no readable snapshot in ${folder} (all ${files.length} skipped)`);
     if (metric.kind === "category" && !categories.has(name)) {

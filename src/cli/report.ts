@@ -2,7 +2,9 @@ import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { findCohortFile, loadCohort } from "../config/load.js";
 import { ConfigError, ShowdownError, SnapshotError } from "../errors.js";
-import { renderReport, type ConfigInfo } from "../report/index.js";
+import { reportParts, type ConfigInfo } from "../report/index.js";
+import { byAsOf, summaryTask, type SnapshotSummary } from "../report/model.js";
+import { mapSnapshots, readThreads } from "../snapshot/parallel.js";
 import type { Snapshot } from "../snapshot/schema.js";
 import { listSnapshots, readSnapshot, writeAtomic } from "../snapshot/store.js";
 import { TOOL } from "../tool.js";
@@ -33,6 +35,22 @@ async function configInfo(configDir: string, cohortName: string, cwd: string): P
     description: cohort.description,
     projects: cohort.projects.map((p) => ({ id: p.id, sources: p.sources })),
   };
+}
+
+/** Pieces of a page joined into writes of about 1 MB. */
+async function* batches(parts: Iterable<string>): AsyncGenerator<string> {
+  let batch: string[] = [];
+  let size = 0;
+  for (const part of parts) {
+    batch.push(part);
+    size += part.length;
+    if (size >= 1 << 20) {
+      yield batch.join("");
+      batch = [];
+      size = 0;
+    }
+  }
+  yield batch.join("");
 }
 
 export const report: Command = {
@@ -68,28 +86,31 @@ ${COMMON_HELP}
     if (files.length === 0) {
       throw new ShowdownError(`${shown(io.cwd, path.join(snapshotsDir, cohortName))}: no snapshots of ${cohortName}; run 'showdown collect' first`);
     }
-    const snapshots: Snapshot[] = [];
+    // Every snapshot is read (on reader threads when there are many, see snapshot/parallel.ts) down to
+    // what the trends draw; the latest two, whose every figure the report shows, are then read in full.
+    const history: { file: string; snapshot: Snapshot | SnapshotSummary }[] = [];
     const skipped: { file: string; problem: string }[] = [];
-    for (const file of files) {
+    const skip = (error: SnapshotError) => {
+      skipped.push({ file: shown(io.cwd, error.file), problem: error.problem });
+      io.stderr(`showdown: skipping ${shown(io.cwd, error.file)}: ${error.problem}\n`);
+    };
+    const options = { skipInvalid: true, onSkip: skip, threads: readThreads(io.env, files.length) };
+    for await (const { file, result } of mapSnapshots<SnapshotSummary>(files, summaryTask(cohortName), options)) {
       if (io.signal.aborted) return EXIT.interrupted;
-      try {
-        const snapshot = await readSnapshot(file);
-        if (snapshot.cohort !== cohortName) throw new SnapshotError(file, `is a snapshot of cohort ${JSON.stringify(snapshot.cohort)}, not ${cohortName}`);
-        snapshots.push(snapshot);
-      } catch (error) {
-        if (!(error instanceof SnapshotError)) throw error;
-        const problem = error.message.startsWith(`${file}: `) ? error.message.slice(file.length + 2) : error.message;
-        skipped.push({ file: shown(io.cwd, file), problem });
-        io.stderr(`showdown: skipping ${shown(io.cwd, file)}: ${problem}\n`);
-      }
+      history.push({ file, snapshot: result });
     }
-    if (snapshots.length === 0) throw new ShowdownError(`${shown(io.cwd, path.join(snapshotsDir, cohortName))}: none of the ${files.length} snapshot files could be read`);
+    if (history.length === 0) throw new ShowdownError(`${shown(io.cwd, path.join(snapshotsDir, cohortName))}: none of the ${files.length} snapshot files could be read`);
+    for (const entry of byAsOf(history.map((h) => ({ ...h, asOf: h.snapshot.asOf }))).slice(-2)) {
+      const full = await readSnapshot(entry.file);
+      history.find((h) => h.file === entry.file)!.snapshot = full;
+    }
+    const snapshots = history.map((h) => h.snapshot);
 
-    const output = renderReport({ cohort: cohortName, snapshots, skipped, config, tool: TOOL });
+    const output = reportParts({ cohort: cohortName, snapshots, skipped, config, tool: TOOL });
     if (io.signal.aborted) return EXIT.interrupted;
 
     // Charts first, the pages that show them last: a reader never sees a page with a missing chart.
-    for (const f of output) await writeAtomic(path.join(out, ...f.path.split("/")), f.content);
+    for (const f of output) await writeAtomic(path.join(out, ...f.path.split("/")), typeof f.content === "string" ? f.content : batches(f.content()));
     const written = new Set(output.map((f) => f.path));
     const svgDir = path.join(out, "svg");
     for (const name of await readdir(svgDir).catch(() => [] as string[])) {
@@ -97,8 +118,9 @@ ${COMMON_HELP}
     }
 
     const latest = snapshots.at(-1)!;
+    const projectCount = "summary" in latest ? latest.ids.length : latest.projects.length;
     io.stderr(
-      `${cohortName}: report of ${snapshots.length} snapshot(s) up to ${latest.asOf.slice(0, 10)}, ${latest.projects.length} projects, ${output.length} files in ${shown(io.cwd, out)}${config.found ? "" : `; no cohort config, so no rating sources`}${skipped.length ? `; ${skipped.length} damaged snapshot(s) skipped` : ""}\n`,
+      `${cohortName}: report of ${snapshots.length} snapshot(s) up to ${latest.asOf.slice(0, 10)}, ${projectCount} projects, ${output.length} files in ${shown(io.cwd, out)}${config.found ? "" : `; no cohort config, so no rating sources`}${skipped.length ? `; ${skipped.length} damaged snapshot(s) skipped` : ""}\n`,
     );
     io.stdout(`${shown(io.cwd, path.join(out, "index.html"))}\n${shown(io.cwd, path.join(out, "REPORT.md"))}\n`);
     return EXIT.ok;

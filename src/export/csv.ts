@@ -40,18 +40,31 @@ export class CsvEncoder {
   private first = true;
   constructor(private readonly options: CsvOptions) {}
 
+  /** The delimiter between fields. */
+  get delimiter(): string {
+    return this.options.delimiter;
+  }
+
+  /**
+   * One cell as the fast path writes it, or undefined when its row must go through csv-stringify
+   * (text that needs quoting or a formula guard, or that contains the delimiter).
+   */
+  cell(cell: Cell): string | undefined {
+    let text: string;
+    if (cell === null || cell === undefined || cell === "") return "";
+    else if (typeof cell === "number") text = formatNumber(cell, this.options.precision);
+    else if (typeof cell === "boolean") text = cell ? "true" : "false";
+    else if (PLAIN_TEXT.test(cell)) text = cell;
+    else return undefined;
+    return text.includes(this.options.delimiter) ? undefined : text;
+  }
+
   private fast(row: readonly Cell[]): string | undefined {
-    const { delimiter, precision } = this.options;
+    const { delimiter } = this.options;
     let line = "";
     for (let i = 0; i < row.length; i++) {
-      const cell = row[i];
-      let text: string;
-      if (cell === null || cell === undefined || cell === "") text = "";
-      else if (typeof cell === "number") text = formatNumber(cell, precision);
-      else if (typeof cell === "boolean") text = cell ? "true" : "false";
-      else if (PLAIN_TEXT.test(cell)) text = cell;
-      else return undefined;
-      if (text.includes(delimiter)) return undefined;
+      const text = this.cell(row[i]);
+      if (text === undefined) return undefined;
       line += i === 0 ? text : delimiter + text;
     }
     return line + "\n";

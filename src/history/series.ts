@@ -1,5 +1,6 @@
 import type { Snapshot } from "../snapshot/schema.js";
-import { metricValue, type Metric, type MetricValue } from "../metrics/metric.js";
+import type { SnapshotTask } from "../snapshot/parallel.js";
+import { categoryIds, metricValue, type Metric, type MetricValue } from "../metrics/metric.js";
 
 /** One snapshot's values of a metric: only the projects in that snapshot have a key. */
 export interface SeriesPoint {
@@ -45,6 +46,26 @@ export function seriesPoint(snapshot: Snapshot, metric: Metric, only?: string): 
     ranks.set(p.id, p.scores.rank);
   }
   return { date: new Date(snapshot.asOf).toISOString().slice(0, 10), asOf: snapshot.asOf, values, names, ranks };
+}
+
+/** What `showdown history` keeps of each snapshot: its point, its rubric's categories and, for --project, its ids. */
+export interface HistoryPoint {
+  point: SeriesPoint;
+  categories: string[];
+  ids: string[] | null;
+}
+
+/** historyPoint's task for snapshot/parallel.ts (run on a reader thread). */
+export function historyTask(metric: Metric, project: string | undefined): SnapshotTask {
+  return { module: import.meta.url, name: "historyPoint", arg: { metric, project } };
+}
+
+export function historyPoint(snapshot: Snapshot, _file: string, arg: { metric: Metric; project?: string }): HistoryPoint {
+  return {
+    point: seriesPoint(snapshot, arg.metric, arg.project),
+    categories: categoryIds([snapshot.rubric]),
+    ids: arg.project === undefined ? null : snapshot.projects.map((p) => p.id),
+  };
 }
 
 /** A time series from its points, oldest first: one row per snapshot, no gap filled in. Pure. */

@@ -282,11 +282,21 @@ export function dayTicks(first: number, last: number): Tick[] {
   return ticks;
 }
 
+/** The smallest and largest value (a loop: a year of 1,000 projects' scores is too many arguments for Math.min). */
+function extent(values: readonly number[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    lo = Math.min(lo, v);
+    hi = Math.max(hi, v);
+  }
+  return [lo, hi];
+}
+
 /** A y domain around the values, on nice steps, inside [0, 1], at least 0.1 wide. */
 export function scoreDomain(values: readonly number[]): [number, number] {
   if (values.length === 0) return [0, 1];
-  let lo = Math.min(...values);
-  let hi = Math.max(...values);
+  let [lo, hi] = extent(values);
   if (hi - lo < 0.1) {
     const mid = (lo + hi) / 2;
     lo = mid - 0.05;
@@ -297,7 +307,9 @@ export function scoreDomain(values: readonly number[]): [number, number] {
 }
 
 function seriesValues(series: Series): number[] {
-  return [...series.points.values()].flatMap((pts) => pts.map((p) => p.y).filter((y): y is number => y !== null));
+  const values: number[] = [];
+  for (const pts of series.points.values()) for (const p of pts) if (p.y !== null) values.push(p.y);
+  return values;
 }
 
 function xDomain(model: ReportModel): [number, number] {
@@ -359,8 +371,7 @@ export const SPARK_SPAN = 0.05;
 
 export function sparkDomain(values: readonly number[]): [number, number] {
   if (values.length === 0) return [0, 1];
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
+  const [lo, hi] = extent(values);
   if (hi - lo >= SPARK_SPAN) return [lo, hi];
   const mid = Math.min(1 - SPARK_SPAN / 2, Math.max(SPARK_SPAN / 2, (lo + hi) / 2));
   return [mid - SPARK_SPAN / 2, mid + SPARK_SPAN / 2];
@@ -369,12 +380,14 @@ export function sparkDomain(values: readonly number[]): [number, number] {
 function sparkline(model: ReportModel, p: ProjectView): Chart {
   const pts = model.series[0]!.points.get(p.id)!;
   const known = pts.filter((q) => q.y !== null);
-  const domain = sparkDomain(known.map((q) => q.y!));
+  const ys = known.map((q) => q.y!);
+  const domain = sparkDomain(ys);
+  const [lo, hi] = extent(ys);
   const svg = renderSparkline({
     id: `chart-spark-${p.file}`,
     title: `${p.name}: overall score over ${model.dates.length} snapshot${model.dates.length === 1 ? "" : "s"}`,
     desc: known.length
-      ? `From ${score(known[0]!.y)} on ${shortDate(known[0]!.x, true)} to ${score(known.at(-1)!.y)} on ${shortDate(known.at(-1)!.x, true)}, between ${score(Math.min(...known.map((q) => q.y!)))} and ${score(Math.max(...known.map((q) => q.y!)))}.`
+      ? `From ${score(known[0]!.y)} on ${shortDate(known[0]!.x, true)} to ${score(known.at(-1)!.y)} on ${shortDate(known.at(-1)!.x, true)}, between ${score(lo)} and ${score(hi)}.`
       : "No overall score in any snapshot.",
     points: pts,
     xDomain: xDomain(model),

@@ -6,7 +6,7 @@
 /** `x.toFixed(digits)` without "-0.000". */
 export function fixed(x: number, digits: number): string {
   const s = x.toFixed(digits);
-  return /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
+  return s.charCodeAt(0) === 45 /* - */ && /^-0(\.0*)?$/.test(s) ? s.slice(1) : s;
 }
 
 /** Thousands grouped with commas, independent of locale: 1234567.5 -> "1,234,567.5". */

@@ -95,54 +95,99 @@ function one(part: Inline): string {
 
 const ALIGN = { left: "", right: ' class="r"', center: ' class="c"' } as const;
 
-function block(b: Block): string {
+/**
+ * A block's HTML in pieces, so that a page of thousands of charts is written as it is produced rather
+ * than held as one string (and its copies, one per level of nesting). `wide` holds, innermost last, a
+ * flag per enclosing <details> whose first radar grid is to be the wide kind.
+ */
+function* blockParts(b: Block, wide: { pending: boolean }[] = []): Generator<string> {
   switch (b.kind) {
     case "heading": {
       const id = b.id ? ` id="${esc(b.id)}"` : "";
-      return `<h${b.level}${id}>${esc(b.text)}</h${b.level}>`;
+      yield `<h${b.level}${id}>${esc(b.text)}</h${b.level}>`;
+      return;
     }
     case "paragraph":
-      return `<p${b.role ? ` class="${b.role}"` : ""}>${inline(b.content)}</p>`;
+      yield `<p${b.role ? ` class="${b.role}"` : ""}>${inline(b.content)}</p>`;
+      return;
     case "list":
-      return `<ul>\n${b.items.map((i) => `<li>${inline(i)}</li>`).join("\n")}\n</ul>`;
+      yield `<ul>\n${b.items.map((i) => `<li>${inline(i)}</li>`).join("\n")}\n</ul>`;
+      return;
     case "definitions":
-      return `<dl>\n${b.items.map((i) => `<dt>${esc(i.term)}</dt><dd>${inline(i.detail)}</dd>`).join("\n")}\n</dl>`;
+      yield `<dl>\n${b.items.map((i) => `<dt>${esc(i.term)}</dt><dd>${inline(i.detail)}</dd>`).join("\n")}\n</dl>`;
+      return;
     case "table": {
       const data = Object.entries(b.data ?? {}).map(([k, v]) => ` data-${k}="${esc(v)}"`).join("");
       const head = `<thead><tr>${b.head.map((h, i) => `<th scope="col"${ALIGN[b.align[i] ?? "left"]}>${inline(h)}</th>`).join("")}</tr></thead>`;
-      const bodies = b.groups.map((g) => {
+      yield `<div class="table"><table class="${esc(b.name)}"${data}>\n${head}\n`;
+      for (const [n, g] of b.groups.entries()) {
         const heading = g.heading
           ? `<tr class="group"${g.colour ? ` style="--band:${esc(g.colour)}"` : ""}><th colspan="${b.head.length}" scope="rowgroup">${inline(g.heading)}</th></tr>\n`
           : "";
-        const rows = g.rows.map((r) => `<tr>${r.map((c, i) => `<td${ALIGN[b.align[i] ?? "left"]}>${inline(c)}</td>`).join("")}</tr>`).join("\n");
-        return `<tbody>\n${heading}${rows}\n</tbody>`;
-      });
-      return `<div class="table"><table class="${esc(b.name)}"${data}>\n${head}\n${bodies.join("\n")}\n</table></div>`;
+        yield `${n > 0 ? "\n" : ""}<tbody>\n${heading}`;
+        for (const [i, r] of g.rows.entries()) yield `${i > 0 ? "\n" : ""}<tr>${r.map((c, i) => `<td${ALIGN[b.align[i] ?? "left"]}>${inline(c)}</td>`).join("")}</tr>`;
+        yield "\n</tbody>";
+      }
+      yield "\n</table></div>";
+      return;
     }
-    case "figures":
-      if (b.layout === "full") return b.charts.map((c) => `<figure class="figure">${c.svg.trimEnd()}</figure>`).join("\n");
-      return `<div class="${b.layout === "grid" ? "grid" : "radar"}">\n${b.charts.map((c) => `<figure class="${b.layout === "grid" ? (c.wide ? "figure wide" : "figure") : "card"}">${c.svg.trimEnd()}</figure>`).join("\n")}\n</div>`;
+    case "figures": {
+      if (b.layout === "full") {
+        for (const [i, c] of b.charts.entries()) yield `${i > 0 ? "\n" : ""}<figure class="figure">${c.svg.trimEnd()}</figure>`;
+        return;
+      }
+      let kind: string = b.layout === "grid" ? "grid" : "radar";
+      if (kind === "radar") {
+        // What `inner.replace('<div class="radar">', ...)` of each <details> did: the innermost
+        // enclosing one still waiting for its first radar grid takes this one.
+        const taker = wide.findLast((w) => w.pending);
+        if (taker) {
+          taker.pending = false;
+          kind = "radar wide";
+        }
+      }
+      yield `<div class="${kind}">\n`;
+      for (const [i, c] of b.charts.entries()) yield `${i > 0 ? "\n" : ""}<figure class="${b.layout === "grid" ? (c.wide ? "figure wide" : "figure") : "card"}">${c.svg.trimEnd()}</figure>`;
+      yield "\n</div>";
+      return;
+    }
     case "details": {
-      const wide = b.blocks.some((x) => x.kind === "figures" && x.layout === "radar");
-      const inner = b.blocks.map(block).join("\n");
-      return `<details><summary>${esc(b.summary)}</summary>\n${wide ? inner.replace('<div class="radar">', '<div class="radar wide">') : inner}\n</details>`;
+      const inner = [...wide, { pending: b.blocks.some((x) => x.kind === "figures" && x.layout === "radar") }];
+      yield `<details><summary>${esc(b.summary)}</summary>\n`;
+      for (const [i, x] of b.blocks.entries()) {
+        if (i > 0) yield "\n";
+        yield* blockParts(x, inner);
+      }
+      yield "\n</details>";
+      return;
     }
     case "podium": {
       // Second, first, third: the order of a real podium.
       const order = [2, 1, 3].map((r) => b.places.find((p) => p.rank === r)).filter((p) => p !== undefined);
-      return `<div class="podium" role="list" aria-label="Top three">\n${order
+      yield `<div class="podium" role="list" aria-label="Top three">\n${order
         .map((p) => `<div class="place place-${p.rank}" role="listitem"><div class="who">${esc(p.name)}</div><div class="score">${esc(p.score)} · ${esc(p.tier)}</div><div class="step" aria-label="rank ${p.rank}">${p.rank}</div></div>`)
         .join("\n")}\n</div>`;
+      return;
     }
     case "nav":
-      return `<nav aria-label="Sections">${b.items.map((i) => `<a href="#${esc(i.id)}">${esc(i.text)}</a>`).join("")}</nav>`;
+      yield `<nav aria-label="Sections">${b.items.map((i) => `<a href="#${esc(i.id)}">${esc(i.text)}</a>`).join("")}</nav>`;
+      return;
     case "section":
-      return `<section id="${esc(b.id)}">\n${b.blocks.map(block).join("\n")}\n</section>`;
+      yield `<section id="${esc(b.id)}">\n`;
+      for (const [i, x] of b.blocks.entries()) {
+        if (i > 0) yield "\n";
+        yield* blockParts(x, wide);
+      }
+      yield "\n</section>";
+      return;
   }
 }
 
-export function renderHtml(doc: { title: string; header: Block[]; body: Block[]; footer: Inline[] }): string {
-  return [
+type Page = { title: string; header: Block[]; body: Block[]; footer: Inline[] };
+
+/** The page in pieces, in order (see blockParts); renderHtml joins them. */
+export function* htmlParts(doc: Page): Generator<string> {
+  yield [
     "<!doctype html>",
     '<html lang="en">',
     "<head>",
@@ -156,12 +201,20 @@ export function renderHtml(doc: { title: string; header: Block[]; body: Block[];
     "</head>",
     "<body>",
     "<main>",
-    `<header>\n${doc.header.map(block).join("\n")}\n</header>`,
-    ...doc.body.map(block),
-    `<footer>${inline(doc.footer)}</footer>`,
-    "</main>",
-    "</body>",
-    "</html>",
-    "",
+    "<header>\n",
   ].join("\n");
+  for (const [i, b] of doc.header.entries()) {
+    if (i > 0) yield "\n";
+    yield* blockParts(b);
+  }
+  yield "\n</header>\n";
+  for (const b of doc.body) {
+    yield* blockParts(b);
+    yield "\n";
+  }
+  yield [`<footer>${inline(doc.footer)}</footer>`, "</main>", "</body>", "</html>", ""].join("\n");
+}
+
+export function renderHtml(doc: Page): string {
+  return [...htmlParts(doc)].join("");
 }

@@ -5,7 +5,7 @@
  */
 import { buildCharts, type Chart } from "./charts.js";
 import { buildDoc } from "./content.js";
-import { renderHtml } from "./html.js";
+import { htmlParts } from "./html.js";
 import { renderMarkdown } from "./markdown.js";
 import { buildModel, type ReportInput } from "./model.js";
 
@@ -17,8 +17,18 @@ export interface ReportFile {
   content: string;
 }
 
-/** The report's files: the SVG charts first, then REPORT.md and index.html (which refer to them). */
-export function renderReport(input: ReportInput): ReportFile[] {
+/** A file of the report whose content may come in pieces (index.html: see htmlParts). */
+export interface ReportPart {
+  path: string;
+  content: string | (() => Iterable<string>);
+}
+
+/**
+ * The report's files, the SVG charts first, then REPORT.md and index.html (which refer to them);
+ * index.html as pieces produced while it is written, so that the page of a large cohort never has to
+ * be in memory as one string.
+ */
+export function reportParts(input: ReportInput): ReportPart[] {
   const model = buildModel(input);
   const charts = buildCharts(model);
   const doc = buildDoc(model, charts);
@@ -33,6 +43,11 @@ export function renderReport(input: ReportInput): ReportFile[] {
   return [
     ...all.map((c) => ({ path: c.file, content: c.svg })),
     { path: "REPORT.md", content: renderMarkdown(doc) },
-    { path: "index.html", content: renderHtml(doc) },
+    { path: "index.html", content: () => htmlParts(doc) },
   ];
+}
+
+/** The report's files: the SVG charts first, then REPORT.md and index.html (which refer to them). */
+export function renderReport(input: ReportInput): ReportFile[] {
+  return reportParts(input).map((f) => ({ path: f.path, content: typeof f.content === "string" ? f.content : [...f.content()].join("") }));
 }

@@ -5,6 +5,8 @@
  */
 import type { CriterionId } from "../config/criteria.js";
 import type { Rubric } from "../config/rubric.js";
+import { SnapshotError } from "../errors.js";
+import type { SnapshotTask } from "../snapshot/parallel.js";
 import type { Issue, ProjectSnapshot, Raw, Snapshot } from "../snapshot/schema.js";
 import { dateOfDay, dayNumber, safeName, utcDate } from "./format.js";
 import type { LinePoint } from "./svg/lines.js";
@@ -14,10 +16,75 @@ export type ConfigInfo =
   | { found: true; file: string; description: string; projects: readonly { id: string; sources?: Readonly<Record<string, string>> }[] }
   | { found: false; file: string; reason: string };
 
+/**
+ * What the report draws from a snapshot other than the latest two (whose every figure it shows): its
+ * date, rubric and each project's overall and category scores, as columns (NaN for no score). A year
+ * of 1,000 projects' summaries is a few megabytes, against gigabytes for the snapshots themselves.
+ */
+export interface SnapshotSummary {
+  summary: true;
+  cohort: string;
+  asOf: string;
+  rubric: Rubric;
+  /** The projects' ids and names, in the snapshot's order. */
+  ids: string[];
+  names: string[];
+  overall: Float64Array;
+  /** Every category id any project has a score for. */
+  categories: Record<string, Float64Array>;
+}
+
+/** The summary of a snapshot (also of a full one, for buildModel). */
+export function summaryOf(snapshot: Snapshot): SnapshotSummary {
+  const n = snapshot.projects.length;
+  const overall = new Float64Array(n);
+  const categories: Record<string, Float64Array> = {};
+  snapshot.projects.forEach((p, i) => {
+    overall[i] = p.scores.overall ?? NaN;
+    for (const [id, v] of Object.entries(p.scores.categories)) {
+      if (!Object.hasOwn(categories, id)) categories[id] = new Float64Array(n).fill(NaN);
+      categories[id]![i] = v ?? NaN;
+    }
+  });
+  return {
+    summary: true,
+    cohort: snapshot.cohort,
+    asOf: snapshot.asOf,
+    rubric: snapshot.rubric,
+    ids: snapshot.projects.map((p) => p.id),
+    names: snapshot.projects.map((p) => p.name),
+    overall,
+    categories,
+  };
+}
+
+/** A snapshot's summary (run on a reader thread, see snapshot/parallel.ts); refuses another cohort's. */
+export function summarize(snapshot: Snapshot, file: string, arg: { cohort: string }): SnapshotSummary {
+  if (snapshot.cohort !== arg.cohort) throw new SnapshotError(file, `is a snapshot of cohort ${JSON.stringify(snapshot.cohort)}, not ${arg.cohort}`);
+  return summaryOf(snapshot);
+}
+
+/** summarize's task for snapshot/parallel.ts. */
+export function summaryTask(cohort: string): SnapshotTask {
+  return { module: import.meta.url, name: "summarize", arg: { cohort } };
+}
+
+/** The order buildModel puts snapshots in: by asOf, equal ones as given. */
+export function byAsOf<T extends { asOf: string }>(snapshots: readonly T[]): T[] {
+  return [...snapshots].sort((a, b) => Date.parse(a.asOf) - Date.parse(b.asOf));
+}
+
+function isFull(s: Snapshot | SnapshotSummary): s is Snapshot {
+  return !("summary" in s);
+}
+
 export interface ReportInput {
   cohort: string;
-  /** Valid snapshots of the cohort, any order (sorted by asOf here). At least one. */
-  snapshots: readonly Snapshot[];
+  /**
+   * Valid snapshots of the cohort, any order (sorted by asOf here). At least one. All but the latest two
+   * (by asOf) may be summaries.
+   */
+  snapshots: readonly (Snapshot | SnapshotSummary)[];
   /** Files that could not be read, reported on the page. */
   skipped: readonly { file: string; problem: string }[];
   config: ConfigInfo;
@@ -110,6 +177,18 @@ export interface ReportModel {
   skipped: readonly { file: string; problem: string }[];
 }
 
+/**
+ * A trend's point. A class rather than an object literal: other charts make {x, y} literals with
+ * fractional x, and V8 would then re-shape each of the millions of points of a long history (a slow
+ * migration on first use) to match.
+ */
+class Point implements LinePoint {
+  constructor(
+    readonly x: number,
+    readonly y: number | null,
+  ) {}
+}
+
 function byId<T extends { id: string }>(a: T, b: T): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
@@ -151,9 +230,9 @@ function changeOf(now: ProjectSnapshot, before: ProjectSnapshot | undefined, cat
 
 export function buildModel(input: ReportInput): ReportModel {
   if (input.snapshots.length === 0) throw new Error("buildModel needs at least one snapshot");
-  const snapshots = [...input.snapshots].sort((a, b) => Date.parse(a.asOf) - Date.parse(b.asOf));
-  const latest = snapshots.at(-1)!;
-  const previous = snapshots.length > 1 ? snapshots.at(-2)! : null;
+  const snapshots = byAsOf(input.snapshots);
+  const [latest, previous = null] = snapshots.slice(-2).reverse();
+  if (!isFull(latest!) || (previous !== null && !isFull(previous))) throw new Error("buildModel needs the latest two snapshots in full, not summaries");
   const dates = snapshots.map((s) => utcDate(s.asOf));
   const days = dates.map(dayNumber);
   const steps = days.slice(1).map((d, i) => d - days[i]!).filter((s) => s > 0);
@@ -181,9 +260,10 @@ export function buildModel(input: ReportInput): ReportModel {
   );
 
   // Everyone ever seen, for stable file names and colours.
+  const summaries = snapshots.map((s) => (isFull(s) ? summaryOf(s) : s));
   const everyone = new Map<string, { name: string; lastSeen: string }>();
-  snapshots.forEach((s, i) => {
-    for (const p of s.projects) everyone.set(p.id, { name: p.name, lastSeen: dates[i]! });
+  summaries.forEach((s, i) => {
+    s.ids.forEach((id, k) => everyone.set(id, { name: s.names[k]!, lastSeen: dates[i]! }));
   });
   const files = fileNames([...everyone.keys()]);
   const styles = new Map([...everyone.keys()].sort().map((id, i) => [id, i]));
@@ -205,18 +285,31 @@ export function buildModel(input: ReportInput): ReportModel {
     .map(([id, v]) => ({ id, name: v.name, file: files.get(id)!, style: styles.get(id)!, lastSeen: v.lastSeen }));
 
   const metrics = [{ metric: "overall", name: "Overall" }, ...categories.map((c) => ({ metric: c.id, name: c.name }))];
-  const series: Series[] = metrics.map(({ metric, name }) => {
+  // Each metric's value of each project (the first of its id in a snapshot) in each snapshot.
+  const ids = [...projects.map((p) => p.id), ...departed.map((d) => d.id)];
+  const row = new Map(ids.map((id, k) => [id, k]));
+  const values = metrics.map(() => ids.map(() => new Float64Array(snapshots.length).fill(NaN)));
+  summaries.forEach((s, i) => {
+    const columns = metrics.map(({ metric }) => (metric === "overall" ? s.overall : Object.hasOwn(s.categories, metric) ? s.categories[metric] : undefined));
+    const seen = new Set<number>();
+    s.ids.forEach((id, j) => {
+      const k = row.get(id)!;
+      if (seen.has(k)) return;
+      seen.add(k);
+      columns.forEach((column, m) => {
+        if (column) values[m]![k]![i] = column[j]!;
+      });
+    });
+  });
+  const series: Series[] = metrics.map(({ metric, name }, m) => {
     const points = new Map<string, LinePoint[]>();
-    for (const id of [...projects.map((p) => p.id), ...departed.map((d) => d.id)]) {
+    ids.forEach((id, k) => {
+      const ys = values[m]![k]!;
       points.set(
         id,
-        snapshots.map((s, i) => {
-          const p = s.projects.find((q) => q.id === id);
-          const v = p ? (metric === "overall" ? p.scores.overall : p.scores.categories[metric]) : null;
-          return { x: days[i]!, y: typeof v === "number" ? v : null };
-        }),
+        days.map((x, i) => new Point(x, Number.isNaN(ys[i]) ? null : ys[i]!)),
       );
-    }
+    });
     return { metric, name, points };
   });
 

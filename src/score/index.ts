@@ -20,31 +20,37 @@ function weightedMean(parts: { value: number; weight: number }[]): number | null
  * by the cohort maximum), ranks and tiers need every overall score. Pure: `asOf` is the only clock.
  */
 export function scoreCohort(projects: readonly ScoreInput[], rubric: Rubric, asOf: string): Map<string, Scores> {
-  const values = new Map<CriterionId, Map<string, number>>();
+  // Each criterion's values by position (not in a map by id: this runs for every snapshot `score`
+  // reads). Ids are unique in practice; where one is not, a project's value is the last defined one
+  // of its id, and the maximum counts it once.
+  const unique = new Set(projects.map((p) => p.id)).size === projects.length;
+  const values = new Map<CriterionId, (number | undefined)[]>();
   const denominators = new Map<CriterionId, number>();
   for (const category of rubric.categories) {
     for (const criterion of category.criteria) {
-      const byProject = new Map<string, number>();
-      for (const p of projects) {
-        const v = criterionValue(criterion.id, p, asOf);
-        if (v !== undefined) byProject.set(p.id, v);
+      let column = projects.map((p) => criterionValue(criterion.id, p, asOf));
+      let defined: Iterable<number | undefined> = column;
+      if (!unique) {
+        const byId = new Map<string, number>();
+        projects.forEach((p, i) => column[i] !== undefined && byId.set(p.id, column[i]!));
+        column = projects.map((p) => byId.get(p.id));
+        defined = byId.values();
       }
-      values.set(criterion.id, byProject);
-      denominators.set(
-        criterion.id,
-        criterion.normalize.by === "scale" ? criterion.normalize.max : Math.max(0, ...byProject.values()),
-      );
+      let max = 0;
+      for (const v of defined) if (v !== undefined) max = Math.max(max, v);
+      values.set(criterion.id, column);
+      denominators.set(criterion.id, criterion.normalize.by === "scale" ? criterion.normalize.max : max);
     }
   }
 
-  const partial = projects.map((p) => {
+  const partial = projects.map((p, i) => {
     const criteria: Partial<Record<CriterionId, CriterionScore>> = {};
     const categories: Record<string, number | null> = {};
     const categoryParts: { value: number; weight: number }[] = [];
     for (const category of rubric.categories) {
       const parts: { value: number; weight: number }[] = [];
       for (const criterion of category.criteria) {
-        const value = values.get(criterion.id)!.get(p.id);
+        const value = values.get(criterion.id)![i];
         if (value === undefined) continue;
         const max = denominators.get(criterion.id)!;
         const normalized = max === 0 ? 0 : Math.min(1, Math.max(0, value / max));

@@ -19,44 +19,55 @@ export function jenksTiers(values: readonly number[], k = 3): number[] {
     return values.map((v) => tierOf.get(v)!);
   }
 
-  const counts = distinct.map((v) => values.filter((x) => x === v).length);
+  // How often each distinct value occurs (=== equality, as the partition groups them).
+  const occurrences = new Map<number, number>();
+  for (const v of values) occurrences.set(v, (occurrences.get(v) ?? 0) + 1);
+  const counts = distinct.map((v) => (Number.isNaN(v) ? 0 : occurrences.get(v)!));
   // Prefix sums over values centred on the global mean, to keep cancellation error small.
   const n = values.length;
   const mean = values.reduce((s, v) => s + v, 0) / n;
-  const w = [0];
-  const s1 = [0];
-  const s2 = [0];
+  const w = new Float64Array(d + 1);
+  const s1 = new Float64Array(d + 1);
+  const s2 = new Float64Array(d + 1);
   for (let i = 0; i < d; i++) {
     const x = distinct[i]! - mean;
     const c = counts[i]!;
-    w.push(w[i]! + c);
-    s1.push(s1[i]! + c * x);
-    s2.push(s2[i]! + c * x * x);
+    w[i + 1] = w[i]! + c;
+    s1[i + 1] = s1[i]! + c * x;
+    s2[i + 1] = s2[i]! + c * x * x;
   }
-  // Sum of squared deviations of distinct[i..j) (0-based, j exclusive).
-  const ssd = (i: number, j: number): number => {
-    const cw = w[j]! - w[i]!;
-    const a = s1[j]! - s1[i]!;
-    return Math.max(0, s2[j]! - s2[i]! - (a * a) / cw);
-  };
   const eps = 1e-12 * Math.max(1, s2[d]!);
 
   // cost[m][j]: best cost of splitting the first j distinct values into m classes; from[m][j]: where the
-  // last of those classes starts.
-  const cost: number[][] = [Array.from({ length: d + 1 }, (_, j) => (j === 0 ? 0 : Infinity))];
-  const from: number[][] = [[]];
+  // last of those classes starts. The inner loop is the sum of squared deviations of distinct[i..j)
+  // (0-based, j exclusive) added to the best split before i, written out: it runs k·d²/2 times.
+  const first = new Float64Array(d + 1).fill(Infinity);
+  first[0] = 0;
+  const cost: Float64Array[] = [first];
+  const from: Int32Array[] = [new Int32Array(0)];
   for (let m = 1; m <= k; m++) {
-    const row = new Array<number>(d + 1).fill(Infinity);
-    const back = new Array<number>(d + 1).fill(-1);
-    for (let j = m; j <= d; j++) {
-      for (let i = m - 1; i < j; i++) {
-        const c = cost[m - 1]![i]! + ssd(i, j);
+    const before = cost[m - 1]!;
+    const row = new Float64Array(d + 1).fill(Infinity);
+    const back = new Int32Array(d + 1).fill(-1);
+    // Only the whole range matters in the last row; in the first, only a start at 0 costs less than
+    // Infinity (cost[0][i > 0] is Infinity), so the others are not tried.
+    for (let j = m === k ? d : m; j <= d; j++) {
+      const wj = w[j]!;
+      const s1j = s1[j]!;
+      const s2j = s2[j]!;
+      let best = Infinity;
+      let start = -1;
+      for (let i = m - 1; i < (m === 1 ? 1 : j); i++) {
+        const a = s1j - s1[i]!;
+        const c = before[i]! + Math.max(0, s2j - s2[i]! - (a * a) / (wj - w[i]!));
         // <= eps prefers the later start: a smaller top class among equally good partitions.
-        if (c < row[j]! - eps || Math.abs(c - row[j]!) <= eps) {
-          row[j] = c;
-          back[j] = i;
+        if (c < best - eps || Math.abs(c - best) <= eps) {
+          best = c;
+          start = i;
         }
       }
+      row[j] = best;
+      back[j] = start;
     }
     cost.push(row);
     from.push(back);

@@ -1,9 +1,11 @@
+import { isAscii } from "node:buffer";
 import { mkdir, open, readFile, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { ShowdownError, SnapshotError, WriteError } from "../errors.js";
 import { formatPath } from "../config/issues.js";
 import { Snapshot } from "./schema.js";
 import { migrateSnapshot } from "./migrate.js";
+import { isCanonicalSnapshot } from "./check.js";
 
 const DATED = /^\d{4}-\d{2}-\d{2}\.json$/;
 
@@ -15,18 +17,31 @@ export function snapshotPath(dir: string, cohort: string, asOf: string): string 
 /**
  * The one serialization of a snapshot: validated (which also puts keys in schema order), 2-space JSON
  * with a final newline, so that two snapshots diff cleanly and an unchanged one is byte-identical.
+ * A snapshot the fast check (check.ts) knows to be valid and in schema order is written as it is;
+ * any other goes through the zod schema, which orders its keys or throws.
  */
 export function serializeSnapshot(snapshot: Snapshot): string {
-  return JSON.stringify(Snapshot.parse(snapshot), null, 2) + "\n";
+  return JSON.stringify(isCanonicalSnapshot(snapshot) ? snapshot : Snapshot.parse(snapshot), null, 2) + "\n";
+}
+
+/** The temp file a write to `file` goes through: beside it (same file system), named for this process. */
+export function tempPath(file: string): string {
+  return path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+}
+
+function writeError(file: string, error: unknown): unknown {
+  if (error instanceof ShowdownError) return error;
+  const code = (error as NodeJS.ErrnoException).code;
+  const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "disk full" : (error as Error).message;
+  return new WriteError(`${file}: cannot write (${why}); nothing was changed`, { cause: error });
 }
 
 /**
- * Writes via a temp file in the same folder and a rename, so a reader never sees half a file. The
- * content may be streamed as chunks; if producing them fails, the temp file is removed, the target is
- * left as it was and the producer's error is rethrown as is.
+ * The first half of writeAtomic: writes the content to the temp file and flushes it to disk, leaving
+ * `file` as it is; commitAtomic then puts it in place. On failure the temp file is removed.
  */
-export async function writeAtomic(file: string, content: string | Uint8Array | AsyncIterable<string | Uint8Array>): Promise<void> {
-  const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+export async function prepareAtomic(file: string, content: string | Uint8Array | AsyncIterable<string | Uint8Array>): Promise<string> {
+  const tmp = tempPath(file);
   try {
     await mkdir(path.dirname(file), { recursive: true });
     const handle = await open(tmp, "w");
@@ -41,14 +56,30 @@ export async function writeAtomic(file: string, content: string | Uint8Array | A
     } finally {
       await handle.close();
     }
+    return tmp;
+  } catch (error) {
+    await rm(tmp, { force: true }).catch(() => {});
+    throw writeError(file, error);
+  }
+}
+
+/** The second half of writeAtomic: renames a prepared temp file onto `file`. */
+export async function commitAtomic(tmp: string, file: string): Promise<void> {
+  try {
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true }).catch(() => {});
-    if (error instanceof ShowdownError) throw error;
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "disk full" : (error as Error).message;
-    throw new WriteError(`${file}: cannot write (${why}); nothing was changed`, { cause: error });
+    throw writeError(file, error);
   }
+}
+
+/**
+ * Writes via a temp file in the same folder and a rename, so a reader never sees half a file. The
+ * content may be streamed as chunks; if producing them fails, the temp file is removed, the target is
+ * left as it was and the producer's error is rethrown as is.
+ */
+export async function writeAtomic(file: string, content: string | Uint8Array | AsyncIterable<string | Uint8Array>): Promise<void> {
+  await commitAtomic(await prepareAtomic(file, content), file);
 }
 
 export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<void> {
@@ -57,10 +88,14 @@ export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<v
 
 /**
  * Validates any parsed JSON as a snapshot of this tool's format, naming the first bad fields. Older
- * formats are migrated to the current one first (see migrate.ts); newer ones are refused.
+ * formats are migrated to the current one first (see migrate.ts); newer ones are refused. Data the
+ * fast check knows to be valid and in schema order is returned as it is (not copied); anything else
+ * is left to the zod schema, for its verdict and its messages.
  */
 export function parseSnapshot(file: string, data: unknown): Snapshot {
-  const result = Snapshot.safeParse(migrateSnapshot(file, data));
+  const migrated = migrateSnapshot(file, data);
+  if (isCanonicalSnapshot(migrated)) return migrated;
+  const result = Snapshot.safeParse(migrated);
   if (!result.success) {
     const first = result.error.issues.slice(0, 3).map((i) => `${formatPath(i.path) || "(root)"}: ${i.message}`);
     const more = result.error.issues.length > 3 ? ` (+${result.error.issues.length - 3} more)` : "";
@@ -72,7 +107,9 @@ export function parseSnapshot(file: string, data: unknown): Snapshot {
 export async function readSnapshot(file: string): Promise<Snapshot> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    const bytes = await readFile(file);
+    // The same text either way; pure ASCII (what JSON.stringify writes, but for non-ASCII names) decodes faster.
+    text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SnapshotError(file, code === "ENOENT" ? "file not found" : `cannot read (${code ?? String(error)})`);

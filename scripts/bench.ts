@@ -1,0 +1,292 @@
+/**
+ * `npm run bench`: what collect costs against a loopback stand-in for both APIs with a per-request
+ * latency, for generated cohorts of several sizes in REST and GraphQL modes; and what the offline
+ * commands cost over a long generated history. Prints one table for each; docs/performance.md has
+ * this machine's figures. Every measured command is the built CLI (dist/cli.js) in a child process.
+ */
+import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import type { Replica, ReplicaOptions } from "../tests/support/replica.js";
+import { benchProjects, newerRubric, olderRubric, opsSampleOf, realRubric, replicaData, writeConfig, writeHistory } from "./bench-data.js";
+import { CLI, median, megabytes, rssSource, runMeasured, seconds, table, type Measured } from "./bench-measure.js";
+
+const USAGE = `Usage: npm run bench -- [options]
+
+  --latency MS       per-request latency of the loopback API stand-in (default 100)
+  --sizes LIST       cohort sizes for collect (default 13,100,1000)
+  --modes LIST       collect modes: rest, graphql (default rest,graphql)
+  --history DAYS     snapshots in the offline history (default 365)
+  --projects N       projects in each snapshot of the offline history (default 1000)
+  --runs N           runs of each measurement; medians are shown (default: 1 for collect, 3 offline)
+  --collect-only     only the collect table
+  --offline-only     only the offline table
+  --work DIR         generate the history there and keep it (reused when it matches); default a
+                     temporary folder, removed at the end
+  -h, --help`;
+
+const { values: opts } = parseArgs({
+  options: {
+    latency: { type: "string", default: "100" },
+    sizes: { type: "string", default: "13,100,1000" },
+    modes: { type: "string", default: "rest,graphql" },
+    history: { type: "string", default: "365" },
+    projects: { type: "string", default: "1000" },
+    runs: { type: "string" },
+    "collect-only": { type: "boolean", default: false },
+    "offline-only": { type: "boolean", default: false },
+    work: { type: "string" },
+    help: { type: "boolean", short: "h", default: false },
+  },
+});
+
+function whole(name: string, text: string, min: number): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    console.error(`bench: --${name} must be a whole number >= ${min}, got ${JSON.stringify(text)}`);
+    process.exit(1);
+  }
+  return n;
+}
+
+const AS_OF = "2026-11-21T06:00:00Z";
+const TOKEN = "ghp_benchToken0123456789abcdefABCDEFabcd";
+/** Budgets the stand-in never runs out of: the bench measures the collector, not a rate limit. */
+const UNLIMITED: ReplicaOptions = { coreLimit: 1e9, searchLimit: 1e9, graphqlLimit: 1e9, stackExchangeQuota: 1e9 };
+
+type Api = "GitHub REST" | "GitHub search" | "GitHub GraphQL" | "Stack Exchange";
+const APIS: Api[] = ["GitHub REST", "GitHub search", "GitHub GraphQL", "Stack Exchange"];
+
+function apiOf(request: { api: string; route: string }): Api {
+  if (request.api === "stackexchange") return "Stack Exchange";
+  if (/graphql/i.test(request.api) || /graphql/i.test(request.route)) return "GitHub GraphQL";
+  return request.route.startsWith("GET /search/") ? "GitHub search" : "GitHub REST";
+}
+
+
+/** Why GraphQL mode cannot be measured here, or undefined when it can. */
+async function graphqlUnavailable(): Promise<string | undefined> {
+  const help = execFileSync(process.execPath, [CLI, "collect", "--help"], { encoding: "utf8" });
+  if (!/--api\b/.test(help)) return "this build's collect has no --api flag";
+  try {
+    // The stand-in answers GraphQL by running each query against GitHub's published schema.
+    (await import("../tests/fixtures/graphql/fake-github.js")).githubSchema();
+  } catch (error) {
+    return (error as Error).message;
+  }
+  return undefined;
+}
+
+interface CollectRow {
+  mode: string;
+  size: number;
+  requests?: Record<Api, number>;
+  runs: Measured[];
+  note?: string;
+}
+
+async function benchCollect(sizes: number[], modes: string[], latencyMs: number, runs: number): Promise<CollectRow[]> {
+  const { startReplica } = await import("../tests/support/replica.js");
+  const unavailable = await graphqlUnavailable();
+  const rubric = await realRubric();
+  const rows: CollectRow[] = [];
+  for (const size of sizes) {
+    const projects = benchProjects(size, opsSampleOf(rubric));
+    for (const mode of modes) {
+      if (mode === "graphql" && unavailable !== undefined) {
+        rows.push({ mode, size, runs: [], note: "not available" });
+        console.error(`bench: collect ${size} projects, graphql: not available (${unavailable})`);
+        continue;
+      }
+      const row: CollectRow = { mode, size, runs: [] };
+      for (let run = 0; run < runs; run++) {
+        const dir = await mkdtemp(path.join(os.tmpdir(), "showdown-bench-collect-"));
+        let replica: Replica | undefined;
+        try {
+          await writeConfig(path.join(dir, "config"), "bench", projects);
+          replica = await startReplica(replicaData(projects, AS_OF), { ...UNLIMITED, latencyMs });
+          const args = ["collect", "--cohort", "bench", "--as-of", AS_OF, ...(unavailable === undefined ? ["--api", mode] : [])];
+          console.error(`bench: collect ${size} projects, ${mode}, ${latencyMs} ms latency (run ${run + 1} of ${runs})`);
+          const measured = await runMeasured(args, {
+            cwd: dir,
+            scratch: dir,
+            env: {
+              GITHUB_TOKEN: TOKEN,
+              STACKEXCHANGE_KEY: "bench-key",
+              GITHUB_API_URL: replica.githubUrl,
+              STACKEXCHANGE_API_URL: replica.stackExchangeUrl,
+              SHOWDOWN_CACHE_DIR: path.join(dir, ".cache"),
+            },
+          });
+          if (measured.code !== 0) console.error(`bench: collect exited ${measured.code}:\n${measured.stderr.split("\n").slice(-6).join("\n")}`);
+          const counts = Object.fromEntries(APIS.map((a) => [a, 0])) as Record<Api, number>;
+          for (const r of replica.requests) counts[apiOf(r)]++;
+          row.requests = counts;
+          row.runs.push(measured);
+        } finally {
+          await replica?.close();
+          await rm(dir, { recursive: true, force: true });
+        }
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+function collectTable(rows: CollectRow[], latencyMs: number): string {
+  const header = ["mode", "projects", ...APIS.map((a) => a.replace("GitHub ", "GH ").replace("Stack Exchange", "SE")), "total", "per project", "wall s", "peak RSS MB", "exit"];
+  const body = rows.map((r) => {
+    if (!r.requests || r.runs.length === 0) return [r.mode, String(r.size), ...APIS.map(() => "-"), "-", "-", "-", "-", r.note ?? "-"];
+    const total = APIS.reduce((s, a) => s + r.requests![a], 0);
+    return [
+      r.mode,
+      String(r.size),
+      ...APIS.map((a) => String(r.requests![a])),
+      String(total),
+      (total / r.size).toFixed(2),
+      seconds(median(r.runs.map((m) => m.ms))),
+      megabytes(median(r.runs.map((m) => m.rss))),
+      [...new Set(r.runs.map((m) => String(m.code)))].join("/"),
+    ];
+  });
+  const runs = Math.max(0, ...rows.map((r) => r.runs.length));
+  return `collect, ${latencyMs} ms per request (median of ${runs} run(s); requests as logged by the stand-in)\n${table([header, ...body])}`;
+}
+
+interface OfflineRow {
+  label: string;
+  runs: Measured[];
+}
+
+const MARKER = ".bench-history.json";
+
+async function benchOffline(days: number, size: number, runs: number, work: string | undefined): Promise<{ rows: OfflineRow[]; bytes: number; generatedMs: number }> {
+  const dir = work ? path.resolve(work) : await mkdtemp(path.join(os.tmpdir(), "showdown-bench-history-"));
+  const real = await realRubric();
+  const current = newerRubric(real);
+  const projects = benchProjects(size, opsSampleOf(real), days);
+  const key = JSON.stringify({ days, size, version: 1 });
+  const snapshots = path.join(dir, "snapshots");
+  const pristine = path.join(dir, "pristine");
+  let generatedMs = 0;
+  try {
+    const reuse = existsSync(path.join(dir, MARKER)) && (await readFile(path.join(dir, MARKER), "utf8")) === key;
+    if (!reuse) {
+      await rm(snapshots, { recursive: true, force: true });
+      await rm(pristine, { recursive: true, force: true });
+      await writeConfig(path.join(dir, "config"), "bench", projects, current);
+      const started = performance.now();
+      const files = await writeHistory({
+        dir: snapshots,
+        cohort: "bench",
+        projects,
+        days,
+        rubrics: [olderRubric(real), current],
+        onDay: (d) => {
+          if (d % 30 === 29 || d === days - 1) console.error(`bench: generated ${d + 1} of ${days} snapshots`);
+        },
+      });
+      generatedMs = performance.now() - started;
+      // The snapshots of the older rubric, which `score` rewrites: put back before each of its runs.
+      await mkdir(pristine, { recursive: true });
+      for (const f of files.slice(0, Math.ceil(days / 2))) await cp(f, path.join(pristine, path.basename(f)));
+      await writeFile(path.join(dir, MARKER), key);
+    }
+    const restore = () => cp(pristine, path.join(snapshots, "bench"), { recursive: true });
+    const folder = path.join(snapshots, "bench");
+    let bytes = 0;
+    for (const f of await readdir(folder)) bytes += (await stat(path.join(folder, f))).size;
+
+    const commands: { label: string; args: string[]; before?: () => Promise<void> }[] = [
+      { label: "score --check", args: ["score", "--check"], before: restore },
+      { label: "score", args: ["score"], before: restore },
+      { label: "diff", args: ["diff"] },
+      { label: "history --metric overall", args: ["history", "--metric", "overall"] },
+      { label: "export", args: ["export"] },
+      { label: "export --long", args: ["export", "--long"] },
+      { label: "report", args: ["report", "--out", path.join(dir, "report")] },
+    ];
+    const rows: OfflineRow[] = [];
+    for (const c of commands) {
+      const row: OfflineRow = { label: c.label, runs: [] };
+      for (let run = 0; run < runs; run++) {
+        await c.before?.();
+        console.error(`bench: ${c.label} over ${days} x ${size} (run ${run + 1} of ${runs})`);
+        const m = await runMeasured([...c.args, "--cohort", "bench"], { cwd: dir, scratch: dir });
+        if (m.code !== 0 && !(c.label === "score --check" && m.code === 1)) {
+          console.error(`bench: ${c.label} exited ${m.code}:\n${m.stderr.split("\n").slice(-6).join("\n")}`);
+        }
+        row.runs.push(m);
+      }
+      rows.push(row);
+    }
+    await restore();
+    return { rows, bytes, generatedMs };
+  } finally {
+    if (!work) await rm(dir, { recursive: true, force: true });
+  }
+}
+
+const WALL_TARGET_MS = 5000;
+const RSS_TARGET = 500 * 1048576;
+
+function offlineTable(rows: OfflineRow[], days: number, size: number, bytes: number): string {
+  const header = ["command", "wall s", "min-max s", "peak RSS MB", "output MB", "exit", "target (<5 s, <500 MB)"];
+  const body = rows.map((r) => {
+    const ms = median(r.runs.map((m) => m.ms));
+    const rss = median(r.runs.map((m) => m.rss));
+    const walls = r.runs.map((m) => m.ms);
+    return [
+      r.label,
+      seconds(ms),
+      `${seconds(Math.min(...walls))}-${seconds(Math.max(...walls))}`,
+      megabytes(rss),
+      megabytes(median(r.runs.map((m) => m.outBytes))),
+      [...new Set(r.runs.map((m) => String(m.code)))].join("/"),
+      ms < WALL_TARGET_MS && rss < RSS_TARGET ? "met" : `MISSED${ms >= WALL_TARGET_MS ? " (time)" : ""}${rss >= RSS_TARGET ? " (memory)" : ""}`,
+    ];
+  });
+  const runs = Math.max(...rows.map((r) => r.runs.length));
+  return `offline, ${days} snapshots x ${size} projects (${megabytes(bytes)} MB of JSON; median of ${runs} run(s))\n${table([header, ...body])}`;
+}
+
+async function main(): Promise<void> {
+  if (opts.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!existsSync(CLI)) {
+    console.error(`bench: ${CLI} is missing: run 'npm run build' first ('npm run bench' does)`);
+    process.exit(1);
+  }
+  const latency = whole("latency", opts.latency, 0);
+  const sizes = opts.sizes.split(",").map((s) => whole("sizes", s.trim(), 1));
+  const modes = opts.modes.split(",").map((m) => m.trim());
+  for (const m of modes) {
+    if (m !== "rest" && m !== "graphql") {
+      console.error(`bench: unknown mode ${JSON.stringify(m)} (rest, graphql)`);
+      process.exit(1);
+    }
+  }
+  const days = whole("history", opts.history, 2);
+  const size = whole("projects", opts.projects, 1);
+  const runs = opts.runs === undefined ? undefined : whole("runs", opts.runs, 1);
+  const out: string[] = [
+    `command: npm run bench${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+    `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "?"}), ${megabytes(os.totalmem())} MB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`,
+    `peak RSS from: ${await rssSource()}`,
+  ];
+  if (!opts["offline-only"]) out.push("", collectTable(await benchCollect(sizes, modes, latency, runs ?? 1), latency));
+  if (!opts["collect-only"]) {
+    const { rows, bytes, generatedMs } = await benchOffline(days, size, runs ?? 3, opts.work);
+    out.push("", offlineTable(rows, days, size, bytes));
+    if (generatedMs > 0) out.push(`(history generated in ${seconds(generatedMs)} s, not counted)`);
+  }
+  console.log(out.join("\n"));
+}
+
+await main();

@@ -1,0 +1,179 @@
+/**
+ * Reads many snapshot files on worker threads, each reduced there to what the command needs, and
+ * yields the results in file order. A year of daily snapshots of 1,000 projects is a gigabyte of JSON:
+ * parsing and checking it is most of what history, export --long, score and report cost, and it
+ * splits across cores. Only the reductions (a series point, a chunk of CSV, a summary) cross back, so
+ * the history is never in memory at once, on any thread.
+ *
+ * A task is a function exported by a module: (snapshot, file, arg) => result, where the result can be
+ * structured-cloned. The same function runs in this thread when workers are not worth it (a few files)
+ * or not possible (running from TypeScript sources, as the tests do), so the output never depends on
+ * where it ran. Damaged files behave exactly as in eachSnapshot: in file order, the first one stops the
+ * iteration with its SnapshotError, or with skipInvalid is reported through onSkip and passed over.
+ */
+import { existsSync } from "node:fs";
+import os from "node:os";
+import { fileURLToPath } from "node:url";
+import { Worker } from "node:worker_threads";
+import { ShowdownError, SnapshotError, UsageError, WriteError } from "../errors.js";
+import type { ReadOptions } from "./history.js";
+import type { Snapshot } from "./schema.js";
+import { readSnapshot } from "./store.js";
+
+export interface SnapshotTask {
+  /** URL of the module that exports the task (import.meta.url of its module). */
+  module: string;
+  /** The exported function: (snapshot, file, arg) => result, or a promise of it. */
+  name: string;
+  /** Passed to every call; structured-cloned once per worker. */
+  arg?: unknown;
+}
+
+export type TaskFunction<A, R> = (snapshot: Snapshot, file: string, arg: A) => R | Promise<R>;
+
+/** What a worker sends back for one file. */
+export type Outcome =
+  | { index: number; ok: true; result: unknown }
+  | { index: number; ok: false; snapshotError?: { file: string; problem: string }; error?: { name: string; message: string; stack?: string } };
+
+const WORKER = new URL("./worker.js", import.meta.url);
+/** Workers run compiled JavaScript: from the TypeScript sources (tests) everything runs in this thread. */
+const WORKERS_POSSIBLE = import.meta.url.endsWith(".js") && existsSync(fileURLToPath(WORKER));
+
+/** Fewer files than this are read in this thread: starting a worker costs about as much as reading a few. */
+const MIN_FILES_FOR_WORKERS = 8;
+const MAX_THREADS = 4;
+
+/**
+ * How many worker threads to read `files` snapshot files with: 0 (this thread) for a few files, else
+ * one per core up to 4. SHOWDOWN_THREADS=N overrides it (0: never use workers).
+ */
+export function readThreads(env: NodeJS.ProcessEnv, files: number): number {
+  const forced = env.SHOWDOWN_THREADS;
+  if (forced !== undefined && forced !== "") {
+    const n = Number(forced);
+    if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`SHOWDOWN_THREADS: expected a whole number from 0 to 64, got ${JSON.stringify(forced)}`);
+    return WORKERS_POSSIBLE ? Math.min(n, Math.max(1, files)) : 0;
+  }
+  if (!WORKERS_POSSIBLE || files < MIN_FILES_FOR_WORKERS) return 0;
+  return Math.min(os.availableParallelism(), MAX_THREADS);
+}
+
+/** Runs a task on one file in this thread; what a worker does for each file it is given. */
+export async function runTask(fn: TaskFunction<unknown, unknown>, index: number, file: string, arg: unknown): Promise<Outcome> {
+  try {
+    return { index, ok: true, result: await fn(await readSnapshot(file), file, arg) };
+  } catch (error) {
+    if (error instanceof SnapshotError) return { index, ok: false, snapshotError: { file: error.file, problem: error.problem } };
+    const e = error instanceof Error ? error : new Error(String(error));
+    return { index, ok: false, error: { name: e.name, message: e.message, stack: e.stack } };
+  }
+}
+
+export async function loadTask(task: SnapshotTask): Promise<TaskFunction<unknown, unknown>> {
+  const fn = ((await import(task.module)) as Record<string, unknown>)[task.name];
+  if (typeof fn !== "function") throw new Error(`${task.module} exports no function ${task.name}`);
+  return fn as TaskFunction<unknown, unknown>;
+}
+
+/** The error a failed outcome stands for, as the same class where it is one of showdown's. */
+function rebuild(outcome: Extract<Outcome, { ok: false }>): Error {
+  if (outcome.snapshotError) return new SnapshotError(outcome.snapshotError.file, outcome.snapshotError.problem);
+  const { name, message, stack } = outcome.error!;
+  const Class = name === "WriteError" ? WriteError : name === "UsageError" ? UsageError : name === "ShowdownError" ? ShowdownError : Error;
+  const error = new Class(message);
+  if (Class === Error && stack) error.stack = stack;
+  return error;
+}
+
+export interface MapOptions extends ReadOptions {
+  /** Worker threads (see readThreads); 0 runs the task in this thread. */
+  threads: number;
+}
+
+/**
+ * The task's result for each readable file, in file order. At most a few files per thread are read
+ * ahead of the one the caller is at, so memory stays bounded however long the history.
+ */
+export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotTask, options: MapOptions): AsyncGenerator<{ file: string; result: R }> {
+  const settle = (outcome: Outcome): { file: string; result: R } | undefined => {
+    if (outcome.ok) return { file: files[outcome.index]!, result: outcome.result as R };
+    const error = rebuild(outcome);
+    if (options.skipInvalid && error instanceof SnapshotError) {
+      options.onSkip(error);
+      return undefined;
+    }
+    throw error;
+  };
+
+  if (options.threads <= 0) {
+    const fn = await loadTask(task);
+    for (let i = 0; i < files.length; i++) {
+      const settled = settle(await runTask(fn, i, files[i]!, task.arg));
+      if (settled) yield settled;
+    }
+    return;
+  }
+
+  const threads = Math.min(options.threads, files.length);
+  const ahead = threads * 3;
+  const done = new Map<number, Outcome>();
+  let next = 0; // the next file to hand out
+  let wake: (() => void) | undefined;
+  let failure: Error | undefined;
+  const workers: Worker[] = [];
+  const idle: Worker[] = [];
+  const busy = new Map<Worker, number>();
+
+  const dispatch = (yielded: number) => {
+    while (next < files.length && next < yielded + ahead) {
+      // Each worker takes two files at a time, so it reads the next while it parses one.
+      const worker = idle.shift() ?? [...busy].find(([, n]) => n < 2)?.[0];
+      if (!worker) return;
+      busy.set(worker, (busy.get(worker) ?? 0) + 1);
+      worker.postMessage({ index: next, file: files[next] });
+      next++;
+    }
+  };
+
+  for (let t = 0; t < threads; t++) {
+    const worker = new Worker(WORKER, { workerData: { task } });
+    worker.on("message", (outcome: Outcome) => {
+      done.set(outcome.index, outcome);
+      const n = busy.get(worker)! - 1;
+      if (n === 0) {
+        busy.delete(worker);
+        idle.push(worker);
+      } else busy.set(worker, n);
+      wake?.();
+    });
+    worker.on("error", (error) => {
+      failure ??= error;
+      wake?.();
+    });
+    worker.on("exit", (code) => {
+      if (code !== 0) failure ??= new Error(`a snapshot reader thread exited with code ${code}`);
+      wake?.();
+    });
+    workers.push(worker);
+    idle.push(worker);
+  }
+
+  try {
+    dispatch(0);
+    for (let i = 0; i < files.length; i++) {
+      while (!done.has(i)) {
+        if (failure) throw failure;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+      const outcome = done.get(i)!;
+      done.delete(i);
+      dispatch(i + 1);
+      const settled = settle(outcome);
+      if (settled) yield settled;
+    }
+  } finally {
+    await Promise.all(workers.map((w) => w.terminate()));
+  }
+}
