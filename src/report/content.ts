@@ -206,7 +206,7 @@ function methodologySection(model: ReportModel): Block {
       { term: "As of", detail: [latest.asOf, ` (figures counted at this instant; the snapshot was written at ${latest.generatedAt})`] },
       { term: "History", detail: [`${plural(model.dates.length, "snapshot")}, ${model.dates[0]} to ${model.date}`, model.gaps.length ? `; ${plural(model.gaps.reduce((s, g) => s + g.count, 0), "expected snapshot")} missing` : "; none missing"] },
       { term: "Rubric", detail: [`${model.rubric.name}, version ${model.rubric.version}`, model.rubricChanges.length ? `; changed during the history on ${model.rubricChanges.map((r) => r.date).join(", ")}` : "; the same for the whole history"] },
-      { term: "Collected by", detail: [`${tools.join(", ")}; merged pull requests counted over ${latest.windowDays} days; ${latest.requests.github} GitHub requests, ${latest.requests.githubSearch} GitHub searches, ${latest.requests.stackExchange} Stack Exchange requests`] },
+      { term: "Collected by", detail: [`${tools.join(", ")}; merged pull requests counted over ${latest.windowDays} days; ${latest.requests.github} GitHub requests, ${latest.requests.githubSearch} GitHub searches, ${latest.requests.githubGraphql ?? 0} GitHub GraphQL requests, ${latest.requests.stackExchange} Stack Exchange requests`] },
     ],
   });
 

@@ -174,3 +174,16 @@ describe("rendered report", () => {
     expect(row.split(/(?<!\\)\|/).length - 2, row).toBe(7);
   });
 });
+
+
+describe("methodology: the run's requests", () => {
+  it("counts GraphQL requests beside REST and Stack Exchange ones (0 for snapshots from before they were recorded)", () => {
+    const snapshots = history();
+    const newest = snapshots.at(-1)!;
+    const withGraphql = [...snapshots.slice(0, -1), { ...newest, requests: { github: 0, githubSearch: 0, githubGraphql: 3, stackExchange: 1 } }];
+    expect(files(input(withGraphql)).get("REPORT.md")).toContain("0 GitHub requests, 0 GitHub searches, 3 GitHub GraphQL requests, 1 Stack Exchange requests");
+    const { githubGraphql: _omitted, ...older } = { ...newest.requests, githubGraphql: undefined };
+    const legacy = [...snapshots.slice(0, -1), { ...newest, requests: older }];
+    expect(files(input(legacy)).get("REPORT.md")).toContain(`${older.github} GitHub requests, ${older.githubSearch} GitHub searches, 0 GitHub GraphQL requests`);
+  });
+});
