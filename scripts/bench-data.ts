@@ -14,6 +14,7 @@ import type { Rubric } from "../src/config/rubric.js";
 import type { Ratings } from "../src/config/ratings.js";
 import type { Issue, Raw } from "../src/snapshot/schema.js";
 import type { ReplicaData, ReplicaRepo } from "../tests/support/replica.js";
+import { mulberry32 } from "../tests/support/random.js";
 
 /** The repository root. */
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
@@ -25,17 +26,8 @@ async function dist<T>(module: string): Promise<T> {
   return (await import(pathToFileURL(path.join(ROOT, "dist", module)).href)) as T;
 }
 
-/** mulberry32: a small seeded generator, so every run generates the same cohort and history. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded, so every run generates the same cohort and history. */
+export const random = mulberry32;
 
 const pick = <T>(rnd: () => number, list: readonly T[]): T => list[Math.floor(rnd() * list.length)]!;
 const LANGUAGES = ["python", "c++", "java", "scala", "r", "julia", "go", "javascript", "c#", "rust"];

@@ -13,6 +13,7 @@ import type { Ratings } from "../../src/config/ratings.js";
 import { buildSnapshot, type UnscoredProject } from "../../src/snapshot/build.js";
 import type { Snapshot } from "../../src/snapshot/schema.js";
 import { serializeSnapshot } from "../../src/snapshot/store.js";
+import { mulberry32 } from "../support/random.js";
 
 export const COHORT = "deep-learning-2018";
 
@@ -97,17 +98,7 @@ const PROJECTS: Base[] = [
   { id: "torch", name: "Torch", repository: "torch/torch7", tag: "torch", prs: [0, 0], repos: 6_900, questions: 1_700, stale: 2_700, stars: 9_000, ratings: { sponsor: 0, documentation: 1, graph: 0, numerics: { maturity: 4, easeOfUse: 3 }, ops: 25, languages: { lua: 1 }, scalability: 1, os: ["linux", "macos"], aws: 1, onnx: 0 } },
 ];
 
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 export interface FixtureOptions {
   /** Last day (UTC date). */

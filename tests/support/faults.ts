@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import type { Fault, RequestContext } from "./replica.js";
+import { mulberry32 } from "./random.js";
 
 function fixture(name: string): { status: number; headers?: Record<string, string>; body: Record<string, unknown> } {
   return JSON.parse(readFileSync(new URL(`../fixtures/${name}`, import.meta.url), "utf8"));
@@ -88,17 +89,7 @@ export function seBackoff(seconds: number): Fault {
   return { patch: { backoff: seconds } };
 }
 
-/** A small, fast, seeded PRNG (mulberry32). */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 function hash(text: string): number {
   let h = 2166136261;
