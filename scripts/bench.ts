@@ -280,10 +280,17 @@ async function main(): Promise<void> {
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "?"}), ${megabytes(os.totalmem())} MB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`,
     `peak RSS from: ${await rssSource()}`,
   ];
-  if (!opts["offline-only"]) out.push("", collectTable(await benchCollect(sizes, modes, latency, runs ?? 1), latency));
+  // The machine's load before and after: other processes' work inflates the figures.
+  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(", ");
+  if (!opts["offline-only"]) {
+    const before = load();
+    const table = collectTable(await benchCollect(sizes, modes, latency, runs ?? 1), latency);
+    out.push("", table, `(load average before: ${before}; after: ${load()})`);
+  }
   if (!opts["collect-only"]) {
+    const before = load();
     const { rows, bytes, generatedMs } = await benchOffline(days, size, runs ?? 3, opts.work);
-    out.push("", offlineTable(rows, days, size, bytes));
+    out.push("", offlineTable(rows, days, size, bytes), `(load average before: ${before}; after: ${load()})`);
     if (generatedMs > 0) out.push(`(history generated in ${seconds(generatedMs)} s, not counted)`);
   }
   console.log(out.join("\n"));
