@@ -45,8 +45,9 @@ const MIN_FILES_FOR_WORKERS = 8;
 const MAX_THREADS = 4;
 
 /**
- * How many worker threads to read `files` snapshot files with: 0 (this thread) for a few files, else
- * one per core up to 4. SHOWDOWN_THREADS=N overrides it (0: never use workers).
+ * How many worker threads to read `files` snapshot files with: 0 (this thread) for a few files or a
+ * single core, else one per core up to 4 (each holds a snapshot or two: ~100 MB for 1,000 projects).
+ * SHOWDOWN_THREADS=N overrides it (0: never use workers).
  */
 export function readThreads(env: NodeJS.ProcessEnv, files: number): number {
   const forced = env.SHOWDOWN_THREADS;
@@ -55,8 +56,9 @@ export function readThreads(env: NodeJS.ProcessEnv, files: number): number {
     if (!Number.isInteger(n) || n < 0 || n > 64) throw new UsageError(`SHOWDOWN_THREADS: expected a whole number from 0 to 64, got ${JSON.stringify(forced)}`);
     return WORKERS_POSSIBLE ? Math.min(n, Math.max(1, files)) : 0;
   }
-  if (!WORKERS_POSSIBLE || files < MIN_FILES_FOR_WORKERS) return 0;
-  return Math.min(os.availableParallelism(), MAX_THREADS);
+  const cores = os.availableParallelism();
+  if (!WORKERS_POSSIBLE || files < MIN_FILES_FOR_WORKERS || cores < 2) return 0;
+  return Math.min(cores, MAX_THREADS);
 }
 
 /** Runs a task on one file in this thread; what a worker does for each file it is given. */
