@@ -4,6 +4,7 @@ import { findCohortFile, loadCohort } from "../config/load.js";
 import { ConfigError, ShowdownError, SnapshotError } from "../errors.js";
 import { reportParts, type ConfigInfo } from "../report/index.js";
 import { byAsOf, summaryTask, type SnapshotSummary } from "../report/model.js";
+import { digestDir } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads } from "../snapshot/parallel.js";
 import type { Snapshot } from "../snapshot/schema.js";
 import { listSnapshots, readSnapshot, writeAtomic } from "../snapshot/store.js";
@@ -94,7 +95,7 @@ ${COMMON_HELP}
       skipped.push({ file: shown(io.cwd, error.file), problem: error.problem });
       io.stderr(`showdown: skipping ${shown(io.cwd, error.file)}: ${error.problem}\n`);
     };
-    const options = { skipInvalid: true, onSkip: skip, threads: readThreads(io.env, files.length) };
+    const options = { skipInvalid: true, onSkip: skip, threads: readThreads(io.env, files.length), digests: digestDir(io.env, io.cwd) };
     for await (const { file, result } of mapSnapshots<SnapshotSummary>(files, summaryTask(cohortName), options)) {
       if (io.signal.aborted) return EXIT.interrupted;
       history.push({ file, snapshot: result });

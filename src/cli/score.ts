@@ -3,11 +3,15 @@ import path from "node:path";
 import type { ProjectConfig } from "../config/cohort.js";
 import type { Rubric } from "../config/rubric.js";
 import { loadCohort } from "../config/load.js";
-import { rescore } from "../snapshot/build.js";
-import { isCanonicalSnapshot, sameJson } from "../snapshot/check.js";
-import { mapSnapshots, readThreads, type SnapshotTask } from "../snapshot/parallel.js";
-import type { Snapshot } from "../snapshot/schema.js";
-import { commitAtomic, listSnapshots, prepareAtomic, serializeSnapshot, tempPath } from "../snapshot/store.js";
+import type { Ratings } from "../config/ratings.js";
+import { scoreCohort } from "../score/index.js";
+import { ratingsOf, rescore } from "../snapshot/build.js";
+import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/check.js";
+import { digestOf, ratingsJsonOf, rawAt, sameScores, sha256 } from "../snapshot/digest.js";
+import { digestDir, saveDigest, snapshotOfDigested } from "../snapshot/digest-store.js";
+import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
+import type { Scores, Snapshot } from "../snapshot/schema.js";
+import { commitAtomic, decodeSnapshot, listSnapshots, prepareAtomic, readSnapshotBytes, serializeSnapshot, tempPath } from "../snapshot/store.js";
 import { COMMON_HELP, COMMON_OPTIONS, EXIT, flag, str, type Command } from "./command.js";
 
 interface RescoreArg {
@@ -24,25 +28,96 @@ interface Rescored {
 }
 
 /**
- * One snapshot file re-scored (run on a reader thread, see snapshot/parallel.ts): unchanged when the
- * re-scored snapshot serializes to the same text, else its new content is written to a temp file
- * beside it (unless checking). Comparing the data first spares serializing the unchanged ones.
+ * What every file's re-scoring shares, made once per thread: the rubric's JSON, each configured
+ * project's ratings, and whether both are as zod would give them back (canonical: always, for a config
+ * that loaded; checked rather than assumed, since the shortcuts below rely on it).
  */
-export async function rescoreFile(snapshot: Snapshot, file: string, arg: RescoreArg): Promise<Rescored> {
-  const rescored = rescore(snapshot, arg.rubric, arg.projects);
+interface Prepared {
+  rubricJson: string;
+  config: Map<string, { ratings: Ratings; ratingsJson: string }>;
+  canonical: boolean;
+}
+const prepared = new WeakMap<RescoreArg, Prepared>();
+function prepare(arg: RescoreArg): Prepared {
+  let p = prepared.get(arg);
+  if (!p) {
+    const config = new Map(
+      arg.projects.map((c) => {
+        const ratings = ratingsOf(c);
+        return [c.id, { ratings, ratingsJson: JSON.stringify(ratings) }] as const;
+      }),
+    );
+    const canonical = isCanonicalPart.rubric(arg.rubric) && [...config.values()].every((c) => isCanonicalPart.ratings(c.ratings));
+    prepared.set(arg, (p = { rubricJson: JSON.stringify(arg.rubric), config, canonical }));
+  }
+  return p;
+}
+
+/**
+ * One snapshot file re-scored (run on a reader thread, see snapshot/parallel.ts), from its digest.
+ * The digest tells, without parsing the file, whether the rubric, every project's ratings and every
+ * score stay as they are: then the file is unchanged. When they do not, and the new parts are canonical
+ * (so the file's new text is JSON.stringify of them, as its old text is of the old), the file changes:
+ * --check says so without parsing it either. Otherwise it is parsed and decided by rescoreSnapshot.
+ */
+export async function rescoreFile({ digest, source, bytes, digests, snapshot }: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
+  const { rubricJson, config, canonical } = prepare(arg);
+  const stored = ratingsJsonOf(digest);
+  const inputs = digest.ids.map((id, i) => ({
+    id,
+    raw: rawAt(digest, i),
+    ratings: config.get(id)?.ratings ?? (JSON.parse(stored[i]!) as Ratings),
+    errors: digest.errors[i]!,
+  }));
+  const scores = scoreCohort(inputs, arg.rubric, digest.head.asOf);
+  const unchanged =
+    digest.scoredInOrder &&
+    JSON.stringify(digest.head.rubric) === rubricJson &&
+    digest.ids.every((id, i) => (config.get(id)?.ratingsJson ?? stored[i]) === stored[i] && sameScores(digest, i, scores.get(id)!));
+  if (unchanged) return { changed: false };
+  const newCanonical = canonical && [...scores.values()].every((s) => isCanonicalPart.scores(s));
+  if (arg.check && newCanonical) return { changed: true };
+  if (snapshot) return rescoreSnapshot(snapshot, file, arg, scores, newCanonical, digests);
+  // The file was not read (its stamp told its content): read it now. Should it have changed since,
+  // it is re-scored from what it holds now, as a file without a digest.
+  const now = bytes ?? (await readSnapshotBytes(file));
+  if (bytes || sha256(now) === source) return rescoreSnapshot(snapshotOfDigested(file, now, digest), file, arg, scores, newCanonical, digests);
+  const current = decodeSnapshot(file, now);
+  return rescoreSnapshot(current, file, arg, undefined, false, digests);
+}
+
+/**
+ * A snapshot re-scored: unchanged when the re-scored snapshot serializes to the same text, else its
+ * new content is written to a temp file beside it (unless checking), and its digest saved for the next
+ * command. Comparing the data first spares serializing the unchanged ones. newCanonical: the new
+ * rubric, ratings and scores are known to be canonical, so the re-scored snapshot is.
+ */
+async function rescoreSnapshot(
+  snapshot: Snapshot,
+  file: string,
+  arg: RescoreArg,
+  scores: ReadonlyMap<string, Scores> | undefined,
+  newCanonical: boolean,
+  digests: string | null,
+): Promise<Rescored> {
+  const rescored = rescore(snapshot, arg.rubric, arg.projects, scores);
   // The read snapshot is valid and in schema order (what serializeSnapshot writes as it is), and so is
   // the re-scored one, built from it and the validated config: then equal data is equal text, and
   // different data different text. Should the re-scored one not be, the serializations decide.
   if (sameJson(snapshot, rescored)) return { changed: false };
+  const canonical = newCanonical || isCanonicalSnapshot(rescored);
   let text: string | undefined;
-  if (!isCanonicalSnapshot(rescored)) {
+  if (!canonical) {
     text = serializeSnapshot(rescored);
     if (text === serializeSnapshot(snapshot)) return { changed: false };
   }
   if (arg.check) return { changed: true };
   // serializeSnapshot's output for a snapshot in schema order, without checking it a second time.
-  text ??= JSON.stringify(rescored, null, 2) + "\n";
-  return { changed: true, tmp: await prepareAtomic(file, text) };
+  const content = Buffer.from(text ?? JSON.stringify(rescored, null, 2) + "\n", "utf8");
+  const tmp = await prepareAtomic(file, content);
+  // What the file will hold once renamed into place: its digest spares the next command parsing it.
+  if (digests !== null && canonical) await saveDigest(digests, file, digestOf(rescored, true), sha256(content));
+  return { changed: true, tmp };
 }
 
 export const score: Command = {
@@ -69,11 +144,11 @@ ${COMMON_HELP}
     // Validate and rescore everything before changing anything: a bad file stops the run with every
     // file untouched. The new contents wait in temp files beside their snapshots meanwhile, so that
     // memory does not grow with the history; they are renamed into place once all are ready.
-    const task: SnapshotTask = { module: import.meta.url, name: "rescoreFile", arg: { rubric, projects: cohort.projects, check } satisfies RescoreArg };
+    const task: SnapshotTask = { module: import.meta.url, name: "rescoreFile", arg: { rubric, projects: cohort.projects, check } satisfies RescoreArg, input: "digest" };
     const plan: ({ file: string } & Rescored)[] = [];
     const discard = () => Promise.all(files.map((f) => rm(tempPath(f), { force: true }).catch(() => {})));
     try {
-      const options = { skipInvalid: false, onSkip() {}, threads: readThreads(io.env, files.length) };
+      const options = { skipInvalid: false, onSkip() {}, threads: readThreads(io.env, files.length), digests: digestDir(io.env, io.cwd) };
       for await (const { file, result } of mapSnapshots<Rescored>(files, task, options)) plan.push({ file, ...result });
       for (const { file, changed, tmp } of plan) {
         const shown = path.relative(io.cwd, file);

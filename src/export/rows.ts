@@ -1,5 +1,6 @@
-import type { ProjectSnapshot, Snapshot } from "../snapshot/schema.js";
-import type { SnapshotTask } from "../snapshot/parallel.js";
+import { byRank, valueAt, type Digest } from "../snapshot/digest.js";
+import type { Issue, ProjectSnapshot, Snapshot } from "../snapshot/schema.js";
+import type { DigestInput, SnapshotTask } from "../snapshot/parallel.js";
 import { metricValue, snapshotMetrics } from "../metrics/metric.js";
 import { CsvEncoder, type Cell, type CsvOptions } from "./csv.js";
 
@@ -10,7 +11,11 @@ export function snapshotDate(snapshot: Snapshot): string {
 
 /** "field: message; field: message", or "" without errors. */
 export function errorsText(p: ProjectSnapshot): string {
-  return p.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+  return issuesText(p.errors);
+}
+
+function issuesText(errors: readonly Issue[]): string {
+  return errors.map((e) => `${e.field}: ${e.message}`).join("; ");
 }
 
 /**
@@ -46,38 +51,40 @@ export function* longRows(snapshot: Snapshot): Generator<Cell[]> {
 }
 
 /**
- * The long rows of one snapshot as CSV text, exactly as CsvEncoder.encode(longRows(snapshot)) writes
- * them (without a BOM), and how many. Faster: the date, each id and each metric name are encoded once,
- * not once per row; a row with any cell the fast path cannot write goes through encode() alone.
+ * The long rows of one snapshot (its digest) as CSV text, exactly as CsvEncoder.encode(longRows(snapshot))
+ * writes them (without a BOM), and how many. Faster: the date, each id and each metric name are encoded
+ * once, not once per row; a row with any cell the fast path cannot write goes through encode() alone.
  */
-export function longCsv(snapshot: Snapshot, _file: string, options: Omit<CsvOptions, "bom">): { text: string; rows: number } {
+export function longCsv(digest: Digest, options: Omit<CsvOptions, "bom">): { text: string; rows: number } {
   const encoder = new CsvEncoder({ ...options, bom: false });
   const d = encoder.delimiter;
-  const metrics = snapshotMetrics(snapshot.rubric);
+  // The digest's first columns are snapshotMetrics(rubric), in that order (see digest.ts).
+  const metrics = snapshotMetrics(digest.head.rubric);
   const names = metrics.map((m) => encoder.cell(m.name));
   const errorsName = encoder.cell("errors");
-  const date = snapshotDate(snapshot);
+  const date = new Date(digest.head.asOf).toISOString().slice(0, 10);
   const dateText = encoder.cell(date);
-  const projects = [...snapshot.projects].sort((a, b) => a.scores.rank - b.scores.rank);
   // Rows are collected and joined a few thousand at a time: short-lived strings are cheap, one long
   // chain of concatenations is not.
   const chunks: string[] = [];
   let lines: string[] = [];
   let rows = 0;
-  for (const p of projects) {
-    const id = encoder.cell(p.id);
+  for (const i of byRank(digest)) {
+    const pid = digest.ids[i]!;
+    const id = encoder.cell(pid);
     const head = dateText !== undefined && id !== undefined ? dateText + d + id + d : undefined;
     // One row: (date, id, metric, value), written by the fast path when every cell allows it.
     const line = (name: string | undefined, metric: string, value: Cell) => {
       const text = encoder.cell(value);
-      lines.push(head !== undefined && name !== undefined && text !== undefined ? head + name + d + text + "\n" : encoder.encode([[date, p.id, metric, value]]));
+      lines.push(head !== undefined && name !== undefined && text !== undefined ? head + name + d + text + "\n" : encoder.encode([[date, pid, metric, value]]));
       rows++;
     };
-    for (let i = 0; i < metrics.length; i++) {
-      const value = metricValue(p, metrics[i]!);
-      if (value !== null) line(names[i], metrics[i]!.name, value);
+    for (let j = 0; j < metrics.length; j++) {
+      const value = valueAt(digest, j, i);
+      if (value !== null) line(names[j], metrics[j]!.name, value);
     }
-    if (p.errors.length > 0) line(errorsName, "errors", errorsText(p));
+    const errors = digest.errors[i]!;
+    if (errors.length > 0) line(errorsName, "errors", issuesText(errors));
     if (lines.length >= 4096) {
       chunks.push(lines.join(""));
       lines = [];
@@ -87,7 +94,12 @@ export function longCsv(snapshot: Snapshot, _file: string, options: Omit<CsvOpti
   return { text: chunks.join(""), rows };
 }
 
-/** longCsv's task for snapshot/parallel.ts. */
+/** longCsv of a file's digest: the task run on reader threads (snapshot/parallel.ts). */
+export function longCsvOf({ digest }: DigestInput, _file: string, options: Omit<CsvOptions, "bom">): { text: string; rows: number } {
+  return longCsv(digest, options);
+}
+
+/** longCsvOf's task for snapshot/parallel.ts. */
 export function longCsvTask(options: Omit<CsvOptions, "bom">): SnapshotTask {
-  return { module: import.meta.url, name: "longCsv", arg: options };
+  return { module: import.meta.url, name: "longCsvOf", arg: options, input: "digest" };
 }

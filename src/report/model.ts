@@ -6,7 +6,9 @@
 import type { CriterionId } from "../config/criteria.js";
 import type { Rubric } from "../config/rubric.js";
 import { SnapshotError } from "../errors.js";
-import type { SnapshotTask } from "../snapshot/parallel.js";
+import type { DigestInput, SnapshotTask } from "../snapshot/parallel.js";
+import { columnOf, digestOf, valueAt, type Digest } from "../snapshot/digest.js";
+import type { Metric } from "../metrics/metric.js";
 import type { Issue, ProjectSnapshot, Raw, Snapshot } from "../snapshot/schema.js";
 import { dateOfDay, dayNumber, safeName, utcDate } from "./format.js";
 import type { LinePoint } from "./svg/lines.js";
@@ -34,39 +36,41 @@ export interface SnapshotSummary {
   categories: Record<string, Float64Array>;
 }
 
-/** The summary of a snapshot (also of a full one, for buildModel). */
-export function summaryOf(snapshot: Snapshot): SnapshotSummary {
-  const n = snapshot.projects.length;
-  const overall = new Float64Array(n);
-  const categories: Record<string, Float64Array> = {};
-  snapshot.projects.forEach((p, i) => {
-    overall[i] = p.scores.overall ?? NaN;
-    for (const [id, v] of Object.entries(p.scores.categories)) {
-      if (!Object.hasOwn(categories, id)) categories[id] = new Float64Array(n).fill(NaN);
-      categories[id]![i] = v ?? NaN;
+/** The summary of a snapshot's digest (also of a full one's, for buildModel). */
+export function summaryOf(digest: Digest): SnapshotSummary {
+  const n = digest.ids.length;
+  const column = (m: Metric) => {
+    const j = columnOf(digest, m);
+    const values = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const v = valueAt(digest, j, i);
+      values[i] = typeof v === "number" ? v : NaN;
     }
-  });
+    return values;
+  };
+  const categories: Record<string, Float64Array> = {};
+  for (const id of digest.categoryOrder) categories[id] = column({ name: id, kind: "category", category: id });
   return {
     summary: true,
-    cohort: snapshot.cohort,
-    asOf: snapshot.asOf,
-    rubric: snapshot.rubric,
-    ids: snapshot.projects.map((p) => p.id),
-    names: snapshot.projects.map((p) => p.name),
-    overall,
+    cohort: digest.head.cohort,
+    asOf: digest.head.asOf,
+    rubric: digest.head.rubric,
+    ids: digest.ids,
+    names: digest.names,
+    overall: column({ name: "overall", kind: "overall" }),
     categories,
   };
 }
 
 /** A snapshot's summary (run on a reader thread, see snapshot/parallel.ts); refuses another cohort's. */
-export function summarize(snapshot: Snapshot, file: string, arg: { cohort: string }): SnapshotSummary {
-  if (snapshot.cohort !== arg.cohort) throw new SnapshotError(file, `is a snapshot of cohort ${JSON.stringify(snapshot.cohort)}, not ${arg.cohort}`);
-  return summaryOf(snapshot);
+export function summarize({ digest }: DigestInput, file: string, arg: { cohort: string }): SnapshotSummary {
+  if (digest.head.cohort !== arg.cohort) throw new SnapshotError(file, `is a snapshot of cohort ${JSON.stringify(digest.head.cohort)}, not ${arg.cohort}`);
+  return summaryOf(digest);
 }
 
 /** summarize's task for snapshot/parallel.ts. */
 export function summaryTask(cohort: string): SnapshotTask {
-  return { module: import.meta.url, name: "summarize", arg: { cohort } };
+  return { module: import.meta.url, name: "summarize", arg: { cohort }, input: "digest" };
 }
 
 /** The order buildModel puts snapshots in: by asOf, equal ones as given. */
@@ -260,7 +264,7 @@ export function buildModel(input: ReportInput): ReportModel {
   );
 
   // Everyone ever seen, for stable file names and colours.
-  const summaries = snapshots.map((s) => (isFull(s) ? summaryOf(s) : s));
+  const summaries = snapshots.map((s) => (isFull(s) ? summaryOf(digestOf(s)) : s));
   const everyone = new Map<string, { name: string; lastSeen: string }>();
   summaries.forEach((s, i) => {
     s.ids.forEach((id, k) => everyone.set(id, { name: s.names[k]!, lastSeen: dates[i]! }));

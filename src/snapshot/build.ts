@@ -2,7 +2,7 @@ import type { ProjectConfig } from "../config/cohort.js";
 import type { Rubric } from "../config/rubric.js";
 import { RATING_KEYS, type Ratings } from "../config/ratings.js";
 import { scoreCohort } from "../score/index.js";
-import { SCHEMA_VERSION, type ProjectSnapshot, type Snapshot } from "./schema.js";
+import { SCHEMA_VERSION, type ProjectSnapshot, type Scores, type Snapshot } from "./schema.js";
 
 /** The hand ratings of a project config, in the rubric's canonical key order. */
 export function ratingsOf(project: ProjectConfig): Ratings {
@@ -23,10 +23,10 @@ export interface SnapshotParts extends Omit<Snapshot, "schemaVersion" | "project
  * Scores the projects and assembles the snapshot: projects sorted by id, so the file is the same
  * whatever order the fetches completed in. Pure.
  */
-export function buildSnapshot(parts: SnapshotParts): Snapshot {
-  const scores = scoreCohort(parts.projects, parts.rubric, parts.asOf);
+export function buildSnapshot(parts: SnapshotParts, scored?: ReadonlyMap<string, Scores>): Snapshot {
+  const scores = scored ?? scoreCohort(parts.projects, parts.rubric, parts.asOf);
   const projects = [...parts.projects]
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .sort(byId)
     .map((p) => ({ ...p, scores: scores.get(p.id)! }));
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -43,16 +43,25 @@ export function buildSnapshot(parts: SnapshotParts): Snapshot {
 
 /**
  * The same snapshot re-scored under a (possibly edited) rubric and ratings: raw figures, errors and
- * dates untouched. Projects no longer in the config keep the ratings they were scored with.
+ * dates untouched. Projects no longer in the config keep the ratings they were scored with. `scored`:
+ * the new scores when already computed (scoreCohort of the same projects, rubric and asOf).
  */
-export function rescore(snapshot: Snapshot, rubric: Rubric, projects: readonly ProjectConfig[]): Snapshot {
+export function rescore(snapshot: Snapshot, rubric: Rubric, projects: readonly ProjectConfig[], scored?: ReadonlyMap<string, Scores>): Snapshot {
   const byId = new Map(projects.map((p) => [p.id, p]));
-  return buildSnapshot({
-    ...snapshot,
-    rubric,
-    projects: snapshot.projects.map(({ scores: _scores, ...p }) => {
-      const config = byId.get(p.id);
-      return { ...p, ratings: config ? ratingsOf(config) : p.ratings };
-    }),
-  });
+  return buildSnapshot(
+    {
+      ...snapshot,
+      rubric,
+      projects: snapshot.projects.map(({ scores: _scores, ...p }) => {
+        const config = byId.get(p.id);
+        return { ...p, ratings: config ? ratingsOf(config) : p.ratings };
+      }),
+    },
+    scored,
+  );
+}
+
+/** The order buildSnapshot puts projects in: by id (equal ids as given). */
+export function byId(a: { id: string }, b: { id: string }): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -251,6 +251,13 @@ function isRubric(v: unknown): boolean {
   return true;
 }
 
+/** The fast check of a part: true when zod would accept it unchanged as that part of a snapshot. */
+export const isCanonicalPart = {
+  rubric: (v: unknown): boolean => SHAPES_MATCH && isRubric(v),
+  ratings: (v: unknown): boolean => SHAPES_MATCH && isRatings(v),
+  scores: (v: unknown): boolean => SHAPES_MATCH && isScores(v),
+};
+
 /**
  * True when `data` is a valid snapshot of the current schema version that zod would return unchanged
  * (see the header); false when not known to be so.

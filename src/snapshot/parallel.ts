@@ -13,12 +13,15 @@
  */
 import { existsSync } from "node:fs";
 import os from "node:os";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ShowdownError, SnapshotError, UsageError, WriteError } from "../errors.js";
+import type { Digest } from "./digest.js";
+import { loadStamps, pruneDigests, readDigest, saveStamps, type Known } from "./digest-store.js";
 import type { ReadOptions } from "./history.js";
 import type { Snapshot } from "./schema.js";
-import { readSnapshot } from "./store.js";
+import { listSnapshots, readSnapshot } from "./store.js";
 
 export interface SnapshotTask {
   /** URL of the module that exports the task (import.meta.url of its module). */
@@ -27,13 +30,32 @@ export interface SnapshotTask {
   name: string;
   /** Passed to every call; structured-cloned once per worker. */
   arg?: unknown;
+  /**
+   * "digest": the function takes the file's digest (digest.ts) instead of the snapshot, from the
+   * digest cache when it has one for the file's bytes: far cheaper than parsing the file.
+   */
+  input?: "snapshot" | "digest";
 }
 
 export type TaskFunction<A, R> = (snapshot: Snapshot, file: string, arg: A) => R | Promise<R>;
+export type DigestTaskFunction<A, R> = (input: DigestInput, file: string, arg: A) => R | Promise<R>;
+
+/** What a digest task is given for a file. */
+export interface DigestInput {
+  digest: Digest;
+  /** SHA-256 of the file's bytes (those the digest is of). */
+  source: string;
+  /** The file's bytes, when they were read (a file whose stamp tells its content is not read). */
+  bytes?: Buffer;
+  /** The digest cache's folder, null when it is off (for a task that writes the file anew). */
+  digests: string | null;
+  /** The snapshot, when the file had to be parsed (it had no digest yet). */
+  snapshot?: Snapshot;
+}
 
 /** What a worker sends back for one file. */
 export type Outcome =
-  | { index: number; ok: true; result: unknown }
+  | { index: number; ok: true; result: unknown; source?: string; known?: Known }
   | { index: number; ok: false; snapshotError?: { file: string; problem: string }; error?: { name: string; message: string; stack?: string } };
 
 const WORKER = new URL("./worker.js", import.meta.url);
@@ -61,9 +83,20 @@ export function readThreads(env: NodeJS.ProcessEnv, files: number): number {
   return Math.min(cores, MAX_THREADS);
 }
 
+/** How a task reads its files: in full, or as digests (cached in `digests`, none when null). */
+export interface Reader {
+  input: "snapshot" | "digest";
+  digests: string | null;
+}
+
 /** Runs a task on one file in this thread; what a worker does for each file it is given. */
-export async function runTask(fn: TaskFunction<unknown, unknown>, index: number, file: string, arg: unknown): Promise<Outcome> {
+export async function runTask(fn: TaskFunction<unknown, unknown>, index: number, file: string, arg: unknown, reader: Reader, known?: Known): Promise<Outcome> {
   try {
+    if (reader.input === "digest") {
+      const read = await readDigest(file, reader.digests, known);
+      const result = await (fn as unknown as DigestTaskFunction<unknown, unknown>)({ ...read, digests: reader.digests }, file, arg);
+      return { index, ok: true, result, source: read.source, known: read.known };
+    }
     return { index, ok: true, result: await fn(await readSnapshot(file), file, arg) };
   } catch (error) {
     if (error instanceof SnapshotError) return { index, ok: false, snapshotError: { file: error.file, problem: error.problem } };
@@ -91,6 +124,8 @@ function rebuild(outcome: Extract<Outcome, { ok: false }>): Error {
 export interface MapOptions extends ReadOptions {
   /** Worker threads (see readThreads); 0 runs the task in this thread. */
   threads: number;
+  /** The digest cache's folder (digest-store.ts's digestDir), null for none. Used by digest tasks. */
+  digests: string | null;
 }
 
 /**
@@ -98,8 +133,21 @@ export interface MapOptions extends ReadOptions {
  * ahead of the one the caller is at, so memory stays bounded however long the history.
  */
 export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotTask, options: MapOptions): AsyncGenerator<{ file: string; result: R }> {
+  const reader: Reader = { input: task.input ?? "snapshot", digests: options.digests };
+  // The digests of the files read, to prune the others once a whole cohort folder has been read.
+  const sources = new Set<string>();
+  let complete = true;
+  // Stamps of the files (see digest-store.ts's Known): those remembered, and those learned on the way.
+  const stamps = reader.input === "digest" && reader.digests !== null && files.length > 0 ? await loadStamps(reader.digests, files[0]!) : new Map<string, Known>();
+  const learned = new Map<string, Known>();
+  const knownOf = (i: number) => stamps.get(path.resolve(files[i]!));
   const settle = (outcome: Outcome): { file: string; result: R } | undefined => {
-    if (outcome.ok) return { file: files[outcome.index]!, result: outcome.result as R };
+    if (outcome.ok) {
+      if (outcome.source !== undefined) sources.add(outcome.source);
+      if (outcome.known) learned.set(path.resolve(files[outcome.index]!), outcome.known);
+      return { file: files[outcome.index]!, result: outcome.result as R };
+    }
+    complete = false;
     const error = rebuild(outcome);
     if (options.skipInvalid && error instanceof SnapshotError) {
       options.onSkip(error);
@@ -111,9 +159,10 @@ export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotT
   if (options.threads <= 0) {
     const fn = await loadTask(task);
     for (let i = 0; i < files.length; i++) {
-      const settled = settle(await runTask(fn, i, files[i]!, task.arg));
+      const settled = settle(await runTask(fn, i, files[i]!, task.arg, reader, knownOf(i)));
       if (settled) yield settled;
     }
+    await remember(files, reader, stamps, learned, complete && (await prune(files, reader, sources)));
     return;
   }
 
@@ -133,13 +182,13 @@ export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotT
       const worker = idle.shift() ?? [...busy].find(([, n]) => n < 2)?.[0];
       if (!worker) return;
       busy.set(worker, (busy.get(worker) ?? 0) + 1);
-      worker.postMessage({ index: next, file: files[next] });
+      worker.postMessage({ index: next, file: files[next], known: knownOf(next) });
       next++;
     }
   };
 
   for (let t = 0; t < threads; t++) {
-    const worker = new Worker(WORKER, { workerData: { task } });
+    const worker = new Worker(WORKER, { workerData: { task, reader } });
     worker.on("message", (outcome: Outcome) => {
       done.set(outcome.index, outcome);
       const n = busy.get(worker)! - 1;
@@ -175,7 +224,38 @@ export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotT
       const settled = settle(outcome);
       if (settled) yield settled;
     }
+    await remember(files, reader, stamps, learned, complete && (await prune(files, reader, sources)));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
+}
+
+/**
+ * After every file of a cohort folder was read as a digest, the digests of files no longer there (or
+ * no longer with those bytes) are dropped. Only then: a command that read some of the files cannot
+ * know which digests the others still need.
+ */
+async function prune(files: readonly string[], reader: Reader, sources: ReadonlySet<string>): Promise<boolean> {
+  if (reader.input !== "digest" || reader.digests === null || files.length === 0) return false;
+  const folder = path.dirname(path.resolve(files[0]!));
+  if (files.some((f) => path.dirname(path.resolve(f)) !== folder)) return false;
+  const all = await listSnapshots(path.dirname(folder), path.basename(folder));
+  const read = new Set(files.map((f) => path.resolve(f)));
+  if (all.length !== read.size || all.some((f) => !read.has(f))) return false;
+  await pruneDigests(reader.digests, files[0]!, sources);
+  return true;
+}
+
+/**
+ * Saves the stamps learned while reading (when any), beside those remembered; after a whole folder was
+ * read (pruned), only the stamps of its files, so that a deleted file's is dropped.
+ */
+async function remember(files: readonly string[], reader: Reader, stamps: Map<string, Known>, learned: ReadonlyMap<string, Known>, pruned: boolean): Promise<void> {
+  if (reader.digests === null || (learned.size === 0 && !pruned)) return;
+  for (const [file, known] of learned) stamps.set(file, known);
+  if (pruned) {
+    const read = new Set(files.map((f) => path.resolve(f)));
+    for (const file of stamps.keys()) if (!read.has(file)) stamps.delete(file);
+  }
+  await saveStamps(reader.digests, files[0]!, stamps);
 }

@@ -93,34 +93,50 @@ export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<v
  * is left to the zod schema, for its verdict and its messages.
  */
 export function parseSnapshot(file: string, data: unknown): Snapshot {
+  return checkSnapshot(file, data).snapshot;
+}
+
+/** parseSnapshot, and whether the parsed JSON was the snapshot as it is (asIs: no migration, nothing for zod to change). */
+export function checkSnapshot(file: string, data: unknown): { snapshot: Snapshot; asIs: boolean } {
   const migrated = migrateSnapshot(file, data);
-  if (isCanonicalSnapshot(migrated)) return migrated;
+  if (isCanonicalSnapshot(migrated)) return { snapshot: migrated, asIs: migrated === data };
   const result = Snapshot.safeParse(migrated);
   if (!result.success) {
     const first = result.error.issues.slice(0, 3).map((i) => `${formatPath(i.path) || "(root)"}: ${i.message}`);
     const more = result.error.issues.length > 3 ? ` (+${result.error.issues.length - 3} more)` : "";
     throw new SnapshotError(file, `not a valid snapshot: ${first.join("; ")}${more}`);
   }
-  return result.data;
+  return { snapshot: result.data, asIs: false };
 }
 
-export async function readSnapshot(file: string): Promise<Snapshot> {
-  let text: string;
+/** A snapshot file's bytes, or the SnapshotError saying why they cannot be read. */
+export async function readSnapshotBytes(file: string): Promise<Buffer> {
   try {
-    const bytes = await readFile(file);
-    // The same text either way; pure ASCII (what JSON.stringify writes, but for non-ASCII names) decodes faster.
-    text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+    return await readFile(file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SnapshotError(file, code === "ENOENT" ? "file not found" : `cannot read (${code ?? String(error)})`);
   }
-  let data: unknown;
+}
+
+/** The JSON in a file's bytes, unchecked. */
+export function parseJsonBytes(file: string, bytes: Buffer): unknown {
+  // The same text either way; pure ASCII (what JSON.stringify writes, but for non-ASCII names) decodes faster.
+  const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
   try {
-    data = JSON.parse(text);
+    return JSON.parse(text);
   } catch (error) {
     throw new SnapshotError(file, `invalid JSON (truncated or damaged?): ${(error as Error).message}`);
   }
-  return parseSnapshot(file, data);
+}
+
+/** The snapshot in a file's bytes: parsed, migrated and validated (see parseSnapshot). */
+export function decodeSnapshot(file: string, bytes: Buffer): Snapshot {
+  return parseSnapshot(file, parseJsonBytes(file, bytes));
+}
+
+export async function readSnapshot(file: string): Promise<Snapshot> {
+  return decodeSnapshot(file, await readSnapshotBytes(file));
 }
 
 /** The dated snapshot files of a cohort, oldest first. */

@@ -1,0 +1,170 @@
+/**
+ * Digests of snapshot files (digest.ts), kept in .cache/digests/<cohort folder>/<sha256>.digest.
+ *
+ * A digest is found by the SHA-256 of the snapshot file's bytes (hashing a 2.75 MB file takes ~2 ms,
+ * parsing it ~15 ms), so it is used only for the very bytes it was made from: an edited, rescored,
+ * re-collected or checked-out-again file simply has another hash. A file without a digest is read,
+ * parsed and validated in full, as ever, and its digest written for next time. The cache is only
+ * ever an accelerator: a digest that is missing, damaged, from another tool version or impossible to
+ * write changes nothing but the time taken, and SHOWDOWN_DIGESTS=0 turns it off.
+ */
+import { randomUUID } from "node:crypto";
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { TOOL } from "../tool.js";
+import { decodeDigest, digestOf, encodeDigest, sha256, type Digest } from "./digest.js";
+import type { Snapshot } from "./schema.js";
+import { checkSnapshot, parseJsonBytes, readSnapshotBytes } from "./store.js";
+
+const SUFFIX = ".digest";
+
+/** Where digests are kept (SHOWDOWN_CACHE_DIR, default .cache, + digests), or null when SHOWDOWN_DIGESTS=0. */
+export function digestDir(env: NodeJS.ProcessEnv, cwd: string): string | null {
+  if (env.SHOWDOWN_DIGESTS === "0") return null;
+  return path.resolve(cwd, env.SHOWDOWN_CACHE_DIR || ".cache", "digests");
+}
+
+/** The folder of a snapshot's digests: one per cohort folder, so that pruning one cohort leaves the others. */
+function folderOf(dir: string, file: string): string {
+  return path.join(dir, path.basename(path.dirname(path.resolve(file))));
+}
+
+/**
+ * What identifies a file's content without reading it, as git's index does: size, modification and
+ * change times (nanoseconds), inode and device. Any write changes the change time (which no tool can
+ * set back); see readDigest for the one case where that is not enough.
+ */
+export interface Stamp {
+  size: string;
+  mtime: string;
+  ctime: string;
+  ino: string;
+  dev: string;
+}
+
+/** A file's stamp and the SHA-256 of its bytes when it had that stamp. */
+export interface Known {
+  stamp: Stamp;
+  source: string;
+}
+
+/** How long after its last change a file's stamp is trusted to tell its content (see readDigest). */
+const SETTLED_MS = 2000;
+
+async function stampOf(file: string): Promise<{ stamp: Stamp; changedAt: number } | undefined> {
+  const st = await stat(file, { bigint: true }).catch(() => undefined);
+  if (!st) return undefined;
+  const stamp = { size: String(st.size), mtime: String(st.mtimeNs), ctime: String(st.ctimeNs), ino: String(st.ino), dev: String(st.dev) };
+  return { stamp, changedAt: Number(st.ctimeNs / 1_000_000n) };
+}
+
+const sameStamp = (a: Stamp, b: Stamp) => a.size === b.size && a.mtime === b.mtime && a.ctime === b.ctime && a.ino === b.ino && a.dev === b.dev;
+
+export interface ReadDigest {
+  digest: Digest;
+  /** SHA-256 of the file's bytes. */
+  source: string;
+  /** The file's bytes, when they were read (not when its stamp told its content). */
+  bytes?: Buffer;
+  /** The snapshot, when it had to be read in full (no digest yet). */
+  snapshot?: Snapshot;
+  /** The file's stamp and hash, to remember (see Known), when it was read and has settled. */
+  known?: Known;
+}
+
+/**
+ * The digest of a snapshot file: from the cache when it holds one for these bytes, else by reading the
+ * file in full (SnapshotError if it is damaged, as readSnapshot) and saving its digest. dir null: no cache.
+ *
+ * `known`: the file's stamp and hash when last read. When its stamp is still that, the digest is taken
+ * without reading the file at all. A stamp is remembered only for a file last changed more than 2 s
+ * before it was looked at: a file system records times at a clock tick of a few milliseconds, so a
+ * file rewritten twice within one tick could otherwise keep its stamp with new content (git calls such
+ * entries "racily clean"); a change after the stamp was taken is seconds later than the stamp's time.
+ */
+export async function readDigest(file: string, dir: string | null, known?: Known): Promise<ReadDigest> {
+  const looked = dir === null ? undefined : await stampOf(file);
+  const lookedAt = Date.now();
+  if (dir !== null && known && looked && sameStamp(known.stamp, looked.stamp)) {
+    const digest = await loadDigest(dir, file, known.source);
+    if (digest) return { digest, source: known.source };
+  }
+  const bytes = await readSnapshotBytes(file);
+  const source = sha256(bytes);
+  const remember = looked && lookedAt - looked.changedAt > SETTLED_MS ? { stamp: looked.stamp, source } : undefined;
+  const cached = dir === null ? undefined : await loadDigest(dir, file, source);
+  if (cached) return { digest: cached, source, bytes, known: remember };
+  const { snapshot, asIs } = checkSnapshot(file, parseJsonBytes(file, bytes));
+  const digest = digestOf(snapshot, asIs);
+  if (dir !== null) await saveDigest(dir, file, digest, source);
+  return { digest, source, bytes, snapshot, known: remember };
+}
+
+async function loadDigest(dir: string, file: string, source: string): Promise<Digest | undefined> {
+  const stored = await readFile(path.join(folderOf(dir, file), source + SUFFIX)).catch(() => undefined);
+  return stored && decodeDigest(stored, source, TOOL.version);
+}
+
+const STAMPS = "stamps.json";
+
+/** The remembered stamps of a cohort folder's files, by absolute path (none when unreadable). */
+export async function loadStamps(dir: string, anyFile: string): Promise<Map<string, Known>> {
+  try {
+    const data = JSON.parse(await readFile(path.join(folderOf(dir, anyFile), STAMPS), "utf8")) as Record<string, Known>;
+    return new Map(Object.entries(data));
+  } catch {
+    return new Map();
+  }
+}
+
+/** Saves the stamps (atomically; failure ignored: the files are then read and hashed next time). */
+export async function saveStamps(dir: string, anyFile: string, stamps: ReadonlyMap<string, Known>): Promise<void> {
+  const folder = folderOf(dir, anyFile);
+  const tmp = path.join(folder, `.${STAMPS}.${randomUUID()}.tmp`);
+  try {
+    await mkdir(folder, { recursive: true });
+    await writeFile(tmp, JSON.stringify(Object.fromEntries(stamps)));
+    await rename(tmp, path.join(folder, STAMPS));
+  } catch {
+    await rm(tmp, { force: true }).catch(() => {});
+  }
+}
+
+/**
+ * The snapshot in bytes whose digest is `digest`: validated when the digest was made, so when their
+ * JSON was the snapshot as it is, parsing is all there is to do; else the whole check, as readSnapshot.
+ */
+export function snapshotOfDigested(file: string, bytes: Buffer, digest: Digest): Snapshot {
+  const data = parseJsonBytes(file, bytes);
+  return digest.parsedAsIs ? (data as Snapshot) : checkSnapshot(file, data).snapshot;
+}
+
+/**
+ * Saves the digest of `file`'s (new) content, whose SHA-256 is `source`. Via a temp file and a rename,
+ * so a reader never sees half a digest; failure (read-only folder, disk full) is ignored: the next
+ * read just parses the file again.
+ */
+export async function saveDigest(dir: string, file: string, digest: Digest, source: string): Promise<void> {
+  const folder = folderOf(dir, file);
+  const target = path.join(folder, source + SUFFIX);
+  const tmp = path.join(folder, `.${source}.${randomUUID()}.tmp`);
+  try {
+    await mkdir(folder, { recursive: true });
+    await writeFile(tmp, encodeDigest(digest, source, TOOL.version));
+    await rename(tmp, target);
+  } catch {
+    await rm(tmp, { force: true }).catch(() => {});
+  }
+}
+
+/**
+ * Removes the digests of a cohort folder other than those of `keep` (the hashes of every file it now
+ * holds), and temp files left by a killed run, so the cache does not grow with every rescore or
+ * re-collect. Failures are ignored.
+ */
+export async function pruneDigests(dir: string, anyFile: string, keep: ReadonlySet<string>): Promise<void> {
+  const folder = folderOf(dir, anyFile);
+  const entries = await readdir(folder).catch(() => [] as string[]);
+  const stale = (name: string) => (name.endsWith(SUFFIX) && !keep.has(name.slice(0, -SUFFIX.length))) || (name.startsWith(".") && name.endsWith(".tmp"));
+  await Promise.all(entries.filter(stale).map((name) => rm(path.join(folder, name), { force: true }).catch(() => {})));
+}
