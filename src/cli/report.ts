@@ -1,5 +1,6 @@
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
+import pLimit from "p-limit";
 import { findCohortFile, loadCohort } from "../config/load.js";
 import { ConfigError, ShowdownError, SnapshotError } from "../errors.js";
 import { reportParts, type ConfigInfo } from "../report/index.js";
@@ -81,10 +82,12 @@ ${COMMON_HELP}
     const cohortName = str(args, "cohort")!;
     const snapshotsDir = path.resolve(io.cwd, str(args, "snapshots")!);
     const out = path.resolve(io.cwd, str(args, "out")!);
-    const config = await configInfo(path.resolve(io.cwd, str(args, "config")!), cohortName, io.cwd);
-
+    // The cohort config (a large YAML file for a large cohort) is parsed while the reader threads read.
+    const loading = configInfo(path.resolve(io.cwd, str(args, "config")!), cohortName, io.cwd);
+    loading.catch(() => {}); // awaited below; this only keeps a failure from being reported as unhandled meanwhile
     const files = await listSnapshots(snapshotsDir, cohortName);
     if (files.length === 0) {
+      await loading;
       throw new ShowdownError(`${shown(io.cwd, path.join(snapshotsDir, cohortName))}: no snapshots of ${cohortName}; run 'showdown collect' first`);
     }
     // Every snapshot is read (on reader threads when there are many, see snapshot/parallel.ts) down to
@@ -100,6 +103,7 @@ ${COMMON_HELP}
       if (io.signal.aborted) return EXIT.interrupted;
       history.push({ file, snapshot: result });
     }
+    const config = await loading;
     if (history.length === 0) throw new ShowdownError(`${shown(io.cwd, path.join(snapshotsDir, cohortName))}: none of the ${files.length} snapshot files could be read`);
     for (const entry of byAsOf(history.map((h) => ({ ...h, asOf: h.snapshot.asOf }))).slice(-2)) {
       const full = await readSnapshot(entry.file);
@@ -110,8 +114,15 @@ ${COMMON_HELP}
     const output = reportParts({ cohort: cohortName, snapshots, skipped, config, tool: TOOL });
     if (io.signal.aborted) return EXIT.interrupted;
 
-    // Charts first, the pages that show them last: a reader never sees a page with a missing chart.
-    for (const f of output) await writeAtomic(path.join(out, ...f.path.split("/")), typeof f.content === "string" ? f.content : batches(f.content()));
+    // Charts first, the pages that show them last: a reader never sees a page with a missing chart. The
+    // charts (3,000 for 1,000 projects) are written several at a time and not flushed one by one, which
+    // would take longer than drawing them; the pages are.
+    const write = (f: (typeof output)[number], sync: boolean) =>
+      writeAtomic(path.join(out, ...f.path.split("/")), typeof f.content === "string" ? f.content : batches(f.content()), { sync });
+    const charts = output.filter((f) => f.path.startsWith("svg/"));
+    const limit = pLimit(16);
+    await Promise.all(charts.map((f) => limit(() => write(f, false))));
+    for (const f of output) if (!f.path.startsWith("svg/")) await write(f, true);
     const written = new Set(output.map((f) => f.path));
     const svgDir = path.join(out, "svg");
     for (const name of await readdir(svgDir).catch(() => [] as string[])) {

@@ -6,7 +6,8 @@ import { pathData, renderLines, splitSegments, spreadLabels, type LineSpec } fro
 import { renderSparkline } from "../../src/report/svg/sparkline.js";
 import { linear, n, niceDomain, niceTicks, stepDigits, svgRoot, textWidth, truncate, wrap } from "../../src/report/svg/svg.js";
 import { dayTicks, scoreDomain, sparkDomain } from "../../src/report/charts.js";
-import { dayNumber } from "../../src/report/format.js";
+import { dayNumber, fixed } from "../../src/report/format.js";
+import { mulberry32 } from "../support/random.js";
 
 const close = (a: number, b: number) => expect(a).toBeCloseTo(b, 6);
 
@@ -23,6 +24,25 @@ describe("svg building blocks", () => {
     expect(n(-0.001)).toBe("0");
     expect(n(2.999)).toBe("3");
     expect(() => n(Number.NaN)).toThrow(/finite/);
+  });
+
+  it("writes every coordinate as toFixed(2) without trailing zeros or -0 (the regular-expression version it replaced)", () => {
+    const reference = (x: number) => {
+      const s = fixed(x, 2);
+      return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+    };
+    const random = mulberry32(7);
+    const values = [0, -0, 0.005, -0.005, 0.004, -0.004, 0.015, 1.005, 2.675, -2.675, 99.995, -99.995, 1e-9, -1e-9, 1e20, -1e20, 1e21, -1e21, 1e300];
+    for (let i = 0; i < 200_000; i++) {
+      const scale = 10 ** Math.floor(random() * 12 - 4);
+      values.push((random() - 0.4) * scale, Math.round((random() - 0.5) * 2000) / 1000, Math.round(random() * 1e4) / 200);
+    }
+    let different = 0;
+    for (const x of values) if (n(x) !== reference(x)) different++;
+    expect(different).toBe(0);
+    expect(n(-0.1)).toBe("-0.1");
+    expect(n(-10)).toBe("-10");
+    expect(n(1e21)).toBe("1e+21");
   });
 
   it("puts ticks on steps of 1, 2 or 5 times a power of ten", () => {

@@ -64,10 +64,16 @@ export function splitSegments(points: readonly LinePoint[], maxGap: number): { x
 
 /** SVG path data: one "M" per run, so a gap is a gap. */
 export function pathData(runs: readonly { x: number; y: number }[][], sx: (v: number) => number, sy: (v: number) => number): string {
-  return runs
-    .filter((run) => run.length > 1)
-    .map((run) => run.map((p, i) => `${i === 0 ? "M" : "L"}${n(sx(p.x))} ${n(sy(p.y))}`).join(" "))
-    .join(" ");
+  // "M x y L x y ..." per run of two points or more, built in one pass: a trend chart has 365,000 points.
+  let out = "";
+  for (const run of runs) {
+    if (run.length < 2) continue;
+    for (let i = 0; i < run.length; i++) {
+      const p = run[i]!;
+      out += (i > 0 ? " L" : out === "" ? "M" : " M") + n(sx(p.x)) + " " + n(sy(p.y));
+    }
+  }
+  return out;
 }
 
 /**

@@ -10,8 +10,16 @@ export const FONT = `system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Ne
 /** A coordinate or length: at most 2 decimals, no trailing zeros, never "-0". */
 export function n(x: number): string {
   if (!Number.isFinite(x)) throw new Error(`not a finite coordinate: ${x}`);
-  const s = fixed(x, 2);
-  return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+  if (!(Math.abs(x) < 1e21)) {
+    // toFixed writes such numbers in exponent form; never a coordinate, but kept exact.
+    const s = fixed(x, 2);
+    return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
+  }
+  // A chart has millions of coordinates: trailing zeros are cut by hand, not by a regular expression.
+  let s = x.toFixed(2);
+  const end = s.length;
+  if (s.charCodeAt(end - 1) === 48 /* 0 */) s = s.charCodeAt(end - 2) === 48 ? s.slice(0, end - 3) : s.slice(0, end - 1);
+  return s === "-0" ? "0" : s;
 }
 
 export type Attrs = Record<string, string | number | undefined | null | false>;
