@@ -7,11 +7,11 @@ import type { Ratings } from "../config/ratings.js";
 import { scoreCohort } from "../score/index.js";
 import { ratingsOf, rescore } from "../snapshot/build.js";
 import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/check.js";
-import { digestOf, ratingsJsonOf, rawAt, sameScores, sha256 } from "../snapshot/digest.js";
+import { digestOf, ratingsJsonOf, rawAt, rescoredDigest, sameScores, sha256, type Digest } from "../snapshot/digest.js";
 import { digestDir, saveDigest, snapshotOfDigested } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
 import type { Scores, Snapshot } from "../snapshot/schema.js";
-import { commitAtomic, decodeSnapshot, listSnapshots, prepareAtomic, readSnapshotBytes, serializeSnapshot, tempPath } from "../snapshot/store.js";
+import { commitAtomic, decodeSnapshot, listSnapshots, prepareAtomic, readSnapshotBytes, serializeSnapshot, syncFiles, tempPath } from "../snapshot/store.js";
 import { COMMON_HELP, COMMON_OPTIONS, EXIT, flag, str, type Command } from "./command.js";
 
 interface RescoreArg {
@@ -77,13 +77,14 @@ export async function rescoreFile({ digest, source, bytes, digests, snapshot }: 
   if (unchanged) return { changed: false };
   const newCanonical = canonical && [...scores.values()].every((s) => isCanonicalPart.scores(s));
   if (arg.check && newCanonical) return { changed: true };
-  if (snapshot) return rescoreSnapshot(snapshot, file, arg, scores, newCanonical, digests);
+  // The new file's digest, from this one's: cheaper than from the re-scored snapshot.
+  const newDigest = () => rescoredDigest(digest, arg.rubric, digest.ids.map((id, i) => config.get(id)?.ratingsJson ?? stored[i]!), scores);
+  if (snapshot) return rescoreSnapshot(snapshot, file, arg, scores, newCanonical, digests, newDigest);
   // The file was not read (its stamp told its content): read it now. Should it have changed since,
   // it is re-scored from what it holds now, as a file without a digest.
   const now = bytes ?? (await readSnapshotBytes(file));
-  if (bytes || sha256(now) === source) return rescoreSnapshot(snapshotOfDigested(file, now, digest), file, arg, scores, newCanonical, digests);
-  const current = decodeSnapshot(file, now);
-  return rescoreSnapshot(current, file, arg, undefined, false, digests);
+  if (bytes || sha256(now) === source) return rescoreSnapshot(snapshotOfDigested(file, now, digest), file, arg, scores, newCanonical, digests, newDigest);
+  return rescoreSnapshot(decodeSnapshot(file, now), file, arg, undefined, false, digests);
 }
 
 /**
@@ -99,6 +100,7 @@ async function rescoreSnapshot(
   scores: ReadonlyMap<string, Scores> | undefined,
   newCanonical: boolean,
   digests: string | null,
+  newDigest?: () => Digest | undefined,
 ): Promise<Rescored> {
   const rescored = rescore(snapshot, arg.rubric, arg.projects, scores);
   // The read snapshot is valid and in schema order (what serializeSnapshot writes as it is), and so is
@@ -114,9 +116,10 @@ async function rescoreSnapshot(
   if (arg.check) return { changed: true };
   // serializeSnapshot's output for a snapshot in schema order, without checking it a second time.
   const content = Buffer.from(text ?? JSON.stringify(rescored, null, 2) + "\n", "utf8");
-  const tmp = await prepareAtomic(file, content);
+  // Flushed to disk later, all together, before any is renamed into place (see the command).
+  const tmp = await prepareAtomic(file, content, { sync: false });
   // What the file will hold once renamed into place: its digest spares the next command parsing it.
-  if (digests !== null && canonical) await saveDigest(digests, file, digestOf(rescored, true), sha256(content));
+  if (digests !== null && canonical) await saveDigest(digests, file, newDigest?.() ?? digestOf(rescored, true), sha256(content));
   return { changed: true, tmp };
 }
 
@@ -150,6 +153,9 @@ ${COMMON_HELP}
     try {
       const options = { skipInvalid: false, onSkip() {}, threads: readThreads(io.env, files.length), digests: digestDir(io.env, io.cwd) };
       for await (const { file, result } of mapSnapshots<Rescored>(files, task, options)) plan.push({ file, ...result });
+      // Every new content on disk before the first rename: flushed together, which lets the file system
+      // write them in one go rather than one flush after another.
+      await syncFiles(plan.flatMap((p) => (p.tmp ? [{ tmp: p.tmp, file: p.file }] : [])));
       for (const { file, changed, tmp } of plan) {
         const shown = path.relative(io.cwd, file);
         if (!changed) continue;

@@ -11,6 +11,7 @@
  */
 import { createHash } from "node:crypto";
 import type { CriterionId } from "../config/criteria.js";
+import type { Rubric } from "../config/rubric.js";
 import { snapshotMetrics, type Metric, type MetricValue } from "../metrics/metric.js";
 import type { Issue, ProjectSnapshot, Raw, Scores, Snapshot } from "./schema.js";
 
@@ -100,19 +101,17 @@ export function sha256(text: string | Uint8Array): string {
   return createHash("sha256").update(text).digest("hex");
 }
 
-/** The digest of a (validated) snapshot; parsedAsIs: see Digest. */
-export function digestOf(snapshot: Snapshot, parsedAsIs = false): Digest {
-  const { projects, ...head } = snapshot;
-  const n = projects.length;
-  const columns = snapshotMetrics(snapshot.rubric);
-  const rubricCategories = new Set(snapshot.rubric.categories.map((c) => c.id));
-  const rubricCriteria = new Set<string>(snapshot.rubric.categories.flatMap((c) => c.criteria.map((k) => k.id)));
+/** The columns of a snapshot's projects under its rubric, in what order its categories come, and whether it is scored in order (see Digest). */
+function layout(rubric: Rubric, projects: readonly Pick<ProjectSnapshot, "id" | "scores">[]): Pick<Digest, "columns" | "categoryOrder" | "scoredInOrder"> {
+  const columns = snapshotMetrics(rubric);
+  const rubricCategories = new Set(rubric.categories.map((c) => c.id));
+  const rubricCriteria = new Set<string>(rubric.categories.flatMap((c) => c.criteria.map((k) => k.id)));
   const rubricCount = rubricCriteria.size;
   const categoryOrder: string[] = [];
   const seenCategories = new Set<string>();
   const categoryIds = [...rubricCategories];
   const criterionRank = new Map<string, number>([...rubricCriteria].map((id, r) => [id, r]));
-  let scoredInOrder = rubricCategories.size === snapshot.rubric.categories.length && rubricCount === snapshot.rubric.categories.reduce((k, c) => k + c.criteria.length, 0);
+  let scoredInOrder = rubricCategories.size === rubric.categories.length && rubricCount === rubric.categories.reduce((k, c) => k + c.criteria.length, 0);
   let previous: string | undefined;
   for (const p of projects) {
     if (previous !== undefined && p.id < previous) scoredInOrder = false;
@@ -139,32 +138,41 @@ export function digestOf(snapshot: Snapshot, parsedAsIs = false): Digest {
       for (const part of ["value", "normalized"] as const) columns.push({ name: `${id}.${part}`, kind: "criterion", criterion: id as CriterionId, part });
     }
   }
+  return { columns, categoryOrder, scoredInOrder };
+}
 
+/** Cells of one column: what kind of value each project has, and the number (or string index) it is. */
+function fill(tags: Uint8Array, nums: Float64Array, at: number, values: Iterable<MetricValue | undefined>, strings: string[], stringIndex: Map<string, number>): void {
+  let k = at;
+  for (const v of values) {
+    if (typeof v === "number") {
+      tags[k] = Tag.number;
+      nums[k] = v;
+    } else if (v === undefined) tags[k] = Tag.absent;
+    else if (v === null) tags[k] = Tag.null;
+    else if (typeof v === "boolean") {
+      tags[k] = v ? Tag.true : Tag.false;
+      nums[k] = v ? 1 : 0;
+    } else {
+      let s = stringIndex.get(v);
+      if (s === undefined) stringIndex.set(v, (s = strings.push(v) - 1));
+      tags[k] = Tag.string;
+      nums[k] = s;
+    }
+    k++;
+  }
+}
+
+/** The digest of a (validated) snapshot; parsedAsIs: see Digest. */
+export function digestOf(snapshot: Snapshot, parsedAsIs = false): Digest {
+  const { projects, ...head } = snapshot;
+  const n = projects.length;
+  const { columns, categoryOrder, scoredInOrder } = layout(snapshot.rubric, projects);
   const tags = new Uint8Array(columns.length * n);
   const nums = new Float64Array(columns.length * n);
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
-  columns.forEach((m, j) => {
-    const read = reader(m);
-    for (let i = 0, k = j * n; i < n; i++, k++) {
-      const v = read(projects[i]!);
-      if (typeof v === "number") {
-        tags[k] = Tag.number;
-        nums[k] = v;
-      } else if (v === undefined) tags[k] = Tag.absent;
-      else if (v === null) tags[k] = Tag.null;
-      else if (typeof v === "boolean") {
-        tags[k] = v ? Tag.true : Tag.false;
-        nums[k] = v ? 1 : 0;
-      } else {
-        let s = stringIndex.get(v);
-        if (s === undefined) stringIndex.set(v, (s = strings.push(v) - 1));
-        tags[k] = Tag.string;
-        nums[k] = s;
-      }
-    }
-  });
-
+  columns.forEach((m, j) => fill(tags, nums, j * n, projects.map(reader(m)), strings, stringIndex));
   return {
     head,
     ids: projects.map((p) => p.id),
@@ -178,6 +186,48 @@ export function digestOf(snapshot: Snapshot, parsedAsIs = false): Digest {
     ratingsText: projects.map((p) => JSON.stringify(p.ratings)).join("\n"),
     scoredInOrder,
     parsedAsIs,
+  };
+}
+
+/**
+ * The digest of the snapshot `digest` is of, re-scored as rescore() does (snapshot/build.ts) with
+ * `rubric`, each project's new ratings (as JSON) and new scores: digestOf of the re-scored snapshot,
+ * written as JSON (parsedAsIs), without the snapshot. undefined when its projects are not in id order
+ * (rescore would reorder them).
+ */
+export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: readonly string[], scores: ReadonlyMap<string, Scores>): Digest | undefined {
+  const { ids } = digest;
+  for (let i = 1; i < ids.length; i++) if (ids[i]! < ids[i - 1]!) return undefined;
+  const n = ids.length;
+  const projects = ids.map((id) => ({ id, scores: scores.get(id)! }));
+  const { columns, categoryOrder, scoredInOrder } = layout(rubric, projects);
+  const tags = new Uint8Array(columns.length * n);
+  const nums = new Float64Array(columns.length * n);
+  // The figures are the old digest's; they come after the scores, so their strings are numbered as before.
+  const strings: string[] = [];
+  const stringIndex = new Map<string, number>();
+  columns.forEach((m, j) => {
+    if (m.kind !== "figure") {
+      fill(tags, nums, j * n, projects.map(reader(m) as (p: Pick<ProjectSnapshot, "scores">) => MetricValue | undefined), strings, stringIndex);
+      return;
+    }
+    const from = columnOf(digest, m);
+    const values = ids.map((_, i) => (from < 0 || digest.tags[from * n + i] === Tag.absent ? undefined : valueAt(digest, from, i)));
+    fill(tags, nums, j * n, values, strings, stringIndex);
+  });
+  return {
+    head: { ...digest.head, rubric },
+    ids,
+    names: digest.names,
+    columns,
+    tags,
+    nums,
+    strings,
+    errors: digest.errors,
+    categoryOrder,
+    ratingsText: ratingsJson.join("\n"),
+    scoredInOrder,
+    parsedAsIs: true,
   };
 }
 

@@ -1,6 +1,7 @@
 import { isAscii } from "node:buffer";
 import { mkdir, open, readFile, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
+import pLimit from "p-limit";
 import { ShowdownError, SnapshotError, WriteError } from "../errors.js";
 import { formatPath } from "../config/issues.js";
 import { Snapshot } from "./schema.js";
@@ -70,6 +71,30 @@ export async function prepareAtomic(file: string, content: string | Uint8Array |
     await rm(tmp, { force: true }).catch(() => {});
     throw writeError(file, error);
   }
+}
+
+/**
+ * Flushes temp files written with { sync: false } to disk, several at a time; a failure is a WriteError
+ * naming the file the temp file was for.
+ */
+export async function syncFiles(files: readonly { tmp: string; file: string }[]): Promise<void> {
+  const limit = pLimit(16);
+  await Promise.all(
+    files.map(({ tmp, file }) =>
+      limit(async () => {
+        try {
+          const handle = await open(tmp, "r+");
+          try {
+            await handle.sync();
+          } finally {
+            await handle.close();
+          }
+        } catch (error) {
+          throw writeError(file, error);
+        }
+      }),
+    ),
+  );
 }
 
 /** The second half of writeAtomic: renames a prepared temp file onto `file`. */
