@@ -159,12 +159,19 @@ export async function saveDigest(dir: string, file: string, digest: Digest, sour
 
 /**
  * Removes the digests of a cohort folder other than those of `keep` (the hashes of every file it now
- * holds), and temp files left by a killed run, so the cache does not grow with every rescore or
- * re-collect. Failures are ignored.
+ * holds) and temp files left by a killed run, but for those written since `since` (ms since the
+ * epoch), so the cache does not grow with every rescore or re-collect. Failures are ignored.
  */
-export async function pruneDigests(dir: string, anyFile: string, keep: ReadonlySet<string>): Promise<void> {
+export async function pruneDigests(dir: string, anyFile: string, keep: ReadonlySet<string>, since = Number.POSITIVE_INFINITY): Promise<void> {
   const folder = folderOf(dir, anyFile);
   const entries = await readdir(folder).catch(() => [] as string[]);
   const stale = (name: string) => (name.endsWith(SUFFIX) && !keep.has(name.slice(0, -SUFFIX.length))) || (name.startsWith(".") && name.endsWith(".tmp"));
-  await Promise.all(entries.filter(stale).map((name) => rm(path.join(folder, name), { force: true }).catch(() => {})));
+  await Promise.all(
+    entries.filter(stale).map(async (name) => {
+      const file = path.join(folder, name);
+      // Written since the read began (the digest of a file score is rewriting, or another run's): kept.
+      const written = await stat(file).then((st) => st.mtimeMs, () => 0);
+      if (written < since) await rm(file, { force: true }).catch(() => {});
+    }),
+  );
 }

@@ -136,6 +136,7 @@ export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotT
   const reader: Reader = { input: task.input ?? "snapshot", digests: options.digests };
   // The digests of the files read, to prune the others once a whole cohort folder has been read.
   const sources = new Set<string>();
+  const started = Date.now() - 1000; // a file system's times may lag the clock a little
   let complete = true;
   // Stamps of the files (see digest-store.ts's Known): those remembered, and those learned on the way.
   const stamps = reader.input === "digest" && reader.digests !== null && files.length > 0 ? await loadStamps(reader.digests, files[0]!) : new Map<string, Known>();
@@ -162,7 +163,7 @@ export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotT
       const settled = settle(await runTask(fn, i, files[i]!, task.arg, reader, knownOf(i)));
       if (settled) yield settled;
     }
-    await remember(files, reader, stamps, learned, complete && (await prune(files, reader, sources)));
+    await remember(files, reader, stamps, learned, complete && (await prune(files, reader, sources, started)));
     return;
   }
 
@@ -224,7 +225,7 @@ export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotT
       const settled = settle(outcome);
       if (settled) yield settled;
     }
-    await remember(files, reader, stamps, learned, complete && (await prune(files, reader, sources)));
+    await remember(files, reader, stamps, learned, complete && (await prune(files, reader, sources, started)));
   } finally {
     await Promise.all(workers.map((w) => w.terminate()));
   }
@@ -235,14 +236,14 @@ export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotT
  * no longer with those bytes) are dropped. Only then: a command that read some of the files cannot
  * know which digests the others still need.
  */
-async function prune(files: readonly string[], reader: Reader, sources: ReadonlySet<string>): Promise<boolean> {
+async function prune(files: readonly string[], reader: Reader, sources: ReadonlySet<string>, since: number): Promise<boolean> {
   if (reader.input !== "digest" || reader.digests === null || files.length === 0) return false;
   const folder = path.dirname(path.resolve(files[0]!));
   if (files.some((f) => path.dirname(path.resolve(f)) !== folder)) return false;
   const all = await listSnapshots(path.dirname(folder), path.basename(folder));
   const read = new Set(files.map((f) => path.resolve(f)));
   if (all.length !== read.size || all.some((f) => !read.has(f))) return false;
-  await pruneDigests(reader.digests, files[0]!, sources);
+  await pruneDigests(reader.digests, files[0]!, sources, since);
   return true;
 }
 
