@@ -3,7 +3,7 @@ import { ShowdownError, UsageError } from "../errors.js";
 import { CsvEncoder, parseDelimiter } from "../export/csv.js";
 import { LONG_HEADER, longCsvTask, wideTable } from "../export/rows.js";
 import { writeAtomic } from "../snapshot/store.js";
-import { EXIT, flag, str, type Command } from "./command.js";
+import { READER_ENV_HELP, EXIT, flag, str, type Command } from "./command.js";
 import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, pickSnapshot, shown } from "./snapshot-args.js";
 import { streamTask } from "./snapshot-tasks.js";
 
@@ -33,6 +33,8 @@ Options:
   --delimiter C      field separator (default ","; ";" for comma-decimal locales; "tab" for tabs)
   --precision N      round numbers to N decimals (0-15)
 ${HISTORY_HELP}
+
+${READER_ENV_HELP}
 `,
   options: {
     ...HISTORY_OPTIONS,

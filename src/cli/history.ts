@@ -4,7 +4,7 @@ import { styleFor } from "../format/color.js";
 import { renderSeriesTable, seriesCsvRows } from "../history/render.js";
 import { buildSeries, historyTask, type HistoryPoint, type SeriesPoint } from "../history/series.js";
 import { metricNames, resolveMetric } from "../metrics/metric.js";
-import { EXIT, str, type Command } from "./command.js";
+import { READER_ENV_HELP, EXIT, str, type Command } from "./command.js";
 import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, shown } from "./snapshot-args.js";
 import { streamTask } from "./snapshot-tasks.js";
 
@@ -33,6 +33,8 @@ Options:
   --metric NAME      what to show (default overall)
   --format FORMAT    table (default), csv (date, days, then <id> and <id>.change per project) or json
 ${HISTORY_HELP}
+
+${READER_ENV_HELP}
 `,
   options: {
     ...HISTORY_OPTIONS,

@@ -10,7 +10,7 @@ import { mapSnapshots, readThreads } from "../snapshot/parallel.js";
 import type { Snapshot } from "../snapshot/schema.js";
 import { listSnapshots, readSnapshot, writeAtomic } from "../snapshot/store.js";
 import { TOOL } from "../tool.js";
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, str, type Command } from "./command.js";
+import { READER_ENV_HELP, COMMON_HELP, COMMON_OPTIONS, EXIT, str, type Command } from "./command.js";
 
 /** The chart files this command writes into <out>/svg/; only these are ever removed from there. */
 const OWN_SVG = /^(podium|radar-[a-z0-9-]+|criteria-radar-[a-z0-9-]+|criterion-[a-z0-9-]+|trend-[a-z0-9-]+|spark-[a-z0-9-]+)\.svg$/;
@@ -75,6 +75,8 @@ stderr and in the report. Prints the paths of index.html and REPORT.md.
 Options:
   --out DIR          output folder (default ./report)
 ${COMMON_HELP}
+
+${READER_ENV_HELP}
 `,
   options: { ...COMMON_OPTIONS, out: { type: "string", default: "report" } },
   maxPositionals: 0,

@@ -12,7 +12,7 @@ import { digestDir, saveDigest, snapshotOfDigested } from "../snapshot/digest-st
 import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
 import type { Scores, Snapshot } from "../snapshot/schema.js";
 import { commitAtomic, decodeSnapshot, listSnapshots, prepareAtomic, readSnapshotBytes, serializeSnapshot, syncFiles, tempPath } from "../snapshot/store.js";
-import { COMMON_HELP, COMMON_OPTIONS, EXIT, flag, str, type Command } from "./command.js";
+import { READER_ENV_HELP, COMMON_HELP, COMMON_OPTIONS, EXIT, flag, str, type Command } from "./command.js";
 
 interface RescoreArg {
   rubric: Rubric;
@@ -135,6 +135,8 @@ Prints the path of each rewritten snapshot.
 Options:
   --check            change nothing; exit 1 if any snapshot's scores are out of date
 ${COMMON_HELP}
+
+${READER_ENV_HELP}
 `,
   options: { ...COMMON_OPTIONS, check: { type: "boolean", default: false } },
   maxPositionals: 0,
