@@ -76,7 +76,9 @@ export async function rescoreFile({ digest, source, bytes, digests, snapshot }: 
     digest.ids.every((id, i) => (config.get(id)?.ratingsJson ?? stored[i]) === stored[i] && sameScores(digest, i, scores.get(id)!));
   if (unchanged) return { changed: false };
   const newCanonical = canonical && [...scores.values()].every((s) => isCanonicalPart.scores(s));
-  if (arg.check && newCanonical) return { changed: true };
+  // Laid out as scoring lays it out, and the new parts canonical: then the rubric, a rating or a score
+  // differs in the file's JSON, so its text changes. Anything odder is left to the parsed snapshot.
+  if (arg.check && newCanonical && digest.scoredInOrder) return { changed: true };
   // The new file's digest, from this one's: cheaper than from the re-scored snapshot.
   const newDigest = () => rescoredDigest(digest, arg.rubric, digest.ids.map((id, i) => config.get(id)?.ratingsJson ?? stored[i]!), scores);
   if (snapshot) return rescoreSnapshot(snapshot, file, arg, scores, newCanonical, digests, newDigest);

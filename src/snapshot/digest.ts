@@ -109,7 +109,9 @@ function layout(rubric: Rubric, projects: readonly Pick<ProjectSnapshot, "id" | 
   const rubricCount = rubricCriteria.size;
   const categoryOrder: string[] = [];
   const seenCategories = new Set<string>();
-  const categoryIds = [...rubricCategories];
+  // The order scoring writes the categories in: the rubric's, but as an object orders its keys (an
+  // integer-like id such as "2" comes first).
+  const categoryIds = Object.keys(Object.fromEntries(rubric.categories.map((c) => [c.id, true])));
   const criterionRank = new Map<string, number>([...rubricCriteria].map((id, r) => [id, r]));
   let scoredInOrder = rubricCategories.size === rubric.categories.length && rubricCount === rubric.categories.reduce((k, c) => k + c.criteria.length, 0);
   let previous: string | undefined;
