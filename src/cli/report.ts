@@ -5,7 +5,7 @@ import { findCohortFile, loadCohort } from "../config/load.js";
 import { ConfigError, ShowdownError, SnapshotError } from "../errors.js";
 import { reportParts, type ConfigInfo } from "../report/index.js";
 import { byAsOf, summaryTask, type SnapshotSummary } from "../report/model.js";
-import { digestDir } from "../snapshot/digest-store.js";
+import { configCacheDir, digestDir } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads } from "../snapshot/parallel.js";
 import type { Snapshot } from "../snapshot/schema.js";
 import { listSnapshots, readSnapshot, writeAtomic } from "../snapshot/store.js";
@@ -19,7 +19,7 @@ function shown(cwd: string, file: string): string {
   return path.relative(cwd, file) || ".";
 }
 
-async function configInfo(configDir: string, cohortName: string, cwd: string): Promise<ConfigInfo> {
+async function configInfo(configDir: string, cohortName: string, cwd: string, cache: string | null): Promise<ConfigInfo> {
   let file: string;
   try {
     file = await findCohortFile(configDir, cohortName);
@@ -30,7 +30,7 @@ async function configInfo(configDir: string, cohortName: string, cwd: string): P
     return { found: false, file: shown(cwd, expected), reason: `there is no cohort config ${shown(cwd, expected)}` };
   }
   // A cohort file that exists but is invalid is an error to fix, as for every other command.
-  const { cohort } = await loadCohort(configDir, cohortName);
+  const { cohort } = await loadCohort(configDir, cohortName, { cache });
   return {
     found: true,
     file: shown(cwd, file),
@@ -85,7 +85,7 @@ ${READER_ENV_HELP}
     const snapshotsDir = path.resolve(io.cwd, str(args, "snapshots")!);
     const out = path.resolve(io.cwd, str(args, "out")!);
     // The cohort config (a large YAML file for a large cohort) is parsed while the reader threads read.
-    const loading = configInfo(path.resolve(io.cwd, str(args, "config")!), cohortName, io.cwd);
+    const loading = configInfo(path.resolve(io.cwd, str(args, "config")!), cohortName, io.cwd, configCacheDir(io.env, io.cwd));
     loading.catch(() => {}); // awaited below; this only keeps a failure from being reported as unhandled meanwhile
     const files = await listSnapshots(snapshotsDir, cohortName);
     if (files.length === 0) {

@@ -7,8 +7,9 @@ import type { Ratings } from "../config/ratings.js";
 import { scoreCohort } from "../score/index.js";
 import { ratingsOf, rescore } from "../snapshot/build.js";
 import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/check.js";
-import { digestOf, ratingsJsonOf, rawAt, rescoredDigest, sameScores, sha256, type Digest } from "../snapshot/digest.js";
-import { digestDir, saveDigest, snapshotOfDigested } from "../snapshot/digest-store.js";
+import { sha256 } from "../hash.js";
+import { digestOf, ratingsJsonOf, rawAt, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
+import { configCacheDir, digestDir, saveDigest, snapshotOfDigested } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
 import type { Scores, Snapshot } from "../snapshot/schema.js";
 import { commitAtomic, decodeSnapshot, listSnapshots, prepareAtomic, readSnapshotBytes, serializeSnapshot, syncFiles, tempPath } from "../snapshot/store.js";
@@ -73,7 +74,8 @@ export async function rescoreFile({ digest, source, bytes, digests, snapshot }: 
   const unchanged =
     digest.scoredInOrder &&
     JSON.stringify(digest.head.rubric) === rubricJson &&
-    digest.ids.every((id, i) => (config.get(id)?.ratingsJson ?? stored[i]) === stored[i] && sameScores(digest, i, scores.get(id)!));
+    digest.ids.every((id, i) => (config.get(id)?.ratingsJson ?? stored[i]) === stored[i]) &&
+    sameAllScores(digest, digest.ids.map((id) => scores.get(id)!));
   if (unchanged) return { changed: false };
   const newCanonical = canonical && [...scores.values()].every((s) => isCanonicalPart.scores(s));
   // Laid out as scoring lays it out, and the new parts canonical: then the rubric, a rating or a score
@@ -144,7 +146,7 @@ ${READER_ENV_HELP}
   maxPositionals: 0,
   async run(args, io) {
     const cohortName = str(args, "cohort")!;
-    const { cohort, rubric } = await loadCohort(path.resolve(io.cwd, str(args, "config")!), cohortName);
+    const { cohort, rubric } = await loadCohort(path.resolve(io.cwd, str(args, "config")!), cohortName, { cache: configCacheDir(io.env, io.cwd) });
     const files = await listSnapshots(path.resolve(io.cwd, str(args, "snapshots")!), cohort.cohort);
     const check = flag(args, "check");
     let stale = 0;

@@ -1,8 +1,16 @@
 const WEEK_MS = 7 * 24 * 60 * 60 * 1000;
 
+// The last asOf parsed: a cohort is scored at one asOf, a project at a time.
+let lastAsOf = "";
+let lastAsOfMs = NaN;
+
 /** Fractional weeks from `from` to `asOf` (negative when `from` is after asOf). */
 export function weeksBetween(from: string, asOf: string): number {
-  return (Date.parse(asOf) - Date.parse(from)) / WEEK_MS;
+  if (asOf !== lastAsOf) {
+    lastAsOfMs = Date.parse(asOf);
+    lastAsOf = asOf;
+  }
+  return (lastAsOfMs - Date.parse(from)) / WEEK_MS;
 }
 
 /**

@@ -12,7 +12,8 @@ import { randomUUID } from "node:crypto";
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { TOOL } from "../tool.js";
-import { decodeDigest, digestOf, encodeDigest, sha256, type Digest } from "./digest.js";
+import { sha256 } from "../hash.js";
+import { decodeDigest, digestOf, encodeDigest, type Digest } from "./digest.js";
 import type { Snapshot } from "./schema.js";
 import { checkSnapshot, parseJsonBytes, readSnapshotBytes } from "./store.js";
 
@@ -22,6 +23,12 @@ const SUFFIX = ".digest";
 export function digestDir(env: NodeJS.ProcessEnv, cwd: string): string | null {
   if (env.SHOWDOWN_DIGESTS === "0") return null;
   return path.resolve(cwd, env.SHOWDOWN_CACHE_DIR || ".cache", "digests");
+}
+
+/** Where the data of YAML config files is kept (config/load.ts's LoadOptions), null when SHOWDOWN_DIGESTS=0. */
+export function configCacheDir(env: NodeJS.ProcessEnv, cwd: string): string | null {
+  if (env.SHOWDOWN_DIGESTS === "0") return null;
+  return path.resolve(cwd, env.SHOWDOWN_CACHE_DIR || ".cache", "config");
 }
 
 /** The folder of a snapshot's digests: one per cohort folder, so that pruning one cohort leaves the others. */

@@ -9,7 +9,6 @@
  * so that a snapshot is parsed and validated once, and its digest serves every later command until a
  * byte of it changes. Pure: no I/O.
  */
-import { createHash } from "node:crypto";
 import type { CriterionId } from "../config/criteria.js";
 import type { Rubric } from "../config/rubric.js";
 import { snapshotMetrics, type Metric, type MetricValue } from "../metrics/metric.js";
@@ -94,11 +93,6 @@ function reader(m: Metric): (p: ProjectSnapshot) => MetricValue | undefined {
       return (p) => p.raw[field];
     }
   }
-}
-
-/** SHA-256 of the bytes (or the UTF-8 of the text), hex: what a digest is filed under. */
-export function sha256(text: string | Uint8Array): string {
-  return createHash("sha256").update(text).digest("hex");
 }
 
 /** The columns of a snapshot's projects under its rubric, in what order its categories come, and whether it is scored in order (see Digest). */
@@ -278,29 +272,27 @@ export function ratingsJsonOf(digest: Digest): string[] {
  * would say of the two, from the columns.
  */
 export function sameScores(digest: Digest, i: number, scores: Scores): boolean {
+  return sameScoresIn(digest, i, i + 1, () => scores);
+}
+
+/** sameScores for every project: `scores` in the digest's project order. */
+export function sameAllScores(digest: Digest, scores: readonly Scores[]): boolean {
+  return sameScoresIn(digest, 0, digest.ids.length, (i) => scores[i]!);
+}
+
+// Column by column (score does this for 365,000 projects): one reader per column, no closure per cell.
+function sameScoresIn(digest: Digest, from: number, to: number, scoresOf: (i: number) => Scores): boolean {
   const n = digest.ids.length;
-  const same = (j: number, v: number | null | undefined) => {
-    const tag = digest.tags[j * n + i];
-    return v === undefined ? tag === Tag.absent : v === null ? tag === Tag.null : tag === Tag.number && digest.nums[j * n + i] === v;
-  };
+  const { tags, nums } = digest;
   for (let j = 0; j < digest.columns.length; j++) {
     const m = digest.columns[j]!;
-    switch (m.kind) {
-      case "overall":
-        if (!same(j, scores.overall)) return false;
-        break;
-      case "rank":
-        if (!same(j, scores.rank)) return false;
-        break;
-      case "tier":
-        if (!same(j, scores.tier)) return false;
-        break;
-      case "category":
-        if (!same(j, Object.hasOwn(scores.categories, m.category) ? scores.categories[m.category] : undefined)) return false;
-        break;
-      case "criterion":
-        if (!same(j, scores.criteria[m.criterion]?.[m.part])) return false;
-        break;
+    if (m.kind === "figure") continue;
+    const read = reader(m) as (p: Pick<ProjectSnapshot, "scores">) => MetricValue | undefined;
+    for (let i = from; i < to; i++) {
+      const v = read({ scores: scoresOf(i) });
+      const k = j * n + i;
+      const tag = tags[k];
+      if (v === undefined ? tag !== Tag.absent : v === null ? tag !== Tag.null : tag !== Tag.number || nums[k] !== v) return false;
     }
   }
   return true;

@@ -23,10 +23,10 @@ import {
   rawAt,
   ratingsJsonOf,
   sameScores,
-  sha256,
   valueAt,
   type Digest,
 } from "../../src/snapshot/digest.js";
+import { sha256 } from "../../src/hash.js";
 import { digestDir, loadStamps, pruneDigests, readDigest, saveStamps, type Known, type Stamp } from "../../src/snapshot/digest-store.js";
 import type { Snapshot } from "../../src/snapshot/schema.js";
 import { readSnapshot, serializeSnapshot } from "../../src/snapshot/store.js";
