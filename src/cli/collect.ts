@@ -18,7 +18,6 @@ import { COMMON_HELP, COMMON_OPTIONS, EXIT, flag, str, type Command } from "./co
 import { projectLine, summaryLines } from "./progress.js";
 import { dryRunText } from "./plan.js";
 import type { GitHubApi } from "../fetch/types.js";
-import { configCacheDir } from "../snapshot/digest-store.js";
 
 const API_CHOICES = ["auto", "graphql", "rest"] as const;
 
@@ -146,7 +145,7 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
     const maxWait = wholeNumber(str(args, "max-wait"), "--max-wait", 900, 0, 86_400);
     const tuning = httpTuning(io.env);
     const choice = apiChoice(str(args, "api"));
-    const { cohort, rubric, file: cohortFile } = await loadCohort(path.resolve(io.cwd, str(args, "config")!), str(args, "cohort")!, { cache: configCacheDir(io.env, io.cwd) });
+    const { cohort, rubric, file: cohortFile } = await loadCohort(path.resolve(io.cwd, str(args, "config")!), str(args, "cohort")!);
     const token = await findToken(io.env);
     const api = resolveApi(choice, token !== undefined);
     if (flag(args, "dry-run")) {

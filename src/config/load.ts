@@ -42,7 +42,17 @@ export async function readDataFile(file: string, options: LoadOptions = {}): Pro
   }
   const cached = options.cache ? path.join(options.cache, `${sha256(`${TOOL.version}\n${text}`)}.json`) : undefined;
   if (cached) {
-    const data = await readFile(cached, "utf8").then((t) => JSON.parse(t) as unknown, () => undefined);
+    // A missing or damaged entry (a killed run cannot leave half of one: it is renamed into place) is parsed again.
+    const data = await readFile(cached, "utf8").then(
+      (t) => {
+        try {
+          return JSON.parse(t) as unknown;
+        } catch {
+          return undefined;
+        }
+      },
+      () => undefined,
+    );
     if (data !== undefined) return data;
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });

@@ -114,11 +114,23 @@ async function loadDigest(dir: string, file: string, source: string): Promise<Di
 
 const STAMPS = "stamps.json";
 
+function isKnown(v: unknown): v is Known {
+  if (typeof v !== "object" || v === null) return false;
+  const { stamp, source } = v as Partial<Known>;
+  return (
+    typeof source === "string" &&
+    typeof stamp === "object" &&
+    stamp !== null &&
+    (["size", "mtime", "ctime", "ino", "dev"] as const).every((k) => typeof stamp[k] === "string")
+  );
+}
+
 /** The remembered stamps of a cohort folder's files, by absolute path (none when unreadable). */
 export async function loadStamps(dir: string, anyFile: string): Promise<Map<string, Known>> {
   try {
-    const data = JSON.parse(await readFile(path.join(folderOf(dir, anyFile), STAMPS), "utf8")) as Record<string, Known>;
-    return new Map(Object.entries(data));
+    const data = JSON.parse(await readFile(path.join(folderOf(dir, anyFile), STAMPS), "utf8")) as Record<string, unknown>;
+    // Entries of another shape (a damaged or hand-edited file) are dropped: those files are just read.
+    return new Map(Object.entries(data).filter((e): e is [string, Known] => isKnown(e[1])));
   } catch {
     return new Map();
   }

@@ -569,6 +569,10 @@ describe("digest store", () => {
     expect((await readdir(folder)).sort()).toEqual(["a.digest", "c.digest", "notes.txt", "stamps.json"]);
     await writeFile(path.join(folder, "stamps.json"), "{ damaged");
     expect(await loadStamps(cache, anyFile)).toEqual(new Map());
+    // Valid JSON of another shape: the entries that are not stamps are dropped, the others kept.
+    const good = [...stamps][0]!;
+    await writeFile(path.join(folder, "stamps.json"), JSON.stringify({ x: 5, y: { stamp: null, source: "s" }, z: { source: "s", stamp: { size: "1" } }, [good[0]]: good[1] }));
+    expect(await loadStamps(cache, anyFile)).toEqual(new Map([good]));
   });
 });
 
