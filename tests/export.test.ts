@@ -203,7 +203,7 @@ describe("showdown export --long", () => {
 
   it("streams big histories in chunks and writes --out atomically", async () => {
     const dir = await tmp();
-    const chunks: string[] = [];
+    const chunks: (string | Uint8Array)[] = [];
     const { main } = await import("../src/cli.js");
     const code = await main(["export", "--long"], { stdout: (t) => chunks.push(t), stderr: () => {}, env: {}, cwd: dir, signal: new AbortController().signal, isTTY: false });
     expect(code).toBe(0);

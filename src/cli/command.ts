@@ -2,7 +2,7 @@ import type { ParseArgsConfig } from "node:util";
 
 /** Everything a command touches outside its arguments, so tests can run commands in-process. */
 export interface Io {
-  stdout(text: string): void;
+  stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
   env: NodeJS.ProcessEnv;
   cwd: string;

@@ -63,7 +63,7 @@ ${READER_ENV_HELP}
 
     const encoder = new CsvEncoder({ delimiter, bom: flag(args, "bom"), precision });
     let rows = 0;
-    let chunks: AsyncIterable<string>;
+    let chunks: AsyncIterable<string | Uint8Array>;
     if (long) {
       const files = await historyFiles(args, io);
       if (files.length === 0) throw new ShowdownError(`no snapshots in ${shown(io, cohortFolder(args, io))} (run 'showdown collect' first, or pass --snapshots/--cohort)`);
@@ -71,9 +71,10 @@ ${READER_ENV_HELP}
         yield encoder.encode([LONG_HEADER]);
         let exported = 0;
         // Each snapshot is read and encoded on a reader thread (snapshot/parallel.ts), in file order.
-        for await (const { result } of streamTask<{ text: string; rows: number }>(files, longCsvTask({ delimiter, precision }), args, io)) {
+        for await (const { result } of streamTask<{ bytes: Uint8Array; rows: number }>(files, longCsvTask({ delimiter, precision }), args, io)) {
           if (io.signal.aborted) throw new ShowdownError("interrupted");
-          yield result.text;
+          // A Uint8Array when it crossed from a reader thread: as a Buffer again, without a copy.
+          yield Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
           rows += result.rows;
           exported++;
         }

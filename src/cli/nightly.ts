@@ -44,7 +44,7 @@ async function invoke(name: string, argv: string[], io: Io): Promise<Invoked> {
   if (!command) return { available: false, code: EXIT.error, stdout: "", stderr: "" };
   let stdout = "";
   let stderr = "";
-  const sub: Io = { ...io, isTTY: false, stdout: (t) => void (stdout += t), stderr: (t) => ((stderr += t), io.stderr(t)) };
+  const sub: Io = { ...io, isTTY: false, stdout: (t) => void (stdout += typeof t === "string" ? t : Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString("utf8")), stderr: (t) => ((stderr += t), io.stderr(t)) };
   const fail = (message: string) => {
     for (const line of message.split("\n")) sub.stderr(`showdown ${name}: ${line}\n`);
     return { available: true, code: EXIT.error, stdout, stderr };
