@@ -1,4 +1,5 @@
 import { isAscii } from "node:buffer";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, open, readFile, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import pLimit from "p-limit";
@@ -114,6 +115,22 @@ export async function commitAtomic(tmp: string, file: string): Promise<void> {
  */
 export async function writeAtomic(file: string, content: string | Uint8Array | AsyncIterable<string | Uint8Array>, options: AtomicOptions = {}): Promise<void> {
   await commitAtomic(await prepareAtomic(file, content, options), file);
+}
+
+/**
+ * writeAtomic for small files written by the thousand (the report's charts): synchronous calls, which
+ * cost a tenth of the promise-based ones here, and no flush to disk (see AtomicOptions.sync).
+ */
+export function writeAtomicSync(file: string, content: string): void {
+  const tmp = tempPath(file);
+  try {
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(tmp, content);
+    renameSync(tmp, file);
+  } catch (error) {
+    rmSync(tmp, { force: true });
+    throw writeError(file, error);
+  }
 }
 
 export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<void> {
