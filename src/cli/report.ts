@@ -83,12 +83,11 @@ ${READER_ENV_HELP}
     const cohortName = str(args, "cohort")!;
     const snapshotsDir = path.resolve(io.cwd, str(args, "snapshots")!);
     const out = path.resolve(io.cwd, str(args, "out")!);
-    // The cohort config (a large YAML file for a large cohort) is parsed while the reader threads read.
-    const loading = configInfo(path.resolve(io.cwd, str(args, "config")!), cohortName, io.cwd, configCacheDir(io.env, io.cwd));
-    loading.catch(() => {}); // awaited below; this only keeps a failure from being reported as unhandled meanwhile
+    // Before the reader threads start, not beside them: parsing a large cohort file while they read
+    // took the peak memory past 500 MB. Its data is kept in .cache/config/, so this is quick after once.
+    const config = await configInfo(path.resolve(io.cwd, str(args, "config")!), cohortName, io.cwd, configCacheDir(io.env, io.cwd));
     const files = await listSnapshots(snapshotsDir, cohortName);
     if (files.length === 0) {
-      await loading;
       throw new ShowdownError(`${shown(io.cwd, path.join(snapshotsDir, cohortName))}: no snapshots of ${cohortName}; run 'showdown collect' first`);
     }
     // Every snapshot is read (on reader threads when there are many, see snapshot/parallel.ts) down to
@@ -104,7 +103,6 @@ ${READER_ENV_HELP}
       if (io.signal.aborted) return EXIT.interrupted;
       history.push({ file, snapshot: result });
     }
-    const config = await loading;
     if (history.length === 0) throw new ShowdownError(`${shown(io.cwd, path.join(snapshotsDir, cohortName))}: none of the ${files.length} snapshot files could be read`);
     for (const entry of byAsOf(history.map((h) => ({ ...h, asOf: h.snapshot.asOf }))).slice(-2)) {
       const full = await readSnapshot(entry.file);

@@ -137,10 +137,9 @@ function layout(rubric: Rubric, projects: readonly Pick<ProjectSnapshot, "id" | 
   return { columns, categoryOrder, scoredInOrder };
 }
 
-/** Cells of one column: what kind of value each project has, and the number (or string index) it is. */
-function fill(tags: Uint8Array, nums: Float64Array, at: number, values: Iterable<MetricValue | undefined>, strings: string[], stringIndex: Map<string, number>): void {
-  let k = at;
-  for (const v of values) {
+/** Writes one cell: what kind of value it is, and the number (or string index) it holds. */
+function cellWriter(tags: Uint8Array, nums: Float64Array, strings: string[], stringIndex: Map<string, number>): (k: number, v: MetricValue | undefined) => void {
+  return (k, v) => {
     if (typeof v === "number") {
       tags[k] = Tag.number;
       nums[k] = v;
@@ -155,8 +154,7 @@ function fill(tags: Uint8Array, nums: Float64Array, at: number, values: Iterable
       tags[k] = Tag.string;
       nums[k] = s;
     }
-    k++;
-  }
+  };
 }
 
 /** The digest of a (validated) snapshot; parsedAsIs: see Digest. */
@@ -168,7 +166,13 @@ export function digestOf(snapshot: Snapshot, parsedAsIs = false): Digest {
   const nums = new Float64Array(columns.length * n);
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
-  columns.forEach((m, j) => fill(tags, nums, j * n, projects.map(reader(m)), strings, stringIndex));
+  // One pass over the projects, every column of each: the cells of a year of snapshots are 16 million.
+  const readers = columns.map(reader);
+  const put = cellWriter(tags, nums, strings, stringIndex);
+  for (let i = 0; i < n; i++) {
+    const p = projects[i]!;
+    for (let j = 0; j < readers.length; j++) put(j * n + i, readers[j]!(p));
+  }
   return {
     head,
     ids: projects.map((p) => p.id),
@@ -199,18 +203,20 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
   const { columns, categoryOrder, scoredInOrder } = layout(rubric, projects);
   const tags = new Uint8Array(columns.length * n);
   const nums = new Float64Array(columns.length * n);
-  // The figures are the old digest's; they come after the scores, so their strings are numbered as before.
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
-  columns.forEach((m, j) => {
+  const put = cellWriter(tags, nums, strings, stringIndex);
+  // Each column's value for project i: a new score, or the figure of the old digest.
+  const cells = columns.map((m): ((i: number) => MetricValue | undefined) => {
     if (m.kind !== "figure") {
-      fill(tags, nums, j * n, projects.map(reader(m) as (p: Pick<ProjectSnapshot, "scores">) => MetricValue | undefined), strings, stringIndex);
-      return;
+      const read = reader(m) as (p: Pick<ProjectSnapshot, "scores">) => MetricValue | undefined;
+      return (i) => read(projects[i]!);
     }
     const from = columnOf(digest, m);
-    const values = ids.map((_, i) => (from < 0 || digest.tags[from * n + i] === Tag.absent ? undefined : valueAt(digest, from, i)));
-    fill(tags, nums, j * n, values, strings, stringIndex);
+    return (i) => (from < 0 || digest.tags[from * n + i] === Tag.absent ? undefined : valueAt(digest, from, i));
   });
+  // Project by project, as digestOf, so that strings are numbered in the same order.
+  for (let i = 0; i < n; i++) for (let j = 0; j < cells.length; j++) put(j * n + i, cells[j]!(i));
   return {
     head: { ...digest.head, rubric },
     ids,
