@@ -153,7 +153,7 @@ ${READER_ENV_HELP}
     // Validate and rescore everything before changing anything: a bad file stops the run with every
     // file untouched. The new contents wait in temp files beside their snapshots meanwhile, so that
     // memory does not grow with the history; they are renamed into place once all are ready.
-    const task: SnapshotTask = { module: import.meta.url, name: "rescoreFile", arg: { rubric, projects: cohort.projects, check } satisfies RescoreArg, input: "digest" };
+    const task: SnapshotTask = { module: import.meta.url, name: "rescoreFile", arg: { rubric, projects: cohort.projects, check } satisfies RescoreArg, input: "digest", ratings: true };
     const plan: ({ file: string } & Rescored)[] = [];
     const discard = () => Promise.all(files.map((f) => rm(tempPath(f), { force: true }).catch(() => {})));
     try {

@@ -81,7 +81,8 @@ export interface ReadDigest {
 
 /**
  * The digest of a snapshot file: from the cache when it holds one for these bytes, else by reading the
- * file in full (SnapshotError if it is damaged, as readSnapshot) and saving its digest. dir null: no cache.
+ * file in full (SnapshotError if it is damaged, as readSnapshot) and saving its digest. dir null: no
+ * cache. ratings: the digest must keep the projects' ratings (only score reads them).
  *
  * `known`: the file's stamp and hash when last read. When its stamp is still that, the digest is taken
  * without reading the file at all. A stamp is remembered only for a file last changed more than 2 s
@@ -89,20 +90,22 @@ export interface ReadDigest {
  * file rewritten twice within one tick could otherwise keep its stamp with new content (git calls such
  * entries "racily clean"); a change after the stamp was taken is seconds later than the stamp's time.
  */
-export async function readDigest(file: string, dir: string | null, known?: Known): Promise<ReadDigest> {
+export async function readDigest(file: string, dir: string | null, known?: Known, ratings = true): Promise<ReadDigest> {
+  // A digest kept without ratings does not do for a reader that needs them: the file is read again.
+  const usable = (digest: Digest | undefined) => (digest && (!ratings || digest.ratingsText !== null) ? digest : undefined);
   const looked = dir === null ? undefined : await stampOf(file);
   const lookedAt = Date.now();
   if (dir !== null && known && looked && sameStamp(known.stamp, looked.stamp)) {
-    const digest = await loadDigest(dir, file, known.source);
+    const digest = usable(await loadDigest(dir, file, known.source));
     if (digest) return { digest, source: known.source };
   }
   const bytes = await readSnapshotBytes(file);
   const source = sha256(bytes);
   const remember = looked && lookedAt - looked.changedAt > SETTLED_MS ? { stamp: looked.stamp, source } : undefined;
-  const cached = dir === null ? undefined : await loadDigest(dir, file, source);
+  const cached = dir === null ? undefined : usable(await loadDigest(dir, file, source));
   if (cached) return { digest: cached, source, bytes, known: remember };
   const { snapshot, asIs } = checkSnapshot(file, parseJsonBytes(file, bytes));
-  const digest = digestOf(snapshot, asIs);
+  const digest = digestOf(snapshot, asIs, ratings);
   if (dir !== null) await saveDigest(dir, file, digest, source);
   return { digest, source, bytes, snapshot, known: remember };
 }

@@ -37,8 +37,11 @@ export interface Digest {
   errors: Issue[][];
   /** The category ids the projects' scores have, in the order first met (what the report iterates). */
   categoryOrder: string[];
-  /** Each project's ratings as JSON, one line each (JSON.stringify writes no newline), split when needed. */
-  ratingsText: string;
+  /**
+   * Each project's ratings as JSON, one line each (JSON.stringify writes no newline), split when
+   * needed; null when not kept (only score needs them, and writing them is a third of a digest's cost).
+   */
+  ratingsText: string | null;
   /**
    * Whether the projects and their scores are laid out as scoring them with the snapshot's own rubric
    * lays them out: projects by id, each category of the rubric in its order, criteria in the rubric's
@@ -157,8 +160,8 @@ function cellWriter(tags: Uint8Array, nums: Float64Array, strings: string[], str
   };
 }
 
-/** The digest of a (validated) snapshot; parsedAsIs: see Digest. */
-export function digestOf(snapshot: Snapshot, parsedAsIs = false): Digest {
+/** The digest of a (validated) snapshot; parsedAsIs: see Digest; ratings: keep the ratings (ratingsText). */
+export function digestOf(snapshot: Snapshot, parsedAsIs = false, ratings = true): Digest {
   const { projects, ...head } = snapshot;
   const n = projects.length;
   const { columns, categoryOrder, scoredInOrder } = layout(snapshot.rubric, projects);
@@ -183,7 +186,7 @@ export function digestOf(snapshot: Snapshot, parsedAsIs = false): Digest {
     strings,
     errors: projects.map((p) => p.errors),
     categoryOrder,
-    ratingsText: projects.map((p) => JSON.stringify(p.ratings)).join("\n"),
+    ratingsText: ratings ? projects.map((p) => JSON.stringify(p.ratings)).join("\n") : null,
     scoredInOrder,
     parsedAsIs,
   };
@@ -269,6 +272,7 @@ export function rawAt(digest: Digest, i: number): Raw {
 
 /** Every project's ratings as JSON, as in the snapshot. */
 export function ratingsJsonOf(digest: Digest): string[] {
+  if (digest.ratingsText === null) throw new Error("a digest without ratings (read it with ratings)");
   return digest.ids.length === 0 ? [] : digest.ratingsText.split("\n");
 }
 
@@ -318,7 +322,7 @@ export function byRank(digest: Digest): number[] {
 const MAGIC = [0x53, 0x44, 0x47, DIGEST_FORMAT] as const;
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
-type StoredHead = Omit<Digest, "tags" | "nums" | "ratingsText"> & { source: string; tool: string; cells: number; ratingsBytes: number };
+type StoredHead = Omit<Digest, "tags" | "nums" | "ratingsText"> & { source: string; tool: string; cells: number; ratingsBytes: number | null };
 
 const pad8 = (n: number) => (n + 7) & ~7;
 
@@ -328,8 +332,9 @@ const pad8 = (n: number) => (n + 7) & ~7;
  */
 export function encodeDigest(digest: Digest, source: string, tool: string): Buffer {
   const { tags, nums, ratingsText, ...rest } = digest;
-  const ratings = Buffer.from(ratingsText, "utf8");
-  const head = Buffer.from(JSON.stringify({ ...rest, source, tool, cells: tags.length, ratingsBytes: ratings.length } satisfies StoredHead), "utf8");
+  const ratings = Buffer.from(ratingsText ?? "", "utf8");
+  const ratingsBytes = ratingsText === null ? null : ratings.length;
+  const head = Buffer.from(JSON.stringify({ ...rest, source, tool, cells: tags.length, ratingsBytes } satisfies StoredHead), "utf8");
   const tagsAt = pad8(8 + head.length + ratings.length);
   const numsAt = pad8(tagsAt + tags.length);
   const out = Buffer.alloc(numsAt + nums.length * 8);
@@ -356,9 +361,9 @@ export function decodeDigest(bytes: Uint8Array, source: string, tool: string): D
     const stored = JSON.parse(buf.toString("utf8", 8, 8 + headLength)) as StoredHead;
     if (stored.source !== source || stored.tool !== tool) return undefined;
     const { cells, ratingsBytes } = stored;
-    if (!Number.isInteger(cells) || cells !== stored.columns.length * stored.ids.length || !Number.isInteger(ratingsBytes)) return undefined;
+    if (!Number.isInteger(cells) || cells !== stored.columns.length * stored.ids.length || !(ratingsBytes === null || Number.isInteger(ratingsBytes))) return undefined;
     const ratingsAt = 8 + headLength;
-    const tagsAt = pad8(ratingsAt + ratingsBytes);
+    const tagsAt = pad8(ratingsAt + (ratingsBytes ?? 0));
     const numsAt = pad8(tagsAt + cells);
     if (buf.length !== numsAt + cells * 8) return undefined;
     const tags = buf.subarray(tagsAt, tagsAt + cells);
@@ -369,7 +374,7 @@ export function decodeDigest(bytes: Uint8Array, source: string, tool: string): D
       for (let k = 0; k < cells; k++) nums[k] = buf.readDoubleLE(numsAt + k * 8);
     }
     const { source: _s, tool: _t, cells: _c, ratingsBytes: _r, ...digest } = stored;
-    const ratingsText = buf.toString("utf8", ratingsAt, ratingsAt + ratingsBytes);
+    const ratingsText = ratingsBytes === null ? null : buf.toString("utf8", ratingsAt, ratingsAt + ratingsBytes);
     return { ...digest, ratingsText, tags: new Uint8Array(tags.buffer, tags.byteOffset, tags.length), nums };
   } catch {
     return undefined;

@@ -35,6 +35,8 @@ export interface SnapshotTask {
    * digest cache when it has one for the file's bytes: far cheaper than parsing the file.
    */
   input?: "snapshot" | "digest";
+  /** For "digest": the digest must keep the projects' ratings (see Digest.ratingsText). */
+  ratings?: boolean;
 }
 
 export type TaskFunction<A, R> = (snapshot: Snapshot, file: string, arg: A) => R | Promise<R>;
@@ -87,13 +89,15 @@ export function readThreads(env: NodeJS.ProcessEnv, files: number): number {
 export interface Reader {
   input: "snapshot" | "digest";
   digests: string | null;
+  /** Digests with the projects' ratings. */
+  ratings: boolean;
 }
 
 /** Runs a task on one file in this thread; what a worker does for each file it is given. */
 export async function runTask(fn: TaskFunction<unknown, unknown>, index: number, file: string, arg: unknown, reader: Reader, known?: Known): Promise<Outcome> {
   try {
     if (reader.input === "digest") {
-      const read = await readDigest(file, reader.digests, known);
+      const read = await readDigest(file, reader.digests, known, reader.ratings);
       const result = await (fn as unknown as DigestTaskFunction<unknown, unknown>)({ ...read, digests: reader.digests }, file, arg);
       return { index, ok: true, result, source: read.source, known: read.known };
     }
@@ -133,7 +137,7 @@ export interface MapOptions extends ReadOptions {
  * ahead of the one the caller is at, so memory stays bounded however long the history.
  */
 export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotTask, options: MapOptions): AsyncGenerator<{ file: string; result: R }> {
-  const reader: Reader = { input: task.input ?? "snapshot", digests: options.digests };
+  const reader: Reader = { input: task.input ?? "snapshot", digests: options.digests, ratings: task.ratings ?? false };
   // The digests of the files read, to prune the others once a whole cohort folder has been read.
   const sources = new Set<string>();
   const started = Date.now() - 1000; // a file system's times may lag the clock a little

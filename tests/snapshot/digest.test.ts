@@ -440,6 +440,33 @@ describe("digest store", () => {
     expect(digestDir({ SHOWDOWN_DIGESTS: "1" }, "/p")).toBe(path.resolve("/p/.cache/digests"));
   });
 
+  it("keeps ratings only for a reader that needs them, and reads the file again when a kept digest has none", async () => {
+    const s = fixtureHistory()[0]!;
+    const bare = digestOf(s, true, false);
+    expect(bare.ratingsText).toBeNull();
+    expect(() => ratingsJsonOf(bare)).toThrow(/without ratings/);
+    expect(plain(decodeDigest(encodeDigest(bare, "h", VERSION), "h", VERSION)!)).toStrictEqual(plain(bare));
+    expect(ratingsJsonOf(digestOf(s)).map((r) => JSON.parse(r) as unknown)).toEqual(s.projects.map((p) => p.ratings));
+
+    const dir = await realpath(await mkdtemp(path.join(os.tmpdir(), "showdown-digest-ratings-")));
+    const file = path.join(dir, "snapshots", COHORT, "2018-03-01.json");
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, serializeSnapshot(s));
+    const cache = path.join(dir, "cache");
+    const withoutRatings = await readDigest(file, cache, undefined, false);
+    expect(withoutRatings.snapshot).toBeDefined();
+    expect(withoutRatings.digest.ratingsText).toBeNull();
+    // Enough for a reader without ratings: taken from the cache.
+    expect((await readDigest(file, cache, undefined, false)).snapshot).toBeUndefined();
+    // Not for one with: the file is parsed again and the digest kept with its ratings...
+    const withRatings = await readDigest(file, cache, undefined, true);
+    expect(withRatings.snapshot).toBeDefined();
+    expect(plain(withRatings.digest)).toStrictEqual(plain(digestOf(s, true)));
+    // ...which then serves both.
+    expect((await readDigest(file, cache, undefined, true)).snapshot).toBeUndefined();
+    expect((await readDigest(file, cache, undefined, false)).digest.ratingsText).not.toBeNull();
+  });
+
   it("readDigest reads and saves once, trusts a matching stamp, re-reads on any other stamp or changed bytes", async () => {
     const dir = await realpath(await mkdtemp(path.join(os.tmpdir(), "showdown-digest-store-")));
     const folder = path.join(dir, "snapshots", COHORT);
@@ -619,7 +646,8 @@ describe("commands with the digest cache off, cold and warm", () => {
           const source = await hashOf(file);
           const d = decodeDigest(await readFile(path.join(digestFolder(b), `${source}.digest`)), source, VERSION);
           expect(d).toBeDefined();
-          expect(plain(d!)).toStrictEqual(plain(digestOf(await readSnapshot(file), true)));
+          // history keeps no ratings (only score reads them).
+          expect(plain(d!)).toStrictEqual(plain(digestOf(await readSnapshot(file), true, false)));
         }
         // Their stamps remembered, keyed by the files' absolute paths.
         const stamps = JSON.parse(await readFile(path.join(digestFolder(b), "stamps.json"), "utf8")) as Record<string, Known>;
@@ -674,8 +702,14 @@ describe("a digest is never used for other bytes", () => {
     await writeFile(digestFile(4), await readFile(digestFile(5))); // another file's digest
     await writeFile(digestFile(7), good[2]!.subarray(0, good[2]!.length >> 1)); // truncated
     for (const args of READERS) await expectSameAsOff(dir, args);
-    // Rebuilt as they were.
-    for (const [i, k] of [1, 4, 7].entries()) expect((await readFile(digestFile(k))).equals(good[i]!), `digest of ${files[k]}`).toBe(true);
+    // Rebuilt: as they were for the readers without ratings (history, export), and with the ratings
+    // score --check needs once it had read them.
+    for (const [i, k] of [1, 4, 7].entries()) {
+      const rebuilt = decodeDigest(await readFile(digestFile(k)), hashes[k]!, VERSION);
+      expect(rebuilt, `digest of ${files[k]}`).toBeDefined();
+      expect(plain(rebuilt!), `digest of ${files[k]}`).toStrictEqual(plain(digestOf(await readSnapshot(files[k]!), true)));
+      expect(plain({ ...rebuilt!, ratingsText: null }), `digest of ${files[k]}`).toStrictEqual(plain(decodeDigest(good[i]!, hashes[k]!, VERSION)!));
+    }
   }, 60_000);
 
   it("reads a file changed in place (same size) although a stamp and its old hash are remembered", async () => {
