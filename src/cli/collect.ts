@@ -18,6 +18,7 @@ import { COMMON_HELP, COMMON_OPTIONS, EXIT, flag, str, type Command } from "./co
 import { projectLine, summaryLines } from "./progress.js";
 import { dryRunText } from "./plan.js";
 import type { GitHubApi } from "../fetch/types.js";
+import { cacheRoot } from "../cache.js";
 
 const API_CHOICES = ["auto", "graphql", "rest"] as const;
 
@@ -170,7 +171,7 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
 
     const shown = (p: string) => path.relative(io.cwd, p) || p;
     const log = (line: string) => io.stderr(`${line}\n`);
-    const cacheDir = path.resolve(io.cwd, io.env.SHOWDOWN_CACHE_DIR || ".cache");
+    const cacheDir = cacheRoot(io.env, io.cwd);
     pruneRunCaches(cacheDir, cohort.cohort);
     // Paths in the caches' notes are shown as the user would type them.
     const cacheLog = (line: string) => log(line.split(io.cwd.endsWith(path.sep) ? io.cwd : io.cwd + path.sep).join(""));

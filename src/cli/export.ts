@@ -4,8 +4,7 @@ import { CsvEncoder, parseDelimiter } from "../export/csv.js";
 import { LONG_HEADER, longCsvTask, wideTable } from "../export/rows.js";
 import { writeAtomic } from "../snapshot/store.js";
 import { READER_ENV_HELP, EXIT, flag, str, type Command } from "./command.js";
-import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, pickSnapshot, shown } from "./snapshot-args.js";
-import { streamTask } from "./snapshot-tasks.js";
+import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, pickSnapshot, shown, streamTask } from "./snapshot-args.js";
 
 export const exportCommand: Command = {
   name: "export",

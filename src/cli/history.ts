@@ -5,8 +5,7 @@ import { renderSeriesTable, seriesCsvRows } from "../history/render.js";
 import { buildSeries, historyTask, type HistoryPoint, type SeriesPoint } from "../history/series.js";
 import { metricNames, resolveMetric } from "../metrics/metric.js";
 import { READER_ENV_HELP, EXIT, str, type Command } from "./command.js";
-import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, shown } from "./snapshot-args.js";
-import { streamTask } from "./snapshot-tasks.js";
+import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, shown, streamTask } from "./snapshot-args.js";
 
 const FORMATS = ["table", "csv", "json"] as const;
 

@@ -8,7 +8,7 @@ import { scoreCohort } from "../score/index.js";
 import { ratingsOf, rescore } from "../snapshot/build.js";
 import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/check.js";
 import { sha256 } from "../hash.js";
-import { digestOf, ratingsJsonOf, rawAt, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
+import { digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
 import { configCacheDir, digestDir, saveDigest, snapshotOfDigested } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
 import type { Scores, Snapshot } from "../snapshot/schema.js";
@@ -64,9 +64,10 @@ function prepare(arg: RescoreArg): Prepared {
 export async function rescoreFile({ digest, source, bytes, digests, snapshot }: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
   const { rubricJson, config, canonical } = prepare(arg);
   const stored = ratingsJsonOf(digest);
+  const raws = rawsOf(digest);
   const inputs = digest.ids.map((id, i) => ({
     id,
-    raw: rawAt(digest, i),
+    raw: raws[i]!,
     ratings: config.get(id)?.ratings ?? (JSON.parse(stored[i]!) as Ratings),
     errors: digest.errors[i]!,
   }));

@@ -1,7 +1,9 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
 import { ShowdownError, SnapshotError } from "../errors.js";
-import { eachSnapshot, readSnapshots, type LoadedSnapshot, type ReadOptions } from "../snapshot/history.js";
+import { digestDir } from "../snapshot/digest-store.js";
+import { eachSnapshot, type LoadedSnapshot, type ReadOptions } from "../snapshot/history.js";
+import { mapSnapshots, readThreads, type SnapshotTask } from "../snapshot/parallel.js";
 import { listSnapshots, readSnapshot } from "../snapshot/store.js";
 import type { Snapshot } from "../snapshot/schema.js";
 import { flag, str, type Io, type Options, type ParsedArgs } from "./command.js";
@@ -76,17 +78,22 @@ export async function readOne(file: string, io: Io): Promise<Snapshot> {
   }
 }
 
-export async function readMany(files: readonly string[], options: ReadOptions, io: Io): Promise<LoadedSnapshot[]> {
+export async function* streamMany(files: readonly string[], options: ReadOptions, io: Io): AsyncGenerator<LoadedSnapshot> {
   try {
-    return await readSnapshots(files, options);
+    yield* eachSnapshot(files, options);
   } catch (error) {
     throw relative(io, error);
   }
 }
 
-export async function* streamMany(files: readonly string[], options: ReadOptions, io: Io): AsyncGenerator<LoadedSnapshot> {
+/**
+ * A task's result for each readable snapshot file, in order, read on worker threads when there are
+ * many (see snapshot/parallel.ts): streamMany's behaviour (--skip-invalid, files shown relative to the
+ * working folder) for commands that need only a reduction of each snapshot.
+ */
+export async function* streamTask<R>(files: readonly string[], task: SnapshotTask, args: ParsedArgs, io: Io): AsyncGenerator<{ file: string; result: R }> {
   try {
-    yield* eachSnapshot(files, options);
+    yield* mapSnapshots<R>(files, task, { ...readOptions(args, io), threads: readThreads(io.env, files.length), digests: digestDir(io.env, io.cwd) });
   } catch (error) {
     throw relative(io, error);
   }

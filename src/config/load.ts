@@ -1,5 +1,4 @@
-import { randomUUID } from "node:crypto";
-import { mkdir, readFile, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
 import { isDeepStrictEqual } from "node:util";
 import { parseDocument } from "yaml";
@@ -8,6 +7,7 @@ import { ConfigError, type Problem } from "../errors.js";
 import { CohortConfig, duplicateProblems } from "./cohort.js";
 import { Rubric, opsSample } from "./rubric.js";
 import { zodProblems, formatPath } from "./issues.js";
+import { readCacheJson, writeCacheFile } from "../cache.js";
 import { sha256 } from "../hash.js";
 import { TOOL } from "../tool.js";
 
@@ -42,17 +42,8 @@ export async function readDataFile(file: string, options: LoadOptions = {}): Pro
   }
   const cached = options.cache ? path.join(options.cache, `${sha256(`${TOOL.version}\n${text}`)}.json`) : undefined;
   if (cached) {
-    // A missing or damaged entry (a killed run cannot leave half of one: it is renamed into place) is parsed again.
-    const data = await readFile(cached, "utf8").then(
-      (t) => {
-        try {
-          return JSON.parse(t) as unknown;
-        } catch {
-          return undefined;
-        }
-      },
-      () => undefined,
-    );
+    // A missing or damaged entry is parsed again.
+    const data = await readCacheJson(cached);
     if (data !== undefined) return data;
   }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
@@ -75,14 +66,7 @@ export async function readDataFile(file: string, options: LoadOptions = {}): Pro
 async function keepData(file: string, data: unknown): Promise<void> {
   const json = JSON.stringify(data);
   if (json === undefined || !isDeepStrictEqual(JSON.parse(json), data)) return;
-  const tmp = `${file}.${randomUUID()}.tmp`;
-  try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(tmp, json);
-    await rename(tmp, file);
-  } catch {
-    await rm(tmp, { force: true }).catch(() => {});
-  }
+  await writeCacheFile(file, json);
 }
 
 export function parseWith<T extends z.ZodType>(schema: T, data: unknown, file: string, extra: Problem[] = []): z.infer<T> {

@@ -62,6 +62,6 @@ export function rescore(snapshot: Snapshot, rubric: Rubric, projects: readonly P
 }
 
 /** The order buildSnapshot puts projects in: by id (equal ids as given). */
-export function byId(a: { id: string }, b: { id: string }): number {
+function byId(a: { id: string }, b: { id: string }): number {
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -8,9 +8,9 @@
  * ever an accelerator: a digest that is missing, damaged, from another tool version or impossible to
  * write changes nothing but the time taken, and SHOWDOWN_DIGESTS=0 turns it off.
  */
-import { randomUUID } from "node:crypto";
-import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readFile, readdir, rm, stat } from "node:fs/promises";
 import path from "node:path";
+import { cacheRoot, readCacheJson, writeCacheFile } from "../cache.js";
 import { TOOL } from "../tool.js";
 import { sha256 } from "../hash.js";
 import { decodeDigest, digestOf, encodeDigest, type Digest } from "./digest.js";
@@ -21,14 +21,12 @@ const SUFFIX = ".digest";
 
 /** Where digests are kept (SHOWDOWN_CACHE_DIR, default .cache, + digests), or null when SHOWDOWN_DIGESTS=0. */
 export function digestDir(env: NodeJS.ProcessEnv, cwd: string): string | null {
-  if (env.SHOWDOWN_DIGESTS === "0") return null;
-  return path.resolve(cwd, env.SHOWDOWN_CACHE_DIR || ".cache", "digests");
+  return env.SHOWDOWN_DIGESTS === "0" ? null : path.join(cacheRoot(env, cwd), "digests");
 }
 
 /** Where the data of YAML config files is kept (config/load.ts's LoadOptions), null when SHOWDOWN_DIGESTS=0. */
 export function configCacheDir(env: NodeJS.ProcessEnv, cwd: string): string | null {
-  if (env.SHOWDOWN_DIGESTS === "0") return null;
-  return path.resolve(cwd, env.SHOWDOWN_CACHE_DIR || ".cache", "config");
+  return env.SHOWDOWN_DIGESTS === "0" ? null : path.join(cacheRoot(env, cwd), "config");
 }
 
 /** The folder of a snapshot's digests: one per cohort folder, so that pruning one cohort leaves the others. */
@@ -130,26 +128,15 @@ function isKnown(v: unknown): v is Known {
 
 /** The remembered stamps of a cohort folder's files, by absolute path (none when unreadable). */
 export async function loadStamps(dir: string, anyFile: string): Promise<Map<string, Known>> {
-  try {
-    const data = JSON.parse(await readFile(path.join(folderOf(dir, anyFile), STAMPS), "utf8")) as Record<string, unknown>;
-    // Entries of another shape (a damaged or hand-edited file) are dropped: those files are just read.
-    return new Map(Object.entries(data).filter((e): e is [string, Known] => isKnown(e[1])));
-  } catch {
-    return new Map();
-  }
+  const data = await readCacheJson(path.join(folderOf(dir, anyFile), STAMPS));
+  if (typeof data !== "object" || data === null) return new Map();
+  // Entries of another shape (a damaged or hand-edited file) are dropped: those files are just read.
+  return new Map(Object.entries(data).filter((e): e is [string, Known] => isKnown(e[1])));
 }
 
-/** Saves the stamps (atomically; failure ignored: the files are then read and hashed next time). */
+/** Saves the stamps (failure ignored: the files are then read and hashed next time). */
 export async function saveStamps(dir: string, anyFile: string, stamps: ReadonlyMap<string, Known>): Promise<void> {
-  const folder = folderOf(dir, anyFile);
-  const tmp = path.join(folder, `.${STAMPS}.${randomUUID()}.tmp`);
-  try {
-    await mkdir(folder, { recursive: true });
-    await writeFile(tmp, JSON.stringify(Object.fromEntries(stamps)));
-    await rename(tmp, path.join(folder, STAMPS));
-  } catch {
-    await rm(tmp, { force: true }).catch(() => {});
-  }
+  await writeCacheFile(path.join(folderOf(dir, anyFile), STAMPS), JSON.stringify(Object.fromEntries(stamps)));
 }
 
 /**
@@ -162,21 +149,11 @@ export function snapshotOfDigested(file: string, bytes: Buffer, digest: Digest):
 }
 
 /**
- * Saves the digest of `file`'s (new) content, whose SHA-256 is `source`. Via a temp file and a rename,
- * so a reader never sees half a digest; failure (read-only folder, disk full) is ignored: the next
- * read just parses the file again.
+ * Saves the digest of `file`'s (new) content, whose SHA-256 is `source` (see writeCacheFile: a reader
+ * never sees half a digest, and a failure only means the next read parses the file again).
  */
 export async function saveDigest(dir: string, file: string, digest: Digest, source: string): Promise<void> {
-  const folder = folderOf(dir, file);
-  const target = path.join(folder, source + SUFFIX);
-  const tmp = path.join(folder, `.${source}.${randomUUID()}.tmp`);
-  try {
-    await mkdir(folder, { recursive: true });
-    await writeFile(tmp, encodeDigest(digest, source, TOOL.version));
-    await rename(tmp, target);
-  } catch {
-    await rm(tmp, { force: true }).catch(() => {});
-  }
+  await writeCacheFile(path.join(folderOf(dir, file), source + SUFFIX), encodeDigest(digest, source, TOOL.version));
 }
 
 /**

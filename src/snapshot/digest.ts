@@ -1,6 +1,7 @@
 /**
- * A snapshot's digest: every number of every project as columns (typed arrays), its ids, names and
- * errors, the snapshot's head (cohort, asOf, rubric...) and a fingerprint of what it was scored with.
+ * A snapshot's digest: every number of every project as columns (typed arrays), its ids, names,
+ * errors and (for score) ratings, the snapshot's head (cohort, asOf, rubric...) and whether it is laid
+ * out as scoring lays it out.
  * It is what history, export --long, report and score read of each snapshot of a long history.
  *
  * Why: a year of daily snapshots of 1,000 projects is a gigabyte of 2-space JSON, and turning it into
@@ -12,7 +13,7 @@
 import type { CriterionId } from "../config/criteria.js";
 import type { Rubric } from "../config/rubric.js";
 import { snapshotMetrics, type Metric, type MetricValue } from "../metrics/metric.js";
-import type { Issue, ProjectSnapshot, Raw, Scores, Snapshot } from "./schema.js";
+import type { Issue, ProjectSnapshot, Raw, RawField, Scores, Snapshot } from "./schema.js";
 
 /** Bump when what a digest holds, or how it is derived or checked, changes: older digests are then ignored. */
 export const DIGEST_FORMAT = 1;
@@ -74,28 +75,34 @@ export function metricKey(m: Metric): string {
   }
 }
 
-/** How to read a metric off a project: undefined where it has no such key (metricValue reads that as null). */
-function reader(m: Metric): (p: ProjectSnapshot) => MetricValue | undefined {
+/** How to read a score metric (not a figure) off a project's scores: undefined where they have no such key. */
+function scoreReader(m: Exclude<Metric, { kind: "figure" }>): (s: Scores) => number | null | undefined {
   switch (m.kind) {
     case "overall":
-      return (p) => p.scores.overall;
+      return (s) => s.overall;
     case "rank":
-      return (p) => p.scores.rank;
+      return (s) => s.rank;
     case "tier":
-      return (p) => p.scores.tier;
+      return (s) => s.tier;
     case "category": {
       const id = m.category;
-      return (p) => (Object.hasOwn(p.scores.categories, id) ? p.scores.categories[id] : undefined);
+      return (s) => (Object.hasOwn(s.categories, id) ? s.categories[id] : undefined);
     }
     case "criterion": {
       const { criterion, part } = m;
-      return (p) => p.scores.criteria[criterion]?.[part];
-    }
-    case "figure": {
-      const field = m.field;
-      return (p) => p.raw[field];
+      return (s) => s.criteria[criterion]?.[part];
     }
   }
+}
+
+/** How to read a metric off a project: undefined where it has no such key (metricValue reads that as null). */
+function reader(m: Metric): (p: ProjectSnapshot) => MetricValue | undefined {
+  if (m.kind === "figure") {
+    const field = m.field;
+    return (p) => p.raw[field];
+  }
+  const read = scoreReader(m);
+  return (p) => read(p.scores);
 }
 
 /** The columns of a snapshot's projects under its rubric, in what order its categories come, and whether it is scored in order (see Digest). */
@@ -212,8 +219,8 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
   // Each column's value for project i: a new score, or the figure of the old digest.
   const cells = columns.map((m): ((i: number) => MetricValue | undefined) => {
     if (m.kind !== "figure") {
-      const read = reader(m) as (p: Pick<ProjectSnapshot, "scores">) => MetricValue | undefined;
-      return (i) => read(projects[i]!);
+      const read = scoreReader(m);
+      return (i) => read(projects[i]!.scores);
     }
     const from = columnOf(digest, m);
     return (i) => (from < 0 || digest.tags[from * n + i] === Tag.absent ? undefined : valueAt(digest, from, i));
@@ -262,11 +269,23 @@ export function valueAt(digest: Digest, j: number, i: number): MetricValue {
 
 /** Project i's raw figures, with absent optional fields left out (as in the snapshot). */
 export function rawAt(digest: Digest, i: number): Raw {
+  return rawOf(digest, figureColumns(digest), i);
+}
+
+/** Every project's raw figures (rawAt), the figure columns looked up once. */
+export function rawsOf(digest: Digest): Raw[] {
+  const figures = figureColumns(digest);
+  return digest.ids.map((_, i) => rawOf(digest, figures, i));
+}
+
+function figureColumns(digest: Digest): { field: RawField; j: number }[] {
+  return digest.columns.flatMap((m, j) => (m.kind === "figure" ? [{ field: m.field, j }] : []));
+}
+
+function rawOf(digest: Digest, figures: readonly { field: RawField; j: number }[], i: number): Raw {
   const raw: Record<string, MetricValue> = {};
   const n = digest.ids.length;
-  digest.columns.forEach((m, j) => {
-    if (m.kind === "figure" && digest.tags[j * n + i] !== Tag.absent) raw[m.field] = valueAt(digest, j, i);
-  });
+  for (const { field, j } of figures) if (digest.tags[j * n + i] !== Tag.absent) raw[field] = valueAt(digest, j, i);
   return raw as Raw;
 }
 
@@ -290,16 +309,16 @@ export function sameAllScores(digest: Digest, scores: readonly Scores[]): boolea
   return sameScoresIn(digest, 0, digest.ids.length, (i) => scores[i]!);
 }
 
-// Column by column (score does this for 365,000 projects): one reader per column, no closure per cell.
+// Column by column (score does this for 365,000 projects): one reader per column, nothing allocated per cell.
 function sameScoresIn(digest: Digest, from: number, to: number, scoresOf: (i: number) => Scores): boolean {
   const n = digest.ids.length;
   const { tags, nums } = digest;
   for (let j = 0; j < digest.columns.length; j++) {
     const m = digest.columns[j]!;
     if (m.kind === "figure") continue;
-    const read = reader(m) as (p: Pick<ProjectSnapshot, "scores">) => MetricValue | undefined;
+    const read = scoreReader(m);
     for (let i = from; i < to; i++) {
-      const v = read({ scores: scoresOf(i) });
+      const v = read(scoresOf(i));
       const k = j * n + i;
       const tag = tags[k];
       if (v === undefined ? tag !== Tag.absent : v === null ? tag !== Tag.null : tag !== Tag.number || nums[k] !== v) return false;

@@ -33,10 +33,3 @@ export async function* eachSnapshot(files: readonly string[], options: ReadOptio
     yield { file, snapshot };
   }
 }
-
-/** Every readable snapshot of the files, in order (see eachSnapshot for damaged files). */
-export async function readSnapshots(files: readonly string[], options: ReadOptions): Promise<LoadedSnapshot[]> {
-  const out: LoadedSnapshot[] = [];
-  for await (const loaded of eachSnapshot(files, options)) out.push(loaded);
-  return out;
-}

@@ -128,7 +128,11 @@ export function writeAtomicSync(file: string, content: string): void {
     writeFileSync(tmp, content);
     renameSync(tmp, file);
   } catch (error) {
-    rmSync(tmp, { force: true });
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The write's own error is the one to report.
+    }
     throw writeError(file, error);
   }
 }

@@ -1,7 +1,7 @@
 /**
- * A snapshot reader thread of parallel.ts: loads the task once, then for each file it is sent reads,
- * checks and migrates the snapshot (store.ts's readSnapshot), or takes its digest, and sends back the task's result or the
- * error, with the file's index.
+ * A snapshot reader thread of parallel.ts: loads the task once, then for each file it is sent takes
+ * the snapshot (store.ts's readSnapshot) or its digest (digest-store.ts's readDigest), as the task
+ * asks, and sends back the task's result or the error, with the file's index.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import type { Known } from "./digest-store.js";
