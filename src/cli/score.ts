@@ -8,11 +8,12 @@ import { scoreCohort } from "../score/index.js";
 import { ratingsOf, rescore } from "../snapshot/build.js";
 import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/check.js";
 import { sha256 } from "../hash.js";
-import { digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
+import { criteriaMatcher, digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
+import { edit, locate, partText, type Edits } from "../snapshot/splice.js";
 import { configCacheDir, digestDir, saveDigest, snapshotOfDigested } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
 import type { Scores, Snapshot } from "../snapshot/schema.js";
-import { commitAtomic, decodeSnapshot, listSnapshots, prepareAtomic, readSnapshotBytes, serializeSnapshot, syncFiles, tempPath } from "../snapshot/store.js";
+import { commitAtomic, decodeSnapshot, listSnapshots, flusher, prepareAtomic, readSnapshotBytes, serializeSnapshot, tempPath, textOf } from "../snapshot/store.js";
 import { READER_ENV_HELP, COMMON_HELP, COMMON_OPTIONS, EXIT, flag, str, type Command } from "./command.js";
 
 interface RescoreArg {
@@ -35,8 +36,10 @@ interface Rescored {
  */
 interface Prepared {
   rubricJson: string;
-  config: Map<string, { ratings: Ratings; ratingsJson: string }>;
+  config: Map<string, { ratings: Ratings; ratingsJson: string; text?: string }>;
   canonical: boolean;
+  /** The rubric's text in a snapshot, once needed (see splice.ts). */
+  rubricText?: string;
 }
 const prepared = new WeakMap<RescoreArg, Prepared>();
 function prepare(arg: RescoreArg): Prepared {
@@ -55,11 +58,25 @@ function prepare(arg: RescoreArg): Prepared {
 }
 
 /**
+ * A file that changes, as rescoreFile sees it: its digest, its projects' ratings as stored and as they
+ * become (JSON), and its new scores in project order.
+ */
+interface Change {
+  digest: Digest;
+  source: string;
+  stored: readonly string[];
+  ratingsJson: readonly string[];
+  scores: readonly Scores[];
+  sameRubric: boolean;
+}
+
+/**
  * One snapshot file re-scored (run on a reader thread, see snapshot/parallel.ts), from its digest.
  * The digest tells, without parsing the file, whether the rubric, every project's ratings and every
  * score stay as they are: then the file is unchanged. When they do not, and the new parts are canonical
  * (so the file's new text is JSON.stringify of them, as its old text is of the old), the file changes:
- * --check says so without parsing it either. Otherwise it is parsed and decided by rescoreSnapshot.
+ * --check says so without parsing it either. A file known to be canonical has its new text made by
+ * editing the old one (splice.ts). Otherwise it is parsed and decided by rescoreSnapshot.
  */
 export async function rescoreFile({ digest, source, bytes, digests, snapshot }: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
   const { rubricJson, config, canonical } = prepare(arg);
@@ -72,31 +89,74 @@ export async function rescoreFile({ digest, source, bytes, digests, snapshot }: 
     errors: digest.errors[i]!,
   }));
   const scores = scoreCohort(inputs, arg.rubric, digest.head.asOf);
-  const unchanged =
-    digest.scoredInOrder &&
-    JSON.stringify(digest.head.rubric) === rubricJson &&
-    digest.ids.every((id, i) => (config.get(id)?.ratingsJson ?? stored[i]) === stored[i]) &&
-    sameAllScores(digest, digest.ids.map((id) => scores.get(id)!));
+  const inOrder = digest.ids.map((id) => scores.get(id)!);
+  const ratingsJson = digest.ids.map((id, i) => config.get(id)?.ratingsJson ?? stored[i]!);
+  const sameRubric = JSON.stringify(digest.head.rubric) === rubricJson;
+  const unchanged = digest.scoredInOrder && sameRubric && ratingsJson.every((r, i) => r === stored[i]) && sameAllScores(digest, inOrder);
   if (unchanged) return { changed: false };
-  const newCanonical = canonical && [...scores.values()].every((s) => isCanonicalPart.scores(s));
+  const newCanonical = canonical && inOrder.every((s) => isCanonicalPart.scores(s));
   // Laid out as scoring lays it out, and the new parts canonical: then the rubric, a rating or a score
   // differs in the file's JSON, so its text changes. Anything odder is left to the parsed snapshot.
   if (arg.check && newCanonical && digest.scoredInOrder) return { changed: true };
+  const change: Change = { digest, source, stored, ratingsJson, scores: inOrder, sameRubric };
   // The new file's digest, from this one's: cheaper than from the re-scored snapshot.
-  const newDigest = () => rescoredDigest(digest, arg.rubric, digest.ids.map((id, i) => config.get(id)?.ratingsJson ?? stored[i]!), scores);
-  if (snapshot) return rescoreSnapshot(snapshot, file, arg, scores, newCanonical, digests, newDigest);
+  const newDigest = () => rescoredDigest(digest, arg.rubric, ratingsJson, scores);
+  if (snapshot) return rescoreSnapshot(snapshot, file, arg, scores, newCanonical, digests, newDigest, bytes && { ...change, bytes });
   // The file was not read (its stamp told its content): read it now. Should it have changed since,
   // it is re-scored from what it holds now, as a file without a digest.
   const now = bytes ?? (await readSnapshotBytes(file));
-  if (bytes || sha256(now) === source) return rescoreSnapshot(snapshotOfDigested(file, now, digest), file, arg, scores, newCanonical, digests, newDigest);
-  return rescoreSnapshot(decodeSnapshot(file, now), file, arg, undefined, false, digests);
+  if (!bytes && sha256(now) !== source) return rescoreSnapshot(decodeSnapshot(file, now), file, arg, undefined, false, digests);
+  if (digest.canonical && digest.scoredInOrder && newCanonical && !arg.check) {
+    const text = textOf(now);
+    const spans = locate(text, digest.ids.length);
+    if (spans) return writeRescored(file, edit(text, spans, editsTo(change, arg)), digests, newDigest);
+  }
+  return rescoreSnapshot(snapshotOfDigested(file, now, digest), file, arg, scores, newCanonical, digests, newDigest, { ...change, bytes: now });
+}
+
+/** The edits that make a canonical file's text that of the file re-scored (see splice.ts). */
+function editsTo({ digest, stored, ratingsJson, scores, sameRubric }: Change, arg: RescoreArg): Edits {
+  const p = prepare(arg);
+  const sameCriteria = criteriaMatcher(digest);
+  const ratingsText = (id: string) => {
+    // Changed ratings are the config's (a project not in it keeps those stored).
+    const c = p.config.get(id)!;
+    return (c.text ??= partText.ratings(c.ratings));
+  };
+  return {
+    rubric: sameRubric ? undefined : (p.rubricText ??= partText.rubric(arg.rubric)),
+    ratings: digest.ids.map((id, i) => (ratingsJson[i] === stored[i] ? undefined : ratingsText(id))),
+    criteria: scores.map((s, i) => (sameCriteria(i, s.criteria) ? undefined : partText.criteria(s.criteria))),
+    tail: scores.map((s) => partText.tail(s)),
+  };
+}
+
+/**
+ * Whether `old` (a file's text) is serializeSnapshot's text of `snapshot` (parsed from it as it is, its
+ * projects in id order), given `text`, that of the re-scored snapshot: that text with the parts that
+ * differ put back as they were must be the file's. Proven once, while the file is rewritten, this lets
+ * the next rewrite of the same bytes edit them in place (say, after `git checkout` of the history).
+ */
+function provenCanonical(old: string, snapshot: Snapshot, text: string, { digest, stored, ratingsJson, scores, sameRubric }: Change): boolean {
+  const spans = locate(text, snapshot.projects.length);
+  if (!spans || snapshot.projects.length !== scores.length) return false;
+  const sameCriteria = criteriaMatcher(digest);
+  const was = snapshot.projects.map((p) => p.scores);
+  const edits: Edits = {
+    rubric: sameRubric ? undefined : partText.rubric(snapshot.rubric),
+    ratings: snapshot.projects.map((p, i) => (ratingsJson[i] === stored[i] ? undefined : partText.ratings(p.ratings))),
+    criteria: scores.map((s, i) => (sameCriteria(i, s.criteria) ? undefined : partText.criteria(was[i]!.criteria))),
+    tail: was.map((s) => partText.tail(s)),
+  };
+  return edit(text, spans, edits) === old;
 }
 
 /**
  * A snapshot re-scored: unchanged when the re-scored snapshot serializes to the same text, else its
  * new content is written to a temp file beside it (unless checking), and its digest saved for the next
  * command. Comparing the data first spares serializing the unchanged ones. newCanonical: the new
- * rubric, ratings and scores are known to be canonical, so the re-scored snapshot is.
+ * rubric, ratings and scores are known to be canonical, so the re-scored snapshot is. change: the
+ * file's bytes were read and its digest is `change.digest`, which the rewrite may prove canonical.
  */
 async function rescoreSnapshot(
   snapshot: Snapshot,
@@ -106,6 +166,7 @@ async function rescoreSnapshot(
   newCanonical: boolean,
   digests: string | null,
   newDigest?: () => Digest | undefined,
+  change?: Change & { bytes: Buffer },
 ): Promise<Rescored> {
   const rescored = rescore(snapshot, arg.rubric, arg.projects, scores);
   // The read snapshot is valid and in schema order (what serializeSnapshot writes as it is), and so is
@@ -120,11 +181,25 @@ async function rescoreSnapshot(
   }
   if (arg.check) return { changed: true };
   // serializeSnapshot's output for a snapshot in schema order, without checking it a second time.
-  const content = Buffer.from(text ?? JSON.stringify(rescored, null, 2) + "\n", "utf8");
-  // Flushed to disk later, all together, before any is renamed into place (see the command).
+  text ??= JSON.stringify(rescored, null, 2) + "\n";
+  const { digest, source, bytes } = change ?? {};
+  if (digests !== null && canonical && digest && !digest.canonical && digest.parsedAsIs && digest.scoredInOrder) {
+    if (provenCanonical(textOf(bytes!), snapshot, text, change!)) await saveDigest(digests, file, { ...digest, canonical: true }, source!);
+  }
+  return writeRescored(file, text, canonical ? digests : null, () => newDigest?.() ?? digestOf(rescored, true));
+}
+
+/**
+ * Writes a file's new text beside it, and the digest of that text (known to be canonical) for the next
+ * command; digests null: none.
+ */
+async function writeRescored(file: string, text: string, digests: string | null, newDigest: () => Digest | undefined): Promise<Rescored> {
+  const content = Buffer.from(text, "utf8");
+  // Flushed to disk by the command (which has it renamed into place only once every one is).
   const tmp = await prepareAtomic(file, content, { sync: false });
+  const digest = digests === null ? undefined : newDigest();
   // What the file will hold once renamed into place: its digest spares the next command parsing it.
-  if (digests !== null && canonical) await saveDigest(digests, file, newDigest?.() ?? digestOf(rescored, true), sha256(content));
+  if (digest) await saveDigest(digests!, file, { ...digest, canonical: true }, sha256(content));
   return { changed: true, tmp };
 }
 
@@ -159,10 +234,20 @@ ${READER_ENV_HELP}
     const discard = () => Promise.all(files.map((f) => rm(tempPath(f), { force: true }).catch(() => {})));
     try {
       const options = { skipInvalid: false, onSkip() {}, threads: readThreads(io.env, files.length), digests: digestDir(io.env, io.cwd) };
-      for await (const { file, result } of mapSnapshots<Rescored>(files, task, options)) plan.push({ file, ...result });
-      // Every new content on disk before the first rename: flushed together, which lets the file system
-      // write them in one go rather than one flush after another.
-      await syncFiles(plan.flatMap((p) => (p.tmp ? [{ tmp: p.tmp, file: p.file }] : [])));
+      // Every new content on disk before the first rename. Each is flushed as soon as it is written,
+      // while the reader threads re-score the next files: the disk and the CPUs work at the same time.
+      const flushing = flusher();
+      try {
+        for await (const { file, result } of mapSnapshots<Rescored>(files, task, options)) {
+          plan.push({ file, ...result });
+          if (result.tmp) flushing.add(result.tmp, file);
+        }
+      } catch (error) {
+        // A failed run still waits for its flushes before its temp files are removed.
+        await flushing.done().catch(() => {});
+        throw error;
+      }
+      await flushing.done();
       for (const { file, changed, tmp } of plan) {
         const shown = path.relative(io.cwd, file);
         if (!changed) continue;

@@ -16,7 +16,7 @@ import { snapshotMetrics, type Metric, type MetricValue } from "../metrics/metri
 import type { Issue, ProjectSnapshot, Raw, RawField, Scores, Snapshot } from "./schema.js";
 
 /** Bump when what a digest holds, or how it is derived or checked, changes: older digests are then ignored. */
-export const DIGEST_FORMAT = 1;
+export const DIGEST_FORMAT = 2;
 
 export type SnapshotHead = Omit<Snapshot, "projects">;
 
@@ -54,6 +54,11 @@ export interface Digest {
    * schema order): then, the bytes being those the digest was made from, they need no second check.
    */
   parsedAsIs: boolean;
+  /**
+   * Whether the file's bytes are known to be serializeSnapshot's text of the snapshot (score wrote
+   * them, or proved them so while rewriting the file): then score may edit the text in place (splice.ts).
+   */
+  canonical: boolean;
 }
 
 /** What a cell holds. Absent (an optional field, a criterion without a score) differs from null only for score. */
@@ -196,6 +201,7 @@ export function digestOf(snapshot: Snapshot, parsedAsIs = false, ratings = true)
     ratingsText: ratings ? projects.map((p) => JSON.stringify(p.ratings)).join("\n") : null,
     scoredInOrder,
     parsedAsIs,
+    canonical: false,
   };
 }
 
@@ -216,8 +222,14 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
   const put = cellWriter(tags, nums, strings, stringIndex);
-  // Each column's value for project i: a new score, or the figure of the old digest.
-  const cells = columns.map((m): ((i: number) => MetricValue | undefined) => {
+  // Each column's value for project i: a new score, or the figure of the old digest. The criteria
+  // (numbers only) are put below, by what each project has: looking each up by name costs more.
+  const criterionColumns = new Map<string, number>();
+  const cells = columns.map((m, j): ((i: number) => MetricValue | undefined) | undefined => {
+    if (m.kind === "criterion") {
+      if (m.part === "value") criterionColumns.set(m.criterion, j);
+      return undefined;
+    }
     if (m.kind !== "figure") {
       const read = scoreReader(m);
       return (i) => read(projects[i]!.scores);
@@ -226,7 +238,22 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
     return (i) => (from < 0 || digest.tags[from * n + i] === Tag.absent ? undefined : valueAt(digest, from, i));
   });
   // Project by project, as digestOf, so that strings are numbered in the same order.
-  for (let i = 0; i < n; i++) for (let j = 0; j < cells.length; j++) put(j * n + i, cells[j]!(i));
+  for (let i = 0; i < n; i++) {
+    for (let j = 0; j < cells.length; j++) {
+      const cell = cells[j];
+      if (cell) put(j * n + i, cell(i));
+    }
+    // A criterion a project has not stays absent (a new array's 0); layout gave every one a column,
+    // its normalized part right after its value.
+    const criteria = projects[i]!.scores.criteria;
+    for (const id in criteria) {
+      const c = criteria[id as CriterionId];
+      if (c === undefined) continue;
+      const j = criterionColumns.get(id)!;
+      put(j * n + i, c.value);
+      put((j + 1) * n + i, c.normalized);
+    }
+  }
   return {
     head: { ...digest.head, rubric },
     ids,
@@ -240,6 +267,7 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
     ratingsText: ratingsJson.join("\n"),
     scoredInOrder,
     parsedAsIs: true,
+    canonical: false,
   };
 }
 
@@ -309,13 +337,15 @@ export function sameAllScores(digest: Digest, scores: readonly Scores[]): boolea
   return sameScoresIn(digest, 0, digest.ids.length, (i) => scores[i]!);
 }
 
-// Column by column (score does this for 365,000 projects): one reader per column, nothing allocated per cell.
+// Column by column (score does this for 365,000 projects): one reader per column, nothing allocated per
+// cell. In a digest scored in order, the criteria are compared project by project (criteriaMatcher):
+// one reader per criterion column would look each criterion up by name, the slowest read here.
 function sameScoresIn(digest: Digest, from: number, to: number, scoresOf: (i: number) => Scores): boolean {
   const n = digest.ids.length;
-  const { tags, nums } = digest;
+  const { tags, nums, scoredInOrder } = digest;
   for (let j = 0; j < digest.columns.length; j++) {
     const m = digest.columns[j]!;
-    if (m.kind === "figure") continue;
+    if (m.kind === "figure" || (scoredInOrder && m.kind === "criterion")) continue;
     const read = scoreReader(m);
     for (let i = from; i < to; i++) {
       const v = read(scoresOf(i));
@@ -324,7 +354,38 @@ function sameScoresIn(digest: Digest, from: number, to: number, scoresOf: (i: nu
       if (v === undefined ? tag !== Tag.absent : v === null ? tag !== Tag.null : tag !== Tag.number || nums[k] !== v) return false;
     }
   }
+  if (!scoredInOrder) return true;
+  const sameCriteria = criteriaMatcher(digest);
+  for (let i = from; i < to; i++) if (!sameCriteria(i, scoresOf(i).criteria)) return false;
   return true;
+}
+
+/**
+ * A test of whether project i's criteria scores in the digest (one scored in order: see scoredInOrder)
+ * are `criteria`, key for key in the same order and value for value: then their text in the file is
+ * that of `criteria` (what splice.ts keeps rather than writes again).
+ */
+export function criteriaMatcher(digest: Digest): (i: number, criteria: Scores["criteria"]) => boolean {
+  const n = digest.ids.length;
+  const { tags, nums } = digest;
+  // Scored in order: a project's criteria are some of the rubric's, in the rubric's order.
+  const ids: string[] = digest.head.rubric.categories.flatMap((c) => c.criteria.map((k) => k.id));
+  const value = ids.map((criterion) => columnOf(digest, { name: "", kind: "criterion", criterion: criterion as CriterionId, part: "value" }));
+  const normalized = ids.map((criterion) => columnOf(digest, { name: "", kind: "criterion", criterion: criterion as CriterionId, part: "normalized" }));
+  const has = (r: number, i: number) => value[r]! >= 0 && tags[value[r]! * n + i] !== Tag.absent;
+  const is = (j: number, i: number, v: number) => j >= 0 && tags[j * n + i] === Tag.number && nums[j * n + i] === v;
+  return (i, criteria) => {
+    let r = 0;
+    // for...in, not Object.keys: nothing allocated, and criteria[key] is then a fast read.
+    for (const key in criteria) {
+      const c = criteria[key as CriterionId];
+      while (r < ids.length && !has(r, i)) r++;
+      if (r === ids.length || ids[r] !== key || c === undefined || !is(value[r]!, i, c.value) || !is(normalized[r]!, i, c.normalized)) return false;
+      r++;
+    }
+    for (; r < ids.length; r++) if (has(r, i)) return false;
+    return true;
+  };
 }
 
 /** The projects' indices in rank order (equal ranks in snapshot order), as the exports list them. */

@@ -74,15 +74,23 @@ export async function prepareAtomic(file: string, content: string | Uint8Array |
   }
 }
 
+export interface Flusher {
+  /** Starts flushing a temp file written with { sync: false } (for `file`) to disk. */
+  add(tmp: string, file: string): void;
+  /** Resolves once every added file is on disk; rejects with a WriteError naming the first that failed. */
+  done(): Promise<void>;
+}
+
 /**
- * Flushes temp files written with { sync: false } to disk, several at a time; a failure is a WriteError
- * naming the file the temp file was for.
+ * Flushes temp files written with { sync: false } to disk, several at a time, each as soon as it is
+ * added: the disk writes one file while the caller computes the next, rather than all at the end.
  */
-export async function syncFiles(files: readonly { tmp: string; file: string }[]): Promise<void> {
+export function flusher(): Flusher {
   const limit = pLimit(16);
-  await Promise.all(
-    files.map(({ tmp, file }) =>
-      limit(async () => {
+  const pending: Promise<void>[] = [];
+  return {
+    add(tmp, file) {
+      const flushed = limit(async () => {
         try {
           const handle = await open(tmp, "r+");
           try {
@@ -93,9 +101,15 @@ export async function syncFiles(files: readonly { tmp: string; file: string }[])
         } catch (error) {
           throw writeError(file, error);
         }
-      }),
-    ),
-  );
+      });
+      // Handled in done(); meanwhile a failure must not be an unhandled rejection.
+      flushed.catch(() => {});
+      pending.push(flushed);
+    },
+    async done() {
+      await Promise.all(pending);
+    },
+  };
 }
 
 /** The second half of writeAtomic: renames a prepared temp file onto `file`. */
@@ -174,10 +188,15 @@ export async function readSnapshotBytes(file: string): Promise<Buffer> {
   }
 }
 
+/** A snapshot file's text. */
+export function textOf(bytes: Buffer): string {
+  // The same text either way; pure ASCII (what JSON.stringify writes, but for non-ASCII names) decodes faster.
+  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+}
+
 /** The JSON in a file's bytes, unchecked. */
 export function parseJsonBytes(file: string, bytes: Buffer): unknown {
-  // The same text either way; pure ASCII (what JSON.stringify writes, but for non-ASCII names) decodes faster.
-  const text = isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
+  const text = textOf(bytes);
   try {
     return JSON.parse(text);
   } catch (error) {

@@ -841,17 +841,107 @@ describe("pruning the cache", () => {
     const dir = await project(snapshots);
     const scored = await runCli(["score"], { cwd: dir });
     expect(scored.code).toBe(0);
-    expect(scored.stdout.trim().split("\n")).toHaveLength(5);
+    const rewritten = new Set(scored.stdout.trim().split("\n"));
+    expect(rewritten.size).toBe(5);
     expect(await digestNames(dir)).toEqual(expect.arrayContaining(await fileHashes(dir)));
     for (const file of await snapshotFiles(dir)) {
       const source = await hashOf(file);
       const d = decodeDigest(await readFile(path.join(digestFolder(dir), `${source}.digest`)), source, VERSION);
       expect(d, file).toBeDefined();
-      expect(plain(d!), file).toStrictEqual(plain(digestOf(await readSnapshot(file), true)));
+      const snapshot = await readSnapshot(file);
+      // canonical, for the files score wrote: their bytes are serializeSnapshot's, which lets the
+      // next rewrite edit them in place. The others' digests were made by reading them.
+      const wrote = rewritten.has(path.relative(dir, file));
+      expect(plain(d!), file).toStrictEqual(plain({ ...digestOf(snapshot, true), canonical: wrote }));
+      if (wrote) expect(await readFile(file, "utf8"), file).toBe(serializeSnapshot(snapshot));
     }
     // And the commands that read them say what they say without them.
     await expectSameAsOff(dir, ["export", "--long"]);
     await expectSameAsOff(dir, ["score", "--check"]);
+  }, 60_000);
+});
+
+describe("score edits the text of a file known to be canonical (splice.ts)", () => {
+  // As above: the config has the older rubric, so score rewrites the last 5 of 10 files.
+  const snapshots = history({ days: 10, missing: [], rubricChangeOn: "2026-11-17", names: ODD_NAMES });
+
+  /** Each snapshot file's bytes, by name. */
+  const contents = async (dir: string) => new Map(await Promise.all((await snapshotFiles(dir)).map(async (f) => [path.basename(f), await readFile(f)] as const)));
+  const putBack = async (dir: string, files: Map<string, Buffer>) => {
+    for (const [name, bytes] of files) await writeFile(path.join(snapshotFolder(dir), name), bytes);
+  };
+  const digestOfBytes = async (dir: string, bytes: Buffer) => {
+    const source = sha256(bytes);
+    return decodeDigest(await readFile(path.join(digestFolder(dir), `${source}.digest`)), source, VERSION);
+  };
+
+  /** The last file (out of date) with a figure written as 1000.0e0 rather than 1000: the same JSON data, not canonical. */
+  const oddlyWritten = async (dir: string) => {
+    const last = (await snapshotFiles(dir)).at(-1)!;
+    const text = await readFile(last, "utf8");
+    const at = offsetIn(text, "caffe", "stars");
+    const number = /^\d+/.exec(text.slice(at))![0];
+    await writeFile(last, text.slice(0, at) + `${number}.0e0` + text.slice(at + number.length));
+    return { last, number };
+  };
+
+  it("proves the old files canonical while rewriting them, then rewrites the same bytes in place to the same files", async () => {
+    const dir = await project(snapshots);
+    const old = await contents(dir);
+    const off = await runCli(["score"], { cwd: dir, env: OFF });
+    expect(off.stdout.trim().split("\n")).toHaveLength(5);
+    const rescored = await contents(dir);
+    await putBack(dir, old);
+    // Cold: every file parsed; the five rewritten ones proven canonical on the way.
+    expect(normalized(await runCli(["score"], { cwd: dir }), dir)).toEqual(normalized(off, dir));
+    expect(await contents(dir)).toEqual(rescored);
+    const proven = await Promise.all([...old.values()].map((b) => digestOfBytes(dir, b)));
+    expect(proven.map((d) => d?.canonical)).toEqual([false, false, false, false, false, true, true, true, true, true]);
+    // The digests of the new files say so too (score wrote them).
+    const written = [...(await contents(dir))].filter(([name, bytes]) => !bytes.equals(old.get(name)!));
+    expect(written).toHaveLength(5);
+    for (const [, bytes] of written) expect((await digestOfBytes(dir, bytes))?.canonical).toBe(true);
+    // Warm, the same old bytes again (as after a checkout): edited in place, the same files.
+    await putBack(dir, old);
+    expect(normalized(await runCli(["score"], { cwd: dir }), dir)).toEqual(normalized(off, dir));
+    expect(await contents(dir)).toEqual(rescored);
+    // And once more with the stamps of the restored files settled (the files are not read by the reader).
+    await putBack(dir, old);
+    const past = new Date(Date.now() - 60_000);
+    for (const f of await snapshotFiles(dir)) await utimes(f, past, past);
+    expect((await runCli(["score", "--check"], { cwd: dir })).code).toBe(1);
+    expect(normalized(await runCli(["score"], { cwd: dir }), dir)).toEqual(normalized(off, dir));
+    expect(await contents(dir)).toEqual(rescored);
+  }, 60_000);
+
+  it("does not call canonical a valid file written otherwise, and rewrites it as serializeSnapshot does", async () => {
+    const dir = await project(snapshots);
+    const { last, number } = await oddlyWritten(dir);
+    const odd = await readFile(last);
+    const old = await contents(dir);
+    const off = await runCli(["score"], { cwd: dir, env: OFF });
+    const rescored = await contents(dir);
+    expect(rescored.get(path.basename(last))!.toString()).toBe(serializeSnapshot(await readSnapshot(last)));
+    for (let run = 0; run < 2; run++) {
+      await putBack(dir, old);
+      expect(normalized(await runCli(["score"], { cwd: dir }), dir)).toEqual(normalized(off, dir));
+      expect(await contents(dir)).toEqual(rescored);
+      expect((await digestOfBytes(dir, odd))?.canonical).toBe(false);
+    }
+  }, 60_000);
+
+  it("trusts what a digest says of its bytes: a canonical flag on bytes that are not shows through (why only score sets it)", async () => {
+    const dir = await project(snapshots);
+    const { last, number } = await oddlyWritten(dir);
+    // score --check keeps digests with the ratings, as score needs them.
+    expect((await runCli(["score", "--check"], { cwd: dir })).code).toBe(1);
+    const bytes = await readFile(last);
+    const d = (await digestOfBytes(dir, bytes))!;
+    expect(d.canonical).toBe(false);
+    // Not so, but said so (as a foreign or damaged cache might): score edits the text in place.
+    await writeFile(path.join(digestFolder(dir), `${sha256(bytes)}.digest`), encodeDigest({ ...d, canonical: true }, sha256(bytes), VERSION));
+    expect((await runCli(["score"], { cwd: dir })).code).toBe(0);
+    expect(await readFile(last, "utf8")).toContain(`"stars": ${number}.0e0,`);
   }, 60_000);
 });
 
