@@ -916,7 +916,7 @@ describe("score edits the text of a file known to be canonical (splice.ts)", () 
 
   it("does not call canonical a valid file written otherwise, and rewrites it as serializeSnapshot does", async () => {
     const dir = await project(snapshots);
-    const { last, number } = await oddlyWritten(dir);
+    const { last } = await oddlyWritten(dir);
     const odd = await readFile(last);
     const old = await contents(dir);
     const off = await runCli(["score"], { cwd: dir, env: OFF });
