@@ -9,7 +9,7 @@ import { ratingsOf, rescore } from "../snapshot/build.js";
 import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/check.js";
 import { sha256 } from "../hash.js";
 import { criteriaMatcher, digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
-import { edit, locate, partText, type Edits } from "../snapshot/splice.js";
+import { edit, editIs, locate, partText, type Edits } from "../snapshot/splice.js";
 import { configCacheDir, digestDir, saveDigest, snapshotOfDigested } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
 import type { Scores, Snapshot } from "../snapshot/schema.js";
@@ -148,7 +148,7 @@ function provenCanonical(old: string, snapshot: Snapshot, text: string, { digest
     criteria: scores.map((s, i) => (sameCriteria(i, s.criteria) ? undefined : partText.criteria(was[i]!.criteria))),
     tail: was.map((s) => partText.tail(s)),
   };
-  return edit(text, spans, edits) === old;
+  return editIs(text, spans, edits, old);
 }
 
 /**

@@ -9,7 +9,7 @@ import type { Rubric } from "../../src/config/rubric.js";
 import { rescore } from "../../src/snapshot/build.js";
 import { criteriaMatcher, digestOf } from "../../src/snapshot/digest.js";
 import type { Snapshot } from "../../src/snapshot/schema.js";
-import { edit, locate, partText, type Edits } from "../../src/snapshot/splice.js";
+import { edit, editIs, locate, partText, type Edits } from "../../src/snapshot/splice.js";
 import { serializeSnapshot } from "../../src/snapshot/store.js";
 import { fixtureHistory } from "../helpers/history.js";
 import { history, rubric } from "../report/fixture.js";
@@ -67,7 +67,12 @@ describe("splice", () => {
           const rescored = rescore(s, r, configOf(s, changeRatings));
           const edits = editsTo(s, rescored);
           kept += edits.criteria.filter((c) => c === undefined).length;
-          expect(edit(text, spans!, edits), `${s.asOf} ${what} ${changeRatings}`).toBe(serializeSnapshot(rescored));
+          const expected = serializeSnapshot(rescored);
+          expect(edit(text, spans!, edits), `${s.asOf} ${what} ${changeRatings}`).toBe(expected);
+          // editIs says the same without making the text, and no to any other.
+          expect(editIs(text, spans!, edits, expected)).toBe(true);
+          const others = [text, expected.slice(0, -1), expected + "\n", expected.replace('"rubric": ', '"rubric":  '), expected.replace('"tier": ', '"tier":  ')];
+          for (const other of others.filter((o) => o !== expected)) expect(editIs(text, spans!, edits, other)).toBe(false);
           compared++;
         }
       }
