@@ -9,7 +9,7 @@ import { ratingsOf, rescore } from "../snapshot/build.js";
 import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/check.js";
 import { sha256 } from "../hash.js";
 import { criteriaMatcher, digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
-import { edit, editIs, locate, partText, type Edits } from "../snapshot/splice.js";
+import { editBytes, editIs, locate, partText, type Edits } from "../snapshot/splice.js";
 import { configCacheDir, digestDir, saveDigest, snapshotOfDigested } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
 import type { Scores, Snapshot } from "../snapshot/schema.js";
@@ -109,7 +109,7 @@ export async function rescoreFile({ digest, source, bytes, digests, snapshot }: 
   if (digest.canonical && digest.scoredInOrder && newCanonical && !arg.check) {
     const text = textOf(now);
     const spans = locate(text, digest.ids.length);
-    if (spans) return writeRescored(file, edit(text, spans, editsTo(change, arg)), digests, newDigest);
+    if (spans) return writeRescored(file, editBytes(now, text, spans, editsTo(change, arg)), digests, newDigest);
   }
   return rescoreSnapshot(snapshotOfDigested(file, now, digest), file, arg, scores, newCanonical, digests, newDigest, { ...change, bytes: now });
 }
@@ -193,8 +193,8 @@ async function rescoreSnapshot(
  * Writes a file's new text beside it, and the digest of that text (known to be canonical) for the next
  * command; digests null: none.
  */
-async function writeRescored(file: string, text: string, digests: string | null, newDigest: () => Digest | undefined): Promise<Rescored> {
-  const content = Buffer.from(text, "utf8");
+async function writeRescored(file: string, text: string | Buffer, digests: string | null, newDigest: () => Digest | undefined): Promise<Rescored> {
+  const content = typeof text === "string" ? Buffer.from(text, "utf8") : text;
   // Flushed to disk by the command (which has it renamed into place only once every one is).
   const tmp = await prepareAtomic(file, content, { sync: false });
   const digest = digests === null ? undefined : newDigest();

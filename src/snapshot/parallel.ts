@@ -193,10 +193,7 @@ export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotT
   };
 
   for (let t = 0; t < threads; t++) {
-    // A smaller young generation than V8's default for a machine this size: a reader thread's garbage
-    // is a parsed 3 MB snapshot at a time, and the default let two threads pass 500 MB of RSS between
-    // them (score over a year of 1,000 projects, no digests yet: 510 MB; with 16 MB, 464 MB; as fast).
-    const worker = new Worker(WORKER, { workerData: { task, reader }, resourceLimits: { maxYoungGenerationSizeMb: 16 } });
+    const worker = new Worker(WORKER, { workerData: { task, reader } });
     worker.on("message", (outcome: Outcome) => {
       done.set(outcome.index, outcome);
       const n = busy.get(worker)! - 1;

@@ -11,6 +11,7 @@
  * break followed by L more spaces. Only a text known to be canonical may be given (a digest's
  * `canonical`); locate() still checks the layout it relies on and gives up on anything else. Pure.
  */
+import { isAscii } from "node:buffer";
 import type { Rubric } from "../config/rubric.js";
 import type { Ratings } from "../config/ratings.js";
 import type { Scores } from "./schema.js";
@@ -89,23 +90,24 @@ export interface Edits {
 }
 
 /**
- * Calls `take` with each piece of the edited text in order (the text between the edited parts, and
- * their edits) until it returns false; returns whether it never did.
+ * Calls `take` with each piece of the edited text in order until it returns false, and returns whether
+ * it never did: the stretch of the text before an edit (`from`: where it starts in the text), then the
+ * edit (`from` -1), and so on, then the rest of the text.
  */
-function everyPiece(text: string, spans: Spans, edits: Edits, take: (piece: string) => boolean): boolean {
+function everyPiece(text: string, spans: Spans, edits: Edits, take: (piece: string, from: number) => boolean): boolean {
   let at = 0;
   const put = (span: Span, part: string | undefined) => {
     if (part === undefined) return true;
-    const before = text.slice(at, span[0]);
+    const from = at;
     at = span[1];
-    return take(before) && take(part);
+    return take(text.slice(from, span[0]), from) && take(part, -1);
   };
   if (!put(spans.rubric, edits.rubric)) return false;
   for (let i = 0; i < spans.projects.length; i++) {
     const p = spans.projects[i]!;
     if (!put(p.ratings, edits.ratings[i]) || !put(p.criteria, edits.criteria[i]) || !put(p.tail, edits.tail[i])) return false;
   }
-  return take(text.slice(at));
+  return take(text.slice(at), at);
 }
 
 /** The text with the located parts replaced by their edits. */
@@ -113,6 +115,24 @@ export function edit(text: string, spans: Spans, edits: Edits): string {
   const out: string[] = [];
   everyPiece(text, spans, edits, (piece) => out.push(piece) > 0);
   return out.join("");
+}
+
+/**
+ * edit() as UTF-8 bytes, given the text's own bytes: for an ASCII text (a character a byte, as JSON.stringify
+ * writes but for non-ASCII names) the unedited stretches are copied byte for byte rather than joined
+ * into a string and encoded again.
+ */
+export function editBytes(bytes: Buffer, text: string, spans: Spans, edits: Edits): Buffer {
+  if (!isAscii(bytes)) return Buffer.from(edit(text, spans, edits), "utf8");
+  let room = bytes.length;
+  everyPiece(text, spans, edits, (piece, from) => ((room += from < 0 ? piece.length * 3 : 0), true));
+  const out = Buffer.allocUnsafe(room);
+  let at = 0;
+  everyPiece(text, spans, edits, (piece, from) => {
+    at += from < 0 ? out.write(piece, at, "utf8") : bytes.copy(out, at, from, from + piece.length);
+    return true;
+  });
+  return out.subarray(0, at);
 }
 
 /** Whether edit(text, spans, edits) is `expected`, without making it. */

@@ -9,7 +9,7 @@ import type { Rubric } from "../../src/config/rubric.js";
 import { rescore } from "../../src/snapshot/build.js";
 import { criteriaMatcher, digestOf } from "../../src/snapshot/digest.js";
 import type { Snapshot } from "../../src/snapshot/schema.js";
-import { edit, editIs, locate, partText, type Edits } from "../../src/snapshot/splice.js";
+import { edit, editBytes, editIs, locate, partText, type Edits } from "../../src/snapshot/splice.js";
 import { serializeSnapshot } from "../../src/snapshot/store.js";
 import { fixtureHistory } from "../helpers/history.js";
 import { history, rubric } from "../report/fixture.js";
@@ -69,6 +69,8 @@ describe("splice", () => {
           kept += edits.criteria.filter((c) => c === undefined).length;
           const expected = serializeSnapshot(rescored);
           expect(edit(text, spans!, edits), `${s.asOf} ${what} ${changeRatings}`).toBe(expected);
+          // editBytes gives its bytes, from the old text's (ASCII, or not: the odd names).
+          expect(editBytes(Buffer.from(text, "utf8"), text, spans!, edits).equals(Buffer.from(expected, "utf8"))).toBe(true);
           // editIs says the same without making the text, and no to any other.
           expect(editIs(text, spans!, edits, expected)).toBe(true);
           const others = [text, expected.slice(0, -1), expected + "\n", expected.replace('"rubric": ', '"rubric":  '), expected.replace('"tier": ', '"tier":  ')];
@@ -80,6 +82,10 @@ describe("splice", () => {
     expect(compared).toBe(samples().length * 10);
     // The criteria were kept as they were for most projects (a weight edit changes none of them).
     expect(kept).toBeGreaterThan(100);
+    // Both kinds of text were there: ASCII only, and with non-ASCII names.
+    const ascii = samples().map((s) => /^[\x00-\x7f]*$/.test(serializeSnapshot(s)));
+    expect(ascii).toContain(true);
+    expect(ascii).toContain(false);
   });
 
   it("writes every part anew, or none, with the same result", () => {
