@@ -8,9 +8,10 @@ import { scoreCohort } from "../score/index.js";
 import { ratingsOf, rescore } from "../snapshot/build.js";
 import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/check.js";
 import { sha256 } from "../hash.js";
-import { criteriaMatcher, digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
+import { TOOL } from "../tool.js";
+import { criteriaMatcher, DIGEST_FORMAT, digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
 import { editBytes, editIs, locate, partText, type Edits } from "../snapshot/splice.js";
-import { configCacheDir, digestDir, saveDigest, snapshotOfDigested } from "../snapshot/digest-store.js";
+import { configCacheDir, digestDir, loadVerdicts, saveDigest, saveVerdicts, snapshotOfDigested, type Verdicts } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
 import type { Scores, Snapshot } from "../snapshot/schema.js";
 import { commitAtomic, decodeSnapshot, listSnapshots, flusher, prepareAtomic, readSnapshotBytes, serializeSnapshot, tempPath, textOf } from "../snapshot/store.js";
@@ -21,12 +22,19 @@ interface RescoreArg {
   projects: readonly ProjectConfig[];
   /** Only say whether it changed; write nothing. */
   check: boolean;
+  /** The SHA-256 of bytes known to be up to date, and out of date, under this rubric and config (Verdicts). */
+  upToDate: readonly string[];
+  outOfDate: readonly string[];
 }
 
 interface Rescored {
   changed: boolean;
   /** The new content, written beside the file (see prepareAtomic), for commitAtomic to put in place. */
   tmp?: string;
+  /** The SHA-256 of the bytes this verdict is of (none when the file changed while it was read). */
+  source?: string;
+  /** The SHA-256 of the new content. */
+  written?: string;
 }
 
 /**
@@ -40,6 +48,8 @@ interface Prepared {
   canonical: boolean;
   /** The rubric's text in a snapshot, once needed (see splice.ts). */
   rubricText?: string;
+  upToDate: ReadonlySet<string>;
+  outOfDate: ReadonlySet<string>;
 }
 const prepared = new WeakMap<RescoreArg, Prepared>();
 function prepare(arg: RescoreArg): Prepared {
@@ -52,7 +62,7 @@ function prepare(arg: RescoreArg): Prepared {
       }),
     );
     const canonical = isCanonicalPart.rubric(arg.rubric) && [...config.values()].every((c) => isCanonicalPart.ratings(c.ratings));
-    prepared.set(arg, (p = { rubricJson: JSON.stringify(arg.rubric), config, canonical }));
+    prepared.set(arg, (p = { rubricJson: JSON.stringify(arg.rubric), config, canonical, upToDate: new Set(arg.upToDate), outOfDate: new Set(arg.outOfDate) }));
   }
   return p;
 }
@@ -78,7 +88,15 @@ interface Change {
  * --check says so without parsing it either. A file known to be canonical has its new text made by
  * editing the old one (splice.ts). Otherwise it is parsed and decided by rescoreSnapshot.
  */
-export async function rescoreFile({ digest, source, bytes, digests, snapshot }: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
+export async function rescoreFile(input: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
+  const { upToDate, outOfDate } = prepare(arg);
+  // These very bytes were judged under this very config before: the same verdict, without re-scoring.
+  if (upToDate.has(input.source)) return { changed: false, source: input.source };
+  if (arg.check && outOfDate.has(input.source)) return { changed: true, source: input.source };
+  return rescoreDigested(input, file, arg);
+}
+
+async function rescoreDigested({ digest, source, bytes, digests, snapshot }: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
   const { rubricJson, config, canonical } = prepare(arg);
   const stored = ratingsJsonOf(digest);
   const raws = rawsOf(digest);
@@ -93,15 +111,15 @@ export async function rescoreFile({ digest, source, bytes, digests, snapshot }: 
   const ratingsJson = digest.ids.map((id, i) => config.get(id)?.ratingsJson ?? stored[i]!);
   const sameRubric = JSON.stringify(digest.head.rubric) === rubricJson;
   const unchanged = digest.scoredInOrder && sameRubric && ratingsJson.every((r, i) => r === stored[i]) && sameAllScores(digest, inOrder);
-  if (unchanged) return { changed: false };
+  if (unchanged) return { changed: false, source };
   const newCanonical = canonical && inOrder.every((s) => isCanonicalPart.scores(s));
   // Laid out as scoring lays it out, and the new parts canonical: then the rubric, a rating or a score
   // differs in the file's JSON, so its text changes. Anything odder is left to the parsed snapshot.
-  if (arg.check && newCanonical && digest.scoredInOrder) return { changed: true };
+  if (arg.check && newCanonical && digest.scoredInOrder) return { changed: true, source };
   const change: Change = { digest, source, stored, ratingsJson, scores: inOrder, sameRubric };
   // The new file's digest, from this one's: cheaper than from the re-scored snapshot.
   const newDigest = () => rescoredDigest(digest, arg.rubric, ratingsJson, scores);
-  if (snapshot) return rescoreSnapshot(snapshot, file, arg, scores, newCanonical, digests, newDigest, bytes && { ...change, bytes });
+  if (snapshot) return { ...(await rescoreSnapshot(snapshot, file, arg, scores, newCanonical, digests, newDigest, bytes && { ...change, bytes })), source };
   // The file was not read (its stamp told its content): read it now. Should it have changed since,
   // it is re-scored from what it holds now, as a file without a digest.
   const now = bytes ?? (await readSnapshotBytes(file));
@@ -109,9 +127,9 @@ export async function rescoreFile({ digest, source, bytes, digests, snapshot }: 
   if (digest.canonical && digest.scoredInOrder && newCanonical && !arg.check) {
     const text = textOf(now);
     const spans = locate(text, digest.ids.length);
-    if (spans) return writeRescored(file, editBytes(now, text, spans, editsTo(change, arg)), digests, newDigest);
+    if (spans) return { ...(await writeRescored(file, editBytes(now, text, spans, editsTo(change, arg)), digests, newDigest)), source };
   }
-  return rescoreSnapshot(snapshotOfDigested(file, now, digest), file, arg, scores, newCanonical, digests, newDigest, { ...change, bytes: now });
+  return { ...(await rescoreSnapshot(snapshotOfDigested(file, now, digest), file, arg, scores, newCanonical, digests, newDigest, { ...change, bytes: now })), source };
 }
 
 /** The edits that make a canonical file's text that of the file re-scored (see splice.ts). */
@@ -199,8 +217,19 @@ async function writeRescored(file: string, text: string | Buffer, digests: strin
   const tmp = await prepareAtomic(file, content, { sync: false });
   const digest = digests === null ? undefined : newDigest();
   // What the file will hold once renamed into place: its digest spares the next command parsing it.
-  if (digest) await saveDigest(digests!, file, { ...digest, canonical: true }, sha256(content));
-  return { changed: true, tmp };
+  const written = sha256(content);
+  if (digest) await saveDigest(digests!, file, { ...digest, canonical: true }, written);
+  return { changed: true, tmp, written };
+}
+
+/** The verdicts of a run: each file's bytes as read, and the new bytes of each file rewritten (up to date). */
+function verdictsOf(config: string, plan: readonly Rescored[]): Verdicts {
+  const verdicts: Verdicts = { config, upToDate: [], outOfDate: [] };
+  for (const { changed, source, written } of plan) {
+    if (source) (changed ? verdicts.outOfDate : verdicts.upToDate).push(source);
+    if (written) verdicts.upToDate.push(written);
+  }
+  return verdicts;
 }
 
 export const score: Command = {
@@ -229,11 +258,17 @@ ${READER_ENV_HELP}
     // Validate and rescore everything before changing anything: a bad file stops the run with every
     // file untouched. The new contents wait in temp files beside their snapshots meanwhile, so that
     // memory does not grow with the history; they are renamed into place once all are ready.
-    const task: SnapshotTask = { module: import.meta.url, name: "rescoreFile", arg: { rubric, projects: cohort.projects, check } satisfies RescoreArg, input: "digest", ratings: true };
+    const digests = digestDir(io.env, io.cwd);
+    // Everything a verdict depends on but the file's bytes: the rubric, the config's projects (their
+    // ratings), the tool and the digest format (the code that decides).
+    const config = sha256(JSON.stringify({ tool: TOOL.version, format: DIGEST_FORMAT, rubric, projects: cohort.projects }));
+    const known = digests !== null && files.length > 0 ? await loadVerdicts(digests, files[0]!, config) : undefined;
+    const arg: RescoreArg = { rubric, projects: cohort.projects, check, upToDate: known?.upToDate ?? [], outOfDate: known?.outOfDate ?? [] };
+    const task: SnapshotTask = { module: import.meta.url, name: "rescoreFile", arg, input: "digest", ratings: true };
     const plan: ({ file: string } & Rescored)[] = [];
     const discard = () => Promise.all(files.map((f) => rm(tempPath(f), { force: true }).catch(() => {})));
     try {
-      const options = { skipInvalid: false, onSkip() {}, threads: readThreads(io.env, files.length), digests: digestDir(io.env, io.cwd) };
+      const options = { skipInvalid: false, onSkip() {}, threads: readThreads(io.env, files.length), digests };
       // Every new content on disk before the first rename. Each is flushed as soon as it is written,
       // while the reader threads re-score the next files: the disk and the CPUs work at the same time.
       const flushing = flusher();
@@ -259,6 +294,8 @@ ${READER_ENV_HELP}
           io.stdout(`${shown}\n`);
         }
       }
+      // Every file judged (and the rewritten ones in place): what was found, for the next run.
+      if (digests !== null && files.length > 0) await saveVerdicts(digests, files[0]!, verdictsOf(config, plan));
     } finally {
       // Temp files not renamed into place: a failed run (or a file that failed to rename) leaves none.
       if (!check) await discard();

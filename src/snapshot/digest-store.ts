@@ -139,6 +139,34 @@ export async function saveStamps(dir: string, anyFile: string, stamps: ReadonlyM
   await writeCacheFile(path.join(folderOf(dir, anyFile), STAMPS), JSON.stringify(Object.fromEntries(stamps)));
 }
 
+const VERDICTS = "verdicts.json";
+
+/**
+ * What `score` last found of a cohort folder's files under one config: which bytes (by SHA-256) are up
+ * to date and which out of date. Re-scoring is a pure function of a file's bytes, the rubric, the
+ * configured ratings and the tool, all of which `config` (a hash) names: under the same config, the
+ * same bytes get the same verdict, so score need not re-score them to know it.
+ */
+export interface Verdicts {
+  config: string;
+  upToDate: string[];
+  outOfDate: string[];
+}
+
+const isHashes = (v: unknown): v is string[] => Array.isArray(v) && v.every((h) => typeof h === "string");
+
+/** The verdicts kept for `config` (none for another config, or when missing or damaged). */
+export async function loadVerdicts(dir: string, anyFile: string, config: string): Promise<Verdicts> {
+  const data = (await readCacheJson(path.join(folderOf(dir, anyFile), VERDICTS))) as Partial<Verdicts> | undefined;
+  const same = typeof data === "object" && data !== null && data.config === config && isHashes(data.upToDate) && isHashes(data.outOfDate);
+  return same ? { config, upToDate: data.upToDate!, outOfDate: data.outOfDate! } : { config, upToDate: [], outOfDate: [] };
+}
+
+/** Saves the verdicts, replacing those of any other config (failure ignored: score then re-scores). */
+export async function saveVerdicts(dir: string, anyFile: string, verdicts: Verdicts): Promise<void> {
+  await writeCacheFile(path.join(folderOf(dir, anyFile), VERDICTS), JSON.stringify(verdicts));
+}
+
 /**
  * The snapshot in bytes whose digest is `digest`: validated when the digest was made, so when their
  * JSON was the snapshot as it is, parsing is all there is to do; else the whole check, as readSnapshot.
