@@ -241,6 +241,10 @@ Re-scores every snapshot of the cohort with the current rubric and hand ratings 
 each snapshot's raw figures, dates and errors. Files whose scores do not change are not rewritten.
 Prints the path of each rewritten snapshot.
 
+With the digest cache (below), a file's bytes once found up to date or out of date under the same
+rubric and cohort config are not re-scored to be judged again, and a file score wrote itself is
+rewritten by editing its scores in place rather than parsing and serializing it whole.
+
 Options:
   --check            change nothing; exit 1 if any snapshot's scores are out of date
 ${COMMON_HELP}

@@ -219,33 +219,33 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
   const { columns, categoryOrder, scoredInOrder } = layout(rubric, projects);
   const tags = new Uint8Array(columns.length * n);
   const nums = new Float64Array(columns.length * n);
-  const strings: string[] = [];
-  const stringIndex = new Map<string, number>();
-  const put = cellWriter(tags, nums, strings, stringIndex);
-  // Each column's value for project i: a new score, or the figure of the old digest. The criteria
-  // (numbers only) are put below, by what each project has: looking each up by name costs more.
+  // Only the figures are strings (dates), numbered in the order digestOf meets them, project by project
+  // and figure by figure: as they were in the old digest, whose figures these are. So its strings and
+  // its figure columns are taken as they are.
+  const strings = [...digest.strings];
+  const put = cellWriter(tags, nums, strings, new Map(strings.map((v, k) => [v, k])));
+  // The scores: the criteria (numbers only) by what each project has, as looking each up by name
+  // costs more; the others by a reader per column.
   const criterionColumns = new Map<string, number>();
-  const cells = columns.map((m, j): ((i: number) => MetricValue | undefined) | undefined => {
+  const cells: { j: number; read: (s: Scores) => MetricValue | undefined }[] = [];
+  columns.forEach((m, j) => {
     if (m.kind === "criterion") {
       if (m.part === "value") criterionColumns.set(m.criterion, j);
-      return undefined;
+    } else if (m.kind !== "figure") {
+      cells.push({ j, read: scoreReader(m) });
+    } else {
+      const from = columnOf(digest, m);
+      if (from < 0) return;
+      tags.set(digest.tags.subarray(from * n, from * n + n), j * n);
+      nums.set(digest.nums.subarray(from * n, from * n + n), j * n);
     }
-    if (m.kind !== "figure") {
-      const read = scoreReader(m);
-      return (i) => read(projects[i]!.scores);
-    }
-    const from = columnOf(digest, m);
-    return (i) => (from < 0 || digest.tags[from * n + i] === Tag.absent ? undefined : valueAt(digest, from, i));
   });
-  // Project by project, as digestOf, so that strings are numbered in the same order.
   for (let i = 0; i < n; i++) {
-    for (let j = 0; j < cells.length; j++) {
-      const cell = cells[j];
-      if (cell) put(j * n + i, cell(i));
-    }
+    const s = projects[i]!.scores;
+    for (const { j, read } of cells) put(j * n + i, read(s));
     // A criterion a project has not stays absent (a new array's 0); layout gave every one a column,
     // its normalized part right after its value.
-    const criteria = projects[i]!.scores.criteria;
+    const criteria = s.criteria;
     for (const id in criteria) {
       const c = criteria[id as CriterionId];
       if (c === undefined) continue;

@@ -183,7 +183,7 @@ export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotT
 
   const dispatch = (yielded: number) => {
     while (next < files.length && next < yielded + ahead) {
-      // Each worker takes two files at a time, so it reads the next while it parses one.
+      // Each worker is sent two files at a time, so that the next is waiting when it is done with one.
       const worker = idle.shift() ?? [...busy].find(([, n]) => n < 2)?.[0];
       if (!worker) return;
       busy.set(worker, (busy.get(worker) ?? 0) + 1);

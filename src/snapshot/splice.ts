@@ -158,5 +158,29 @@ export const partText = {
   ratings: (ratings: Ratings): string => nested(ratings, "      "),
   criteria: (criteria: Scores["criteria"]): string => nested(criteria, "        "),
   tail: (s: Scores): string =>
-    `${nested(s.categories, "        ")},\n        "overall": ${JSON.stringify(s.overall)},\n        "rank": ${JSON.stringify(s.rank)},\n        "tier": ${JSON.stringify(s.tier)}\n      }`,
+    `${categoriesText(s.categories)},\n        "overall": ${numberText(s.overall)},\n        "rank": ${numberText(s.rank)},\n        "tier": ${numberText(s.tier)}\n      }`,
 };
+
+/** JSON.stringify of a number or null (a non-finite number is null in JSON). */
+function numberText(v: number | null | undefined): string {
+  return typeof v === "number" && Number.isFinite(v) ? String(v) : "null";
+}
+
+const keyTexts = new Map<string, string>();
+
+/**
+ * nested(categories, 8 spaces), written out: it is in every project of every file rewritten, and
+ * JSON.stringify with indentation plus the re-indentation cost twice as much. A key without a value
+ * (undefined) is left out, as JSON.stringify leaves it out.
+ */
+function categoriesText(categories: Scores["categories"]): string {
+  let out = "";
+  for (const id of Object.keys(categories)) {
+    const v = categories[id];
+    if (v === undefined) continue;
+    let key = keyTexts.get(id);
+    if (key === undefined) keyTexts.set(id, (key = JSON.stringify(id)));
+    out += `${out === "" ? "{\n" : ",\n"}          ${key}: ${numberText(v)}`;
+  }
+  return out === "" ? "{}" : `${out}\n        }`;
+}

@@ -27,7 +27,7 @@ import {
   type Digest,
 } from "../../src/snapshot/digest.js";
 import { sha256 } from "../../src/hash.js";
-import { digestDir, loadStamps, pruneDigests, readDigest, saveStamps, type Known, type Stamp } from "../../src/snapshot/digest-store.js";
+import { digestDir, loadStamps, pruneDigests, readDigest, saveStamps, type Known, type Stamp, type Verdicts } from "../../src/snapshot/digest-store.js";
 import type { Snapshot } from "../../src/snapshot/schema.js";
 import { readSnapshot, serializeSnapshot } from "../../src/snapshot/store.js";
 import { TOOL } from "../../src/tool.js";
@@ -942,6 +942,74 @@ describe("score edits the text of a file known to be canonical (splice.ts)", () 
     await writeFile(path.join(digestFolder(dir), `${sha256(bytes)}.digest`), encodeDigest({ ...d, canonical: true }, sha256(bytes), VERSION));
     expect((await runCli(["score"], { cwd: dir })).code).toBe(0);
     expect(await readFile(last, "utf8")).toContain(`"stars": ${number}.0e0,`);
+  }, 60_000);
+});
+
+describe("score's verdicts (verdicts.json)", () => {
+  // The config has the older rubric: the last 5 of 10 files are out of date.
+  const snapshots = history({ days: 10, missing: [], rubricChangeOn: "2026-11-17" });
+  const verdictsFile = (dir: string) => path.join(digestFolder(dir), "verdicts.json");
+  const readVerdicts = async (dir: string) => JSON.parse(await readFile(verdictsFile(dir), "utf8")) as Verdicts;
+  const hashes = async (dir: string) => Promise.all((await snapshotFiles(dir)).map(hashOf));
+  const sorted = (a: readonly string[]) => [...a].sort();
+
+  it("records what score --check found of each file's bytes, answers the same from it, and is what decides", async () => {
+    const dir = await project(snapshots);
+    const first = await expectSameAsOff(dir, ["score", "--check"]);
+    expect(first.code).toBe(1);
+    expect(first.stderr).toContain("10 snapshot(s), 5 out of date, 5 unchanged");
+    const h = await hashes(dir);
+    const v = await readVerdicts(dir);
+    expect(sorted(v.upToDate)).toEqual(sorted(h.slice(0, 5)));
+    expect(sorted(v.outOfDate)).toEqual(sorted(h.slice(5)));
+    // From the verdicts, the same answer, printed the same.
+    expect(await runCli(["score", "--check"], { cwd: dir })).toEqual(first);
+    // What decides: an out-of-date file said to be up to date is taken at its word (only score writes them).
+    await writeFile(verdictsFile(dir), JSON.stringify({ ...v, upToDate: [...v.upToDate, h[9]], outOfDate: v.outOfDate.filter((x) => x !== h[9]) }));
+    expect((await runCli(["score", "--check"], { cwd: dir })).stderr).toContain("10 snapshot(s), 4 out of date, 6 unchanged");
+  }, 60_000);
+
+  it("are not used under another config: the rubric changed, then a rating", async () => {
+    const dir = await project(snapshots);
+    await runCli(["score", "--check"], { cwd: dir });
+    const { config } = await readVerdicts(dir);
+    // The newer rubric (the last 5 files') in the config: now the first 5 are the out-of-date ones.
+    await writeFile(path.join(dir, "config", "rubric.yaml"), JSON.stringify(snapshots[9]!.rubric, null, 2));
+    expect((await expectSameAsOff(dir, ["score", "--check"])).stderr).toContain("10 snapshot(s), 5 out of date, 5 unchanged");
+    const newer = await readVerdicts(dir);
+    expect(newer.config).not.toBe(config);
+    expect(sorted(newer.outOfDate)).toEqual(sorted((await hashes(dir)).slice(0, 5)));
+    // TensorFlow's documentation rated 2 rather than 3: every file is out of date.
+    const file = path.join(dir, "config", `${COHORT}.yaml`);
+    const cohort = JSON.parse(await readFile(file, "utf8")) as { projects: { id: string; documentation: number }[] };
+    cohort.projects.find((p) => p.id === "tensorflow")!.documentation = 2;
+    await writeFile(file, JSON.stringify(cohort, null, 2));
+    expect((await expectSameAsOff(dir, ["score", "--check"])).stderr).toContain("10 snapshot(s), 10 out of date, 0 unchanged");
+  }, 60_000);
+
+  it("after score, hold every file's new bytes as up to date, and score --check says so", async () => {
+    const dir = await project(snapshots);
+    const old = await hashes(dir);
+    expect((await runCli(["score"], { cwd: dir })).code).toBe(0);
+    const now = await hashes(dir);
+    const v = await readVerdicts(dir);
+    expect(sorted(v.upToDate)).toEqual(sorted(now));
+    // The old bytes of the rewritten files stay known to be out of date (a checkout brings them back).
+    expect(sorted(v.outOfDate)).toEqual(sorted(old.slice(5)));
+    const check = await expectSameAsOff(dir, ["score", "--check"]);
+    expect(check.code).toBe(0);
+    expect(check.stderr).toContain("10 snapshot(s), 0 out of date, 10 unchanged");
+  }, 60_000);
+
+  it("damaged, of another shape or of another config: only costs time", async () => {
+    const dir = await project(snapshots);
+    await runCli(["score", "--check"], { cwd: dir });
+    const v = await readVerdicts(dir);
+    const all = await hashes(dir);
+    for (const text of ["{", "null", JSON.stringify({ ...v, upToDate: "all" }), JSON.stringify({ config: "another", upToDate: all, outOfDate: [] })]) {
+      await writeFile(verdictsFile(dir), text);
+      expect((await expectSameAsOff(dir, ["score", "--check"])).stderr, text).toContain("10 snapshot(s), 5 out of date, 5 unchanged");
+    }
   }, 60_000);
 });
 

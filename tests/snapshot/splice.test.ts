@@ -8,7 +8,7 @@ import type { ProjectConfig } from "../../src/config/cohort.js";
 import type { Rubric } from "../../src/config/rubric.js";
 import { rescore } from "../../src/snapshot/build.js";
 import { criteriaMatcher, digestOf } from "../../src/snapshot/digest.js";
-import type { Snapshot } from "../../src/snapshot/schema.js";
+import type { Scores, Snapshot } from "../../src/snapshot/schema.js";
 import { edit, editBytes, editIs, locate, partText, type Edits } from "../../src/snapshot/splice.js";
 import { serializeSnapshot } from "../../src/snapshot/store.js";
 import { fixtureHistory } from "../helpers/history.js";
@@ -136,6 +136,23 @@ describe("splice", () => {
     expect(locate(empty, 0)).toEqual({ rubric: expect.any(Array), projects: [] });
     expect(locate(empty, 1)).toBeUndefined();
     expect(locate(text, 0)).toBeUndefined();
+  });
+});
+
+describe("partText.tail", () => {
+  it("is the scores' text from categories on, as JSON.stringify writes it nested in a project", () => {
+    // In schema order, as in a snapshot.
+    const scores = (categories: Scores["categories"], overall: number | null, rank: number, tier: number | null): Scores => ({ criteria: {}, categories, overall, rank, tier });
+    const cases: Scores[] = [
+      scores({}, 0.5, 1, 1),
+      scores({ community: null, api: 0.25, "2": 1, 'odd "id" «ü»\n': 0 }, null, 3, null),
+      scores({ community: 1e-7, api: 0.1 + 0.2 }, -0, 1000, 2),
+    ];
+    for (const s of cases) {
+      const whole = JSON.stringify({ scores: s }, null, 2).replaceAll("\n", "\n    ");
+      const from = whole.indexOf('"categories": ') + '"categories": '.length;
+      expect(partText.tail(s)).toBe(whole.slice(from, whole.lastIndexOf("\n    }")));
+    }
   });
 });
 
