@@ -82,13 +82,16 @@ export interface ReadDigest {
  * file in full (SnapshotError if it is damaged, as readSnapshot) and saving its digest. dir null: no
  * cache. ratings: the digest must keep the projects' ratings (only score reads them).
  *
+ * beforeParse: awaited before the file is parsed (a reader thread parses one file at a time: see
+ * parallel.ts's runTask).
+ *
  * `known`: the file's stamp and hash when last read. When its stamp is still that, the digest is taken
  * without reading the file at all. A stamp is remembered only for a file last changed more than 2 s
  * before it was looked at: a file system records times at a clock tick of a few milliseconds, so a
  * file rewritten twice within one tick could otherwise keep its stamp with new content (git calls such
  * entries "racily clean"); a change after the stamp was taken is seconds later than the stamp's time.
  */
-export async function readDigest(file: string, dir: string | null, known?: Known, ratings = true): Promise<ReadDigest> {
+export async function readDigest(file: string, dir: string | null, known?: Known, ratings = true, beforeParse?: () => Promise<void>): Promise<ReadDigest> {
   // A digest kept without ratings does not do for a reader that needs them: the file is read again.
   const usable = (digest: Digest | undefined) => (digest && (!ratings || digest.ratingsText !== null) ? digest : undefined);
   const looked = dir === null ? undefined : await stampOf(file);
@@ -102,6 +105,7 @@ export async function readDigest(file: string, dir: string | null, known?: Known
   const remember = looked && lookedAt - looked.changedAt > SETTLED_MS ? { stamp: looked.stamp, source } : undefined;
   const cached = dir === null ? undefined : usable(await loadDigest(dir, file, source));
   if (cached) return { digest: cached, source, bytes, known: remember };
+  await beforeParse?.();
   const { snapshot, asIs } = checkSnapshot(file, parseJsonBytes(file, bytes));
   const digest = digestOf(snapshot, asIs, ratings);
   if (dir !== null) await saveDigest(dir, file, digest, source);
