@@ -7,7 +7,7 @@ import type { Ratings } from "../config/ratings.js";
 import { scoreCohort } from "../score/index.js";
 import { ratingsOf, rescore } from "../snapshot/build.js";
 import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/check.js";
-import { sha256 } from "../hash.js";
+import { codeHash, sha256 } from "../hash.js";
 import { TOOL } from "../tool.js";
 import { criteriaMatcher, DIGEST_FORMAT, digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
 import { editBytes, editIs, locate, partText, type Edits } from "../snapshot/splice.js";
@@ -222,6 +222,10 @@ async function writeRescored(file: string, text: string | Buffer, digests: strin
   return { changed: true, tmp, written };
 }
 
+// The folders (beside this command's) whose code decides a verdict: scoring, the snapshot and its
+// digests, the config schemas, the metrics a digest's columns are.
+const DECIDING = ["../score/", "../snapshot/", "../config/", "../metrics/"];
+
 /** The verdicts of a run: each file's bytes as read, and the new bytes of each file rewritten (up to date). */
 function verdictsOf(config: string, plan: readonly Rescored[]): Verdicts {
   const verdicts: Verdicts = { config, upToDate: [], outOfDate: [] };
@@ -264,8 +268,9 @@ ${READER_ENV_HELP}
     // memory does not grow with the history; they are renamed into place once all are ready.
     const digests = digestDir(io.env, io.cwd);
     // Everything a verdict depends on but the file's bytes: the rubric, the config's projects (their
-    // ratings), the tool and the digest format (the code that decides).
-    const config = sha256(JSON.stringify({ tool: TOOL.version, format: DIGEST_FORMAT, rubric, projects: cohort.projects }));
+    // ratings), and the code that decides (the tool's version, the digest format, and the code itself,
+    // which a version does not always change while it is being worked on).
+    const config = sha256(JSON.stringify({ tool: TOOL.version, format: DIGEST_FORMAT, code: codeHash(import.meta.url, DECIDING), rubric, projects: cohort.projects }));
     const known = digests !== null && files.length > 0 ? await loadVerdicts(digests, files[0]!, config) : undefined;
     const arg: RescoreArg = { rubric, projects: cohort.projects, check, upToDate: known?.upToDate ?? [], outOfDate: known?.outOfDate ?? [] };
     const task: SnapshotTask = { module: import.meta.url, name: "rescoreFile", arg, input: "digest", ratings: true };
