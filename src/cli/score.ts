@@ -132,21 +132,39 @@ async function rescoreDigested({ digest, source, bytes, digests, snapshot }: Dig
   return { ...(await rescoreSnapshot(snapshotOfDigested(file, now, digest), file, arg, scores, newCanonical, digests, newDigest, { ...change, bytes: now })), source };
 }
 
-/** The edits that make a canonical file's text that of the file re-scored (see splice.ts). */
-function editsTo({ digest, stored, ratingsJson, scores, sameRubric }: Change, arg: RescoreArg): Edits {
-  const p = prepare(arg);
+/**
+ * The edits of a changed file's parts, with each part's text from `texts` (the re-scored file's, or the
+ * old one's to prove the old text canonical): none where the part is the same before and after (the
+ * rubric, a project's ratings, its criteria), a text always for the rest of each project's scores.
+ * One decision for both uses, so that what an edit keeps is what a proof took as kept.
+ */
+function editsOf(
+  { digest, stored, ratingsJson, scores, sameRubric }: Change,
+  texts: { rubric: () => string; ratings: (i: number) => string; criteria: (i: number) => string; tail: (i: number) => string },
+): Edits {
   const sameCriteria = criteriaMatcher(digest);
-  const ratingsText = (id: string) => {
-    // Changed ratings are the config's (a project not in it keeps those stored).
-    const c = p.config.get(id)!;
-    return (c.text ??= partText.ratings(c.ratings));
-  };
   return {
-    rubric: sameRubric ? undefined : (p.rubricText ??= partText.rubric(arg.rubric)),
-    ratings: digest.ids.map((id, i) => (ratingsJson[i] === stored[i] ? undefined : ratingsText(id))),
-    criteria: scores.map((s, i) => (sameCriteria(i, s.criteria) ? undefined : partText.criteria(s.criteria))),
-    tail: scores.map((s) => partText.tail(s)),
+    rubric: sameRubric ? undefined : texts.rubric(),
+    ratings: ratingsJson.map((r, i) => (r === stored[i] ? undefined : texts.ratings(i))),
+    criteria: scores.map((s, i) => (sameCriteria(i, s.criteria) ? undefined : texts.criteria(i))),
+    tail: scores.map((_, i) => texts.tail(i)),
   };
+}
+
+/** The edits that make a canonical file's text that of the file re-scored (see splice.ts). */
+function editsTo(change: Change, arg: RescoreArg): Edits {
+  const p = prepare(arg);
+  const { digest, scores } = change;
+  return editsOf(change, {
+    rubric: () => (p.rubricText ??= partText.rubric(arg.rubric)),
+    // Changed ratings are the config's (a project not in it keeps those stored).
+    ratings: (i) => {
+      const c = p.config.get(digest.ids[i]!)!;
+      return (c.text ??= partText.ratings(c.ratings));
+    },
+    criteria: (i) => partText.criteria(scores[i]!.criteria),
+    tail: (i) => partText.tail(scores[i]!),
+  });
 }
 
 /**
@@ -155,17 +173,16 @@ function editsTo({ digest, stored, ratingsJson, scores, sameRubric }: Change, ar
  * differ put back as they were must be the file's. Proven once, while the file is rewritten, this lets
  * the next rewrite of the same bytes edit them in place (say, after `git checkout` of the history).
  */
-function provenCanonical(old: string, snapshot: Snapshot, text: string, { digest, stored, ratingsJson, scores, sameRubric }: Change): boolean {
+function provenCanonical(old: string, snapshot: Snapshot, text: string, change: Change): boolean {
   const spans = locate(text, snapshot.projects.length);
-  if (!spans || snapshot.projects.length !== scores.length) return false;
-  const sameCriteria = criteriaMatcher(digest);
-  const was = snapshot.projects.map((p) => p.scores);
-  const edits: Edits = {
-    rubric: sameRubric ? undefined : partText.rubric(snapshot.rubric),
-    ratings: snapshot.projects.map((p, i) => (ratingsJson[i] === stored[i] ? undefined : partText.ratings(p.ratings))),
-    criteria: scores.map((s, i) => (sameCriteria(i, s.criteria) ? undefined : partText.criteria(was[i]!.criteria))),
-    tail: was.map((s) => partText.tail(s)),
-  };
+  if (!spans || snapshot.projects.length !== change.scores.length) return false;
+  const was = snapshot.projects;
+  const edits = editsOf(change, {
+    rubric: () => partText.rubric(snapshot.rubric),
+    ratings: (i) => partText.ratings(was[i]!.ratings),
+    criteria: (i) => partText.criteria(was[i]!.scores.criteria),
+    tail: (i) => partText.tail(was[i]!.scores),
+  });
   return editIs(text, spans, edits, old);
 }
 

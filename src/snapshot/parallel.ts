@@ -97,7 +97,7 @@ export interface Reader {
 // file without a digest yet is parsed, and its snapshot kept until its task is done: two such at once
 // per thread, and two threads passed 500 MB (score over a year of 1,000 projects, cold: 533 MB,
 // against 433-476 MB one file at a time). So a thread parses a file only once the task of the last
-// file it parsed is done. (One file at a time throughout cost export --long and report about a second.)
+// file it parsed is done. (One file at a time throughout cost export --long about a second.)
 let parsing: Promise<void> = Promise.resolve();
 
 /** Waits for this thread's turn to parse a file; returns what ends the turn. */

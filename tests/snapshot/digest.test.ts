@@ -155,6 +155,17 @@ async function changeDigit(file: string, id: string, key: string): Promise<strin
   return changed;
 }
 
+/** The first two fixture snapshots written in `folder` of a new temp folder, their hashes, and a cache folder beside them. */
+async function twoFiles(label: string, folder: string, names: readonly [string, string]) {
+  const dir = await realpath(await mkdtemp(path.join(os.tmpdir(), `showdown-digest-${label}-`)));
+  await mkdir(path.join(dir, folder), { recursive: true });
+  const [s1, s2] = fixtureHistory();
+  const [f1, f2] = names.map((n) => path.join(dir, folder, n)) as [string, string];
+  await writeFile(f1, serializeSnapshot(s1!));
+  await writeFile(f2, serializeSnapshot(s2!));
+  return { dir, s1: s1!, s2: s2!, f1, f2, cache: path.join(dir, "cache"), h1: await hashOf(f1), h2: await hashOf(f2) };
+}
+
 afterEach(() => {
   vi.useRealTimers();
 });
@@ -468,17 +479,7 @@ describe("digest store", () => {
   });
 
   it("readDigest reads and saves once, trusts a matching stamp, re-reads on any other stamp or changed bytes", async () => {
-    const dir = await realpath(await mkdtemp(path.join(os.tmpdir(), "showdown-digest-store-")));
-    const folder = path.join(dir, "snapshots", COHORT);
-    await mkdir(folder, { recursive: true });
-    const [s1, s2] = fixtureHistory();
-    const f1 = path.join(folder, "2018-03-01.json");
-    const f2 = path.join(folder, "2018-03-08.json");
-    await writeFile(f1, serializeSnapshot(s1!));
-    await writeFile(f2, serializeSnapshot(s2!));
-    const cache = path.join(dir, "cache");
-    const h1 = await hashOf(f1);
-    const h2 = await hashOf(f2);
+    const { s1, s2, f1, f2, cache, h1, h2 } = await twoFiles("store", path.join("snapshots", COHORT), ["2018-03-01.json", "2018-03-08.json"]);
 
     // Off: read in full, nothing written, nothing remembered.
     const off = await readDigest(f1, null);
@@ -554,17 +555,7 @@ describe("digest store", () => {
   });
 
   it("readDigest never takes a damaged digest, and replaces it", async () => {
-    const dir = await realpath(await mkdtemp(path.join(os.tmpdir(), "showdown-digest-damaged-")));
-    const folder = path.join(dir, COHORT);
-    await mkdir(folder);
-    const [s1, s2] = fixtureHistory();
-    const f1 = path.join(folder, "a.json");
-    const f2 = path.join(folder, "b.json");
-    await writeFile(f1, serializeSnapshot(s1!));
-    await writeFile(f2, serializeSnapshot(s2!));
-    const cache = path.join(dir, "cache");
-    const h1 = await hashOf(f1);
-    const h2 = await hashOf(f2);
+    const { s1, f1, f2, cache, h1, h2 } = await twoFiles("damaged", COHORT, ["a.json", "b.json"]);
     await readDigest(f1, cache);
     await readDigest(f2, cache);
     const file1 = path.join(cache, COHORT, `${h1}.digest`);
