@@ -89,11 +89,18 @@ interface Change {
  * editing the old one (splice.ts). Otherwise it is parsed and decided by rescoreSnapshot.
  */
 export async function rescoreFile(input: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
+  return verdictOf(input.source, file, arg) ?? rescoreDigested(input, file, arg);
+}
+
+/**
+ * When these very bytes (by SHA-256) were judged under this very config before: the same verdict,
+ * without re-scoring, nor even loading the file's digest (the task's bySource).
+ */
+export function verdictOf(source: string, _file: string, arg: RescoreArg): Rescored | undefined {
   const { upToDate, outOfDate } = prepare(arg);
-  // These very bytes were judged under this very config before: the same verdict, without re-scoring.
-  if (upToDate.has(input.source)) return { changed: false, source: input.source };
-  if (arg.check && outOfDate.has(input.source)) return { changed: true, source: input.source };
-  return rescoreDigested(input, file, arg);
+  if (upToDate.has(source)) return { changed: false, source };
+  if (arg.check && outOfDate.has(source)) return { changed: true, source };
+  return undefined;
 }
 
 async function rescoreDigested({ digest, source, bytes, digests, snapshot }: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
@@ -290,7 +297,7 @@ ${READER_ENV_HELP}
     const config = sha256(JSON.stringify({ tool: TOOL.version, format: DIGEST_FORMAT, code: codeHash(import.meta.url, DECIDING), rubric, projects: cohort.projects }));
     const known = digests !== null && files.length > 0 ? await loadVerdicts(digests, files[0]!, config) : undefined;
     const arg: RescoreArg = { rubric, projects: cohort.projects, check, upToDate: known?.upToDate ?? [], outOfDate: known?.outOfDate ?? [] };
-    const task: SnapshotTask = { module: import.meta.url, name: "rescoreFile", arg, input: "digest", ratings: true };
+    const task: SnapshotTask = { module: import.meta.url, name: "rescoreFile", arg, input: "digest", ratings: true, bySource: "verdictOf" };
     const plan: ({ file: string } & Rescored)[] = [];
     const discard = () => Promise.all(files.map((f) => rm(tempPath(f), { force: true }).catch(() => {})));
     try {

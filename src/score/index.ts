@@ -8,12 +8,8 @@ export interface ScoreInput extends CriterionInput {
   id: string;
 }
 
-function weightedMean(parts: { value: number; weight: number }[]): number | null {
-  const total = parts.reduce((s, p) => s + p.weight, 0);
-  if (parts.length === 0 || total === 0) return null;
-  // Clamp away rounding drift (e.g. 1.0000000000000002) so scores stay inside [0, 1].
-  return Math.min(1, Math.max(0, parts.reduce((s, p) => s + p.value * p.weight, 0) / total));
-}
+/** Clamped: rounding drift (e.g. 1.0000000000000002) must not take a score outside [0, 1]. */
+const unit = (x: number) => Math.min(1, Math.max(0, x));
 
 /**
  * Scores a whole cohort: normalization needs every project's values (open-ended criteria are divided
@@ -42,26 +38,42 @@ export function scoreCohort(projects: readonly ScoreInput[], rubric: Rubric, asO
       denominators.set(criterion.id, criterion.normalize.by === "scale" ? criterion.normalize.max : max);
     }
   }
+  // The rubric as the loop below walks it, every lookup by id done once per cohort, not per project.
+  const plan = rubric.categories.map((category) => ({
+    id: category.id,
+    weight: category.weight,
+    criteria: category.criteria.map((c) => ({ id: c.id, weight: c.weight, column: values.get(c.id)!, max: denominators.get(c.id)! })),
+  }));
 
+  // Weighted means summed in rubric order, as they always were (the sums' rounding is part of the scores).
   const partial = projects.map((p, i) => {
     const criteria: Partial<Record<CriterionId, CriterionScore>> = {};
     const categories: Record<string, number | null> = {};
-    const categoryParts: { value: number; weight: number }[] = [];
-    for (const category of rubric.categories) {
-      const parts: { value: number; weight: number }[] = [];
+    let weights = 0;
+    let sum = 0;
+    let counted = 0;
+    for (const category of plan) {
+      let w = 0;
+      let s = 0;
+      let n = 0;
       for (const criterion of category.criteria) {
-        const value = values.get(criterion.id)![i];
+        const value = criterion.column[i];
         if (value === undefined) continue;
-        const max = denominators.get(criterion.id)!;
-        const normalized = max === 0 ? 0 : Math.min(1, Math.max(0, value / max));
+        const normalized = criterion.max === 0 ? 0 : unit(value / criterion.max);
         criteria[criterion.id] = { value, normalized };
-        parts.push({ value: normalized, weight: criterion.weight });
+        w += criterion.weight;
+        s += normalized * criterion.weight;
+        n++;
       }
-      const score = weightedMean(parts);
+      const score = n === 0 || w === 0 ? null : unit(s / w);
       categories[category.id] = score;
-      if (score !== null) categoryParts.push({ value: score, weight: category.weight });
+      if (score !== null) {
+        weights += category.weight;
+        sum += score * category.weight;
+        counted++;
+      }
     }
-    return { id: p.id, criteria, categories, overall: weightedMean(categoryParts) };
+    return { id: p.id, criteria, categories, overall: counted === 0 || weights === 0 ? null : unit(sum / weights) };
   });
 
   const ranked = [...partial].sort((a, b) => {

@@ -40,13 +40,18 @@ export function jenksTiers(values: readonly number[], k = 3): number[] {
 
   // cost[m][j]: best cost of splitting the first j distinct values into m classes; from[m][j]: where the
   // last of those classes starts. The inner loop is the sum of squared deviations of distinct[i..j)
-  // (0-based, j exclusive) added to the best split before i, written out: it runs k·d²/2 times.
+  // (0-based, j exclusive) added to the best split before i, written out: it runs up to k·d²/2 times.
+  // It stops once even the earlier classes' least cost from there on (floor) exceeds the best found plus
+  // the tie tolerance: a class's own cost is never negative, so no later start could be taken.
   const first = new Float64Array(d + 1).fill(Infinity);
   first[0] = 0;
   const cost: Float64Array[] = [first];
   const from: Int32Array[] = [new Int32Array(0)];
   for (let m = 1; m <= k; m++) {
     const before = cost[m - 1]!;
+    const floor = new Float64Array(d + 1);
+    floor[d] = before[d]!;
+    for (let i = d - 1; i >= 0; i--) floor[i] = Math.min(before[i]!, floor[i + 1]!);
     const row = new Float64Array(d + 1).fill(Infinity);
     const back = new Int32Array(d + 1).fill(-1);
     // Only the whole range matters in the last row; in the first, only a start at 0 costs less than
@@ -58,6 +63,7 @@ export function jenksTiers(values: readonly number[], k = 3): number[] {
       let best = Infinity;
       let start = -1;
       for (let i = m - 1; i < (m === 1 ? 1 : j); i++) {
+        if (floor[i]! > best + eps) break;
         const a = s1j - s1[i]!;
         const c = before[i]! + Math.max(0, s2j - s2[i]! - (a * a) / (wj - w[i]!));
         // <= eps prefers the later start: a smaller top class among equally good partitions.

@@ -82,8 +82,9 @@ export interface ReadDigest {
  * file in full (SnapshotError if it is damaged, as readSnapshot) and saving its digest. dir null: no
  * cache. ratings: the digest must keep the projects' ratings (only score reads them).
  *
- * beforeParse: awaited before the file is parsed (a reader thread parses one file at a time: see
- * parallel.ts's runTask).
+ * hooks.beforeParse: awaited before the file is parsed (a reader thread parses one file at a time: see
+ * parallel.ts's runTask). hooks.enough: given the SHA-256 of the file's bytes once known, true when the
+ * reader needs nothing more (score's verdicts): the digest is then not loaded.
  *
  * `known`: the file's stamp and hash when last read. When its stamp is still that, the digest is taken
  * without reading the file at all. A stamp is remembered only for a file last changed more than 2 s
@@ -91,21 +92,33 @@ export interface ReadDigest {
  * file rewritten twice within one tick could otherwise keep its stamp with new content (git calls such
  * entries "racily clean"); a change after the stamp was taken is seconds later than the stamp's time.
  */
-export async function readDigest(file: string, dir: string | null, known?: Known, ratings = true, beforeParse?: () => Promise<void>): Promise<ReadDigest> {
+export interface ReadHooks {
+  beforeParse?: () => Promise<void>;
+  enough?: (source: string) => boolean;
+}
+
+/** A read that `enough` ended once the file's hash was known: no digest loaded. */
+export type Sourced = Omit<ReadDigest, "digest" | "snapshot"> & { digest?: undefined };
+
+export function readDigest(file: string, dir: string | null, known?: Known, ratings?: boolean, hooks?: Omit<ReadHooks, "enough">): Promise<ReadDigest>;
+export function readDigest(file: string, dir: string | null, known: Known | undefined, ratings: boolean, hooks: ReadHooks): Promise<ReadDigest | Sourced>;
+export async function readDigest(file: string, dir: string | null, known?: Known, ratings = true, hooks: ReadHooks = {}): Promise<ReadDigest | Sourced> {
   // A digest kept without ratings does not do for a reader that needs them: the file is read again.
   const usable = (digest: Digest | undefined) => (digest && (!ratings || digest.ratingsText !== null) ? digest : undefined);
   const looked = dir === null ? undefined : await stampOf(file);
   const lookedAt = Date.now();
   if (dir !== null && known && looked && sameStamp(known.stamp, looked.stamp)) {
+    if (hooks.enough?.(known.source)) return { source: known.source };
     const digest = usable(await loadDigest(dir, file, known.source));
     if (digest) return { digest, source: known.source };
   }
   const bytes = await readSnapshotBytes(file);
   const source = sha256(bytes);
   const remember = looked && lookedAt - looked.changedAt > SETTLED_MS ? { stamp: looked.stamp, source } : undefined;
+  if (hooks.enough?.(source)) return { source, bytes, known: remember };
   const cached = dir === null ? undefined : usable(await loadDigest(dir, file, source));
   if (cached) return { digest: cached, source, bytes, known: remember };
-  await beforeParse?.();
+  await hooks.beforeParse?.();
   const { snapshot, asIs } = checkSnapshot(file, parseJsonBytes(file, bytes));
   const digest = digestOf(snapshot, asIs, ratings);
   if (dir !== null) await saveDigest(dir, file, digest, source);

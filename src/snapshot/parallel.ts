@@ -37,10 +37,23 @@ export interface SnapshotTask {
   input?: "snapshot" | "digest";
   /** For "digest": the digest must keep the projects' ratings (see Digest.ratingsText). */
   ratings?: boolean;
+  /**
+   * For "digest": an exported function (source, file, arg) => result or undefined, asked once the
+   * SHA-256 of the file's bytes is known (from its stamp, or read and hashed), before its digest is
+   * loaded. A result stands for the task's, and the digest is not loaded (score's verdicts).
+   */
+  bySource?: string;
 }
 
 export type TaskFunction<A, R> = (snapshot: Snapshot, file: string, arg: A) => R | Promise<R>;
 export type DigestTaskFunction<A, R> = (input: DigestInput, file: string, arg: A) => R | Promise<R>;
+export type SourceTaskFunction<A, R> = (source: string, file: string, arg: A) => R | undefined;
+
+/** A task's functions, once its module is loaded. */
+export interface LoadedTask {
+  fn: TaskFunction<unknown, unknown>;
+  bySource?: SourceTaskFunction<unknown, unknown>;
+}
 
 /** What a digest task is given for a file. */
 export interface DigestInput {
@@ -110,13 +123,18 @@ async function turnToParse(): Promise<() => void> {
 }
 
 /** Runs a task on one file in this thread; what a worker does for each file it is given. */
-export async function runTask(fn: TaskFunction<unknown, unknown>, index: number, file: string, arg: unknown, reader: Reader, known?: Known): Promise<Outcome> {
+export async function runTask({ fn, bySource }: LoadedTask, index: number, file: string, arg: unknown, reader: Reader, known?: Known): Promise<Outcome> {
   let endTurn: (() => void) | undefined;
   try {
     if (reader.input === "digest") {
-      const read = await readDigest(file, reader.digests, known, reader.ratings, async () => {
-        endTurn = await turnToParse();
+      let early: unknown;
+      const read = await readDigest(file, reader.digests, known, reader.ratings, {
+        beforeParse: async () => {
+          endTurn = await turnToParse();
+        },
+        enough: bySource && ((source: string) => (early = bySource(source, file, arg)) !== undefined),
       });
+      if (!read.digest) return { index, ok: true, result: early, source: read.source, known: read.known };
       const result = await (fn as unknown as DigestTaskFunction<unknown, unknown>)({ ...read, digests: reader.digests }, file, arg);
       return { index, ok: true, result, source: read.source, known: read.known };
     }
@@ -130,10 +148,13 @@ export async function runTask(fn: TaskFunction<unknown, unknown>, index: number,
   }
 }
 
-export async function loadTask(task: SnapshotTask): Promise<TaskFunction<unknown, unknown>> {
-  const fn = ((await import(task.module)) as Record<string, unknown>)[task.name];
-  if (typeof fn !== "function") throw new Error(`${task.module} exports no function ${task.name}`);
-  return fn as TaskFunction<unknown, unknown>;
+export async function loadTask(task: SnapshotTask): Promise<LoadedTask> {
+  const exports = (await import(task.module)) as Record<string, unknown>;
+  const named = <F>(name: string) => {
+    if (typeof exports[name] !== "function") throw new Error(`${task.module} exports no function ${name}`);
+    return exports[name] as F;
+  };
+  return { fn: named(task.name), bySource: task.bySource === undefined ? undefined : named(task.bySource) };
 }
 
 /** The error a failed outcome stands for, as the same class where it is one of showdown's. */
@@ -183,9 +204,9 @@ export async function* mapSnapshots<R>(files: readonly string[], task: SnapshotT
   };
 
   if (options.threads <= 0) {
-    const fn = await loadTask(task);
+    const loaded = await loadTask(task);
     for (let i = 0; i < files.length; i++) {
-      const settled = settle(await runTask(fn, i, files[i]!, task.arg, reader, knownOf(i)));
+      const settled = settle(await runTask(loaded, i, files[i]!, task.arg, reader, knownOf(i)));
       if (settled) yield settled;
     }
     await remember(files, reader, stamps, learned, complete && (await prune(files, reader, sources, started)));

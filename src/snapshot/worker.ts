@@ -8,8 +8,8 @@ import type { Known } from "./digest-store.js";
 import { loadTask, runTask, type Reader, type SnapshotTask } from "./parallel.js";
 
 const { task, reader } = workerData as { task: SnapshotTask; reader: Reader };
-const fn = await loadTask(task);
+const loaded = await loadTask(task);
 
 parentPort!.on("message", async ({ index, file, known }: { index: number; file: string; known?: Known }) => {
-  parentPort!.postMessage(await runTask(fn, index, file, task.arg, reader, known));
+  parentPort!.postMessage(await runTask(loaded, index, file, task.arg, reader, known));
 });

@@ -992,6 +992,25 @@ describe("score's verdicts (verdicts.json)", () => {
     expect(check.stderr).toContain("10 snapshot(s), 0 out of date, 10 unchanged");
   }, 60_000);
 
+  it("decide from a file's hash alone: the digest of bytes they judged is not even loaded", async () => {
+    const dir = await project(snapshots);
+    await runCli(["score", "--check"], { cwd: dir });
+    const [upToDate, , , , , outOfDate] = await hashes(dir);
+    const damage = (hash: string) => writeFile(path.join(digestFolder(dir), `${hash}.digest`), "damaged");
+    const kept = (hash: string) => readFile(path.join(digestFolder(dir), `${hash}.digest`), "latin1");
+    await damage(upToDate!);
+    await damage(outOfDate!);
+    expect((await runCli(["score", "--check"], { cwd: dir })).stderr).toContain("10 snapshot(s), 5 out of date, 5 unchanged");
+    // Neither was loaded (a damaged digest that is loaded is replaced: see readDigest's test above).
+    expect(await kept(upToDate!)).toBe("damaged");
+    expect(await kept(outOfDate!)).toBe("damaged");
+    // Without the verdicts, each file is judged from its digest again: the damaged ones are replaced.
+    await rm(verdictsFile(dir));
+    expect((await runCli(["score", "--check"], { cwd: dir })).stderr).toContain("10 snapshot(s), 5 out of date, 5 unchanged");
+    expect(await kept(upToDate!)).not.toBe("damaged");
+    expect(await kept(outOfDate!)).not.toBe("damaged");
+  }, 60_000);
+
   it("damaged, of another shape or of another config: only costs time", async () => {
     const dir = await project(snapshots);
     await runCli(["score", "--check"], { cwd: dir });

@@ -164,5 +164,12 @@ describe("jenksTiers", () => {
     }
     const large = Array.from({ length: 1000 }, () => rnd());
     expect(jenksTiers(large)).toEqual(referenceJenks(large));
+    // Longer cohorts on coarse grids: many equal values and equally good partitions, where the scan's
+    // early stop (tiers.ts) must still take what trying every start takes.
+    for (let t = 0; t < 200; t++) {
+      const grid = [1, 4, 10, 1000, 1e9][t % 5]!;
+      const values = Array.from({ length: 5 + ((t * 37) % 400) }, () => Math.round(rnd() ** (1 + (t % 3)) * grid) / grid);
+      for (const k of [2, 3, 5]) expect(jenksTiers(values, k)).toEqual(referenceJenks(values, k));
+    }
   });
 });
