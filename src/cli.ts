@@ -3,17 +3,18 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { ShowdownError, UsageError, ConfigError } from "./errors.js";
 import { EXIT, type Command, type Io } from "./cli/command.js";
-import { COMMANDS } from "./cli/commands.js";
+import { COMMAND_NAMES, loadCommand, loadCommands } from "./cli/commands.js";
 import { TOOL } from "./tool.js";
 
-function mainHelp(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length));
+async function mainHelp(): Promise<string> {
+  const commands = await loadCommands();
+  const width = Math.max(...commands.map((c) => c.name.length));
   return `${TOOL.name} ${TOOL.version}: collect, score and compare open-source projects with the Deep Learning Showdown rubric
 
 Usage: showdown <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
+${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
 Run 'showdown <command> --help' for a command's options.
 Exit codes: 0 done, 1 error (nothing written), 2 partial (some figures missing), 130 interrupted.
@@ -43,16 +44,17 @@ function parse(command: Command, argv: string[]) {
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
-    io.stdout(mainHelp());
+    io.stdout(await mainHelp());
     return name === undefined ? EXIT.error : EXIT.ok;
   }
   if (name === "--version" || name === "-v") {
     io.stdout(`${TOOL.version}\n`);
     return EXIT.ok;
   }
-  const command = COMMANDS.find((c) => c.name === name);
+  let command: Command | undefined;
   try {
-    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${COMMANDS.map((c) => c.name).join(", ")})`);
+    command = await loadCommand(name);
+    if (!command) throw new UsageError(`unknown command ${JSON.stringify(name)} (commands: ${COMMAND_NAMES.join(", ")})`);
     const args = parse(command, rest);
     if (args.values.help === true) {
       io.stdout(command.help);
@@ -65,7 +67,7 @@ export async function main(argv: string[], io: Io): Promise<number> {
     if (error instanceof ConfigError) {
       for (const line of shown(error.message).split("\n")) io.stderr(`showdown: ${line}\n`);
     } else if (error instanceof UsageError) {
-      io.stderr(`showdown: ${error.message}; see 'showdown ${command?.name ?? ""} --help'\n`.replace(" ' --help", " --help'"));
+      io.stderr(`showdown: ${error.message}; see 'showdown ${command ? `${command.name} ` : ""}--help'\n`);
     } else if (error instanceof ShowdownError) {
       io.stderr(`showdown: ${shown(error.message)}\n`);
     } else {

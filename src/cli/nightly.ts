@@ -39,8 +39,8 @@ function shown(io: Io, file: string): string {
  * works with whichever of them this build has (diff, export and report are optional to it).
  */
 async function invoke(name: string, argv: string[], io: Io): Promise<Invoked> {
-  const { COMMANDS } = await import("./commands.js");
-  const command = COMMANDS.find((c) => c.name === name);
+  const { loadCommand } = await import("./commands.js");
+  const command = await loadCommand(name);
   if (!command) return { available: false, code: EXIT.error, stdout: "", stderr: "" };
   let stdout = "";
   let stderr = "";
@@ -70,8 +70,8 @@ function optionArgs(wanted: Record<string, string>, options: Record<string, unkn
 }
 
 async function commandOptions(name: string): Promise<Record<string, unknown> | undefined> {
-  const { COMMANDS } = await import("./commands.js");
-  return COMMANDS.find((c) => c.name === name)?.options;
+  const { loadCommand } = await import("./commands.js");
+  return (await loadCommand(name))?.options;
 }
 
 function rankChangesBetween(previous: Snapshot, next: Snapshot): number {

@@ -28,7 +28,7 @@ async function expectOneLine(argv: string[], pattern: RegExp, prepare?: (dir: st
 
 describe("bad input: one clear line, exit 1, nothing modified", () => {
   it("an unknown flag", () => expectOneLine(["collect", "--cohort", "e", "--frobnicate"], /^showdown: Unknown option '--frobnicate'; see 'showdown collect --help'$/));
-  it("an unknown command", () => expectOneLine(["colect"], /^showdown: unknown command "colect" \(commands: collect, score/));
+  it("an unknown command", () => expectOneLine(["colect"], /^showdown: unknown command "colect" \(commands: collect, score, [a-z, ]+\); see 'showdown --help'$/));
   it("an invalid --as-of", () => expectOneLine(["collect", "--cohort", "e", "--as-of", "yesterday"], /^showdown: --as-of: expected an ISO-8601 date or date-time with offset, e\.g\. .*got "yesterday"/));
   it("an --as-of without an offset", () => expectOneLine(["collect", "--cohort", "e", "--as-of", "2026-01-01T10:00"], /^showdown: --as-of: expected an ISO-8601/));
   it("an --as-of in the future", () => expectOneLine(["collect", "--cohort", "e", "--as-of", "2999-01-01"], /^showdown: --as-of: 2999-01-01T00:00:00\.000Z is in the future/));

@@ -238,7 +238,7 @@ describe("the nightly workflow's collect job, run step by step", () => {
       expect(rows.every((r) => r.date === "2026-11-19")).toBe(true);
     }
     // The HTML report, when this build has `showdown report` (built per cohort, with a landing page).
-    const hasReport = (await import("../../src/cli/commands.js")).COMMANDS.some((c) => c.name === "report");
+    const hasReport = (await import("../../src/cli/commands.js")).COMMAND_NAMES.includes("report");
     expect(first.nightly.outputs.report).toBe(String(hasReport));
     if (hasReport) {
       for (const c of cohorts) expect(existsSync(path.join(box.work, "nightly-out", "report", c, "index.html"))).toBe(true);
