@@ -18,8 +18,12 @@ export function cacheRoot(env: NodeJS.ProcessEnv, cwd: string): string {
 export async function writeCacheFile(file: string, content: string | Uint8Array): Promise<void> {
   const tmp = path.join(path.dirname(file), `.${path.basename(file)}.${randomUUID()}.tmp`);
   try {
-    await mkdir(path.dirname(file), { recursive: true });
-    await writeFile(tmp, content);
+    // The folder is made only when missing: score saves hundreds of digests into one folder.
+    await writeFile(tmp, content).catch(async (error: NodeJS.ErrnoException) => {
+      if (error.code !== "ENOENT") throw error;
+      await mkdir(path.dirname(file), { recursive: true });
+      await writeFile(tmp, content);
+    });
     await rename(tmp, file);
   } catch {
     await rm(tmp, { force: true }).catch(() => {});

@@ -1,3 +1,4 @@
+import { isAscii } from "node:buffer";
 import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { ProjectConfig } from "../config/cohort.js";
@@ -10,7 +11,7 @@ import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/chec
 import { codeHash, sha256 } from "../hash.js";
 import { TOOL } from "../tool.js";
 import { criteriaMatcher, DIGEST_FORMAT, digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
-import { editBytes, editIs, locate, partText, type Edits } from "../snapshot/splice.js";
+import { editBytes, editIs, locate, packSpans, partText, unpackSpans, type Edits, type Spans } from "../snapshot/splice.js";
 import { configCacheDir, digestDir, loadVerdicts, saveDigest, saveVerdicts, snapshotOfDigested, type Verdicts } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
 import type { Scores, Snapshot } from "../snapshot/schema.js";
@@ -132,9 +133,14 @@ async function rescoreDigested({ digest, source, bytes, digests, snapshot }: Dig
   const now = bytes ?? (await readSnapshotBytes(file));
   if (!bytes && sha256(now) !== source) return rescoreSnapshot(decodeSnapshot(file, now), file, arg, undefined, false, digests);
   if (digest.canonical && digest.scoredInOrder && newCanonical && !arg.check) {
-    const text = textOf(now);
-    const spans = locate(text, digest.ids.length);
-    if (spans) return { ...(await writeRescored(file, editBytes(now, text, spans, editsTo(change, arg)), digests, newDigest)), source };
+    // Where the parts lie: kept in the digest (ASCII bytes: no need to decode them), else sought.
+    const kept = digest.spans && unpackSpans(digest.spans, now, digest.ids.length);
+    const text = kept ? undefined : textOf(now);
+    const spans = kept || locate(text!, digest.ids.length);
+    if (spans) {
+      const edited = editBytes(now, spans, editsTo(change, arg), text);
+      return { ...(await writeRescored(file, edited.bytes, digests, newDigest, edited.spans)), source };
+    }
   }
   return { ...(await rescoreSnapshot(snapshotOfDigested(file, now, digest), file, arg, scores, newCanonical, digests, newDigest, { ...change, bytes: now })), source };
 }
@@ -180,9 +186,8 @@ function editsTo(change: Change, arg: RescoreArg): Edits {
  * differ put back as they were must be the file's. Proven once, while the file is rewritten, this lets
  * the next rewrite of the same bytes edit them in place (say, after `git checkout` of the history).
  */
-function provenCanonical(old: string, snapshot: Snapshot, text: string, change: Change): boolean {
-  const spans = locate(text, snapshot.projects.length);
-  if (!spans || snapshot.projects.length !== change.scores.length) return false;
+function provenCanonical(old: string, snapshot: Snapshot, text: string, spans: Spans, change: Change): boolean {
+  if (snapshot.projects.length !== change.scores.length) return false;
   const was = snapshot.projects;
   const edits = editsOf(change, {
     rubric: () => partText.rubric(snapshot.rubric),
@@ -225,24 +230,34 @@ async function rescoreSnapshot(
   // serializeSnapshot's output for a snapshot in schema order, without checking it a second time.
   text ??= JSON.stringify(rescored, null, 2) + "\n";
   const { digest, source, bytes } = change ?? {};
-  if (digests !== null && canonical && digest && !digest.canonical && digest.parsedAsIs && digest.scoredInOrder) {
-    if (provenCanonical(textOf(bytes!), snapshot, text, change!)) await saveDigest(digests, file, { ...digest, canonical: true }, source!);
+  // The new text's parts, for its digest (the next rewrite of it then needs no search).
+  const spans = digests !== null && canonical ? locate(text, rescored.projects.length) : undefined;
+  if (spans && digest && !digest.canonical && digest.parsedAsIs && digest.scoredInOrder) {
+    const old = textOf(bytes!);
+    // Proven canonical, the old bytes get their parts' spans too (when ASCII, so byte offsets).
+    if (provenCanonical(old, snapshot, text, spans, change!)) {
+      const oldSpans = isAscii(bytes!) ? locate(old, snapshot.projects.length) : undefined;
+      await saveDigest(digests!, file, { ...digest, canonical: true, spans: oldSpans ? packSpans(oldSpans) : null }, source!);
+    }
   }
-  return writeRescored(file, text, canonical ? digests : null, () => newDigest?.() ?? digestOf(rescored, true));
+  return writeRescored(file, text, canonical ? digests : null, () => newDigest?.() ?? digestOf(rescored, true), spans);
 }
 
 /**
  * Writes a file's new text beside it, and the digest of that text (known to be canonical) for the next
- * command; digests null: none.
+ * command, with where its parts lie: `spans` of a string (kept when it is ASCII), or packed spans of
+ * bytes known to be ASCII (editBytes's). digests null: none.
  */
-async function writeRescored(file: string, text: string | Buffer, digests: string | null, newDigest: () => Digest | undefined): Promise<Rescored> {
+async function writeRescored(file: string, text: string | Buffer, digests: string | null, newDigest: () => Digest | undefined, spans?: Spans | Uint32Array): Promise<Rescored> {
   const content = typeof text === "string" ? Buffer.from(text, "utf8") : text;
+  // A string is ASCII when UTF-8 takes a byte a character; given bytes come with spans only when ASCII.
+  const packed = spans instanceof Uint32Array ? spans : spans && content.length === text.length ? packSpans(spans) : null;
   // Flushed to disk by the command (which has it renamed into place only once every one is).
   const tmp = await prepareAtomic(file, content, { sync: false });
   const digest = digests === null ? undefined : newDigest();
   // What the file will hold once renamed into place: its digest spares the next command parsing it.
   const written = sha256(content);
-  if (digest) await saveDigest(digests!, file, { ...digest, canonical: true }, written);
+  if (digest) await saveDigest(digests!, file, { ...digest, canonical: true, spans: packed }, written);
   return { changed: true, tmp, written };
 }
 

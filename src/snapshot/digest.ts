@@ -16,7 +16,7 @@ import { snapshotMetrics, type Metric, type MetricValue } from "../metrics/metri
 import type { Issue, ProjectSnapshot, Raw, RawField, Scores, Snapshot } from "./schema.js";
 
 /** Bump when what a digest holds, or how it is derived or checked, changes: older digests are then ignored. */
-export const DIGEST_FORMAT = 2;
+export const DIGEST_FORMAT = 3;
 
 export type SnapshotHead = Omit<Snapshot, "projects">;
 
@@ -59,6 +59,12 @@ export interface Digest {
    * them, or proved them so while rewriting the file): then score may edit the text in place (splice.ts).
    */
   canonical: boolean;
+  /**
+   * Where the rubric and each project's ratings, criteria and other scores lie in the file's bytes
+   * (splice.ts's packSpans), for canonical ASCII bytes whose spans are known (score located or wrote
+   * them): the next rewrite edits the bytes without decoding and searching the text. null otherwise.
+   */
+  spans: Uint32Array | null;
 }
 
 /** What a cell holds. Absent (an optional field, a criterion without a score) differs from null only for score. */
@@ -202,6 +208,7 @@ export function digestOf(snapshot: Snapshot, parsedAsIs = false, ratings = true)
     scoredInOrder,
     parsedAsIs,
     canonical: false,
+    spans: null,
   };
 }
 
@@ -268,6 +275,7 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
     scoredInOrder,
     parsedAsIs: true,
     canonical: false,
+    spans: null,
   };
 }
 
@@ -397,12 +405,12 @@ export function byRank(digest: Digest): number[] {
 
 // The file format: "SDG" and the format number, the JSON head's length (uint32 LE), the JSON head, the
 // ratings text (UTF-8, its length in the head), padding to 8 bytes, the tags, padding to 8 bytes, the
-// numbers (float64, little-endian). The head records the lengths, so a truncated or foreign file is
-// recognized and ignored.
+// numbers (float64, little-endian), the spans if any (uint32, little-endian). The head records the
+// lengths, so a truncated or foreign file is recognized and ignored.
 const MAGIC = [0x53, 0x44, 0x47, DIGEST_FORMAT] as const;
 const LITTLE_ENDIAN = new Uint8Array(new Float64Array([1]).buffer)[7] === 0x3f;
 
-type StoredHead = Omit<Digest, "tags" | "nums" | "ratingsText"> & { source: string; tool: string; cells: number; ratingsBytes: number | null };
+type StoredHead = Omit<Digest, "tags" | "nums" | "ratingsText" | "spans"> & { source: string; tool: string; cells: number; ratingsBytes: number | null; spanCount: number | null };
 
 const pad8 = (n: number) => (n + 7) & ~7;
 
@@ -411,13 +419,15 @@ const pad8 = (n: number) => (n + 7) & ~7;
  * tool version that made it, both checked on decode.
  */
 export function encodeDigest(digest: Digest, source: string, tool: string): Buffer {
-  const { tags, nums, ratingsText, ...rest } = digest;
+  const { tags, nums, ratingsText, spans, ...rest } = digest;
   const ratings = Buffer.from(ratingsText ?? "", "utf8");
   const ratingsBytes = ratingsText === null ? null : ratings.length;
-  const head = Buffer.from(JSON.stringify({ ...rest, source, tool, cells: tags.length, ratingsBytes } satisfies StoredHead), "utf8");
+  const spanCount = spans === null ? null : spans.length;
+  const head = Buffer.from(JSON.stringify({ ...rest, source, tool, cells: tags.length, ratingsBytes, spanCount } satisfies StoredHead), "utf8");
   const tagsAt = pad8(8 + head.length + ratings.length);
   const numsAt = pad8(tagsAt + tags.length);
-  const out = Buffer.alloc(numsAt + nums.length * 8);
+  const spansAt = numsAt + nums.length * 8;
+  const out = Buffer.alloc(spansAt + (spanCount ?? 0) * 4);
   out.set(MAGIC, 0);
   out.writeUInt32LE(head.length, 4);
   out.set(head, 8);
@@ -425,6 +435,7 @@ export function encodeDigest(digest: Digest, source: string, tool: string): Buff
   out.set(tags, tagsAt);
   if (LITTLE_ENDIAN) out.set(new Uint8Array(nums.buffer, nums.byteOffset, nums.byteLength), numsAt);
   else nums.forEach((v, k) => out.writeDoubleLE(v, numsAt + k * 8));
+  spans?.forEach((v, k) => out.writeUInt32LE(v, spansAt + k * 4));
   return out;
 }
 
@@ -440,12 +451,14 @@ export function decodeDigest(bytes: Uint8Array, source: string, tool: string): D
     if (8 + headLength > buf.length) return undefined;
     const stored = JSON.parse(buf.toString("utf8", 8, 8 + headLength)) as StoredHead;
     if (stored.source !== source || stored.tool !== tool) return undefined;
-    const { cells, ratingsBytes } = stored;
+    const { cells, ratingsBytes, spanCount } = stored;
     if (!Number.isInteger(cells) || cells !== stored.columns.length * stored.ids.length || !(ratingsBytes === null || Number.isInteger(ratingsBytes))) return undefined;
+    if (!(spanCount === null || Number.isInteger(spanCount))) return undefined;
     const ratingsAt = 8 + headLength;
     const tagsAt = pad8(ratingsAt + (ratingsBytes ?? 0));
     const numsAt = pad8(tagsAt + cells);
-    if (buf.length !== numsAt + cells * 8) return undefined;
+    const spansAt = numsAt + cells * 8;
+    if (buf.length !== spansAt + (spanCount ?? 0) * 4) return undefined;
     const tags = buf.subarray(tagsAt, tagsAt + cells);
     let nums: Float64Array;
     if (LITTLE_ENDIAN && (buf.byteOffset + numsAt) % 8 === 0) nums = new Float64Array(buf.buffer, buf.byteOffset + numsAt, cells);
@@ -453,9 +466,14 @@ export function decodeDigest(bytes: Uint8Array, source: string, tool: string): D
       nums = new Float64Array(cells);
       for (let k = 0; k < cells; k++) nums[k] = buf.readDoubleLE(numsAt + k * 8);
     }
-    const { source: _s, tool: _t, cells: _c, ratingsBytes: _r, ...digest } = stored;
+    const { source: _s, tool: _t, cells: _c, ratingsBytes: _r, spanCount: _n, ...digest } = stored;
     const ratingsText = ratingsBytes === null ? null : buf.toString("utf8", ratingsAt, ratingsAt + ratingsBytes);
-    return { ...digest, ratingsText, tags: new Uint8Array(tags.buffer, tags.byteOffset, tags.length), nums };
+    let spans: Uint32Array | null = null;
+    if (spanCount !== null) {
+      spans = new Uint32Array(spanCount);
+      for (let k = 0; k < spanCount; k++) spans[k] = buf.readUInt32LE(spansAt + k * 4);
+    }
+    return { ...digest, ratingsText, tags: new Uint8Array(tags.buffer, tags.byteOffset, tags.length), nums, spans };
   } catch {
     return undefined;
   }

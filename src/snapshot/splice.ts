@@ -90,61 +90,129 @@ export interface Edits {
 }
 
 /**
- * Calls `take` with each piece of the edited text in order until it returns false, and returns whether
- * it never did: the stretch of the text before an edit (`from`: where it starts in the text), then the
- * edit (`from` -1), and so on, then the rest of the text.
+ * Walks the edited text in order until a callback returns false, and returns whether none did: each
+ * unedited stretch of the old text as [from, to), and each edit's text, in between.
  */
-function everyPiece(text: string, spans: Spans, edits: Edits, take: (piece: string, from: number) => boolean): boolean {
+function everyPiece(spans: Spans, edits: Edits, length: number, copy: (from: number, to: number) => boolean, put: (part: string) => boolean): boolean {
   let at = 0;
-  const put = (span: Span, part: string | undefined) => {
+  const one = (span: Span, part: string | undefined) => {
     if (part === undefined) return true;
     const from = at;
     at = span[1];
-    return take(text.slice(from, span[0]), from) && take(part, -1);
+    return copy(from, span[0]) && put(part);
   };
-  if (!put(spans.rubric, edits.rubric)) return false;
+  if (!one(spans.rubric, edits.rubric)) return false;
   for (let i = 0; i < spans.projects.length; i++) {
     const p = spans.projects[i]!;
-    if (!put(p.ratings, edits.ratings[i]) || !put(p.criteria, edits.criteria[i]) || !put(p.tail, edits.tail[i])) return false;
+    if (!one(p.ratings, edits.ratings[i]) || !one(p.criteria, edits.criteria[i]) || !one(p.tail, edits.tail[i])) return false;
   }
-  return take(text.slice(at), at);
+  return copy(at, length);
 }
 
 /** The text with the located parts replaced by their edits. */
 export function edit(text: string, spans: Spans, edits: Edits): string {
   const out: string[] = [];
-  everyPiece(text, spans, edits, (piece) => out.push(piece) > 0);
+  everyPiece(spans, edits, text.length, (from, to) => out.push(text.slice(from, to)) > 0, (part) => out.push(part) > 0);
   return out.join("");
 }
 
 /**
- * edit() as UTF-8 bytes, given the text's own bytes: for an ASCII text (a character a byte, as JSON.stringify
- * writes but for non-ASCII names) the unedited stretches are copied byte for byte rather than joined
- * into a string and encoded again.
+ * edit() as UTF-8 bytes, given the text's own bytes, and where the parts lie in the new bytes when
+ * they are ASCII (packSpans's form; a byte a character, so those are also the new text's spans, and
+ * the next edit needs no locate()). For an ASCII text (as JSON.stringify writes it, but for non-ASCII
+ * names) the unedited stretches are copied byte for byte rather than joined into a string and encoded
+ * again. Without `text`, the bytes are known to be ASCII (the spans came from a digest of them).
  */
-export function editBytes(bytes: Buffer, text: string, spans: Spans, edits: Edits): Buffer {
-  if (!isAscii(bytes)) return Buffer.from(edit(text, spans, edits), "utf8");
+export function editBytes(bytes: Buffer, spans: Spans, edits: Edits, text?: string): { bytes: Buffer; spans?: Uint32Array } {
+  if (text !== undefined && !isAscii(bytes)) return { bytes: Buffer.from(edit(text, spans, edits), "utf8") };
   let room = bytes.length;
-  everyPiece(text, spans, edits, (piece, from) => ((room += from < 0 ? piece.length * 3 : 0), true));
+  everyPiece(spans, edits, bytes.length, () => true, (part) => ((room += part.length * 3), true));
   const out = Buffer.allocUnsafe(room);
+  const packed = new Uint32Array(2 + spans.projects.length * 6);
+  // at: where the new bytes are written up to; from: where the old ones are copied from. A part left
+  // as it is moves by what the edits before it added or removed (at - from).
   let at = 0;
-  everyPiece(text, spans, edits, (piece, from) => {
-    at += from < 0 ? out.write(piece, at, "utf8") : bytes.copy(out, at, from, from + piece.length);
-    return true;
-  });
-  return out.subarray(0, at);
+  let from = 0;
+  let ascii = true;
+  const one = (span: Span, part: string | undefined, k: number) => {
+    if (part === undefined) {
+      packed[k] = span[0] + at - from;
+      packed[k + 1] = span[1] + at - from;
+      return;
+    }
+    at += bytes.copy(out, at, from, span[0]);
+    packed[k] = at;
+    const written = out.write(part, at, "utf8");
+    // UTF-8 writes a non-ASCII character as two bytes or more.
+    if (written !== part.length) ascii = false;
+    at += written;
+    packed[k + 1] = at;
+    from = span[1];
+  };
+  one(spans.rubric, edits.rubric, 0);
+  for (let i = 0; i < spans.projects.length; i++) {
+    const p = spans.projects[i]!;
+    const k = 2 + i * 6;
+    one(p.ratings, edits.ratings[i], k);
+    one(p.criteria, edits.criteria[i], k + 2);
+    one(p.tail, edits.tail[i], k + 4);
+  }
+  at += bytes.copy(out, at, from, bytes.length);
+  return { bytes: out.subarray(0, at), spans: ascii ? packed : undefined };
 }
 
 /** Whether edit(text, spans, edits) is `expected`, without making it. */
 export function editIs(text: string, spans: Spans, edits: Edits, expected: string): boolean {
   let at = 0;
-  const same = everyPiece(text, spans, edits, (piece) => {
-    // A slice compared, not startsWith: the slice shares the text and compares as memory (10 times faster).
+  // Slices compared, not startsWith: a slice shares its string and compares as memory (10 times faster).
+  const same = (piece: string) => {
     const ok = expected.slice(at, at + piece.length) === piece;
     at += piece.length;
     return ok;
+  };
+  return everyPiece(spans, edits, text.length, (from, to) => same(text.slice(from, to)), same) && at === expected.length;
+}
+
+const KEYS = { rubric: Buffer.from(RUBRIC), ratings: Buffer.from(RATINGS), criteria: Buffer.from(CRITERIA), categories: Buffer.from(CATEGORIES) };
+
+/** Spans as a digest keeps them: the rubric's start and end, then each project's ratings, criteria and tail. */
+export function packSpans(spans: Spans): Uint32Array {
+  const packed = new Uint32Array(2 + spans.projects.length * 6);
+  packed.set(spans.rubric, 0);
+  spans.projects.forEach((p, i) => {
+    packed.set(p.ratings, 2 + i * 6);
+    packed.set(p.criteria, 4 + i * 6);
+    packed.set(p.tail, 6 + i * 6);
   });
-  return same && at === expected.length;
+  return packed;
+}
+
+/**
+ * The spans a digest keeps, for `bytes` (those the digest is of): undefined unless each part still
+ * sits right after its key and before what follows it in a canonical text (a cheap check, against a
+ * mistake of ours, not of the file's: the digest names these very bytes).
+ */
+export function unpackSpans(packed: Uint32Array, bytes: Buffer, count: number): Spans | undefined {
+  if (packed.length !== 2 + count * 6) return undefined;
+  const after = (at: number, key: Uint8Array) => {
+    if (at < key.length) return false;
+    for (let k = 0, from = at - key.length; k < key.length; k++) if (bytes[from + k] !== key[k]) return false;
+    return true;
+  };
+  const before = (at: number, c: string) => at < bytes.length && bytes[at] === c.charCodeAt(0);
+  const rubric: Span = [packed[0]!, packed[1]!];
+  if (!after(rubric[0], KEYS.rubric) || !before(rubric[1], ",")) return undefined;
+  const projects: ProjectSpans[] = [];
+  let at = rubric[1];
+  for (let i = 0; i < count; i++) {
+    const k = 2 + i * 6;
+    const p: ProjectSpans = { ratings: [packed[k]!, packed[k + 1]!], criteria: [packed[k + 2]!, packed[k + 3]!], tail: [packed[k + 4]!, packed[k + 5]!] };
+    if (!(at <= p.ratings[0] && p.ratings[0] <= p.ratings[1] && p.ratings[1] <= p.criteria[0] && p.criteria[0] <= p.criteria[1] && p.criteria[1] <= p.tail[0] && p.tail[0] <= p.tail[1])) return undefined;
+    if (!after(p.ratings[0], KEYS.ratings) || !before(p.ratings[1], ",") || !after(p.criteria[0], KEYS.criteria) || !before(p.criteria[1], ",") || !after(p.tail[0], KEYS.categories) || !before(p.tail[1], "\n")) return undefined;
+    projects.push(p);
+    at = p.tail[1];
+  }
+  return { rubric, projects };
 }
 
 /** JSON.stringify(value, null, 2) as it appears nested at `indent` spaces. */

@@ -9,7 +9,9 @@ import type { Rubric } from "../../src/config/rubric.js";
 import { rescore } from "../../src/snapshot/build.js";
 import { criteriaMatcher, digestOf } from "../../src/snapshot/digest.js";
 import type { Scores, Snapshot } from "../../src/snapshot/schema.js";
-import { edit, editBytes, editIs, locate, partText, type Edits } from "../../src/snapshot/splice.js";
+import { edit, editBytes, editIs, locate, packSpans, partText, unpackSpans, type Edits } from "../../src/snapshot/splice.js";
+
+const ASCII = /^[\x00-\x7f]*$/;
 import { serializeSnapshot } from "../../src/snapshot/store.js";
 import { fixtureHistory } from "../helpers/history.js";
 import { history, rubric } from "../report/fixture.js";
@@ -58,6 +60,7 @@ describe("splice", () => {
   it("edits a canonical text into serializeSnapshot of the re-scored snapshot, for every rubric and ratings edit", () => {
     let compared = 0;
     let kept = 0;
+    let spansChecked = 0;
     for (const s of samples()) {
       const text = serializeSnapshot(s);
       const spans = locate(text, s.projects.length);
@@ -70,7 +73,20 @@ describe("splice", () => {
           const expected = serializeSnapshot(rescored);
           expect(edit(text, spans!, edits), `${s.asOf} ${what} ${changeRatings}`).toBe(expected);
           // editBytes gives its bytes, from the old text's (ASCII, or not: the odd names).
-          expect(editBytes(Buffer.from(text, "utf8"), text, spans!, edits).equals(Buffer.from(expected, "utf8"))).toBe(true);
+          const edited = editBytes(Buffer.from(text, "utf8"), spans!, edits, text);
+          expect(edited.bytes.equals(Buffer.from(expected, "utf8"))).toBe(true);
+          // Where the parts lie in the new bytes, when both texts are ASCII: where locate() finds them.
+          // Kept in a digest, they are given back for those bytes, and serve the next edit without the text.
+          expect(edited.spans !== undefined).toBe(ASCII.test(text) && ASCII.test(expected));
+          if (edited.spans) {
+            const located = locate(expected, rescored.projects.length)!;
+            expect(edited.spans).toEqual(packSpans(located));
+            const again = unpackSpans(edited.spans, edited.bytes, rescored.projects.length);
+            expect(again).toEqual(located);
+            const back = editsTo(rescored, s);
+            expect(editBytes(edited.bytes, again!, back).bytes.toString("latin1")).toBe(edit(expected, again!, back));
+            spansChecked++;
+          }
           // editIs says the same without making the text, and no to any other.
           expect(editIs(text, spans!, edits, expected)).toBe(true);
           const others = [text, expected.slice(0, -1), expected + "\n", expected.replace('"rubric": ', '"rubric":  '), expected.replace('"tier": ', '"tier":  ')];
@@ -80,12 +96,32 @@ describe("splice", () => {
       }
     }
     expect(compared).toBe(samples().length * 10);
+    expect(spansChecked).toBeGreaterThan(10);
     // The criteria were kept as they were for most projects (a weight edit changes none of them).
     expect(kept).toBeGreaterThan(100);
     // Both kinds of text were there: ASCII only, and with non-ASCII names.
     const ascii = samples().map((s) => /^[\x00-\x7f]*$/.test(serializeSnapshot(s)));
     expect(ascii).toContain(true);
     expect(ascii).toContain(false);
+  });
+
+  it("takes spans kept in a digest back only where each part still sits after its key", () => {
+    const s = samples().find((x) => ASCII.test(serializeSnapshot(x)))!;
+    const bytes = Buffer.from(serializeSnapshot(s), "latin1");
+    const n = s.projects.length;
+    const packed = packSpans(locate(bytes.toString("latin1"), n)!);
+    expect(unpackSpans(packed, bytes, n)).toEqual(locate(bytes.toString("latin1"), n));
+    expect(unpackSpans(packed, bytes, n - 1)).toBeUndefined();
+    for (const k of [0, 1, 2, 5, packed.length - 2, packed.length - 1]) {
+      for (const by of [-1, 1]) {
+        const moved = packed.slice();
+        moved[k]! += by;
+        expect(unpackSpans(moved, bytes, n), `${k} ${by}`).toBeUndefined();
+      }
+    }
+    // Another file's spans, for other bytes: refused.
+    const other = Buffer.from(serializeSnapshot({ ...s, cohort: s.cohort + "-longer-name" }), "latin1");
+    expect(unpackSpans(packed, other, n)).toBeUndefined();
   });
 
   it("writes every part anew, or none, with the same result", () => {
