@@ -125,6 +125,15 @@ describe("the nightly workflow", () => {
     for (const s of allSteps(nightly())) if (s.run) expect(s.run).not.toContain("${{");
   });
 
+  it("restores the caches of earlier runs (.cache: digests, ETags) before collecting, and saves its own", () => {
+    const steps = nightly().jobs.collect.steps as { uses?: string; id?: string; with?: Record<string, string> }[];
+    const cache = steps.findIndex((s) => s.uses?.startsWith("actions/cache@"));
+    expect(cache).toBeGreaterThan(0);
+    expect(cache).toBeLessThan(steps.findIndex((s) => s.id === "nightly"));
+    // A key of its own per run (a cache entry is never overwritten), restored from the newest of any.
+    expect(steps[cache]!.with).toEqual({ path: ".cache", key: "showdown-cache-${{ github.run_id }}", "restore-keys": "showdown-cache-" });
+  });
+
   it("publishes to Pages only when the SHOWDOWN_PAGES variable says so", () => {
     const w = nightly();
     expect(w.jobs.pages.if).toContain("vars.SHOWDOWN_PAGES == 'true'");

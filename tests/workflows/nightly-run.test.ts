@@ -215,7 +215,7 @@ describe("the nightly workflow's collect job, run step by step", () => {
     const first = await night(box, NIGHT_1, dataFor(NIGHT_1, 1));
     expect(first.nightly.stderr).not.toContain("unexpected error");
     expect(first.nightly.code, first.nightly.stderr).toBe(0);
-    expect(first.steps.map((s) => s.status)).toEqual(["uses", "uses", "skipped", "ran", "uses", "uses", "uses"]);
+    expect(first.steps.map((s) => s.status)).toEqual(["uses", "uses", "skipped", "uses", "ran", "uses", "uses", "uses"]);
     let log = await originLog(box);
     expect(log).toHaveLength(2);
     expect(log[0]!.subject).toBe("snapshot: 2026-11-19 (first snapshot)");
