@@ -192,12 +192,16 @@ function isRatings(v: unknown): boolean {
       if (!(ops >= 0 && Number.isInteger(ops * 2))) return false;
     } else {
       if (!isRecord(ops)) return false;
-      for (const x of Object.values(ops)) if (!(x === 0 || x === 0.5 || x === 1)) return false;
+      // for...in rather than Object.values: nothing allocated (a plain object inherits no enumerable key).
+      for (const k in ops) {
+        const x = ops[k];
+        if (!(x === 0 || x === 0.5 || x === 1)) return false;
+      }
     }
   }
   if (languages !== undefined) {
     if (!isRecord(languages) || Object.hasOwn(languages, "")) return false;
-    for (const x of Object.values(languages)) if (!between(x, 0, 1)) return false;
+    for (const k in languages) if (!between(languages[k], 0, 1)) return false;
   }
   if (scalability !== undefined && !scale(scalability, 0, 2)) return false;
   if (os !== undefined && !isDistinctNames(os)) return false;
@@ -212,13 +216,15 @@ function isScores(v: unknown): boolean {
   if (!isPlain(v) || !keysInOrder(v, SHAPE.scores)) return false;
   const { criteria, categories } = v;
   if (!isPlain(criteria)) return false;
-  const ids = Object.keys(criteria);
-  for (let i = 0; i < ids.length; i++) {
-    const c = criteria[ids[i]!];
-    if (!CRITERION.has(ids[i]!) || !isPlain(c) || !keysInOrder(c, SHAPE.criterionScore) || !isNumber(c.value) || !isUnit(c.normalized)) return false;
+  for (const id in criteria) {
+    const c = criteria[id];
+    if (!CRITERION.has(id) || !isPlain(c) || !keysInOrder(c, SHAPE.criterionScore) || !isNumber(c.value) || !isUnit(c.normalized)) return false;
   }
   if (!isRecord(categories)) return false;
-  for (const x of Object.values(categories)) if (!(x === null || isUnit(x))) return false;
+  for (const id in categories) {
+    const x = categories[id];
+    if (!(x === null || isUnit(x))) return false;
+  }
   return (v.overall === null || isUnit(v.overall)) && isPositiveInt(v.rank) && (v.tier === null || isPositiveInt(v.tier));
 }
 
