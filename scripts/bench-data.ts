@@ -166,6 +166,11 @@ export function newerRubric(real: Rubric): Rubric {
   };
 }
 
+/** `current` with the ops weight doubled: an edit of the rubric that changes every snapshot's scores. */
+export function editedRubric(current: Rubric): Rubric {
+  return { ...current, categories: current.categories.map((c) => ({ ...c, criteria: c.criteria.map((k) => (k.id === "ops" ? { ...k, weight: k.weight * 2 } : k)) })) };
+}
+
 const ERRORS: Record<string, string> = {
   stackOverflowQuestions: "Stack Exchange API unavailable after 3 retries (HTTP 503)",
   mergedPullRequests: "GitHub search rate limit: reset at 06:14:00Z is after --max-wait 900 s",

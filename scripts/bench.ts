@@ -10,8 +10,9 @@ import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
+import { stringify as stringifyYaml } from "yaml";
 import type { Replica, ReplicaOptions } from "../tests/support/replica.js";
-import { benchProjects, newerRubric, olderRubric, opsSampleOf, realRubric, replicaData, writeConfig, writeHistory } from "./bench-data.js";
+import { benchProjects, editedRubric, newerRubric, olderRubric, opsSampleOf, realRubric, replicaData, writeConfig, writeHistory } from "./bench-data.js";
 import { CLI, median, megabytes, rssSource, runMeasured, seconds, table, type Measured } from "./bench-measure.js";
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -210,10 +211,24 @@ async function benchOffline(days: number, size: number, runs: number, work: stri
       await restore();
       await runMeasured(["score", "--cohort", "bench"], { cwd: dir, scratch: dir });
     };
-    const commands: { label: string; args: string[]; before?: () => Promise<void>; prepare?: () => Promise<void> }[] = [
+    // The rubric edited and back, run after run: every file is rewritten each time (as after an edit
+    // of config/rubric.yaml), then the files brought up to date with the current rubric again.
+    const rubricFile = path.join(dir, "config", "rubric.yaml");
+    let edited = false;
+    const flipRubric = async () => {
+      edited = !edited;
+      await writeFile(rubricFile, stringifyYaml(edited ? editedRubric(current) : current));
+    };
+    const unflip = async () => {
+      edited = false;
+      await writeFile(rubricFile, stringifyYaml(current));
+      await rescoreAll();
+    };
+    const commands: { label: string; args: string[]; before?: () => Promise<void>; prepare?: () => Promise<void>; after?: () => Promise<void> }[] = [
       { label: "score --check", args: ["score", "--check"], before: restore },
       { label: "score", args: ["score"], before: restore },
       { label: "score (up to date)", args: ["score"], prepare: rescoreAll },
+      { label: "score (rubric edited)", args: ["score"], prepare: rescoreAll, before: flipRubric, after: unflip },
       { label: "diff", args: ["diff"] },
       { label: "history --metric overall", args: ["history", "--metric", "overall"] },
       { label: "export", args: ["export"] },
@@ -238,6 +253,7 @@ async function benchOffline(days: number, size: number, runs: number, work: stri
       const row: OfflineRow = { label: c.label, cold, runs: [] };
       for (let run = 0; run < runs; run++) row.runs.push(await measure(c, `warm, run ${run + 1} of ${runs}`));
       rows.push(row);
+      await c.after?.();
     }
     await restore();
     return { rows, bytes, generatedMs };

@@ -11,8 +11,8 @@ import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/chec
 import { codeHash, sha256 } from "../hash.js";
 import { TOOL } from "../tool.js";
 import { criteriaMatcher, DIGEST_FORMAT, digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
-import { editBytes, editIs, locate, packSpans, partText, unpackSpans, type Edits, type Spans } from "../snapshot/splice.js";
-import { configCacheDir, digestDir, loadVerdicts, saveDigest, saveVerdicts, snapshotOfDigested, type Verdicts } from "../snapshot/digest-store.js";
+import { editBytes, editIs, locate, packSpans, partText, spansFit, type Edits, type Spans } from "../snapshot/splice.js";
+import { configCacheDir, digestDir, loadVerdicts, readStamped, saveDigest, saveVerdicts, snapshotOfDigested, type Verdicts } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
 import type { Scores, Snapshot } from "../snapshot/schema.js";
 import { commitAtomic, decodeSnapshot, listSnapshots, flusher, prepareAtomic, readSnapshotBytes, serializeSnapshot, tempPath, textOf } from "../snapshot/store.js";
@@ -104,7 +104,7 @@ export function verdictOf(source: string, _file: string, arg: RescoreArg): Resco
   return undefined;
 }
 
-async function rescoreDigested({ digest, source, bytes, digests, snapshot }: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
+async function rescoreDigested({ digest, source, bytes, digests, snapshot, stamp }: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
   const { rubricJson, config, canonical } = prepare(arg);
   const stored = ratingsJsonOf(digest);
   const raws = rawsOf(digest);
@@ -128,15 +128,18 @@ async function rescoreDigested({ digest, source, bytes, digests, snapshot }: Dig
   // The new file's digest, from this one's: cheaper than from the re-scored snapshot.
   const newDigest = () => rescoredDigest(digest, arg.rubric, ratingsJson, scores);
   if (snapshot) return { ...(await rescoreSnapshot(snapshot, file, arg, scores, newCanonical, digests, newDigest, bytes && { ...change, bytes })), source };
-  // The file was not read (its stamp told its content): read it now. Should it have changed since,
-  // it is re-scored from what it holds now, as a file without a digest.
-  const now = bytes ?? (await readSnapshotBytes(file));
-  if (!bytes && sha256(now) !== source) return rescoreSnapshot(decodeSnapshot(file, now), file, arg, undefined, false, digests);
+  // The file was not read (its stamp told its content): read it now. Should it have changed since
+  // (its stamp is not the same once read, and its hash not either), it is re-scored from what it
+  // holds now, as a file without a digest.
+  const read = bytes ? { bytes, same: true } : stamp ? await readStamped(file, stamp) : { bytes: await readSnapshotBytes(file), same: false };
+  const now = read.bytes;
+  if (!read.same && sha256(now) !== source) return rescoreSnapshot(decodeSnapshot(file, now), file, arg, undefined, false, digests);
   if (digest.canonical && digest.scoredInOrder && newCanonical && !arg.check) {
     // Where the parts lie: kept in the digest (ASCII bytes: no need to decode them), else sought.
-    const kept = digest.spans && unpackSpans(digest.spans, now, digest.ids.length);
+    const kept = digest.spans && spansFit(digest.spans, now, digest.ids.length) ? digest.spans : undefined;
     const text = kept ? undefined : textOf(now);
-    const spans = kept || locate(text!, digest.ids.length);
+    const located = kept ? undefined : locate(text!, digest.ids.length);
+    const spans = kept ?? (located && packSpans(located));
     if (spans) {
       const edited = editBytes(now, spans, editsTo(change, arg), text);
       return { ...(await writeRescored(file, edited.bytes, digests, newDigest, edited.spans)), source };

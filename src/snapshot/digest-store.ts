@@ -8,7 +8,8 @@
  * ever an accelerator: a digest that is missing, damaged, from another tool version or impossible to
  * write changes nothing but the time taken, and SHOWDOWN_DIGESTS=0 turns it off.
  */
-import { readFile, readdir, rm, stat } from "node:fs/promises";
+import type { BigIntStats } from "node:fs";
+import { open, readFile, readdir, rm, stat, type FileHandle } from "node:fs/promises";
 import path from "node:path";
 import { cacheRoot, readCacheJson, writeCacheFile } from "../cache.js";
 import { TOOL } from "../tool.js";
@@ -56,11 +57,33 @@ export interface Known {
 /** How long after its last change a file's stamp is trusted to tell its content (see readDigest). */
 const SETTLED_MS = 2000;
 
+function stampFrom(st: BigIntStats): Stamp {
+  return { size: String(st.size), mtime: String(st.mtimeNs), ctime: String(st.ctimeNs), ino: String(st.ino), dev: String(st.dev) };
+}
+
 async function stampOf(file: string): Promise<{ stamp: Stamp; changedAt: number } | undefined> {
   const st = await stat(file, { bigint: true }).catch(() => undefined);
   if (!st) return undefined;
-  const stamp = { size: String(st.size), mtime: String(st.mtimeNs), ctime: String(st.ctimeNs), ino: String(st.ino), dev: String(st.dev) };
-  return { stamp, changedAt: Number(st.ctimeNs / 1_000_000n) };
+  return { stamp: stampFrom(st), changedAt: Number(st.ctimeNs / 1_000_000n) };
+}
+
+/**
+ * A file's bytes, and whether they are those its stamp (as readDigest trusted it) tells: the stamp
+ * is taken again once they are read, from the same open file. Cheaper than hashing them (~2 ms for 3 MB).
+ */
+export async function readStamped(file: string, stamp: Stamp): Promise<{ bytes: Buffer; same: boolean }> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(file, "r");
+    const bytes = await handle.readFile();
+    const same = sameStamp(stampFrom(await handle.stat({ bigint: true })), stamp);
+    return { bytes, same };
+  } catch {
+    // As readSnapshotBytes says it (file not found, cannot read).
+    return { bytes: await readSnapshotBytes(file), same: false };
+  } finally {
+    await handle?.close();
+  }
 }
 
 const sameStamp = (a: Stamp, b: Stamp) => a.size === b.size && a.mtime === b.mtime && a.ctime === b.ctime && a.ino === b.ino && a.dev === b.dev;
@@ -75,6 +98,8 @@ export interface ReadDigest {
   snapshot?: Snapshot;
   /** The file's stamp and hash, to remember (see Known), when it was read and has settled. */
   known?: Known;
+  /** The stamp that told the file's content, when it was not read (see readStamped). */
+  stamp?: Stamp;
 }
 
 /**
@@ -98,7 +123,7 @@ export interface ReadHooks {
 }
 
 /** A read that `enough` ended once the file's hash was known: no digest loaded. */
-export type Sourced = Omit<ReadDigest, "digest" | "snapshot"> & { digest?: undefined };
+export type Sourced = Omit<ReadDigest, "digest" | "snapshot" | "stamp"> & { digest?: undefined };
 
 export function readDigest(file: string, dir: string | null, known?: Known, ratings?: boolean, hooks?: Omit<ReadHooks, "enough">): Promise<ReadDigest>;
 export function readDigest(file: string, dir: string | null, known: Known | undefined, ratings: boolean, hooks: ReadHooks): Promise<ReadDigest | Sourced>;
@@ -110,7 +135,7 @@ export async function readDigest(file: string, dir: string | null, known?: Known
   if (dir !== null && known && looked && sameStamp(known.stamp, looked.stamp)) {
     if (hooks.enough?.(known.source)) return { source: known.source };
     const digest = usable(await loadDigest(dir, file, known.source));
-    if (digest) return { digest, source: known.source };
+    if (digest) return { digest, source: known.source, stamp: looked.stamp };
   }
   const bytes = await readSnapshotBytes(file);
   const source = sha256(bytes);

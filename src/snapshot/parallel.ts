@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { Worker } from "node:worker_threads";
 import { ShowdownError, SnapshotError, UsageError, WriteError } from "../errors.js";
 import type { Digest } from "./digest.js";
-import { loadStamps, pruneDigests, readDigest, saveStamps, type Known } from "./digest-store.js";
+import { loadStamps, pruneDigests, readDigest, saveStamps, type Known, type Stamp } from "./digest-store.js";
 import type { ReadOptions } from "./history.js";
 import type { Snapshot } from "./schema.js";
 import { listSnapshots, readSnapshot } from "./store.js";
@@ -66,6 +66,8 @@ export interface DigestInput {
   digests: string | null;
   /** The snapshot, when the file had to be parsed (it had no digest yet). */
   snapshot?: Snapshot;
+  /** The stamp that told the file's content, when it was not read (digest-store.ts's readStamped). */
+  stamp?: Stamp;
 }
 
 /** What a worker sends back for one file. */

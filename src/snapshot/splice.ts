@@ -123,39 +123,37 @@ export function edit(text: string, spans: Spans, edits: Edits): string {
  * names) the unedited stretches are copied byte for byte rather than joined into a string and encoded
  * again. Without `text`, the bytes are known to be ASCII (the spans came from a digest of them).
  */
-export function editBytes(bytes: Buffer, spans: Spans, edits: Edits, text?: string): { bytes: Buffer; spans?: Uint32Array } {
-  if (text !== undefined && !isAscii(bytes)) return { bytes: Buffer.from(edit(text, spans, edits), "utf8") };
-  let room = bytes.length;
-  everyPiece(spans, edits, bytes.length, () => true, (part) => ((room += part.length * 3), true));
+export function editBytes(bytes: Buffer, spans: Uint32Array, edits: Edits, text?: string): { bytes: Buffer; spans?: Uint32Array } {
+  if (text !== undefined && !isAscii(bytes)) return { bytes: Buffer.from(edit(text, unpacked(spans), edits), "utf8") };
+  let room = bytes.length + (edits.rubric?.length ?? 0) * 3;
+  for (const parts of [edits.ratings, edits.criteria, edits.tail]) for (const part of parts) room += (part?.length ?? 0) * 3;
   const out = Buffer.allocUnsafe(room);
-  const packed = new Uint32Array(2 + spans.projects.length * 6);
+  const packed = new Uint32Array(spans.length);
   // at: where the new bytes are written up to; from: where the old ones are copied from. A part left
   // as it is moves by what the edits before it added or removed (at - from).
   let at = 0;
   let from = 0;
   let ascii = true;
-  const one = (span: Span, part: string | undefined, k: number) => {
+  const one = (k: number, part: string | undefined) => {
     if (part === undefined) {
-      packed[k] = span[0] + at - from;
-      packed[k + 1] = span[1] + at - from;
+      packed[k] = spans[k]! + at - from;
+      packed[k + 1] = spans[k + 1]! + at - from;
       return;
     }
-    at += bytes.copy(out, at, from, span[0]);
+    at += bytes.copy(out, at, from, spans[k]!);
     packed[k] = at;
     const written = out.write(part, at, "utf8");
     // UTF-8 writes a non-ASCII character as two bytes or more.
     if (written !== part.length) ascii = false;
     at += written;
     packed[k + 1] = at;
-    from = span[1];
+    from = spans[k + 1]!;
   };
-  one(spans.rubric, edits.rubric, 0);
-  for (let i = 0; i < spans.projects.length; i++) {
-    const p = spans.projects[i]!;
-    const k = 2 + i * 6;
-    one(p.ratings, edits.ratings[i], k);
-    one(p.criteria, edits.criteria[i], k + 2);
-    one(p.tail, edits.tail[i], k + 4);
+  one(0, edits.rubric);
+  for (let i = 0, k = 2; k < spans.length; i++, k += 6) {
+    one(k, edits.ratings[i]);
+    one(k + 2, edits.criteria[i]);
+    one(k + 4, edits.tail[i]);
   }
   at += bytes.copy(out, at, from, bytes.length);
   return { bytes: out.subarray(0, at), spans: ascii ? packed : undefined };
@@ -173,7 +171,11 @@ export function editIs(text: string, spans: Spans, edits: Edits, expected: strin
   return everyPiece(spans, edits, text.length, (from, to) => same(text.slice(from, to)), same) && at === expected.length;
 }
 
-const KEYS = { rubric: Buffer.from(RUBRIC), ratings: Buffer.from(RATINGS), criteria: Buffer.from(CRITERIA), categories: Buffer.from(CATEGORIES) };
+// The end of each key (what spansFit checks), and the bytes that follow the parts.
+const keyEnd = (key: string) => Buffer.from(key.slice(-12));
+const KEYS = { rubric: keyEnd(RUBRIC), ratings: keyEnd(RATINGS), criteria: keyEnd(CRITERIA), categories: keyEnd(CATEGORIES) };
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
 
 /** Spans as a digest keeps them: the rubric's start and end, then each project's ratings, criteria and tail. */
 export function packSpans(spans: Spans): Uint32Array {
@@ -187,32 +189,35 @@ export function packSpans(spans: Spans): Uint32Array {
   return packed;
 }
 
+/** Packed spans as Spans (for edit(): a text that is not ASCII). */
+function unpacked(packed: Uint32Array): Spans {
+  const projects: ProjectSpans[] = [];
+  for (let k = 2; k < packed.length; k += 6) projects.push({ ratings: [packed[k]!, packed[k + 1]!], criteria: [packed[k + 2]!, packed[k + 3]!], tail: [packed[k + 4]!, packed[k + 5]!] });
+  return { rubric: [packed[0]!, packed[1]!], projects };
+}
+
 /**
- * The spans a digest keeps, for `bytes` (those the digest is of): undefined unless each part still
- * sits right after its key and before what follows it in a canonical text (a cheap check, against a
- * mistake of ours, not of the file's: the digest names these very bytes).
+ * Whether packed spans (a digest's) fit `bytes` (those the digest is of): `count` projects' parts, in
+ * order, each right after the end of its key and before what follows it in a canonical text. A cheap
+ * check, against a mistake of ours rather than the file's: the digest names these very bytes.
  */
-export function unpackSpans(packed: Uint32Array, bytes: Buffer, count: number): Spans | undefined {
-  if (packed.length !== 2 + count * 6) return undefined;
+export function spansFit(packed: Uint32Array, bytes: Buffer, count: number): boolean {
+  if (packed.length !== 2 + count * 6) return false;
   const after = (at: number, key: Uint8Array) => {
-    if (at < key.length) return false;
+    if (at < key.length || at > bytes.length) return false;
     for (let k = 0, from = at - key.length; k < key.length; k++) if (bytes[from + k] !== key[k]) return false;
     return true;
   };
-  const before = (at: number, c: string) => at < bytes.length && bytes[at] === c.charCodeAt(0);
-  const rubric: Span = [packed[0]!, packed[1]!];
-  if (!after(rubric[0], KEYS.rubric) || !before(rubric[1], ",")) return undefined;
-  const projects: ProjectSpans[] = [];
-  let at = rubric[1];
-  for (let i = 0; i < count; i++) {
-    const k = 2 + i * 6;
-    const p: ProjectSpans = { ratings: [packed[k]!, packed[k + 1]!], criteria: [packed[k + 2]!, packed[k + 3]!], tail: [packed[k + 4]!, packed[k + 5]!] };
-    if (!(at <= p.ratings[0] && p.ratings[0] <= p.ratings[1] && p.ratings[1] <= p.criteria[0] && p.criteria[0] <= p.criteria[1] && p.criteria[1] <= p.tail[0] && p.tail[0] <= p.tail[1])) return undefined;
-    if (!after(p.ratings[0], KEYS.ratings) || !before(p.ratings[1], ",") || !after(p.criteria[0], KEYS.criteria) || !before(p.criteria[1], ",") || !after(p.tail[0], KEYS.categories) || !before(p.tail[1], "\n")) return undefined;
-    projects.push(p);
-    at = p.tail[1];
+  const before = (at: number, c: number) => at < bytes.length && bytes[at] === c;
+  if (!after(packed[0]!, KEYS.rubric) || !(packed[0]! <= packed[1]!) || !before(packed[1]!, COMMA)) return false;
+  for (let k = 2; k < packed.length; k += 6) {
+    if (!(packed[k - 1]! <= packed[k]!)) return false;
+    for (let j = k; j < k + 5; j++) if (!(packed[j]! <= packed[j + 1]!)) return false;
+    if (!after(packed[k]!, KEYS.ratings) || !before(packed[k + 1]!, COMMA)) return false;
+    if (!after(packed[k + 2]!, KEYS.criteria) || !before(packed[k + 3]!, COMMA)) return false;
+    if (!after(packed[k + 4]!, KEYS.categories) || !before(packed[k + 5]!, NEWLINE)) return false;
   }
-  return { rubric, projects };
+  return true;
 }
 
 /** JSON.stringify(value, null, 2) as it appears nested at `indent` spaces. */

@@ -28,7 +28,7 @@ import {
   type Digest,
 } from "../../src/snapshot/digest.js";
 import { sha256 } from "../../src/hash.js";
-import { digestDir, loadStamps, pruneDigests, readDigest, saveStamps, type Known, type Stamp, type Verdicts } from "../../src/snapshot/digest-store.js";
+import { digestDir, loadStamps, pruneDigests, readDigest, readStamped, saveStamps, type Known, type Stamp, type Verdicts } from "../../src/snapshot/digest-store.js";
 import type { Snapshot } from "../../src/snapshot/schema.js";
 import { readSnapshot, serializeSnapshot } from "../../src/snapshot/store.js";
 import { TOOL } from "../../src/tool.js";
@@ -557,6 +557,24 @@ describe("digest store", () => {
     const pytorch = reread.digest.ids.indexOf("pytorch");
     expect(String(rawAt(reread.digest, pytorch).stars)).toBe(stars);
     expect(String(s1!.projects.find((p) => p.id === "pytorch")!.raw.stars)).not.toBe(stars);
+  });
+
+  it("readStamped reads a file and says whether its stamp is still the one that told its content", async () => {
+    const { f1, h1 } = await twoFiles("stamped", COHORT, ["a.json", "b.json"]);
+    const stamp = await stampOf(f1);
+    const same = await readStamped(f1, stamp);
+    expect(same.same).toBe(true);
+    expect(sha256(same.bytes)).toBe(h1);
+    // Changed in place at the same size, after the stamp was taken: read as it is now, and said so.
+    await sleep(20);
+    await changeDigit(f1, "pytorch", "stars");
+    const changed = await readStamped(f1, stamp);
+    expect(changed.same).toBe(false);
+    expect(changed.bytes.equals(await readFile(f1))).toBe(true);
+    expect(changed.bytes.length).toBe(same.bytes.length);
+    // Gone: the error readSnapshotBytes gives.
+    await rm(f1);
+    await expect(readStamped(f1, stamp)).rejects.toThrow(/file not found/);
   });
 
   it("readDigest never takes a damaged digest, and replaces it", async () => {
