@@ -9,6 +9,7 @@ import { existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { stringify as stringifyYaml } from "yaml";
 import type { Replica, ReplicaOptions } from "../tests/support/replica.js";
@@ -169,7 +170,15 @@ interface OfflineRow {
 
 const MARKER = ".bench-history.json";
 
-async function benchOffline(days: number, size: number, runs: number, work: string | undefined): Promise<{ rows: OfflineRow[]; bytes: number; generatedMs: number }> {
+/** Reads and parses every file of a folder, nothing else, and prints the ms it took (the floor of a cold run). */
+const FLOOR = fileURLToPath(new URL("./bench-floor.mjs", import.meta.url));
+
+async function benchOffline(
+  days: number,
+  size: number,
+  runs: number,
+  work: string | undefined,
+): Promise<{ rows: OfflineRow[]; bytes: number; generatedMs: number; floor: { ms: number; threads: number } }> {
   const dir = work ? path.resolve(work) : await mkdtemp(path.join(os.tmpdir(), "showdown-bench-history-"));
   const real = await realRubric();
   const current = newerRubric(real);
@@ -256,7 +265,11 @@ async function benchOffline(days: number, size: number, runs: number, work: stri
       await c.after?.();
     }
     await restore();
-    return { rows, bytes, generatedMs };
+    // The floor under any cold run: the files read and parsed, nothing else, on the CLI's threads.
+    const threads = Math.min(os.availableParallelism(), 4);
+    const floors: number[] = [];
+    for (let run = 0; run < 3; run++) floors.push(Number(execFileSync(process.execPath, [FLOOR, folder, String(threads)], { encoding: "utf8" }).trim()));
+    return { rows, bytes, generatedMs, floor: { ms: median(floors), threads } };
   } finally {
     if (!work) await rm(dir, { recursive: true, force: true });
   }
@@ -326,8 +339,13 @@ async function main(): Promise<void> {
   }
   if (!opts["collect-only"]) {
     const before = load();
-    const { rows, bytes, generatedMs } = await benchOffline(days, size, runs ?? 3, opts.work);
-    out.push("", offlineTable(rows, days, size, bytes), `(load average before: ${before}; after: ${load()})`);
+    const { rows, bytes, generatedMs, floor } = await benchOffline(days, size, runs ?? 3, opts.work);
+    out.push(
+      "",
+      offlineTable(rows, days, size, bytes),
+      `(load average before: ${before}; after: ${load()})`,
+      `floor of a cold run: every file read and given to JSON.parse, nothing else, on ${floor.threads} thread(s): ${seconds(floor.ms)} s (median of 3; scripts/bench-floor.mjs)`,
+    );
     if (generatedMs > 0) out.push(`(history generated in ${seconds(generatedMs)} s, not counted)`);
   }
   console.log(out.join("\n"));
