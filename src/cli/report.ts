@@ -2,6 +2,7 @@ import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import { findCohortFile, loadCohort } from "../config/load.js";
 import { ConfigError, ShowdownError, SnapshotError } from "../errors.js";
+import { collectGarbage } from "../gc.js";
 import { reportParts, type ConfigInfo } from "../report/index.js";
 import { byAsOf, summaryTask, type SnapshotSummary } from "../report/model.js";
 import { configCacheDir, digestDir } from "../snapshot/digest-store.js";
@@ -103,6 +104,8 @@ ${READER_ENV_HELP}
       if (io.signal.aborted) return EXIT.interrupted;
       history.push({ file, snapshot: result });
     }
+    // The reading's garbage gone before the report is built (see gc.ts), and the building's before it is written.
+    collectGarbage();
     if (history.length === 0) throw new ShowdownError(`${shown(io.cwd, path.join(snapshotsDir, cohortName))}: none of the ${files.length} snapshot files could be read`);
     for (const entry of byAsOf(history.map((h) => ({ ...h, asOf: h.snapshot.asOf }))).slice(-2)) {
       const full = await readSnapshot(entry.file);
@@ -111,6 +114,7 @@ ${READER_ENV_HELP}
     const snapshots = history.map((h) => h.snapshot);
 
     const output = reportParts({ cohort: cohortName, snapshots, skipped, config, tool: TOOL });
+    collectGarbage();
     if (io.signal.aborted) return EXIT.interrupted;
 
     // Charts first, the pages that show them last: a reader never sees a page with a missing chart. The
