@@ -24,7 +24,12 @@ export function styleFor(io: Pick<Io, "isTTY" | "env">): Style {
 // eslint-disable-next-line no-control-regex
 const ANSI = /\u001b\[[0-9;]*m/g;
 
+// Printable ASCII only: no escape code, no character that takes other than one column.
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
 /** The width a string takes in a terminal: ANSI codes take none. */
 export function visibleLength(text: string): number {
+  // Most cells are plain ASCII (a history table has hundreds of thousands): their length is their width.
+  if (PLAIN_ASCII.test(text)) return text.length;
   return [...text.replace(ANSI, "")].length;
 }

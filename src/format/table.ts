@@ -8,15 +8,17 @@ export type Align = "left" | "right";
  */
 export function layoutTable(rows: readonly (readonly string[])[], align: readonly Align[] = []): string[] {
   const widths: number[] = [];
-  for (const row of rows) {
-    row.forEach((cell, i) => {
-      widths[i] = Math.max(widths[i] ?? 0, visibleLength(cell));
+  // Each cell's width, measured once (a history table has hundreds of thousands of cells).
+  const lengths = rows.map((row) => row.map(visibleLength));
+  for (const row of lengths) {
+    row.forEach((length, i) => {
+      widths[i] = Math.max(widths[i] ?? 0, length);
     });
   }
-  return rows.map((row) =>
+  return rows.map((row, r) =>
     row
       .map((cell, i) => {
-        const pad = " ".repeat((widths[i] ?? 0) - visibleLength(cell));
+        const pad = " ".repeat((widths[i] ?? 0) - lengths[r]![i]!);
         return align[i] === "right" ? pad + cell : cell + pad;
       })
       .join("  ")
