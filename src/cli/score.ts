@@ -82,20 +82,9 @@ interface Change {
 }
 
 /**
- * One snapshot file re-scored (run on a reader thread, see snapshot/parallel.ts), from its digest.
- * The digest tells, without parsing the file, whether the rubric, every project's ratings and every
- * score stay as they are: then the file is unchanged. When they do not, and the new parts are canonical
- * (so the file's new text is JSON.stringify of them, as its old text is of the old), the file changes:
- * --check says so without parsing it either. A file known to be canonical has its new text made by
- * editing the old one (splice.ts). Otherwise it is parsed and decided by rescoreSnapshot.
- */
-export async function rescoreFile(input: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
-  return verdictOf(input.source, file, arg) ?? rescoreDigested(input, file, arg);
-}
-
-/**
  * When these very bytes (by SHA-256) were judged under this very config before: the same verdict,
- * without re-scoring, nor even loading the file's digest (the task's bySource).
+ * without re-scoring, nor even loading the file's digest. The task's bySource: asked before every
+ * rescoreFile, which is only given the files it does not answer.
  */
 export function verdictOf(source: string, _file: string, arg: RescoreArg): Rescored | undefined {
   const { upToDate, outOfDate } = prepare(arg);
@@ -104,7 +93,15 @@ export function verdictOf(source: string, _file: string, arg: RescoreArg): Resco
   return undefined;
 }
 
-async function rescoreDigested({ digest, source, bytes, digests, snapshot, stamp }: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
+/**
+ * One snapshot file re-scored (run on a reader thread, see snapshot/parallel.ts), from its digest.
+ * The digest tells, without parsing the file, whether the rubric, every project's ratings and every
+ * score stay as they are: then the file is unchanged. When they do not, and the new parts are canonical
+ * (so the file's new text is JSON.stringify of them, as its old text is of the old), the file changes:
+ * --check says so without parsing it either. A file known to be canonical has its new text made by
+ * editing the old one (splice.ts). Otherwise it is parsed and decided by rescoreSnapshot.
+ */
+export async function rescoreFile({ digest, source, bytes, digests, snapshot, stamp }: DigestInput, file: string, arg: RescoreArg): Promise<Rescored> {
   const { rubricJson, config, canonical } = prepare(arg);
   const stored = ratingsJsonOf(digest);
   const raws = rawsOf(digest);
@@ -243,24 +240,24 @@ async function rescoreSnapshot(
       await saveDigest(digests!, file, { ...digest, canonical: true, spans: oldSpans ? packSpans(oldSpans) : null }, source!);
     }
   }
-  return writeRescored(file, text, canonical ? digests : null, () => newDigest?.() ?? digestOf(rescored, true), spans);
+  const content = Buffer.from(text, "utf8");
+  // ASCII (UTF-8 takes a byte a character): the text's spans are also the bytes'.
+  const packed = spans && content.length === text.length ? packSpans(spans) : undefined;
+  return writeRescored(file, content, canonical ? digests : null, () => newDigest?.() ?? digestOf(rescored, true), packed);
 }
 
 /**
- * Writes a file's new text beside it, and the digest of that text (known to be canonical) for the next
- * command, with where its parts lie: `spans` of a string (kept when it is ASCII), or packed spans of
- * bytes known to be ASCII (editBytes's). digests null: none.
+ * Writes a file's new content beside it, and the digest of that content (known to be canonical) for
+ * the next command, with where its parts lie when known (packed spans: only for ASCII content). digests
+ * null: none.
  */
-async function writeRescored(file: string, text: string | Buffer, digests: string | null, newDigest: () => Digest | undefined, spans?: Spans | Uint32Array): Promise<Rescored> {
-  const content = typeof text === "string" ? Buffer.from(text, "utf8") : text;
-  // A string is ASCII when UTF-8 takes a byte a character; given bytes come with spans only when ASCII.
-  const packed = spans instanceof Uint32Array ? spans : spans && content.length === text.length ? packSpans(spans) : null;
+async function writeRescored(file: string, content: Buffer, digests: string | null, newDigest: () => Digest | undefined, spans?: Uint32Array): Promise<Rescored> {
   // Flushed to disk by the command (which has it renamed into place only once every one is).
   const tmp = await prepareAtomic(file, content, { sync: false });
   const digest = digests === null ? undefined : newDigest();
   // What the file will hold once renamed into place: its digest spares the next command parsing it.
   const written = sha256(content);
-  if (digest) await saveDigest(digests!, file, { ...digest, canonical: true, spans: packed }, written);
+  if (digest) await saveDigest(digests!, file, { ...digest, canonical: true, spans: spans ?? null }, written);
   return { changed: true, tmp, written };
 }
 

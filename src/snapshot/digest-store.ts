@@ -132,16 +132,19 @@ export async function readDigest(file: string, dir: string | null, known?: Known
   const usable = (digest: Digest | undefined) => (digest && (!ratings || digest.ratingsText !== null) ? digest : undefined);
   const looked = dir === null ? undefined : await stampOf(file);
   const lookedAt = Date.now();
+  // The hash whose digest was loaded and would not do (so is not loaded again for the same bytes).
+  let unusable: string | undefined;
   if (dir !== null && known && looked && sameStamp(known.stamp, looked.stamp)) {
     if (hooks.enough?.(known.source)) return { source: known.source };
     const digest = usable(await loadDigest(dir, file, known.source));
     if (digest) return { digest, source: known.source, stamp: looked.stamp };
+    unusable = known.source;
   }
   const bytes = await readSnapshotBytes(file);
   const source = sha256(bytes);
   const remember = looked && lookedAt - looked.changedAt > SETTLED_MS ? { stamp: looked.stamp, source } : undefined;
   if (hooks.enough?.(source)) return { source, bytes, known: remember };
-  const cached = dir === null ? undefined : usable(await loadDigest(dir, file, source));
+  const cached = dir === null || source === unusable ? undefined : usable(await loadDigest(dir, file, source));
   if (cached) return { digest: cached, source, bytes, known: remember };
   await hooks.beforeParse?.();
   const { snapshot, asIs } = checkSnapshot(file, parseJsonBytes(file, bytes));

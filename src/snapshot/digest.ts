@@ -228,9 +228,10 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
   const nums = new Float64Array(columns.length * n);
   // Only the figures are strings (dates), numbered in the order digestOf meets them, project by project
   // and figure by figure: as they were in the old digest, whose figures these are. So its strings and
-  // its figure columns are taken as they are.
+  // its figure columns are taken as they are; the scores written below are never strings, so need no
+  // index of those strings.
   const strings = [...digest.strings];
-  const put = cellWriter(tags, nums, strings, new Map(strings.map((v, k) => [v, k])));
+  const put = cellWriter(tags, nums, strings, new Map());
   // The scores: the criteria (numbers only) by what each project has, as looking each up by name
   // costs more; the others by a reader per column.
   const criterionColumns = new Map<string, number>();
