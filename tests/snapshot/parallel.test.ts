@@ -171,5 +171,9 @@ describe("jenksTiers", () => {
       const values = Array.from({ length: 5 + ((t * 37) % 400) }, () => Math.round(rnd() ** (1 + (t % 3)) * grid) / grid);
       for (const k of [2, 3, 5]) expect(jenksTiers(values, k)).toEqual(referenceJenks(values, k));
     }
+    // Zero of either sign is one value. No overall score is NaN or infinite (they are clamped to
+    // [0, 1]), but such input is still classed as the reference classes it.
+    const odd = [[0, -0, 0.5, 0.5, 1, 0.25], [-0, 0, 1], [0.1, NaN, 0.3, 0.9, 0.5], [0.2, Infinity, 0.4, 0.6, 0.8], [-Infinity, 0.5, 1, 0.2, 0.7]];
+    for (const values of odd) for (const k of [2, 3]) expect(jenksTiers(values, k)).toEqual(referenceJenks(values, k));
   });
 });
