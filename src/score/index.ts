@@ -25,15 +25,19 @@ export function scoreCohort(projects: readonly ScoreInput[], rubric: Rubric, asO
   for (const category of rubric.categories) {
     for (const criterion of category.criteria) {
       let column = projects.map((p) => criterionValue(criterion.id, p, asOf));
-      let defined: Iterable<number | undefined> = column;
-      if (!unique) {
+      let max = 0;
+      if (unique) {
+        // Indexed, not for...of over an array-or-iterator: that allocated an iterator result per value.
+        for (let i = 0; i < column.length; i++) {
+          const v = column[i];
+          if (v !== undefined) max = Math.max(max, v);
+        }
+      } else {
         const byId = new Map<string, number>();
         projects.forEach((p, i) => column[i] !== undefined && byId.set(p.id, column[i]!));
         column = projects.map((p) => byId.get(p.id));
-        defined = byId.values();
+        for (const v of byId.values()) max = Math.max(max, v);
       }
-      let max = 0;
-      for (const v of defined) if (v !== undefined) max = Math.max(max, v);
       values.set(criterion.id, column);
       denominators.set(criterion.id, criterion.normalize.by === "scale" ? criterion.normalize.max : max);
     }

@@ -65,6 +65,17 @@ describe("scoreCohort", () => {
     expect([s.get("alpha")!.rank, s.get("zeta")!.rank, s.get("mid")!.rank]).toEqual([1, 2, 3]);
     expect([s.get("alpha")!.tier, s.get("zeta")!.tier, s.get("mid")!.tier]).toEqual([1, 1, 2]);
   });
+  it("counts a repeated id once in a cohort maximum, with the last value it has", () => {
+    // Without a commit date, activity is the merged count: "a" is 40 then 2, "b" 4; the maximum is 4.
+    const repeated: ScoreInput[] = [
+      { id: "a", raw: raw({ mergedPullRequests: 40 }), ratings: {}, errors: [] },
+      { id: "b", raw: raw({ mergedPullRequests: 4 }), ratings: {}, errors: [] },
+      { id: "a", raw: raw({ mergedPullRequests: 2 }), ratings: {}, errors: [] },
+    ];
+    const s = scoreCohort(repeated, rubric, asOf);
+    expect(s.get("a")!.criteria.activity).toEqual({ value: 2, normalized: 0.5 });
+    expect(s.get("b")!.criteria.activity).toEqual({ value: 4, normalized: 1 });
+  });
   it("gives 0, not NaN, when the cohort maximum of an open-ended criterion is 0", () => {
     const idle: ScoreInput[] = [{ id: "x", raw: raw({ mergedPullRequests: 0 }), ratings: {}, errors: [] }];
     const s = scoreCohort(idle, rubric, asOf);
