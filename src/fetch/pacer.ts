@@ -6,7 +6,8 @@
  *
  * - Until a response reports a resource's budget, one request is sent at a time (a probe), and if
  *   responses carry no rate-limit headers at all the documented budget is assumed.
- * - Requests in flight are counted against the budget, so concurrent requests cannot overshoot it.
+ * - Requests in flight are counted against the budget, so concurrent requests cannot overshoot it;
+ *   one that never reached GitHub (no connection could be made) is given back.
  * - A spent budget whose reset is further away than `maxWaitMs` stops the resource for the rest of
  *   the run: later requests fail at once, without being sent.
  * - A secondary rate limit holds every request for its retry-after (`hold`).
@@ -45,8 +46,11 @@ interface State {
 }
 
 export interface Slot {
-  /** Call once the attempt is over, with the response's headers when there was a response. */
-  release(headers?: Headers): void;
+  /**
+   * Call once the attempt is over, with the response's headers when there was a response. unsent:
+   * the request never reached GitHub (no connection was made), so it spent none of the budget.
+   */
+  release(headers?: Headers, unsent?: boolean): void;
 }
 
 const DEFAULT_WINDOW: Record<RateResource, number> = { core: 3600, search: 60 };
@@ -130,12 +134,17 @@ export class Pacer {
       if (st.known) st.remaining -= 1;
       let released = false;
       return {
-        release: (headers) => {
+        release: (headers, unsent = false) => {
           if (released) return;
           released = true;
           st.inflight -= 1;
           this.inflight -= 1;
-          this.observe(resource, headers);
+          // Counted against a known budget when it was sent (or when an answer set the budget while
+          // it was in flight): given back. Nor does it start an assumed window: without a network,
+          // attempts would otherwise "spend" the search API's 10 a minute and wait for resets.
+          if (unsent) {
+            if (st.known) st.remaining += 1;
+          } else this.observe(resource, headers);
           this.notify();
         },
       };

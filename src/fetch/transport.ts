@@ -95,6 +95,19 @@ function networkReason(error: unknown, timeoutMs: number): string {
   return error.message;
 }
 
+// Codes of a connection that was never made (no address, refused, unreachable): GitHub received
+// nothing, so nothing of its rate-limit budget was spent.
+const NOT_CONNECTED = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
+
+/** Whether fetch failed before any request could reach the server. */
+export function neverSent(error: unknown): boolean {
+  const cause = error instanceof Error ? (error.cause as (Error & { code?: string }) | undefined) : undefined;
+  if (!(cause instanceof Error)) return false;
+  if (cause.code !== undefined) return NOT_CONNECTED.has(cause.code);
+  // Every address of the host tried in turn and each refused: an AggregateError of them.
+  return cause instanceof AggregateError && cause.errors.length > 0 && cause.errors.every((e) => NOT_CONNECTED.has((e as { code?: string }).code ?? ""));
+}
+
 export function createTransport(o: TransportOptions): typeof fetch {
   const random = o.random ?? Math.random;
   const fallback = o.secondaryFallbackSeconds ?? 60;
@@ -135,7 +148,7 @@ export function createTransport(o: TransportOptions): typeof fetch {
         response = await globalThis.fetch(target, { ...init, headers, redirect: "manual", signal: AbortSignal.timeout(o.timeoutMs) });
         body = await response.text();
       } catch (error) {
-        slot.release();
+        slot.release(undefined, neverSent(error));
         const reason = networkReason(error, o.timeoutMs);
         if (await retryLater(reason)) continue;
         throw new FetchError("unavailable", `no response (${reason})${failures > 0 ? ` after ${failures + 1} attempts` : ""}`);

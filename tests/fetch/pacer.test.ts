@@ -29,6 +29,22 @@ async function rejection(promise: Promise<unknown>): Promise<FetchError> {
 }
 
 describe("Pacer", () => {
+  it("gives back the budget of a request that never reached GitHub, and assumes no window for it", async () => {
+    const stop = new AbortController();
+    const pacer = new Pacer({ limits: { core: 5000, search: 2 }, maxWaitMs: 120_000, signal: stop.signal });
+    // Unknown budget: unsent attempts leave it unknown (one at a time, none counted).
+    for (let i = 0; i < 5; i++) (await pacer.acquire("search")).release(undefined, true);
+    // A sent attempt without an answer (a reset connection) assumes the documented 2: this one and one more.
+    (await pacer.acquire("search")).release();
+    // Known budget, 1 left: an unsent attempt hands its request back, so the next may still go.
+    (await pacer.acquire("search")).release(undefined, true);
+    (await pacer.acquire("search")).release();
+    // That one was sent: the budget is spent until the assumed window's reset, a minute away.
+    const waiting = pacer.acquire("search");
+    expect(await settlesWithin(waiting, 50)).toBe(false);
+    stop.abort();
+    expect((await rejection(waiting)).kind).toBe("aborted");
+  });
   it("sends one request until the budget is known, then bursts while it lasts, then stops when the reset is too far", async () => {
     const lines: string[] = [];
     const pacer = new Pacer({ limits: { core: 5000, search: 30 }, maxWaitMs: 10_000, log: (l) => lines.push(l) });
