@@ -8,6 +8,7 @@
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling, type ThrottlingOptions } from "@octokit/plugin-throttling";
+import { neverSent } from "./network.js";
 import { aliasError, classify, fetchError, resetFromHeaders, scrub, type GraphqlErrorShape } from "./graphql-errors.js";
 import {
   buildBatchQuery,
@@ -217,7 +218,6 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
 
   const counter = (octokit: { hook: Octokit["hook"] }): void => {
     octokit.hook.wrap("request", async (request, requestOptions) => {
-      posts += 1;
       const fromHeaders = (headers: Record<string, string | number | undefined> | undefined) => {
         const remaining = Number(headers?.["x-ratelimit-remaining"]);
         const resetAt = resetFromHeaders(headers);
@@ -225,9 +225,13 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
       };
       try {
         const response = await request(requestOptions);
+        posts += 1;
         fromHeaders(response.headers);
         return response;
       } catch (error) {
+        // octokit's RequestError keeps fetch's own error as its cause: a POST that never reached
+        // GitHub (no connection could be made) is not counted.
+        if (!neverSent((error as { cause?: unknown }).cause)) posts += 1;
         fromHeaders((error as { response?: { headers?: Record<string, string> } }).response?.headers);
         throw error;
       }

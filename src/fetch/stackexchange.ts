@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import type { StackExchangeSource, TagCounts } from "./types.js";
 import { backoffDelay, sleep as abortableSleep } from "./backoff.js";
+import { neverSent } from "./network.js";
 
 export interface StackExchangeOptions {
   baseUrl: string;
@@ -114,7 +115,6 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
       if (result.quotaRemaining === 0) {
         return { error: `stackexchange: the daily quota${result.quotaMax ? ` of ${result.quotaMax}` : ""} is used up (it resets at 00:00 UTC); not requested`, final: true };
       }
-      result.requests += 1;
       outcome = await attemptOnce(url, result);
       if (!outcome.retryable || attempt === retries) break;
       log(`${outcome.error}; retrying`);
@@ -125,8 +125,11 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
   async function attemptOnce(url: string, result: TagCounts): Promise<Outcome> {
     let response: Response;
     let body: unknown;
+    let answered = false;
     try {
       response = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: "application/json" } });
+      answered = true;
+      result.requests += 1;
       const text = await response.text();
       try {
         body = JSON.parse(text);
@@ -134,6 +137,9 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
         body = undefined;
       }
     } catch (error) {
+      // Counted once answered (above), or here when it may have reached the API: not when no
+      // connection could be made.
+      if (!answered && !neverSent(error)) result.requests += 1;
       const timedOut = error instanceof Error && error.name === "TimeoutError";
       const reason = timedOut ? `no answer within ${timeoutMs} ms` : networkReason(error);
       return { error: scrub(`stackexchange: ${reason}`), retryable: true };

@@ -20,6 +20,7 @@ import { FetchError, type RateResource } from "./types.js";
 import { backoffDelay, sleep } from "./backoff.js";
 import type { Pacer } from "./pacer.js";
 import type { EtagStore } from "./etags.js";
+import { neverSent } from "./network.js";
 
 export interface TransportOptions {
   pacer: Pacer;
@@ -95,19 +96,6 @@ function networkReason(error: unknown, timeoutMs: number): string {
   return error.message;
 }
 
-// Codes of a connection that was never made (no address, refused, unreachable): GitHub received
-// nothing, so nothing of its rate-limit budget was spent.
-const NOT_CONNECTED = new Set(["ENOTFOUND", "EAI_AGAIN", "ECONNREFUSED", "EHOSTUNREACH", "ENETUNREACH", "EADDRNOTAVAIL"]);
-
-/** Whether fetch failed before any request could reach the server. */
-export function neverSent(error: unknown): boolean {
-  const cause = error instanceof Error ? (error.cause as (Error & { code?: string }) | undefined) : undefined;
-  if (!(cause instanceof Error)) return false;
-  if (cause.code !== undefined) return NOT_CONNECTED.has(cause.code);
-  // Every address of the host tried in turn and each refused: an AggregateError of them.
-  return cause instanceof AggregateError && cause.errors.length > 0 && cause.errors.every((e) => NOT_CONNECTED.has((e as { code?: string }).code ?? ""));
-}
-
 export function createTransport(o: TransportOptions): typeof fetch {
   const random = o.random ?? Math.random;
   const fallback = o.secondaryFallbackSeconds ?? 60;
@@ -139,7 +127,6 @@ export function createTransport(o: TransportOptions): typeof fetch {
       if (saved) headers.set("if-none-match", saved.etag);
       // Like fetch: credentials never follow a redirect to another origin.
       if (new URL(target).origin !== new URL(url).origin) headers.delete("authorization");
-      o.onRequest(resource);
 
       let response: Response;
       let body: string;
@@ -148,12 +135,15 @@ export function createTransport(o: TransportOptions): typeof fetch {
         response = await globalThis.fetch(target, { ...init, headers, redirect: "manual", signal: AbortSignal.timeout(o.timeoutMs) });
         body = await response.text();
       } catch (error) {
-        slot.release(undefined, neverSent(error));
+        const unsent = neverSent(error);
+        slot.release(undefined, unsent);
+        if (!unsent) o.onRequest(resource);
         const reason = networkReason(error, o.timeoutMs);
         if (await retryLater(reason)) continue;
         throw new FetchError("unavailable", `no response (${reason})${failures > 0 ? ` after ${failures + 1} attempts` : ""}`);
       }
       slot.release(response.headers);
+      o.onRequest(resource);
       o.onResponse(resource, response.headers);
       const location = response.headers.get("location");
       if ([301, 302, 303, 307, 308].includes(response.status) && location) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { neverSent } from "../../src/fetch/transport.js";
+import { neverSent } from "../../src/fetch/network.js";
 
 // As fetch (undici) rejects: a TypeError "fetch failed" whose cause is the socket's error.
 const failed = (cause: unknown) => new TypeError("fetch failed", { cause });
