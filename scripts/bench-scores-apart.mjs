@@ -1,13 +1,14 @@
 /**
  * What-if, not product code: what `score` after a rubric edit would cost if each snapshot's scores
  * lived in a file of their own, so that a rubric edit rewrote only those (docs/performance.md, "Targets
- * missed"). Run after `npm run bench -- --offline-only --work DIR`, over that history and its digests:
+ * missed"). Run after `npm run bench -- --offline-only --work DIR`, over that history and its digests,
+ * through the bench's loader (for the bench's own rubric edit, scripts/bench-data.ts's editedRubric):
  *
- *   node scripts/bench-scores-apart.mjs DIR [THREADS]
+ *   node --import ./scripts/bench-loader.mjs scripts/bench-scores-apart.mjs DIR [THREADS]
  *
- * Each file's figures and ratings come from its digest (as the cache gives them to `score`), the
- * ratings from the config as `score` takes them, and the real scorer scores them with the bench's
- * edited rubric (ops weight doubled). Then, by variant, nothing more (the scoring alone), or the
+ * The config is loaded once, untimed, as `score` loads it before its reader threads start. Each
+ * file's figures come from its digest (as the cache gives them to `score`), the ratings from the
+ * config as `score` takes them, and the real scorer scores them with the bench's edited rubric. Then, by variant, nothing more (the scoring alone), or the
  * rubric, ratings and scores written as 2-space JSON (as snapshots are) or on one line, or the scores
  * alone on one line; each written through a temp file and a rename, and hashed, as `score` does. What
  * it leaves out (checks, a new digest, verdicts) only makes it cheaper than a real design would be.
@@ -29,7 +30,7 @@ const VARIANTS = ["scoring", "pretty", "compact", "scores-compact"];
 if (isMainThread) {
   const [work, threadsArg] = process.argv.slice(2);
   if (!work) {
-    process.stderr.write("usage: node scripts/bench-scores-apart.mjs DIR [THREADS] (DIR: npm run bench's --work)\n");
+    process.stderr.write("usage: node --import ./scripts/bench-loader.mjs scripts/bench-scores-apart.mjs DIR [THREADS] (DIR: npm run bench's --work)\n");
     process.exit(2);
   }
   const threads = Math.max(1, Number(threadsArg ?? 2));
@@ -40,6 +41,12 @@ if (isMainThread) {
     .map((f) => path.join(folder, f));
   // The digest of each file is kept under the SHA-256 of its bytes (not timed: the cache would know it).
   const sources = files.map((f) => createHash("sha256").update(readFileSync(f)).digest("hex"));
+  const { loadCohort } = await import(new URL("config/load.js", DIST).href);
+  const { ratingsOf } = await import(new URL("snapshot/build.js", DIST).href);
+  const { editedRubric } = await import("./bench-data.ts");
+  const { rubric, cohort } = await loadCohort(path.join(work, "config"), "bench");
+  const edited = editedRubric(rubric);
+  const ratings = cohort.projects.map((p) => [p.id, ratingsOf(p)]);
   const out = path.join(work, "scores-apart");
   await mkdir(out, { recursive: true });
   process.stdout.write(`${files.length} files of ${work}, ${threads} thread(s), median of 3 runs\n`);
@@ -54,7 +61,7 @@ if (isMainThread) {
           (_, k) =>
             new Promise((resolve, reject) => {
               const share = files.map((f, i) => [f, sources[i]]).filter((_, i) => i % threads === k);
-              const worker = new Worker(new URL(import.meta.url), { workerData: { work, out, variant, share } });
+              const worker = new Worker(new URL(import.meta.url), { workerData: { work, out, variant, share, rubric: edited, ratings } });
               worker.on("message", resolve);
               worker.on("error", reject);
             }),
@@ -68,16 +75,11 @@ if (isMainThread) {
   }
   await rm(out, { recursive: true, force: true });
 } else {
-  const { work, out, variant, share } = workerData;
-  const { loadCohort } = await import(new URL("config/load.js", DIST).href);
+  const { work, out, variant, share, rubric, ratings } = workerData;
   const { decodeDigest, rawsOf, ratingsJsonOf } = await import(new URL("snapshot/digest.js", DIST).href);
-  const { ratingsOf } = await import(new URL("snapshot/build.js", DIST).href);
   const { scoreCohort } = await import(new URL("score/index.js", DIST).href);
   const { TOOL } = await import(new URL("tool.js", DIST).href);
-  const { rubric: current, cohort } = await loadCohort(path.join(work, "config"), "bench");
-  // The bench's edit (scripts/bench-data.ts's editedRubric).
-  const rubric = { ...current, categories: current.categories.map((c) => ({ ...c, criteria: c.criteria.map((k) => (k.id === "ops" ? { ...k, weight: k.weight * 2 } : k)) })) };
-  const config = new Map(cohort.projects.map((p) => [p.id, ratingsOf(p)]));
+  const config = new Map(ratings);
   const digests = path.join(work, ".cache", "digests", "bench");
   let total = 0;
   for (const [file, source] of share) {
