@@ -8,9 +8,13 @@ import { byAsOf, summaryTask, type SnapshotSummary } from "../report/model.js";
 import { configCacheDir, digestDir } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads } from "../snapshot/parallel.js";
 import type { Snapshot } from "../snapshot/schema.js";
-import { listSnapshots, readSnapshot, writeAtomic, writeAtomicSync } from "../snapshot/store.js";
+import { listSnapshots, readSnapshot, writeAtomic } from "../snapshot/store.js";
 import { TOOL } from "../tool.js";
+import { chartWriter } from "./chart-writer.js";
 import { READER_ENV_HELP, COMMON_HELP, COMMON_OPTIONS, EXIT, str, type Command } from "./command.js";
+
+/** From this many projects (3 charts each), the charts are written on a thread of their own while they are drawn. */
+const THREADED_CHARTS_FROM = 100;
 
 /** The chart files this command writes into <out>/svg/; only these are ever removed from there. */
 const OWN_SVG = /^(podium|radar-[a-z0-9-]+|criteria-radar-[a-z0-9-]+|criterion-[a-z0-9-]+|trend-[a-z0-9-]+|spark-[a-z0-9-]+)\.svg$/;
@@ -113,16 +117,26 @@ ${READER_ENV_HELP}
     }
     const snapshots = history.map((h) => h.snapshot);
 
-    const output = reportParts({ cohort: cohortName, snapshots, skipped, config, tool: TOOL });
-    collectGarbage();
-    if (io.signal.aborted) return EXIT.interrupted;
-
+    const latest = snapshots.at(-1)!;
+    const projectCount = "summary" in latest ? latest.ids.length : latest.projects.length;
     // Charts first, the pages that show them last: a reader never sees a page with a missing chart. The
-    // charts (3,000 for 1,000 projects, small) are written with plain synchronous calls and not flushed
-    // one by one, which would take longer than drawing them; the pages are written and flushed as usual.
-    for (const f of output) {
-      if (f.path.startsWith("svg/") && typeof f.content === "string") writeAtomicSync(path.join(out, ...f.path.split("/")), f.content);
+    // charts (3,000 for 1,000 projects, small) are written as they are drawn, with plain synchronous
+    // calls and not flushed one by one, which would take longer than drawing them; for a large cohort
+    // on a thread of their own (see chart-writer.ts). The pages are written and flushed as usual.
+    const charts = chartWriter(projectCount >= THREADED_CHARTS_FROM && readThreads(io.env, files.length) > 0);
+    let output: ReturnType<typeof reportParts>;
+    try {
+      output = reportParts({ cohort: cohortName, snapshots, skipped, config, tool: TOOL }, (c) => charts.write(path.join(out, ...c.file.split("/")), c.svg));
+    } catch (error) {
+      await charts.stop();
+      throw error;
     }
+    collectGarbage();
+    if (io.signal.aborted) {
+      await charts.stop();
+      return EXIT.interrupted;
+    }
+    await charts.done();
     for (const f of output) {
       if (f.path.startsWith("svg/") && typeof f.content === "string") continue;
       await writeAtomic(path.join(out, ...f.path.split("/")), typeof f.content === "string" ? f.content : batches(f.content()));
@@ -133,8 +147,6 @@ ${READER_ENV_HELP}
       if (OWN_SVG.test(name) && !written.has(`svg/${name}`)) await rm(path.join(svgDir, name), { force: true });
     }
 
-    const latest = snapshots.at(-1)!;
-    const projectCount = "summary" in latest ? latest.ids.length : latest.projects.length;
     io.stderr(
       `${cohortName}: report of ${snapshots.length} snapshot(s) up to ${latest.asOf.slice(0, 10)}, ${projectCount} projects, ${output.length} files in ${shown(io.cwd, out)}${config.found ? "" : `; no cohort config, so no rating sources`}${skipped.length ? `; ${skipped.length} damaged snapshot(s) skipped` : ""}\n`,
     );

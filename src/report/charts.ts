@@ -399,13 +399,15 @@ function sparkline(model: ReportModel, p: ProjectView): Chart {
   return chart(`svg/spark-${p.file}.svg`, svg, `Overall score of ${p.name} over time`);
 }
 
-export function buildCharts(model: ReportModel): ReportCharts {
+/** The report's charts; each is also handed to `onChart` as soon as it is drawn (the CLI writes it meanwhile). */
+export function buildCharts(model: ReportModel, onChart?: (chart: Chart) => void): ReportCharts {
+  const drawn = (c: Chart) => (onChart?.(c), c);
   return {
-    podium: podium(model),
-    radars: new Map(model.projects.map((p) => [p.id, radar(model, p)])),
-    criteriaRadars: new Map(model.projects.map((p) => [p.id, criteriaRadar(model, p)])),
-    bars: new Map(model.criteria.map((k) => [k.id, bars(model, k)])),
-    trends: model.series.map((s) => trend(model, s)),
-    sparklines: new Map(model.projects.map((p) => [p.id, sparkline(model, p)])),
+    podium: drawn(podium(model)),
+    radars: new Map(model.projects.map((p) => [p.id, drawn(radar(model, p))])),
+    criteriaRadars: new Map(model.projects.map((p) => [p.id, drawn(criteriaRadar(model, p))])),
+    bars: new Map(model.criteria.map((k) => [k.id, drawn(bars(model, k))])),
+    trends: model.series.map((s) => drawn(trend(model, s))),
+    sparklines: new Map(model.projects.map((p) => [p.id, drawn(sparkline(model, p))])),
   };
 }

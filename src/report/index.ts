@@ -25,12 +25,13 @@ export interface ReportPart {
 
 /**
  * The report's files, the SVG charts first, then REPORT.md and index.html (which refer to them);
+ * each chart is also handed to `onChart` as soon as it is drawn, while the rest are still being drawn;
  * index.html as pieces produced while it is written, so that the page of a large cohort never has to
  * be in memory as one string.
  */
-export function reportParts(input: ReportInput): ReportPart[] {
+export function reportParts(input: ReportInput, onChart?: (chart: Chart) => void): ReportPart[] {
   const model = buildModel(input);
-  const charts = buildCharts(model);
+  const charts = buildCharts(model, onChart);
   const doc = buildDoc(model, charts);
   const all: Chart[] = [
     charts.podium,

@@ -114,6 +114,8 @@ export interface FixtureOptions {
   rubricChangeOn?: string;
   /** Project that joins the cohort on a date (absent before). */
   joins?: { id: string; on: string };
+  /** Each project this many times (the copies as "<id>-2", "<id>-3"...): a larger cohort. */
+  copies?: number;
   seed?: number;
 }
 
@@ -128,7 +130,9 @@ export function history(options: FixtureOptions = {}): Snapshot[] {
   const days = options.days ?? 30;
   const missing = new Set(options.missing ?? DEFAULT_MISSING);
   const rand = random(options.seed ?? 2018);
-  const bases = PROJECTS.filter((p) => !options.only || options.only.includes(p.id));
+  const bases = PROJECTS.filter((p) => !options.only || options.only.includes(p.id)).flatMap((p) =>
+    Array.from({ length: options.copies ?? 1 }, (_, k) => (k === 0 ? p : { ...p, id: `${p.id}-${k + 1}`, name: `${p.name} ${k + 1}` })),
+  );
   // Random-walk state per project: a slowly drifting multiplier on the base figures.
   const drift = new Map(bases.map((p) => [p.id, 1]));
   const out: Snapshot[] = [];
