@@ -52,7 +52,8 @@ export const READER_ENV_HELP = `Environment:
                         kept as columns in .cache/digests/ (under SHOWDOWN_CACHE_DIR) and read from
                         there while the file's bytes are unchanged: a year of snapshots of 1,000
                         projects is parsed once, not on every command
-  SHOWDOWN_THREADS=N    reader threads (default one per core, up to 4; 0: read in this thread)`;
+  SHOWDOWN_THREADS=N    reader threads (default one per core, up to 4; 0: read in this thread,
+                        and report writes its charts in it too)`;
 
 export function str(args: ParsedArgs, name: string): string | undefined {
   const v = args.values[name];
