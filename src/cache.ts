@@ -3,7 +3,7 @@
  * there that cannot be written, or is missing or damaged when read, changes nothing but the time taken.
  */
 import { randomUUID } from "node:crypto";
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rename, rm, writeFile } from "./fs-here.js";
 import path from "node:path";
 
 /** SHOWDOWN_CACHE_DIR, default .cache in the working folder. */

@@ -9,7 +9,7 @@
  * write changes nothing but the time taken, and SHOWDOWN_DIGESTS=0 turns it off.
  */
 import type { BigIntStats } from "node:fs";
-import { open, readFile, readdir, rm, stat, type FileHandle } from "node:fs/promises";
+import { open, readFile, readdir, rm, stat, type Handle } from "../fs-here.js";
 import path from "node:path";
 import { cacheRoot, readCacheJson, writeCacheFile } from "../cache.js";
 import { TOOL } from "../tool.js";
@@ -72,7 +72,7 @@ async function stampOf(file: string): Promise<{ stamp: Stamp; changedAt: number 
  * is taken again once they are read, from the same open file. Cheaper than hashing them (~2 ms for 3 MB).
  */
 export async function readStamped(file: string, stamp: Stamp): Promise<{ bytes: Buffer; same: boolean }> {
-  let handle: FileHandle | undefined;
+  let handle: Handle | undefined;
   try {
     handle = await open(file, "r");
     const bytes = await handle.readFile();

@@ -1,6 +1,6 @@
 import { isAscii } from "node:buffer";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { mkdir, open, readFile, readdir, rename, rm } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, rename, rm } from "../fs-here.js";
 import path from "node:path";
 import pLimit from "p-limit";
 import { ShowdownError, SnapshotError, WriteError } from "../errors.js";
