@@ -5,12 +5,12 @@ import type { ProjectConfig } from "../config/cohort.js";
 import type { Rubric } from "../config/rubric.js";
 import { loadCohort } from "../config/load.js";
 import type { Ratings } from "../config/ratings.js";
-import { scoreCohort } from "../score/index.js";
+import { scoreCohort, type ScoreInput } from "../score/index.js";
 import { ratingsOf, rescore } from "../snapshot/build.js";
 import { isCanonicalPart, isCanonicalSnapshot, sameJson } from "../snapshot/check.js";
 import { codeHash, sha256 } from "../hash.js";
 import { TOOL } from "../tool.js";
-import { criteriaMatcher, DIGEST_FORMAT, digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
+import { CriteriaMatcher, DIGEST_FORMAT, digestOf, ratingsJsonOf, rawsOf, rescoredDigest, sameAllScores, type Digest } from "../snapshot/digest.js";
 import { editBytes, editIs, locate, packSpans, partText, spansFit, type Edits, type Spans } from "../snapshot/splice.js";
 import { configCacheDir, digestDir, loadVerdicts, readStamped, saveDigest, saveVerdicts, snapshotOfDigested, type Verdicts } from "../snapshot/digest-store.js";
 import { mapSnapshots, readThreads, type DigestInput, type SnapshotTask } from "../snapshot/parallel.js";
@@ -105,19 +105,25 @@ export async function rescoreFile({ digest, source, bytes, digests, snapshot, st
   const { rubricJson, config, canonical } = prepare(arg);
   const stored = ratingsJsonOf(digest);
   const raws = rawsOf(digest);
-  const inputs = digest.ids.map((id, i) => ({
-    id,
-    raw: raws[i]!,
-    ratings: config.get(id)?.ratings ?? (JSON.parse(stored[i]!) as Ratings),
-    errors: digest.errors[i]!,
-  }));
+  // Loops, not callbacks, for what is done per project: V8 optimizes a callback made anew for each file anew.
+  const inputs: ScoreInput[] = [];
+  const ratingsJson: string[] = [];
+  let sameRatings = true;
+  for (let i = 0; i < digest.ids.length; i++) {
+    const id = digest.ids[i]!;
+    const c = config.get(id);
+    inputs.push({ id, raw: raws[i]!, ratings: c?.ratings ?? (JSON.parse(stored[i]!) as Ratings), errors: digest.errors[i]! });
+    ratingsJson.push(c?.ratingsJson ?? stored[i]!);
+    if (ratingsJson[i] !== stored[i]) sameRatings = false;
+  }
   const scores = scoreCohort(inputs, arg.rubric, digest.head.asOf);
-  const inOrder = digest.ids.map((id) => scores.get(id)!);
-  const ratingsJson = digest.ids.map((id, i) => config.get(id)?.ratingsJson ?? stored[i]!);
+  const inOrder: Scores[] = [];
+  for (const id of digest.ids) inOrder.push(scores.get(id)!);
   const sameRubric = JSON.stringify(digest.head.rubric) === rubricJson;
-  const unchanged = digest.scoredInOrder && sameRubric && ratingsJson.every((r, i) => r === stored[i]) && sameAllScores(digest, inOrder);
+  const unchanged = digest.scoredInOrder && sameRubric && sameRatings && sameAllScores(digest, inOrder);
   if (unchanged) return { changed: false, source };
-  const newCanonical = canonical && inOrder.every((s) => isCanonicalPart.scores(s));
+  let newCanonical = canonical;
+  for (let i = 0; newCanonical && i < inOrder.length; i++) newCanonical = isCanonicalPart.scores(inOrder[i]!);
   // Laid out as scoring lays it out, and the new parts canonical: then the rubric, a rating or a score
   // differs in the file's JSON, so its text changes. Anything odder is left to the parsed snapshot.
   if (arg.check && newCanonical && digest.scoredInOrder) return { changed: true, source };
@@ -145,39 +151,76 @@ export async function rescoreFile({ digest, source, bytes, digests, snapshot, st
   return { ...(await rescoreSnapshot(snapshotOfDigested(file, now, digest), file, arg, scores, newCanonical, digests, newDigest, { ...change, bytes: now })), source };
 }
 
+/** The texts of a file's parts, project by project (i), as splice.ts writes them. */
+interface PartTexts {
+  rubric(): string;
+  ratings(i: number): string;
+  criteria(i: number): string;
+  tail(i: number): string;
+}
+
 /**
  * The edits of a changed file's parts, with each part's text from `texts` (the re-scored file's, or the
  * old one's to prove the old text canonical): none where the part is the same before and after (the
  * rubric, a project's ratings, its criteria), a text always for the rest of each project's scores.
  * One decision for both uses, so that what an edit keeps is what a proof took as kept.
  */
-function editsOf(
-  { digest, stored, ratingsJson, scores, sameRubric }: Change,
-  texts: { rubric: () => string; ratings: (i: number) => string; criteria: (i: number) => string; tail: (i: number) => string },
-): Edits {
-  const sameCriteria = criteriaMatcher(digest);
-  return {
-    rubric: sameRubric ? undefined : texts.rubric(),
-    ratings: ratingsJson.map((r, i) => (r === stored[i] ? undefined : texts.ratings(i))),
-    criteria: scores.map((s, i) => (sameCriteria(i, s.criteria) ? undefined : texts.criteria(i))),
-    tail: scores.map((_, i) => texts.tail(i)),
-  };
+function editsOf({ digest, stored, ratingsJson, scores, sameRubric }: Change, texts: PartTexts): Edits {
+  const sameCriteria = new CriteriaMatcher(digest);
+  const ratings: (string | undefined)[] = [];
+  const criteria: (string | undefined)[] = [];
+  const tail: string[] = [];
+  // Loops, and texts as methods: V8 optimizes a callback made anew for each file anew.
+  for (let i = 0; i < ratingsJson.length; i++) ratings.push(ratingsJson[i] === stored[i] ? undefined : texts.ratings(i));
+  for (let i = 0; i < scores.length; i++) {
+    criteria.push(sameCriteria.same(i, scores[i]!.criteria) ? undefined : texts.criteria(i));
+    tail.push(texts.tail(i));
+  }
+  return { rubric: sameRubric ? undefined : texts.rubric(), ratings, criteria, tail };
+}
+
+/** The texts of the re-scored file's parts. Changed ratings are the config's (a project not in it keeps those stored). */
+class RescoredTexts implements PartTexts {
+  constructor(
+    private readonly p: Prepared,
+    private readonly arg: RescoreArg,
+    private readonly change: Change,
+  ) {}
+  rubric(): string {
+    return (this.p.rubricText ??= partText.rubric(this.arg.rubric));
+  }
+  ratings(i: number): string {
+    const c = this.p.config.get(this.change.digest.ids[i]!)!;
+    return (c.text ??= partText.ratings(c.ratings));
+  }
+  criteria(i: number): string {
+    return partText.criteria(this.change.scores[i]!.criteria);
+  }
+  tail(i: number): string {
+    return partText.tail(this.change.scores[i]!);
+  }
+}
+
+/** The texts of the parts of a snapshot as it is. */
+class StoredTexts implements PartTexts {
+  constructor(private readonly snapshot: Snapshot) {}
+  rubric(): string {
+    return partText.rubric(this.snapshot.rubric);
+  }
+  ratings(i: number): string {
+    return partText.ratings(this.snapshot.projects[i]!.ratings);
+  }
+  criteria(i: number): string {
+    return partText.criteria(this.snapshot.projects[i]!.scores.criteria);
+  }
+  tail(i: number): string {
+    return partText.tail(this.snapshot.projects[i]!.scores);
+  }
 }
 
 /** The edits that make a canonical file's text that of the file re-scored (see splice.ts). */
 function editsTo(change: Change, arg: RescoreArg): Edits {
-  const p = prepare(arg);
-  const { digest, scores } = change;
-  return editsOf(change, {
-    rubric: () => (p.rubricText ??= partText.rubric(arg.rubric)),
-    // Changed ratings are the config's (a project not in it keeps those stored).
-    ratings: (i) => {
-      const c = p.config.get(digest.ids[i]!)!;
-      return (c.text ??= partText.ratings(c.ratings));
-    },
-    criteria: (i) => partText.criteria(scores[i]!.criteria),
-    tail: (i) => partText.tail(scores[i]!),
-  });
+  return editsOf(change, new RescoredTexts(prepare(arg), arg, change));
 }
 
 /**
@@ -188,14 +231,7 @@ function editsTo(change: Change, arg: RescoreArg): Edits {
  */
 function provenCanonical(old: string, snapshot: Snapshot, text: string, spans: Spans, change: Change): boolean {
   if (snapshot.projects.length !== change.scores.length) return false;
-  const was = snapshot.projects;
-  const edits = editsOf(change, {
-    rubric: () => partText.rubric(snapshot.rubric),
-    ratings: (i) => partText.ratings(was[i]!.ratings),
-    criteria: (i) => partText.criteria(was[i]!.scores.criteria),
-    tail: (i) => partText.tail(was[i]!.scores),
-  });
-  return editIs(text, spans, edits, old);
+  return editIs(text, spans, editsOf(change, new StoredTexts(snapshot)), old);
 }
 
 /**

@@ -19,12 +19,17 @@ export function scoreCohort(projects: readonly ScoreInput[], rubric: Rubric, asO
   // Each criterion's values by position (not in a map by id: this runs for every snapshot `score`
   // reads). Ids are unique in practice; where one is not, a project's value is the last defined one
   // of its id, and the maximum counts it once.
-  const unique = new Set(projects.map((p) => p.id)).size === projects.length;
+  // Loops rather than callbacks here and below: V8 optimizes a callback made anew for each cohort
+  // anew, and `score` scores hundreds of cohorts in a run.
+  const ids = new Set<string>();
+  for (const p of projects) ids.add(p.id);
+  const unique = ids.size === projects.length;
   const values = new Map<CriterionId, (number | undefined)[]>();
   const denominators = new Map<CriterionId, number>();
   for (const category of rubric.categories) {
     for (const criterion of category.criteria) {
-      let column = projects.map((p) => criterionValue(criterion.id, p, asOf));
+      let column: (number | undefined)[] = [];
+      for (let i = 0; i < projects.length; i++) column.push(criterionValue(criterion.id, projects[i]!, asOf));
       let max = 0;
       if (unique) {
         // Indexed, not for...of over an array-or-iterator: that allocated an iterator result per value.
@@ -50,7 +55,8 @@ export function scoreCohort(projects: readonly ScoreInput[], rubric: Rubric, asO
   }));
 
   // Weighted means summed in rubric order, as they always were (the sums' rounding is part of the scores).
-  const partial = projects.map((p, i) => {
+  const partial: Unranked[] = [];
+  for (let i = 0; i < projects.length; i++) {
     const criteria: Partial<Record<CriterionId, CriterionScore>> = {};
     const categories: Record<string, number | null> = {};
     let weights = 0;
@@ -77,23 +83,24 @@ export function scoreCohort(projects: readonly ScoreInput[], rubric: Rubric, asO
         counted++;
       }
     }
-    return { id: p.id, criteria, categories, overall: counted === 0 || weights === 0 ? null : unit(sum / weights) };
-  });
+    partial.push({ id: projects[i]!.id, criteria, categories, overall: counted === 0 || weights === 0 ? null : unit(sum / weights) });
+  }
 
-  const ranked = [...partial].sort((a, b) => {
-    if (a.overall !== b.overall) {
-      if (a.overall === null) return 1;
-      if (b.overall === null) return -1;
-      return b.overall - a.overall;
-    }
-    return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-  });
-  const scored = ranked.filter((p) => p.overall !== null);
-  const tiers = jenksTiers(scored.map((p) => p.overall!));
-  const tierOf = new Map(scored.map((p, i) => [p.id, tiers[i]!]));
+  const ranked = [...partial].sort(byOverall);
+  const scored: Unranked[] = [];
+  const overalls: number[] = [];
+  for (const p of ranked) {
+    if (p.overall === null) continue;
+    scored.push(p);
+    overalls.push(p.overall);
+  }
+  const tiers = jenksTiers(overalls);
+  const tierOf = new Map<string, number>();
+  for (let i = 0; i < scored.length; i++) tierOf.set(scored[i]!.id, tiers[i]!);
 
   const result = new Map<string, Scores>();
-  ranked.forEach((p, i) => {
+  for (let i = 0; i < ranked.length; i++) {
+    const p = ranked[i]!;
     result.set(p.id, {
       criteria: p.criteria,
       categories: p.categories,
@@ -101,6 +108,23 @@ export function scoreCohort(projects: readonly ScoreInput[], rubric: Rubric, asO
       rank: i + 1,
       tier: tierOf.get(p.id) ?? null,
     });
-  });
+  }
   return result;
+}
+
+interface Unranked {
+  id: string;
+  criteria: Partial<Record<CriterionId, CriterionScore>>;
+  categories: Record<string, number | null>;
+  overall: number | null;
+}
+
+/** Highest overall first, unscored last, ties by id. */
+function byOverall(a: Unranked, b: Unranked): number {
+  if (a.overall !== b.overall) {
+    if (a.overall === null) return 1;
+    if (b.overall === null) return -1;
+    return b.overall - a.overall;
+  }
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

@@ -86,34 +86,28 @@ export function metricKey(m: Metric): string {
   }
 }
 
-/** How to read a score metric (not a figure) off a project's scores: undefined where they have no such key. */
-function scoreReader(m: Exclude<Metric, { kind: "figure" }>): (s: Scores) => number | null | undefined {
+// The readers and writers of cells below are plain functions and methods, not closures made per
+// snapshot: V8 optimizes each closure it is given anew, and score reads hundreds of snapshots a run.
+
+/** A score metric (not a figure) read off a project's scores: undefined where they have no such key. */
+function scoreValue(m: Exclude<Metric, { kind: "figure" }>, s: Scores): number | null | undefined {
   switch (m.kind) {
     case "overall":
-      return (s) => s.overall;
+      return s.overall;
     case "rank":
-      return (s) => s.rank;
+      return s.rank;
     case "tier":
-      return (s) => s.tier;
-    case "category": {
-      const id = m.category;
-      return (s) => (Object.hasOwn(s.categories, id) ? s.categories[id] : undefined);
-    }
-    case "criterion": {
-      const { criterion, part } = m;
-      return (s) => s.criteria[criterion]?.[part];
-    }
+      return s.tier;
+    case "category":
+      return Object.hasOwn(s.categories, m.category) ? s.categories[m.category] : undefined;
+    case "criterion":
+      return s.criteria[m.criterion]?.[m.part];
   }
 }
 
-/** How to read a metric off a project: undefined where it has no such key (metricValue reads that as null). */
-function reader(m: Metric): (p: ProjectSnapshot) => MetricValue | undefined {
-  if (m.kind === "figure") {
-    const field = m.field;
-    return (p) => p.raw[field];
-  }
-  const read = scoreReader(m);
-  return (p) => read(p.scores);
+/** A metric read off a project: undefined where it has no such key (metricValue reads that as null). */
+function projectValue(m: Metric, p: ProjectSnapshot): MetricValue | undefined {
+  return m.kind === "figure" ? p.raw[m.field] : scoreValue(m, p.scores);
 }
 
 /** The columns of a snapshot's projects under its rubric, in what order its categories come, and whether it is scored in order (see Digest). */
@@ -158,24 +152,31 @@ function layout(rubric: Rubric, projects: readonly Pick<ProjectSnapshot, "id" | 
   return { columns, categoryOrder, scoredInOrder };
 }
 
-/** Writes one cell: what kind of value it is, and the number (or string index) it holds. */
-function cellWriter(tags: Uint8Array, nums: Float64Array, strings: string[], stringIndex: Map<string, number>): (k: number, v: MetricValue | undefined) => void {
-  return (k, v) => {
+/** Writes cells: what kind of value each is, and the number (or string index) it holds. */
+class CellWriter {
+  constructor(
+    private readonly tags: Uint8Array,
+    private readonly nums: Float64Array,
+    private readonly strings: string[],
+    private readonly stringIndex: Map<string, number>,
+  ) {}
+
+  put(k: number, v: MetricValue | undefined): void {
     if (typeof v === "number") {
-      tags[k] = Tag.number;
-      nums[k] = v;
-    } else if (v === undefined) tags[k] = Tag.absent;
-    else if (v === null) tags[k] = Tag.null;
+      this.tags[k] = Tag.number;
+      this.nums[k] = v;
+    } else if (v === undefined) this.tags[k] = Tag.absent;
+    else if (v === null) this.tags[k] = Tag.null;
     else if (typeof v === "boolean") {
-      tags[k] = v ? Tag.true : Tag.false;
-      nums[k] = v ? 1 : 0;
+      this.tags[k] = v ? Tag.true : Tag.false;
+      this.nums[k] = v ? 1 : 0;
     } else {
-      let s = stringIndex.get(v);
-      if (s === undefined) stringIndex.set(v, (s = strings.push(v) - 1));
-      tags[k] = Tag.string;
-      nums[k] = s;
+      let s = this.stringIndex.get(v);
+      if (s === undefined) this.stringIndex.set(v, (s = this.strings.push(v) - 1));
+      this.tags[k] = Tag.string;
+      this.nums[k] = s;
     }
-  };
+  }
 }
 
 /** The digest of a (validated) snapshot; parsedAsIs: see Digest; ratings: keep the ratings (ratingsText). */
@@ -188,11 +189,10 @@ export function digestOf(snapshot: Snapshot, parsedAsIs = false, ratings = true)
   const strings: string[] = [];
   const stringIndex = new Map<string, number>();
   // One pass over the projects, every column of each: the cells of a year of snapshots are 16 million.
-  const readers = columns.map(reader);
-  const put = cellWriter(tags, nums, strings, stringIndex);
+  const cells = new CellWriter(tags, nums, strings, stringIndex);
   for (let i = 0; i < n; i++) {
     const p = projects[i]!;
-    for (let j = 0; j < readers.length; j++) put(j * n + i, readers[j]!(p));
+    for (let j = 0; j < columns.length; j++) cells.put(j * n + i, projectValue(columns[j]!, p));
   }
   return {
     head,
@@ -222,7 +222,8 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
   const { ids } = digest;
   for (let i = 1; i < ids.length; i++) if (ids[i]! < ids[i - 1]!) return undefined;
   const n = ids.length;
-  const projects = ids.map((id) => ({ id, scores: scores.get(id)! }));
+  const projects: { id: string; scores: Scores }[] = [];
+  for (const id of ids) projects.push({ id, scores: scores.get(id)! });
   const { columns, categoryOrder, scoredInOrder } = layout(rubric, projects);
   const tags = new Uint8Array(columns.length * n);
   const nums = new Float64Array(columns.length * n);
@@ -231,26 +232,27 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
   // its figure columns are taken as they are; the scores written below are never strings, so need no
   // index of those strings.
   const strings = [...digest.strings];
-  const put = cellWriter(tags, nums, strings, new Map());
+  const cells = new CellWriter(tags, nums, strings, new Map());
   // The scores: the criteria (numbers only) by what each project has, as looking each up by name
-  // costs more; the others by a reader per column.
+  // costs more; the others column by column.
   const criterionColumns = new Map<string, number>();
-  const cells: { j: number; read: (s: Scores) => MetricValue | undefined }[] = [];
-  columns.forEach((m, j) => {
+  const scoreColumns: { j: number; m: Exclude<Metric, { kind: "figure" }> }[] = [];
+  for (let j = 0; j < columns.length; j++) {
+    const m = columns[j]!;
     if (m.kind === "criterion") {
       if (m.part === "value") criterionColumns.set(m.criterion, j);
     } else if (m.kind !== "figure") {
-      cells.push({ j, read: scoreReader(m) });
+      scoreColumns.push({ j, m });
     } else {
       const from = columnOf(digest, m);
-      if (from < 0) return;
+      if (from < 0) continue;
       tags.set(digest.tags.subarray(from * n, from * n + n), j * n);
       nums.set(digest.nums.subarray(from * n, from * n + n), j * n);
     }
-  });
+  }
   for (let i = 0; i < n; i++) {
     const s = projects[i]!.scores;
-    for (const { j, read } of cells) put(j * n + i, read(s));
+    for (const { j, m } of scoreColumns) cells.put(j * n + i, scoreValue(m, s));
     // A criterion a project has not stays absent (a new array's 0); layout gave every one a column,
     // its normalized part right after its value.
     const criteria = s.criteria;
@@ -258,8 +260,8 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
       const c = criteria[id as CriterionId];
       if (c === undefined) continue;
       const j = criterionColumns.get(id)!;
-      put(j * n + i, c.value);
-      put((j + 1) * n + i, c.normalized);
+      cells.put(j * n + i, c.value);
+      cells.put((j + 1) * n + i, c.normalized);
     }
   }
   return {
@@ -338,34 +340,35 @@ export function ratingsJsonOf(digest: Digest): string[] {
  * would say of the two, from the columns.
  */
 export function sameScores(digest: Digest, i: number, scores: Scores): boolean {
-  return sameScoresIn(digest, i, i + 1, () => scores);
+  return sameScoresIn(digest, i, [scores]);
 }
 
 /** sameScores for every project: `scores` in the digest's project order. */
 export function sameAllScores(digest: Digest, scores: readonly Scores[]): boolean {
-  return sameScoresIn(digest, 0, digest.ids.length, (i) => scores[i]!);
+  return sameScoresIn(digest, 0, scores);
 }
 
-// Column by column (score does this for 365,000 projects): one reader per column, nothing allocated per
-// cell. In a digest scored in order, the criteria are compared project by project (criteriaMatcher):
+// Column by column (score does this for 365,000 projects): one metric per column, nothing allocated per
+// cell. In a digest scored in order, the criteria are compared project by project (CriteriaMatcher):
 // one reader per criterion column would look each criterion up by name, the slowest read here.
-function sameScoresIn(digest: Digest, from: number, to: number, scoresOf: (i: number) => Scores): boolean {
+// `scores`: those of projects from, from + 1...
+function sameScoresIn(digest: Digest, from: number, scores: readonly Scores[]): boolean {
   const n = digest.ids.length;
+  const to = from + scores.length;
   const { tags, nums, scoredInOrder } = digest;
   for (let j = 0; j < digest.columns.length; j++) {
     const m = digest.columns[j]!;
     if (m.kind === "figure" || (scoredInOrder && m.kind === "criterion")) continue;
-    const read = scoreReader(m);
     for (let i = from; i < to; i++) {
-      const v = read(scoresOf(i));
+      const v = scoreValue(m, scores[i - from]!);
       const k = j * n + i;
       const tag = tags[k];
       if (v === undefined ? tag !== Tag.absent : v === null ? tag !== Tag.null : tag !== Tag.number || nums[k] !== v) return false;
     }
   }
   if (!scoredInOrder) return true;
-  const sameCriteria = criteriaMatcher(digest);
-  for (let i = from; i < to; i++) if (!sameCriteria(i, scoresOf(i).criteria)) return false;
+  const criteria = new CriteriaMatcher(digest);
+  for (let i = from; i < to; i++) if (!criteria.same(i, scores[i - from]!.criteria)) return false;
   return true;
 }
 
@@ -374,27 +377,46 @@ function sameScoresIn(digest: Digest, from: number, to: number, scoresOf: (i: nu
  * are `criteria`, key for key in the same order and value for value: then their text in the file is
  * that of `criteria` (what splice.ts keeps rather than writes again).
  */
-export function criteriaMatcher(digest: Digest): (i: number, criteria: Scores["criteria"]) => boolean {
-  const n = digest.ids.length;
-  const { tags, nums } = digest;
-  // Scored in order: a project's criteria are some of the rubric's, in the rubric's order.
-  const ids: string[] = digest.head.rubric.categories.flatMap((c) => c.criteria.map((k) => k.id));
-  const value = ids.map((criterion) => columnOf(digest, { name: "", kind: "criterion", criterion: criterion as CriterionId, part: "value" }));
-  const normalized = ids.map((criterion) => columnOf(digest, { name: "", kind: "criterion", criterion: criterion as CriterionId, part: "normalized" }));
-  const has = (r: number, i: number) => value[r]! >= 0 && tags[value[r]! * n + i] !== Tag.absent;
-  const is = (j: number, i: number, v: number) => j >= 0 && tags[j * n + i] === Tag.number && nums[j * n + i] === v;
-  return (i, criteria) => {
+export class CriteriaMatcher {
+  private readonly n: number;
+  private readonly tags: Uint8Array;
+  private readonly nums: Float64Array;
+  /** Scored in order: a project's criteria are some of the rubric's, in the rubric's order. */
+  private readonly ids: string[];
+  private readonly value: number[];
+  private readonly normalized: number[];
+
+  constructor(digest: Digest) {
+    this.n = digest.ids.length;
+    this.tags = digest.tags;
+    this.nums = digest.nums;
+    this.ids = digest.head.rubric.categories.flatMap((c) => c.criteria.map((k) => k.id));
+    this.value = this.ids.map((criterion) => columnOf(digest, { name: "", kind: "criterion", criterion: criterion as CriterionId, part: "value" }));
+    this.normalized = this.ids.map((criterion) => columnOf(digest, { name: "", kind: "criterion", criterion: criterion as CriterionId, part: "normalized" }));
+  }
+
+  same(i: number, criteria: Scores["criteria"]): boolean {
+    const { ids, value, normalized } = this;
     let r = 0;
     // for...in, not Object.keys: nothing allocated, and criteria[key] is then a fast read.
     for (const key in criteria) {
       const c = criteria[key as CriterionId];
-      while (r < ids.length && !has(r, i)) r++;
-      if (r === ids.length || ids[r] !== key || c === undefined || !is(value[r]!, i, c.value) || !is(normalized[r]!, i, c.normalized)) return false;
+      while (r < ids.length && !this.has(r, i)) r++;
+      if (r === ids.length || ids[r] !== key || c === undefined || !this.is(value[r]!, i, c.value) || !this.is(normalized[r]!, i, c.normalized)) return false;
       r++;
     }
-    for (; r < ids.length; r++) if (has(r, i)) return false;
+    for (; r < ids.length; r++) if (this.has(r, i)) return false;
     return true;
-  };
+  }
+
+  private has(r: number, i: number): boolean {
+    const j = this.value[r]!;
+    return j >= 0 && this.tags[j * this.n + i] !== Tag.absent;
+  }
+
+  private is(j: number, i: number, v: number): boolean {
+    return j >= 0 && this.tags[j * this.n + i] === Tag.number && this.nums[j * this.n + i] === v;
+  }
 }
 
 /** The projects' indices in rank order (equal ranks in snapshot order), as the exports list them. */

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { ProjectConfig } from "../../src/config/cohort.js";
 import type { Rubric } from "../../src/config/rubric.js";
 import { rescore } from "../../src/snapshot/build.js";
-import { criteriaMatcher, digestOf } from "../../src/snapshot/digest.js";
+import { CriteriaMatcher, digestOf } from "../../src/snapshot/digest.js";
 import type { Scores, Snapshot } from "../../src/snapshot/schema.js";
 import { edit, editBytes, editIs, locate, packSpans, partText, spansFit, type Edits } from "../../src/snapshot/splice.js";
 
@@ -47,11 +47,11 @@ function rubrics(base: Rubric): Record<string, Rubric> {
 
 /** What score's editsTo gives: the parts that differ, written anew; the criteria kept where the digest says they are the same. */
 function editsTo(s: Snapshot, rescored: Snapshot): Edits {
-  const same = criteriaMatcher(digestOf(s));
+  const criteria = new CriteriaMatcher(digestOf(s));
   return {
     rubric: JSON.stringify(s.rubric) === JSON.stringify(rescored.rubric) ? undefined : partText.rubric(rescored.rubric),
     ratings: rescored.projects.map((p, i) => (JSON.stringify(p.ratings) === JSON.stringify(s.projects[i]!.ratings) ? undefined : partText.ratings(p.ratings))),
-    criteria: rescored.projects.map((p, i) => (same(i, p.scores.criteria) ? undefined : partText.criteria(p.scores.criteria))),
+    criteria: rescored.projects.map((p, i) => (criteria.same(i, p.scores.criteria) ? undefined : partText.criteria(p.scores.criteria))),
     tail: rescored.projects.map((p) => partText.tail(p.scores)),
   };
 }
@@ -191,11 +191,11 @@ describe("partText.tail", () => {
   });
 });
 
-describe("criteriaMatcher", () => {
+describe("CriteriaMatcher", () => {
   it("is true for each project's own criteria, false after any change to them, their order included", () => {
     const s = history({ days: 1, missing: [] })[0]!;
-    const same = criteriaMatcher(digestOf(s));
-    s.projects.forEach((p, i) => expect(same(i, p.scores.criteria)).toBe(true));
+    const matcher = new CriteriaMatcher(digestOf(s));
+    s.projects.forEach((p, i) => expect(matcher.same(i, p.scores.criteria)).toBe(true));
     const i = 2;
     const own = s.projects[i]!.scores.criteria;
     const changes: Record<string, (c: Snapshot["projects"][number]["scores"]["criteria"]) => void> = {
@@ -212,11 +212,11 @@ describe("criteriaMatcher", () => {
       const c = structuredClone(own);
       change(c);
       expect(JSON.stringify(c), what).not.toBe(JSON.stringify(own));
-      expect(same(i, c), what).toBe(false);
+      expect(matcher.same(i, c), what).toBe(false);
     }
     // The digest's project without a criterion the new scores have.
     const t = structuredClone(s);
     delete t.projects[i]!.scores.criteria.onnx;
-    expect(criteriaMatcher(digestOf(t))(i, own)).toBe(false);
+    expect(new CriteriaMatcher(digestOf(t)).same(i, own)).toBe(false);
   });
 });
