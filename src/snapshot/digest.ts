@@ -250,20 +250,7 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
       nums.set(digest.nums.subarray(from * n, from * n + n), j * n);
     }
   }
-  for (let i = 0; i < n; i++) {
-    const s = projects[i]!.scores;
-    for (const { j, m } of scoreColumns) cells.put(j * n + i, scoreValue(m, s));
-    // A criterion a project has not stays absent (a new array's 0); layout gave every one a column,
-    // its normalized part right after its value.
-    const criteria = s.criteria;
-    for (const id in criteria) {
-      const c = criteria[id as CriterionId];
-      if (c === undefined) continue;
-      const j = criterionColumns.get(id)!;
-      cells.put(j * n + i, c.value);
-      cells.put((j + 1) * n + i, c.normalized);
-    }
-  }
+  putScores(cells, projects, scoreColumns, criterionColumns);
   return {
     head: { ...digest.head, rubric },
     ids,
@@ -280,6 +267,28 @@ export function rescoredDigest(digest: Digest, rubric: Rubric, ratingsJson: read
     canonical: false,
     spans: null,
   };
+}
+
+/**
+ * rescoredDigest's loop over the projects, on its own: optimized while it runs (on stack), a function
+ * lacks feedback for what follows its loop, and V8 dropped rescoredDigest's code for that again and again.
+ */
+function putScores(cells: CellWriter, projects: readonly { scores: Scores }[], scoreColumns: readonly { j: number; m: Exclude<Metric, { kind: "figure" }> }[], criterionColumns: ReadonlyMap<string, number>): void {
+  const n = projects.length;
+  for (let i = 0; i < n; i++) {
+    const s = projects[i]!.scores;
+    for (const { j, m } of scoreColumns) cells.put(j * n + i, scoreValue(m, s));
+    // A criterion a project has not stays absent (a new array's 0); layout gave every one a column,
+    // its normalized part right after its value.
+    const criteria = s.criteria;
+    for (const id in criteria) {
+      const c = criteria[id as CriterionId];
+      if (c === undefined) continue;
+      const j = criterionColumns.get(id)!;
+      cells.put(j * n + i, c.value);
+      cells.put((j + 1) * n + i, c.normalized);
+    }
+  }
 }
 
 /** The column of a metric in the digest, or -1 when no project has it (every value null). */
@@ -314,7 +323,9 @@ export function rawAt(digest: Digest, i: number): Raw {
 /** Every project's raw figures (rawAt), the figure columns looked up once. */
 export function rawsOf(digest: Digest): Raw[] {
   const figures = figureColumns(digest);
-  return digest.ids.map((_, i) => rawOf(digest, figures, i));
+  const raws: Raw[] = [];
+  for (let i = 0; i < digest.ids.length; i++) raws.push(rawOf(digest, figures, i));
+  return raws;
 }
 
 function figureColumns(digest: Digest): { field: RawField; j: number }[] {
@@ -458,7 +469,8 @@ export function encodeDigest(digest: Digest, source: string, tool: string): Buff
   out.set(tags, tagsAt);
   if (LITTLE_ENDIAN) out.set(new Uint8Array(nums.buffer, nums.byteOffset, nums.byteLength), numsAt);
   else nums.forEach((v, k) => out.writeDoubleLE(v, numsAt + k * 8));
-  spans?.forEach((v, k) => out.writeUInt32LE(v, spansAt + k * 4));
+  if (spans && LITTLE_ENDIAN) out.set(new Uint8Array(spans.buffer, spans.byteOffset, spans.byteLength), spansAt);
+  else if (spans) for (let k = 0; k < spans.length; k++) out.writeUInt32LE(spans[k]!, spansAt + k * 4);
   return out;
 }
 

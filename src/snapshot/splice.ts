@@ -127,36 +127,55 @@ export function editBytes(bytes: Buffer, spans: Uint32Array, edits: Edits, text?
   if (text !== undefined && !isAscii(bytes)) return { bytes: Buffer.from(edit(text, unpacked(spans), edits), "utf8") };
   let room = bytes.length + (edits.rubric?.length ?? 0) * 3;
   for (const parts of [edits.ratings, edits.criteria, edits.tail]) for (const part of parts) room += (part?.length ?? 0) * 3;
-  const out = Buffer.allocUnsafe(room);
-  const packed = new Uint32Array(spans.length);
+  const editor = new ByteEditor(bytes, spans, Buffer.allocUnsafe(room));
+  editor.part(0, edits.rubric);
+  for (let i = 0, k = 2; k < spans.length; i++, k += 6) {
+    editor.part(k, edits.ratings[i]);
+    editor.part(k + 2, edits.criteria[i]);
+    editor.part(k + 4, edits.tail[i]);
+  }
+  return editor.end();
+}
+
+/** editBytes's state (a class, not a closure made per file: V8 optimizes each closure anew). */
+class ByteEditor {
+  readonly packed: Uint32Array;
   // at: where the new bytes are written up to; from: where the old ones are copied from. A part left
   // as it is moves by what the edits before it added or removed (at - from).
-  let at = 0;
-  let from = 0;
-  let ascii = true;
-  const one = (k: number, part: string | undefined) => {
+  private at = 0;
+  private from = 0;
+  private ascii = true;
+
+  constructor(
+    private readonly bytes: Buffer,
+    private readonly spans: Uint32Array,
+    private readonly out: Buffer,
+  ) {
+    this.packed = new Uint32Array(spans.length);
+  }
+
+  /** The part whose span starts at spans[k]: kept (undefined) or written anew. */
+  part(k: number, part: string | undefined): void {
+    const { spans, packed } = this;
     if (part === undefined) {
-      packed[k] = spans[k]! + at - from;
-      packed[k + 1] = spans[k + 1]! + at - from;
+      packed[k] = spans[k]! + this.at - this.from;
+      packed[k + 1] = spans[k + 1]! + this.at - this.from;
       return;
     }
-    at += bytes.copy(out, at, from, spans[k]!);
-    packed[k] = at;
-    const written = out.write(part, at, "utf8");
+    this.at += this.bytes.copy(this.out, this.at, this.from, spans[k]!);
+    packed[k] = this.at;
+    const written = this.out.write(part, this.at, "utf8");
     // UTF-8 writes a non-ASCII character as two bytes or more.
-    if (written !== part.length) ascii = false;
-    at += written;
-    packed[k + 1] = at;
-    from = spans[k + 1]!;
-  };
-  one(0, edits.rubric);
-  for (let i = 0, k = 2; k < spans.length; i++, k += 6) {
-    one(k, edits.ratings[i]);
-    one(k + 2, edits.criteria[i]);
-    one(k + 4, edits.tail[i]);
+    if (written !== part.length) this.ascii = false;
+    this.at += written;
+    packed[k + 1] = this.at;
+    this.from = spans[k + 1]!;
   }
-  at += bytes.copy(out, at, from, bytes.length);
-  return { bytes: out.subarray(0, at), spans: ascii ? packed : undefined };
+
+  end(): { bytes: Buffer; spans?: Uint32Array } {
+    this.at += this.bytes.copy(this.out, this.at, this.from, this.bytes.length);
+    return { bytes: this.out.subarray(0, this.at), spans: this.ascii ? this.packed : undefined };
+  }
 }
 
 /** Whether edit(text, spans, edits) is `expected`, without making it. */
@@ -203,21 +222,26 @@ function unpacked(packed: Uint32Array): Spans {
  */
 export function spansFit(packed: Uint32Array, bytes: Buffer, count: number): boolean {
   if (packed.length !== 2 + count * 6) return false;
-  const after = (at: number, key: Uint8Array) => {
-    if (at < key.length || at > bytes.length) return false;
-    for (let k = 0, from = at - key.length; k < key.length; k++) if (bytes[from + k] !== key[k]) return false;
-    return true;
-  };
-  const before = (at: number, c: number) => at < bytes.length && bytes[at] === c;
-  if (!after(packed[0]!, KEYS.rubric) || !(packed[0]! <= packed[1]!) || !before(packed[1]!, COMMA)) return false;
+  if (!after(bytes, packed[0]!, KEYS.rubric) || !(packed[0]! <= packed[1]!) || !before(bytes, packed[1]!, COMMA)) return false;
   for (let k = 2; k < packed.length; k += 6) {
     if (!(packed[k - 1]! <= packed[k]!)) return false;
     for (let j = k; j < k + 5; j++) if (!(packed[j]! <= packed[j + 1]!)) return false;
-    if (!after(packed[k]!, KEYS.ratings) || !before(packed[k + 1]!, COMMA)) return false;
-    if (!after(packed[k + 2]!, KEYS.criteria) || !before(packed[k + 3]!, COMMA)) return false;
-    if (!after(packed[k + 4]!, KEYS.categories) || !before(packed[k + 5]!, NEWLINE)) return false;
+    if (!after(bytes, packed[k]!, KEYS.ratings) || !before(bytes, packed[k + 1]!, COMMA)) return false;
+    if (!after(bytes, packed[k + 2]!, KEYS.criteria) || !before(bytes, packed[k + 3]!, COMMA)) return false;
+    if (!after(bytes, packed[k + 4]!, KEYS.categories) || !before(bytes, packed[k + 5]!, NEWLINE)) return false;
   }
   return true;
+}
+
+// Plain functions, not closures made per file: V8 optimizes each closure it is given anew.
+function after(bytes: Buffer, at: number, key: Uint8Array): boolean {
+  if (at < key.length || at > bytes.length) return false;
+  for (let k = 0, from = at - key.length; k < key.length; k++) if (bytes[from + k] !== key[k]) return false;
+  return true;
+}
+
+function before(bytes: Buffer, at: number, c: number): boolean {
+  return at < bytes.length && bytes[at] === c;
 }
 
 /** JSON.stringify(value, null, 2) as it appears nested at `indent` spaces. */
