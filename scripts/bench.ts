@@ -6,11 +6,11 @@
  */
 import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseArgs } from "node:util";
+import { parseArgs, promisify } from "node:util";
 import { stringify as stringifyYaml } from "yaml";
 import type { Replica, ReplicaOptions } from "../tests/support/replica.js";
 import { benchProjects, editedRubric, newerRubric, olderRubric, opsSampleOf, realRubric, replicaData, writeConfig, writeHistory } from "./bench-data.js";
@@ -172,6 +172,17 @@ const MARKER = ".bench-history.json";
 
 /** Reads and parses every file of a folder, nothing else, and prints the ms it took (the floor of a cold run). */
 const FLOOR = fileURLToPath(new URL("./bench-floor.mjs", import.meta.url));
+const CORES = fileURLToPath(new URL("./bench-cores.mjs", import.meta.url));
+
+/**
+ * How much of its cores the machine gives now (scripts/bench-cores.mjs): a fixed loop on one thread,
+ * then on every core at once. On a shared machine the second grows, and every figure with it.
+ */
+async function cores(): Promise<string> {
+  const { stdout } = await promisify(execFile)(process.execPath, [CORES]);
+  const [one, all, n] = stdout.trim().split(" ");
+  return `a fixed loop took ${one} ms on one thread, ${all} ms on ${n} at once`;
+}
 
 async function benchOffline(
   days: number,
@@ -330,20 +341,22 @@ async function main(): Promise<void> {
     `machine: ${os.cpus().length} cores (${os.cpus()[0]?.model.trim() ?? "?"}), ${megabytes(os.totalmem())} MB RAM, Node ${process.version}, ${os.platform()} ${os.release()}`,
     `peak RSS from: ${await rssSource()}`,
   ];
-  // The machine's load before and after: other processes' work inflates the figures.
-  const load = () => os.loadavg().map((l) => l.toFixed(2)).join(", ");
+  // The machine's load before and after: other processes' work inflates the figures, and so does a
+  // host that gives this machine less than its cores (what the load average of a VM does not show).
+  const load = async () => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}; ${await cores()}`;
   if (!opts["offline-only"]) {
-    const before = load();
+    const before = await load();
     const table = collectTable(await benchCollect(sizes, modes, latency, runs ?? 1), latency);
-    out.push("", table, `(load average before: ${before}; after: ${load()})`);
+    out.push("", table, `(before: ${before})`, `(after: ${await load()})`);
   }
   if (!opts["collect-only"]) {
-    const before = load();
+    const before = await load();
     const { rows, bytes, generatedMs, floor } = await benchOffline(days, size, runs ?? 3, opts.work);
     out.push(
       "",
       offlineTable(rows, days, size, bytes),
-      `(load average before: ${before}; after: ${load()})`,
+      `(before: ${before})`,
+      `(after: ${await load()})`,
       `floor of a cold run: every file read and given to JSON.parse, nothing else, on ${floor.threads} thread(s): ${seconds(floor.ms)} s (median of 3; scripts/bench-floor.mjs)`,
     );
     if (generatedMs > 0) out.push(`(history generated in ${seconds(generatedMs)} s, not counted)`);
