@@ -27,24 +27,25 @@ export function chartWriter(threaded: boolean): ChartWriter {
   if (!threaded) return { write: writeAtomicSync, done: async () => {}, stop: async () => {} };
   // Its heap holds little but the charts in flight: a small young generation keeps it collected early.
   const worker = new Worker(THREAD, { resourceLimits: { maxYoungGenerationSizeMb: 4 } });
-  let failed: Error | undefined;
   const ended = new Promise<WriterOutcome>((resolve, reject) => {
     worker.once("message", resolve);
     worker.once("error", reject);
     worker.once("exit", (code) => reject(new Error(`the chart writing thread stopped (exit code ${code})`)));
   });
-  // Not awaited until done(): a rejection is kept for it, not left unhandled.
-  ended.catch((error: Error) => (failed = error));
+  // Not awaited until done(): meanwhile a failure of the thread must not be an unhandled rejection.
+  ended.catch(() => {});
   return {
     write(file, content) {
       worker.postMessage({ file, content });
     },
     async done() {
       worker.postMessage(null);
-      const outcome = await ended.catch(() => undefined);
-      await worker.terminate();
-      if (failed) throw failed;
-      if (outcome) throw new WriteError(outcome);
+      try {
+        const outcome = await ended;
+        if (outcome !== null) throw new WriteError(outcome);
+      } finally {
+        await worker.terminate();
+      }
     },
     async stop() {
       await worker.terminate();

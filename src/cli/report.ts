@@ -123,7 +123,8 @@ ${READER_ENV_HELP}
     // charts (3,000 for 1,000 projects, small) are written as they are drawn, with plain synchronous
     // calls and not flushed one by one, which would take longer than drawing them; for a large cohort
     // on a thread of their own (see chart-writer.ts). The pages are written and flushed as usual.
-    const charts = chartWriter(projectCount >= THREADED_CHARTS_FROM && readThreads(io.env, files.length) > 0);
+    // Whether threads may be used at all (two cores or more, SHOWDOWN_THREADS not 0), however few the files.
+    const charts = chartWriter(projectCount >= THREADED_CHARTS_FROM && readThreads(io.env, Number.POSITIVE_INFINITY) > 0);
     let output: ReturnType<typeof reportParts>;
     try {
       output = reportParts({ cohort: cohortName, snapshots, skipped, config, tool: TOOL }, (c) => charts.write(path.join(out, ...c.file.split("/")), c.svg));

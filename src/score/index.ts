@@ -86,7 +86,7 @@ export function scoreCohort(projects: readonly ScoreInput[], rubric: Rubric, asO
     partial.push({ id: projects[i]!.id, criteria, categories, overall: counted === 0 || weights === 0 ? null : unit(sum / weights) });
   }
 
-  const ranked = [...partial].sort(byOverall);
+  const ranked = partial.sort(byOverall);
   const scored: Unranked[] = [];
   const overalls: number[] = [];
   for (const p of ranked) {

@@ -139,7 +139,7 @@ export function editBytes(bytes: Buffer, spans: Uint32Array, edits: Edits, text?
 
 /** editBytes's state (a class, not a closure made per file: V8 optimizes each closure anew). */
 class ByteEditor {
-  readonly packed: Uint32Array;
+  private readonly packed: Uint32Array;
   // at: where the new bytes are written up to; from: where the old ones are copied from. A part left
   // as it is moves by what the edits before it added or removed (at - from).
   private at = 0;
