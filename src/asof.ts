@@ -18,3 +18,8 @@ export function parseAsOf(text: string, now: Date): string {
   }
   return date.toISOString();
 }
+
+/** The UTC date (YYYY-MM-DD) of an instant: what a snapshot of that asOf is filed and shown under. */
+export function dateOf(asOf: string): string {
+  return new Date(asOf).toISOString().slice(0, 10);
+}

@@ -1,8 +1,6 @@
 import pLimit from "p-limit";
 import type { CohortConfig, ProjectConfig } from "./config/cohort.js";
-import type { Issue, Raw, RawField } from "./snapshot/schema.js";
-import type { UnscoredProject } from "./snapshot/build.js";
-import { ratingsOf } from "./snapshot/build.js";
+import type { Issue, ProjectFacts, Raw, RawField } from "./snapshot/schema.js";
 import { FetchError, type GitHubSource, type SearchCount, type StackExchangeSource, type TagCounts } from "./fetch/types.js";
 import type { BatchGitHub, RepoFigures, RepoFiguresRequest } from "./fetch/graphql.js";
 import { cachedBatchGitHub, cachedGitHub, cachedStackExchange, RunCache } from "./fetch/cache.js";
@@ -33,11 +31,11 @@ export interface CollectOptions {
   /** Answers already fetched by a stopped run, and where new ones are recorded as they arrive. */
   cache?: RunCache;
   /** Called once per project as soon as all its figures are in. */
-  onProject?: (project: UnscoredProject, done: number, total: number) => void;
+  onProject?: (project: ProjectFacts, done: number, total: number) => void;
 }
 
 export interface Collected {
-  projects: UnscoredProject[];
+  projects: ProjectFacts[];
   stackExchange: Pick<TagCounts, "requests" | "quotaRemaining" | "quotaMax">;
   /** Answers taken from the run cache instead of the network. */
   cached: number;
@@ -239,7 +237,7 @@ interface Answers {
   tags: Promise<TagCounts>;
 }
 
-async function collectProject(project: ProjectConfig, answers: Answers): Promise<UnscoredProject> {
+async function collectProject(project: ProjectConfig, answers: Answers): Promise<ProjectFacts> {
   const rec = new ProjectRecorder();
   if (project.numericsRepository) {
     rec.raw.numericsLastCommitAt = null;
@@ -267,7 +265,6 @@ async function collectProject(project: ProjectConfig, answers: Answers): Promise
       ...(project.numericsRepository ? { numericsRepository: numericsRepository ?? project.numericsRepository } : {}),
     },
     raw: rec.raw,
-    ratings: ratingsOf(project),
     errors: rec.errors.sort(order),
     warnings: rec.warnings.sort(order),
   };
@@ -363,7 +360,7 @@ export async function collectCohort(cohort: CohortConfig, opts: CollectOptions):
   if (signal?.aborted) throw new Interrupted();
   const se = await tags;
   return {
-    projects: projects.filter((p): p is UnscoredProject => p !== undefined),
+    projects: projects.filter((p): p is ProjectFacts => p !== undefined),
     stackExchange: { requests: se.requests, quotaRemaining: se.quotaRemaining, quotaMax: se.quotaMax },
     cached: cache.hits,
   };

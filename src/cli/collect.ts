@@ -1,83 +1,17 @@
-import { access, constants, stat } from "node:fs/promises";
 import path from "node:path";
 import { loadCohort } from "../config/load.js";
 import { parseAsOf } from "../asof.js";
-import { collectCohort, Interrupted, planCohort } from "../collect.js";
-import { buildSnapshot } from "../snapshot/build.js";
-import { snapshotPath, writeSnapshot } from "../snapshot/store.js";
-import { createGitHub } from "../fetch/github.js";
-import { createStackExchange } from "../fetch/stackexchange.js";
-import { createGraphqlGitHub } from "../fetch/graphql.js";
-import { githubApiUrl, githubGraphqlUrl, stackExchangeApiUrl } from "../fetch/endpoints.js";
+import { planCohort } from "../collect.js";
+import { API_CHOICES, resolveApi, runCollect, wholeNumber, type ApiChoice } from "../collect-run.js";
 import { findToken } from "../fetch/token.js";
-import { pruneRunCaches, RunCache, runCachePath } from "../fetch/cache.js";
-import { EtagStore } from "../fetch/etags.js";
-import { WriteError, UsageError } from "../errors.js";
-import { TOOL } from "../tool.js";
+import { UsageError } from "../errors.js";
 import { COMMON_HELP, COMMON_OPTIONS, EXIT, flag, str, type Command } from "./command.js";
-import { projectLine, summaryLines } from "./progress.js";
 import { dryRunText } from "./plan.js";
-import type { GitHubApi } from "../fetch/types.js";
-import { cacheRoot } from "../cache.js";
-
-const API_CHOICES = ["auto", "graphql", "rest"] as const;
-
-type ApiChoice = (typeof API_CHOICES)[number];
 
 function apiChoice(text: string | undefined): ApiChoice {
   const choice = text ?? "auto";
   if (!(API_CHOICES as readonly string[]).includes(choice)) throw new UsageError(`--api: expected auto, graphql or rest, got ${JSON.stringify(choice)}`);
   return choice as ApiChoice;
-}
-
-/** auto is GraphQL with a token (it needs one), REST without. */
-function resolveApi(choice: ApiChoice, hasToken: boolean): GitHubApi {
-  if (choice === "graphql" && !hasToken) {
-    throw new UsageError("--api graphql: GitHub's GraphQL API needs a token (GITHUB_TOKEN, GH_TOKEN or 'gh auth login'); without one use --api rest (or auto)");
-  }
-  return choice === "rest" || !hasToken ? "rest" : "graphql";
-}
-
-/** Fails before any request when the snapshot could not be written anyway. */
-async function assertWritable(file: string): Promise<void> {
-  let dir = path.dirname(file);
-  // The cohort folder may not exist yet: check the nearest folder that does.
-  for (;;) {
-    const info = await stat(dir).catch(() => undefined);
-    if (info) {
-      if (!info.isDirectory()) throw new WriteError(`${dir}: is not a folder; snapshots cannot be written there`);
-      break;
-    }
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
-  }
-  await access(dir, constants.W_OK).catch(() => {
-    throw new WriteError(`${dir}: not writable; fix its permissions or pass --snapshots DIR`);
-  });
-}
-
-function positiveInt(text: string | undefined, name: string, fallback: number): number {
-  return wholeNumber(text, `--${name}`, fallback, 1, 64);
-}
-
-function wholeNumber(text: string | undefined, name: string, fallback: number, min: number, max: number): number {
-  if (text === undefined) return fallback;
-  const value = Number(text);
-  if (text.trim() === "" || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`${name}: expected a whole number from ${min.toLocaleString("en-US")} to ${max.toLocaleString("en-US")}, got ${JSON.stringify(text)}`);
-  }
-  return value;
-}
-
-/** Network tuning from the environment: meant for tests and slow links; documented in --help. */
-export function httpTuning(env: NodeJS.ProcessEnv): { timeoutMs: number; retries: number; retryBaseMs: number } {
-  const read = (name: string, fallback: number, min: number, max: number) => wholeNumber(env[name] || undefined, name, fallback, min, max);
-  return {
-    timeoutMs: read("SHOWDOWN_HTTP_TIMEOUT_MS", 30_000, 1, 600_000),
-    retries: read("SHOWDOWN_RETRIES", 3, 0, 10),
-    retryBaseMs: read("SHOWDOWN_RETRY_BASE_MS", 1000, 0, 60_000),
-  };
 }
 
 export const collect: Command = {
@@ -142,11 +76,11 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
     const now = new Date();
     const given = str(args, "as-of");
     const asOf = given === undefined ? now.toISOString() : parseAsOf(given, now);
-    const concurrency = positiveInt(str(args, "concurrency"), "concurrency", 4);
+    const concurrency = wholeNumber(str(args, "concurrency"), "--concurrency", 4, 1, 64);
     const maxWait = wholeNumber(str(args, "max-wait"), "--max-wait", 900, 0, 86_400);
-    const tuning = httpTuning(io.env);
     const choice = apiChoice(str(args, "api"));
-    const { cohort, rubric, file: cohortFile } = await loadCohort(path.resolve(io.cwd, str(args, "config")!), str(args, "cohort")!);
+    const loaded = await loadCohort(path.resolve(io.cwd, str(args, "config")!), str(args, "cohort")!);
+    const { cohort } = loaded;
     const token = await findToken(io.env);
     const api = resolveApi(choice, token !== undefined);
     if (flag(args, "dry-run")) {
@@ -165,126 +99,21 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
       );
       return EXIT.ok;
     }
-    const file = snapshotPath(path.resolve(io.cwd, str(args, "snapshots")!), cohort.cohort, asOf);
-    await assertWritable(file);
-    // Nothing is written under the cache folder before this point: a run that fails validation leaves no trace.
-
-    const shown = (p: string) => path.relative(io.cwd, p) || p;
-    const log = (line: string) => io.stderr(`${line}\n`);
-    const cacheDir = cacheRoot(io.env, io.cwd);
-    pruneRunCaches(cacheDir, cohort.cohort);
-    // Paths in the caches' notes are shown as the user would type them.
-    const cacheLog = (line: string) => log(line.split(io.cwd.endsWith(path.sep) ? io.cwd : io.cwd + path.sep).join(""));
-    const runCache = RunCache.open(runCachePath(cacheDir, { cohort: cohort.cohort, asOf }), { cohort: cohort.cohort, asOf, pinned: given !== undefined }, cacheLog);
-    const etags = EtagStore.load(path.join(cacheDir, "etags.json"), cacheLog);
-    const saveEtags = () => {
-      const problem = etags.save();
-      if (problem) log(`showdown: ${shown(problem)}; the next run's requests will not be conditional`);
-    };
-    const github = createGitHub({
-      baseUrl: githubApiUrl(io.env),
-      token: token?.value,
-      userAgent: `${TOOL.name}/${TOOL.version}`,
-      log,
-      maxRateLimitWaitSeconds: maxWait,
-      timeoutMs: tuning.timeoutMs,
-      retries: tuning.retries,
-      retryBaseMs: tuning.retryBaseMs,
-      signal: io.signal,
-      etags,
-    });
-    const graphql =
-      api === "graphql" && token
-        ? createGraphqlGitHub({
-            graphqlUrl: githubGraphqlUrl(io.env),
-            token: token.value,
-            userAgent: `${TOOL.name}/${TOOL.version}`,
-            log,
-            timeoutMs: tuning.timeoutMs,
-            retries: tuning.retries,
-            maxWaitSeconds: maxWait,
-            signal: io.signal,
-          })
-        : undefined;
-    const stackExchange = createStackExchange({
-      baseUrl: stackExchangeApiUrl(io.env),
-      key: io.env.STACKEXCHANGE_KEY || undefined,
-      log,
-      timeoutMs: tuning.timeoutMs,
-      retries: tuning.retries,
-      retryDelayMs: tuning.retryBaseMs,
-      signal: io.signal,
-    });
-    io.stderr(
-      `${cohort.cohort}: collecting ${cohort.projects.length} projects as of ${asOf} through GitHub's ${graphql ? "GraphQL" : "REST"} API ` +
-        `(${token ? `token from ${token.from}` : "no token: unauthenticated, slow"})\n`,
-    );
-    if (runCache.resumed > 0) io.stderr(`${cohort.cohort}: resuming a stopped run: ${runCache.resumed} answers already in ${shown(runCache.file!)}\n`);
-
-    let collected;
-    try {
-      collected = await collectCohort(cohort, {
-        github,
-        graphql,
-        stackExchange,
-        asOf,
-        pinned: runCache.pinned,
-        concurrency,
-        signal: io.signal,
-        cache: runCache,
-        onProject: (p, done, total) => io.stderr(projectLine(p, done, total)),
-      });
-    } catch (error) {
-      if (error instanceof Interrupted) {
-        saveEtags();
-        if (runCache.size > 0) io.stderr(`showdown: ${runCache.size} answers kept in ${shown(runCache.file!)}; run again with --as-of ${asOf} to go on from there\n`);
-        return EXIT.interrupted;
-      }
-      throw error;
-    }
-    saveEtags();
-    if (io.signal.aborted) return EXIT.interrupted;
-
-    const stats = github.stats();
-    const graphqlStats = graphql?.stats();
-    io.stderr(
-      summaryLines({
-        cohort: cohort.cohort,
-        projects: collected.projects,
-        github: stats,
-        graphql: graphqlStats,
-        collected,
-        auth: token ? "authenticated" : "unauthenticated",
-        asOf,
-        configFile: shown(cohortFile),
-      }),
-    );
-    const fetched = collected.projects.some((p) => Object.entries(p.raw).some(([k, v]) => v !== null && !p.errors.some((e) => e.field === k)));
-    if (!fetched) {
-      // Nothing worth resuming from: only errors were answered.
-      runCache.remove();
-      io.stderr(`showdown: no figure could be fetched; nothing written (is the network or the API reachable?)\n`);
-      return EXIT.error;
-    }
-    const snapshot = buildSnapshot({
-      cohort: cohort.cohort,
+    const outcome = await runCollect({
+      loaded,
+      snapshotsDir: path.resolve(io.cwd, str(args, "snapshots")!),
       asOf,
-      generatedAt: new Date().toISOString(),
-      tool: TOOL,
-      rubric,
-      windowDays: cohort.windowDays,
-      requests: { github: stats.core, githubSearch: stats.search, githubGraphql: graphqlStats?.graphql ?? 0, stackExchange: collected.stackExchange.requests },
-      projects: collected.projects,
+      pinned: given !== undefined,
+      api,
+      token,
+      concurrency,
+      maxWait,
+      env: io.env,
+      cwd: io.cwd,
+      signal: io.signal,
+      stderr: io.stderr,
     });
-    await writeSnapshot(file, snapshot);
-    const partial = collected.projects.some((p) => p.errors.length > 0);
-    if (!partial) {
-      runCache.remove();
-    } else if (runCache.size > 0) {
-      // Kept: the same --as-of again asks only for what is missing (e.g. after a rate limit's reset).
-      io.stderr(`showdown: answers kept in ${shown(runCache.file!)}: 'showdown collect --as-of ${asOf}' again fetches only the missing figures\n`);
-    }
-    io.stdout(`${path.relative(io.cwd, file) || file}\n`);
-    return partial ? EXIT.partial : EXIT.ok;
+    if (outcome.file) io.stdout(`${path.relative(io.cwd, outcome.file) || outcome.file}\n`);
+    return outcome.code;
   },
 };

@@ -46,15 +46,6 @@ export const COMMON_HELP = `  --cohort NAME      cohort to use (default deep-lea
   --snapshots DIR    snapshots folder (default ./snapshots)
   -h, --help         show this help`;
 
-/** The environment of the commands that read a whole history (history, export --long, report, score). */
-export const READER_ENV_HELP = `Environment:
-  SHOWDOWN_DIGESTS=0    read every snapshot in full. By default each snapshot's figures and scores are
-                        kept as columns in .cache/digests/ (under SHOWDOWN_CACHE_DIR) and read from
-                        there while the file's bytes are unchanged: a year of snapshots of 1,000
-                        projects is parsed once, not on every command
-  SHOWDOWN_THREADS=N    reader threads (default one per core, up to 4; 0: read in this thread,
-                        and report writes its charts in it too)`;
-
 export function str(args: ParsedArgs, name: string): string | undefined {
   const v = args.values[name];
   return typeof v === "string" ? v : undefined;

@@ -12,6 +12,7 @@ const LOADERS: Record<string, () => Promise<Command>> = {
   export: async () => (await import("./export.js")).exportCommand,
   nightly: async () => (await import("./nightly.js")).nightly,
   report: async () => (await import("./report.js")).report,
+  migrate: async () => (await import("./migrate.js")).migrate,
 };
 
 /** Every subcommand's name, in the order `showdown --help` lists them. */

@@ -3,9 +3,8 @@ import { compareSnapshots } from "../diff/compare.js";
 import { renderDiffMarkdown } from "../diff/markdown.js";
 import { renderDiffText } from "../diff/text.js";
 import { styleFor } from "../format/color.js";
-import type { LoadedSnapshot } from "../snapshot/history.js";
 import { EXIT, flag, str, type Command } from "./command.js";
-import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, readOne, readOptions, resolveSnapshotArg, shown, streamMany } from "./snapshot-args.js";
+import { VIEW_HELP, VIEW_OPTIONS, cohortFolder, historyFiles, readScored, resolveSnapshotArg, scorerOf, shown, streamScored, type ScoredFile } from "./snapshot-args.js";
 
 const FORMATS = ["table", "markdown", "json"] as const;
 
@@ -29,10 +28,10 @@ Options:
   --format FORMAT         table (default; colour on a terminal unless NO_COLOR is set),
                           markdown (pull-request body, GitHub job summary) or json (docs/diff-format.md)
   --fail-on-rank-change   exit 1 when any project's rank changed (the diff is still printed)
-${HISTORY_HELP}
+${VIEW_HELP}
 `,
   options: {
-    ...HISTORY_OPTIONS,
+    ...VIEW_OPTIONS,
     format: { type: "string", default: "table" },
     "fail-on-rank-change": { type: "boolean", default: false },
   },
@@ -43,20 +42,19 @@ ${HISTORY_HELP}
       throw new UsageError(`unknown --format ${JSON.stringify(format)} (formats: ${FORMATS.join(", ")})`);
     }
     const [oldArg, newArg] = args.positionals;
-    let older: LoadedSnapshot;
-    let newer: LoadedSnapshot;
+    const scorer = await scorerOf(args, io);
+    let older: ScoredFile;
+    let newer: ScoredFile;
     if (oldArg !== undefined && newArg !== undefined) {
-      const [a, b] = [await resolveSnapshotArg(oldArg, args, io), await resolveSnapshotArg(newArg, args, io)];
-      older = { file: a, snapshot: await readOne(a, io) };
-      newer = { file: b, snapshot: await readOne(b, io) };
+      older = await readScored(await resolveSnapshotArg(oldArg, args, io), scorer, args, io);
+      newer = await readScored(await resolveSnapshotArg(newArg, args, io), scorer, args, io);
     } else {
       const wanted = oldArg === undefined ? 2 : 1;
-      const oldFile = oldArg === undefined ? undefined : await resolveSnapshotArg(oldArg, args, io);
-      const explicit = oldFile === undefined ? undefined : { file: oldFile, snapshot: await readOne(oldFile, io) };
+      const explicit = oldArg === undefined ? undefined : await readScored(await resolveSnapshotArg(oldArg, args, io), scorer, args, io);
       // The newest snapshots first, reading only as many as needed.
       const files = (await historyFiles(args, io)).reverse();
-      const picked: LoadedSnapshot[] = [];
-      for await (const loaded of streamMany(files, readOptions(args, io), io)) {
+      const picked: ScoredFile[] = [];
+      for await (const loaded of streamScored(files, scorer, args, io)) {
         picked.unshift(loaded);
         if (picked.length === wanted) break;
       }
@@ -72,7 +70,7 @@ ${HISTORY_HELP}
       [older, newer] = explicit ? [explicit, picked[0]!] : [picked[0]!, picked[1]!];
     }
 
-    const result = compareSnapshots(older.snapshot, newer.snapshot, { old: shown(io, older.file), new: shown(io, newer.file) });
+    const result = compareSnapshots(older.scored, newer.scored, { old: shown(io, older.file), new: shown(io, newer.file) });
     if (format === "json") io.stdout(JSON.stringify(result, null, 2) + "\n");
     else if (format === "markdown") io.stdout(renderDiffMarkdown(result));
     else io.stdout(renderDiffText(result, styleFor(io)));

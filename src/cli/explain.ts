@@ -3,7 +3,7 @@ import { explainProject } from "../explain/derive.js";
 import { renderExplanation } from "../explain/render.js";
 import { styleFor } from "../format/color.js";
 import { EXIT, type Command } from "./command.js";
-import { HISTORY_HELP, HISTORY_OPTIONS, pickSnapshot, shown } from "./snapshot-args.js";
+import { VIEW_HELP, VIEW_OPTIONS, pickScored, scorerOf, shown } from "./snapshot-args.js";
 
 export const explain: Command = {
   name: "explain",
@@ -18,14 +18,14 @@ SNAPSHOT is a snapshot file or a date (YYYY-MM-DD); default: the cohort's newest
 Numbers are shown with at most 4 decimals; the snapshot and 'showdown export' keep full precision.
 
 Options:
-${HISTORY_HELP}
+${VIEW_HELP}
 `,
-  options: { ...HISTORY_OPTIONS },
+  options: { ...VIEW_OPTIONS },
   maxPositionals: 2,
   async run(args, io) {
     const [id, snapshotArg] = args.positionals;
     if (id === undefined) throw new UsageError("explain needs a project ID, e.g. showdown explain pytorch");
-    const { file, snapshot } = await pickSnapshot(snapshotArg, args, io);
+    const { file, scored: snapshot } = await pickScored(snapshotArg, await scorerOf(args, io), args, io);
     if (!snapshot.projects.some((p) => p.id === id)) {
       throw new ShowdownError(`no project ${JSON.stringify(id)} in ${shown(io, file)} (ids: ${snapshot.projects.map((p) => p.id).join(", ")})`);
     }

@@ -1,10 +1,10 @@
 import path from "node:path";
 import { ShowdownError, UsageError } from "../errors.js";
 import { CsvEncoder, parseDelimiter } from "../export/csv.js";
-import { LONG_HEADER, longCsvTask, wideTable } from "../export/rows.js";
+import { LONG_HEADER, longCsv, wideTable } from "../export/rows.js";
 import { writeAtomic } from "../snapshot/store.js";
-import { READER_ENV_HELP, EXIT, flag, str, type Command } from "./command.js";
-import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, pickSnapshot, shown, streamTask } from "./snapshot-args.js";
+import { EXIT, flag, str, type Command } from "./command.js";
+import { VIEW_HELP, VIEW_OPTIONS, historyFiles, noSnapshots, pickScored, scorerOf, shown, streamScored } from "./snapshot-args.js";
 
 export const exportCommand: Command = {
   name: "export",
@@ -31,12 +31,12 @@ Options:
   --bom              start with a UTF-8 byte order mark (Excel)
   --delimiter C      field separator (default ","; ";" for comma-decimal locales; "tab" for tabs)
   --precision N      round numbers to N decimals (0-15)
-${HISTORY_HELP}
+${VIEW_HELP}
 
-${READER_ENV_HELP}
+Scores are computed when read, from each snapshot's raw figures and the config as it is now.
 `,
   options: {
-    ...HISTORY_OPTIONS,
+    ...VIEW_OPTIONS,
     format: { type: "string", default: "csv" },
     long: { type: "boolean", default: false },
     out: { type: "string" },
@@ -63,25 +63,25 @@ ${READER_ENV_HELP}
     const encoder = new CsvEncoder({ delimiter, bom: flag(args, "bom"), precision });
     let rows = 0;
     let chunks: AsyncIterable<string | Uint8Array>;
+    const scorer = await scorerOf(args, io);
     if (long) {
       const files = await historyFiles(args, io);
-      if (files.length === 0) throw new ShowdownError(`no snapshots in ${shown(io, cohortFolder(args, io))} (run 'showdown collect' first, or pass --snapshots/--cohort)`);
+      if (files.length === 0) throw noSnapshots(0, args, io);
       chunks = (async function* () {
         yield encoder.encode([LONG_HEADER]);
         let exported = 0;
-        // Each snapshot is read and encoded on a reader thread (snapshot/parallel.ts), in file order.
-        for await (const { result } of streamTask<{ bytes: Uint8Array; rows: number }>(files, longCsvTask({ delimiter, precision }), args, io)) {
+        for await (const { scored } of streamScored(files, scorer, args, io)) {
           if (io.signal.aborted) throw new ShowdownError("interrupted");
-          // A Uint8Array when it crossed from a reader thread: as a Buffer again, without a copy.
-          yield Buffer.from(result.bytes.buffer, result.bytes.byteOffset, result.bytes.byteLength);
-          rows += result.rows;
+          const csv = longCsv(scored, { delimiter, precision });
+          yield csv.text;
+          rows += csv.rows;
           exported++;
         }
-        if (exported === 0) throw new ShowdownError(`no readable snapshot in ${shown(io, cohortFolder(args, io))} (all ${files.length} skipped)`);
+        if (exported === 0) throw noSnapshots(files.length, args, io);
       })();
     } else {
-      const { snapshot } = await pickSnapshot(snapshotArg, args, io);
-      const table = wideTable(snapshot);
+      const { scored } = await pickScored(snapshotArg, scorer, args, io);
+      const table = wideTable(scored);
       rows = table.length - 1;
       chunks = (async function* () {
         yield encoder.encode(table);

@@ -2,10 +2,10 @@ import { ShowdownError, UsageError } from "../errors.js";
 import { CsvEncoder } from "../export/csv.js";
 import { styleFor } from "../format/color.js";
 import { renderSeriesTable, seriesCsvRows } from "../history/render.js";
-import { buildSeries, historyTask, type HistoryPoint, type SeriesPoint } from "../history/series.js";
-import { metricNames, resolveMetric } from "../metrics/metric.js";
-import { READER_ENV_HELP, EXIT, str, type Command } from "./command.js";
-import { HISTORY_HELP, HISTORY_OPTIONS, cohortFolder, historyFiles, shown, streamTask } from "./snapshot-args.js";
+import { buildSeries, seriesPoint, type SeriesPoint } from "../history/series.js";
+import { categoryIds, metricNames, resolveMetric } from "../metrics/metric.js";
+import { EXIT, str, type Command } from "./command.js";
+import { VIEW_HELP, VIEW_OPTIONS, cohortFolder, historyFiles, noSnapshots, scorerOf, shown, streamScored } from "./snapshot-args.js";
 
 const FORMATS = ["table", "csv", "json"] as const;
 
@@ -31,12 +31,13 @@ Options:
   --project ID       only this project
   --metric NAME      what to show (default overall)
   --format FORMAT    table (default), csv (date, days, then <id> and <id>.change per project) or json
-${HISTORY_HELP}
+${VIEW_HELP}
 
-${READER_ENV_HELP}
+Every snapshot is scored when read, from its raw figures and the rubric and ratings of the config as
+it is now: editing config/ changes the history shown, never the snapshot files.
 `,
   options: {
-    ...HISTORY_OPTIONS,
+    ...VIEW_OPTIONS,
     project: { type: "string" },
     metric: { type: "string", default: "overall" },
     format: { type: "string", default: "table" },
@@ -49,23 +50,23 @@ ${READER_ENV_HELP}
     const folder = shown(io, cohortFolder(args, io));
     if (files.length === 0) throw new ShowdownError(`no snapshots in ${folder} (run 'showdown collect' first, or pass --snapshots/--cohort)`);
 
+    const scorer = await scorerOf(args, io);
     // One pass, keeping only the metric's values of each snapshot. A name that is no standing, figure
-    // or criterion can only be a category, which some snapshot's rubric must have.
+    // or criterion can only be a category of the rubric.
     const name = str(args, "metric")!;
     const project = str(args, "project");
     const metric = resolveMetric(name, [name])!;
-    const categories = new Set<string>();
+    const categories = categoryIds([scorer.config.rubric]);
+    if (metric.kind === "category" && !categories.includes(name)) {
+      throw new UsageError(`unknown --metric ${JSON.stringify(name)} (metrics: ${metricNames(categories).join(", ")})`);
+    }
     const ids = new Set<string>();
     const points: SeriesPoint[] = [];
-    for await (const { result } of streamTask<HistoryPoint>(files, historyTask(metric, project), args, io)) {
-      for (const c of result.categories) categories.add(c);
-      for (const id of result.ids ?? []) ids.add(id);
-      points.push(result.point);
+    for await (const { scored } of streamScored(files, scorer, args, io)) {
+      for (const p of scored.projects) ids.add(p.id);
+      points.push(seriesPoint(scored, metric, project));
     }
-    if (points.length === 0) throw new ShowdownError(`no readable snapshot in ${folder} (all ${files.length} skipped)`);
-    if (metric.kind === "category" && !categories.has(name)) {
-      throw new UsageError(`unknown --metric ${JSON.stringify(name)} (metrics: ${metricNames([...categories]).join(", ")})`);
-    }
+    if (points.length === 0) throw noSnapshots(files.length, args, io);
     if (project !== undefined && !ids.has(project)) {
       throw new ShowdownError(`no project ${JSON.stringify(project)} in any snapshot of ${folder} (ids: ${[...ids].sort().join(", ")})`);
     }

@@ -1,11 +1,17 @@
 import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { parseArgs } from "node:util";
-import { listCohorts } from "../config/load.js";
+import { listCohorts, loadCohort, type LoadedCohort } from "../config/load.js";
 import { parseAsOf } from "../asof.js";
+import { resolveApi, runCollect, type CollectOutcome } from "../collect-run.js";
+import { compareSnapshots } from "../diff/compare.js";
+import { renderDiffMarkdown } from "../diff/markdown.js";
 import { ConfigError, ShowdownError, UsageError } from "../errors.js";
-import { listSnapshots, readSnapshot, snapshotPath } from "../snapshot/store.js";
-import type { Snapshot } from "../snapshot/schema.js";
+import { CsvEncoder } from "../export/csv.js";
+import { wideTable } from "../export/rows.js";
+import { findToken } from "../fetch/token.js";
+import { writeReport } from "../report/write.js";
+import { Scorer } from "../score/snapshot.js";
+import { listSnapshots, readSnapshot, snapshotPath, writeAtomic } from "../snapshot/store.js";
 import { TOOL } from "../tool.js";
 import { annotation, shortList } from "../nightly/annotations.js";
 import { commitMessage, outcomeLine } from "../nightly/commit-message.js";
@@ -13,18 +19,10 @@ import { commitFiles, currentBranch, hasRemote, openRepository, pushWithRetry, r
 import { plural, type CohortOutcome } from "../nightly/outcome.js";
 import { renderSummary, type CohortSummary } from "../nightly/summary.js";
 import { DEFAULT_MAX_MISSING, missingFigures, overThreshold, parseThreshold, percent } from "../nightly/threshold.js";
-import { EXIT, flag, str, type Command, type Io, type ParsedArgs } from "./command.js";
+import { EXIT, flag, str, type Command, type Io } from "./command.js";
 
 /** GitHub refuses a step summary over 1 MiB; past this the diffs are left out of it. */
 const SUMMARY_LIMIT = 1_000_000;
-
-interface Invoked {
-  /** False when this build of showdown has no such command. */
-  available: boolean;
-  code: number;
-  stdout: string;
-  stderr: string;
-}
 
 /** Where a path is shown: relative to the working folder when inside it. */
 function shown(io: Io, file: string): string {
@@ -32,51 +30,10 @@ function shown(io: Io, file: string): string {
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
 }
 
-/**
- * Runs another command of the table in-process, as `showdown NAME ARGV...` would, capturing its
- * stdout; its stderr (progress) goes on to ours and is captured too. Errors become exit code 1 with
- * the one-line message the CLI would print. Commands are looked up when called, so that nightly
- * works with whichever of them this build has (diff, export and report are optional to it).
- */
-async function invoke(name: string, argv: string[], io: Io): Promise<Invoked> {
-  const { loadCommand } = await import("./commands.js");
-  const command = await loadCommand(name);
-  if (!command) return { available: false, code: EXIT.error, stdout: "", stderr: "" };
-  let stdout = "";
-  let stderr = "";
-  const sub: Io = { ...io, isTTY: false, stdout: (t) => void (stdout += typeof t === "string" ? t : Buffer.from(t.buffer, t.byteOffset, t.byteLength).toString("utf8")), stderr: (t) => ((stderr += t), io.stderr(t)) };
-  const fail = (message: string) => {
-    for (const line of message.split("\n")) sub.stderr(`showdown ${name}: ${line}\n`);
-    return { available: true, code: EXIT.error, stdout, stderr };
-  };
-  let args: ParsedArgs;
-  try {
-    args = parseArgs({ args: argv, options: { ...command.options, help: { type: "boolean" } }, allowPositionals: true, strict: true });
-  } catch (error) {
-    return fail((error as Error).message.split("\n")[0]!);
-  }
-  try {
-    return { available: true, code: await command.run(args, sub), stdout, stderr };
-  } catch (error) {
-    const text = error instanceof ShowdownError ? error.message : `unexpected error: ${(error as Error).stack ?? String(error)}`;
-    return fail(text.split(io.cwd + path.sep).join(""));
-  }
-}
-
-/** Passes an option on only when the command takes it (report is another developer's, and may not). */
-function optionArgs(wanted: Record<string, string>, options: Record<string, unknown> | undefined): string[] {
-  if (!options) return [];
-  return Object.entries(wanted).flatMap(([k, v]) => (k in options ? [`--${k}`, v] : []));
-}
-
-async function commandOptions(name: string): Promise<Record<string, unknown> | undefined> {
-  const { loadCommand } = await import("./commands.js");
-  return (await loadCommand(name))?.options;
-}
-
-function rankChangesBetween(previous: Snapshot, next: Snapshot): number {
-  const was = new Map(previous.projects.map((p) => [p.id, p.scores.rank]));
-  return next.projects.filter((p) => was.has(p.id) && was.get(p.id) !== p.scores.rank).length;
+/** A failure's one line, paths as the user would type them. */
+function failure(io: Io, error: unknown): string {
+  if (!(error instanceof ShowdownError)) throw error;
+  return error.message.split(io.cwd + path.sep).join("").split("\n")[0]!;
 }
 
 function whole(text: string | undefined, name: string, min: number, max: number, fallback: number): number {
@@ -191,8 +148,8 @@ Exit codes: 0 every cohort collected, none above --max-missing, committed and pu
     const commit = push || flag(args, "commit");
     const remote = str(args, "remote")!;
     const pushAttempts = whole(str(args, "push-attempts"), "push-attempts", 1, 10, 4);
-    const concurrency = str(args, "concurrency");
-    if (concurrency !== undefined) whole(concurrency, "concurrency", 1, 64, 4);
+    const concurrencyText = str(args, "concurrency");
+    const concurrency = concurrencyText === undefined ? undefined : whole(concurrencyText, "concurrency", 1, 64, 4);
 
     // Fail before fetching anything when the snapshots could not be committed anyway.
     let git: Git | undefined;
@@ -209,67 +166,91 @@ Exit codes: 0 every cohort collected, none above --max-missing, committed and pu
     const csvFiles: string[] = [];
     const reports: string[] = [];
     const notes: string[] = [];
-    let exportMissing = false;
-    let reportMissing = false;
 
+    const token = await findToken(io.env);
     for (const cohort of cohorts) {
       const file = snapshotPath(snapshotsDir, cohort, asOf);
       const previousFile = (await listSnapshots(snapshotsDir, cohort)).filter((f) => path.basename(f, ".json") < date).at(-1);
-      const collected = await invoke(
-        "collect",
-        ["--cohort", cohort, "--config", configDir, "--snapshots", snapshotsDir, "--as-of", asOf, ...(concurrency ? ["--concurrency", concurrency] : [])],
-        io,
-      );
+      const outcome: CohortOutcome = { cohort, status: "failed", projects: 0, previousDate: null, rankChanges: null, overThreshold: false };
+      const summary: CohortSummary = { outcome };
+      summaries.push(summary);
+      let loaded: LoadedCohort | undefined;
+      let collected: CollectOutcome;
+      try {
+        loaded = await loadCohort(configDir, cohort);
+        collected = await runCollect({
+          loaded,
+          snapshotsDir,
+          asOf,
+          pinned: true,
+          api: resolveApi("auto", token !== undefined),
+          token,
+          concurrency: concurrency ?? 4,
+          maxWait: 900,
+          env: io.env,
+          cwd: io.cwd,
+          signal: io.signal,
+          stderr: io.stderr,
+        });
+      } catch (error) {
+        collected = { code: EXIT.error, error: failure(io, error) };
+        io.stderr(`showdown collect: ${collected.error}\n`);
+      }
       if (collected.code === EXIT.interrupted || io.signal.aborted) {
         log("interrupted; nothing committed");
         return EXIT.interrupted;
       }
-      const outcome: CohortOutcome = { cohort, status: "failed", projects: 0, previousDate: null, rankChanges: null, overThreshold: false };
-      const summary: CohortSummary = { outcome };
-      summaries.push(summary);
-      if (collected.code !== EXIT.ok && collected.code !== EXIT.partial) {
-        const lines = collected.stderr.split("\n").filter((l) => l.startsWith("showdown"));
-        outcome.error = (lines.at(-1) ?? `collect exited with code ${collected.code}`).replace(/^showdown( collect)?: /, "");
+      if (!loaded || !collected.snapshot) {
+        outcome.error = collected.error ?? `collect exited with code ${collected.code}`;
         io.stdout(annotation("error", `${cohort}: not collected`, `${outcome.error}. Nothing was written or committed for this cohort.`));
         log(outcomeLine(outcome));
         continue;
       }
 
-      const snapshot = await readSnapshot(file);
+      const scorer = new Scorer({ rubric: loaded.rubric, projects: loaded.cohort.projects });
+      const snapshot = scorer.score(collected.snapshot);
       summary.snapshot = snapshot;
       outcome.file = git ? await repoPath(git, file) : shown(io, file);
       outcome.projects = snapshot.projects.length;
-      outcome.missing = missingFigures(snapshot);
+      outcome.missing = missingFigures(collected.snapshot);
       outcome.status = outcome.missing.missing.length > 0 ? "partial" : "complete";
       outcome.overThreshold = overThreshold(outcome.missing, maxMissing);
 
       if (previousFile) {
-        summary.previous = await readSnapshot(previousFile);
         outcome.previousDate = path.basename(previousFile, ".json");
-        const json = await invoke("diff", [previousFile, file, "--format", "json"], io);
-        const parsed = json.code === EXIT.ok ? (JSON.parse(json.stdout) as { summary?: { rankChanges?: unknown } }) : undefined;
-        outcome.rankChanges = typeof parsed?.summary?.rankChanges === "number" ? parsed.summary.rankChanges : rankChangesBetween(summary.previous, snapshot);
-        const markdown = json.available ? await invoke("diff", [previousFile, file, "--format", "markdown"], io) : json;
-        if (markdown.code === EXIT.ok) summary.diffMarkdown = markdown.stdout;
-        else summary.diffNote = markdown.available ? `The diff against ${outcome.previousDate} could not be made (see the log).` : "This build of showdown has no diff command.";
+        try {
+          summary.previous = scorer.score(await readSnapshot(previousFile, cohort));
+          const diff = compareSnapshots(summary.previous, snapshot, { old: shown(io, previousFile), new: shown(io, file) });
+          outcome.rankChanges = diff.summary.rankChanges;
+          summary.diffMarkdown = renderDiffMarkdown(diff);
+        } catch (error) {
+          summary.diffNote = `The diff against ${outcome.previousDate} could not be made: ${failure(io, error)}.`;
+        }
       } else {
         summary.diffNote = "First snapshot of this cohort: nothing to compare with.";
       }
 
       const csv = path.join(outDir, "csv", `${cohort}-${date}.csv`);
-      const exported = await invoke("export", [file, "--format", "csv", "--out", csv], io);
-      if (exported.code === EXIT.ok) csvFiles.push(csv);
-      else if (!exported.available) exportMissing = true;
-      else io.stdout(annotation("warning", `${cohort}: no CSV export`, "showdown export failed; see the log"));
+      try {
+        await writeAtomic(csv, new CsvEncoder({ delimiter: ",", bom: false }).encode(wideTable(snapshot)));
+        csvFiles.push(csv);
+      } catch (error) {
+        io.stdout(annotation("warning", `${cohort}: no CSV export`, failure(io, error)));
+      }
 
-      const reportOptions = await commandOptions("report");
-      if (reportOptions) {
-        const reportDir = path.join(outDir, "report", cohort);
-        const built = await invoke("report", optionArgs({ cohort, config: configDir, snapshots: snapshotsDir, out: reportDir }, reportOptions), io);
-        if (built.code === EXIT.ok) reports.push(cohort);
-        else io.stdout(annotation("warning", `${cohort}: no HTML report`, "showdown report failed; see the log"));
-      } else {
-        reportMissing = true;
+      try {
+        const built = await writeReport({
+          loaded,
+          snapshotsDir,
+          out: path.join(outDir, "report", cohort),
+          shown: (f) => shown(io, f),
+          onSkip: (f, problem) => io.stderr(`showdown report: skipping ${f}: ${problem}\n`),
+          signal: io.signal,
+          tool: TOOL,
+        });
+        if (built) reports.push(cohort);
+      } catch (error) {
+        io.stdout(annotation("warning", `${cohort}: no HTML report`, failure(io, error)));
       }
 
       const m = outcome.missing;
@@ -362,12 +343,9 @@ Exit codes: 0 every cohort collected, none above --max-missing, committed and pu
     const outputs: string[] = [];
     const where = run ? ` (artifacts of [this run](${run}#artifacts))` : "";
     if (csvFiles.length > 0) outputs.push(`CSV export: ${csvFiles.map((f) => `\`${path.basename(f)}\``).join(", ")}${where}.`);
-    if (exportMissing) notes.push("This build of showdown has no export command: no CSV.");
     if (reports.length > 0) {
       outputs.push(`HTML report: ${reports.map((c) => `\`${c}\``).join(", ")}${where}.`);
       if (io.env.SHOWDOWN_PAGES === "true") outputs.push(`Published to GitHub Pages by the \`pages\` job${pages ? `: ${pages}` : ""} (its exact address is in that job's summary).`);
-    } else if (reportMissing) {
-      notes.push("This build of showdown has no report command: no HTML report.");
     }
     outputs.push(...notes);
 

@@ -1,24 +1,30 @@
 import { access } from "node:fs/promises";
 import path from "node:path";
+import { loadCohort } from "../config/load.js";
 import { ShowdownError, SnapshotError } from "../errors.js";
-import { digestDir } from "../snapshot/digest-store.js";
-import { eachSnapshot, type LoadedSnapshot, type ReadOptions } from "../snapshot/history.js";
-import { mapSnapshots, readThreads, type SnapshotTask } from "../snapshot/parallel.js";
+import { Scorer } from "../score/snapshot.js";
+import type { ScoredSnapshot } from "../score/types.js";
+import { eachSnapshot, type ReadOptions } from "../snapshot/history.js";
 import { listSnapshots, readSnapshot } from "../snapshot/store.js";
-import type { Snapshot } from "../snapshot/schema.js";
-import { flag, str, type Io, type Options, type ParsedArgs } from "./command.js";
+import { COMMON_OPTIONS, flag, str, type Io, type Options, type ParsedArgs } from "./command.js";
 
-/** Options of the commands that read a cohort's snapshot history (no config needed: snapshots carry their rubric). */
-export const HISTORY_OPTIONS = {
-  snapshots: { type: "string", default: "snapshots" },
-  cohort: { type: "string", default: "deep-learning-2018" },
+/** Options of the commands that read a cohort's snapshots and score them under the config. */
+export const VIEW_OPTIONS = {
+  ...COMMON_OPTIONS,
   "skip-invalid": { type: "boolean", default: false },
 } as const satisfies Options;
 
-export const HISTORY_HELP = `  --cohort NAME      cohort whose snapshots to read (default deep-learning-2018)
+export const VIEW_HELP = `  --cohort NAME      cohort to read (default deep-learning-2018; see config/)
+  --config DIR       config folder whose rubric and ratings score the snapshots (default ./config)
   --snapshots DIR    snapshots folder (default ./snapshots)
   --skip-invalid     skip damaged snapshot files, naming each on stderr (default: fail on the first)
   -h, --help         show this help`;
+
+/** A snapshot file and its scores under the config as it is now. */
+export interface ScoredFile {
+  file: string;
+  scored: ScoredSnapshot;
+}
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
@@ -36,6 +42,12 @@ export function cohortFolder(args: ParsedArgs, io: Io): string {
 /** The cohort's dated snapshot files, oldest first. */
 export async function historyFiles(args: ParsedArgs, io: Io): Promise<string[]> {
   return listSnapshots(path.resolve(io.cwd, str(args, "snapshots")!), str(args, "cohort")!);
+}
+
+/** The scorer of the cohort's config as it is now (--config, --cohort). */
+export async function scorerOf(args: ParsedArgs, io: Io): Promise<Scorer> {
+  const { cohort, rubric } = await loadCohort(path.resolve(io.cwd, str(args, "config")!), str(args, "cohort")!);
+  return new Scorer({ rubric, projects: cohort.projects });
 }
 
 /** A SNAPSHOT argument: a date YYYY-MM-DD (that day's snapshot of the cohort) or a path. */
@@ -58,60 +70,48 @@ function relative(io: Io, error: unknown): unknown {
   return error instanceof SnapshotError ? new SnapshotError(shown(io, error.file), error.problem, { cause: error }) : error;
 }
 
-export function readOptions(args: ParsedArgs, io: Io): ReadOptions & { skipped: string[] } {
-  const skipped: string[] = [];
+export function readOptions(args: ParsedArgs, io: Io): ReadOptions {
   return {
     skipInvalid: flag(args, "skip-invalid"),
-    skipped,
     onSkip(error) {
-      skipped.push(error.file);
       io.stderr(`showdown: skipped ${shown(io, error.file)}: ${error.problem}\n`);
     },
   };
 }
 
-export async function readOne(file: string, io: Io): Promise<Snapshot> {
+/** One snapshot file, scored. A file given by path may be any cohort's but must be a snapshot of the configured one. */
+export async function readScored(file: string, scorer: Scorer, args: ParsedArgs, io: Io): Promise<ScoredFile> {
   try {
-    return await readSnapshot(file);
+    const snapshot = await readSnapshot(file);
+    const cohort = str(args, "cohort")!;
+    if (snapshot.cohort !== cohort) throw new SnapshotError(file, `is a snapshot of cohort ${snapshot.cohort}, not ${cohort}: pass --cohort ${snapshot.cohort} to score it with that cohort's config`);
+    return { file, scored: scorer.score(snapshot) };
   } catch (error) {
     throw relative(io, error);
   }
 }
 
-export async function* streamMany(files: readonly string[], options: ReadOptions, io: Io): AsyncGenerator<LoadedSnapshot> {
+/** The files' snapshots, read one at a time and scored, in the order given (see eachSnapshot). */
+export async function* streamScored(files: readonly string[], scorer: Scorer, args: ParsedArgs, io: Io, options: ReadOptions = readOptions(args, io)): AsyncGenerator<ScoredFile> {
   try {
-    yield* eachSnapshot(files, options);
+    for await (const { file, snapshot } of eachSnapshot(files, str(args, "cohort")!, options)) yield { file, scored: scorer.score(snapshot) };
   } catch (error) {
     throw relative(io, error);
   }
 }
 
-/**
- * A task's result for each readable snapshot file, in order, read on worker threads when there are
- * many (see snapshot/parallel.ts): streamMany's behaviour (--skip-invalid, files shown relative to the
- * working folder) for commands that need only a reduction of each snapshot.
- */
-export async function* streamTask<R>(files: readonly string[], task: SnapshotTask, args: ParsedArgs, io: Io): AsyncGenerator<{ file: string; result: R }> {
-  try {
-    yield* mapSnapshots<R>(files, task, { ...readOptions(args, io), threads: readThreads(io.env, files.length), digests: digestDir(io.env, io.cwd) });
-  } catch (error) {
-    throw relative(io, error);
-  }
-}
-
-/** The snapshot a command looks at: SNAPSHOT if given, else the cohort's newest (the newest readable one with --skip-invalid). */
-export async function pickSnapshot(arg: string | undefined, args: ParsedArgs, io: Io): Promise<LoadedSnapshot> {
-  if (arg !== undefined) {
-    const file = await resolveSnapshotArg(arg, args, io);
-    return { file, snapshot: await readOne(file, io) };
-  }
+/** The snapshot a command looks at, scored: SNAPSHOT if given, else the cohort's newest (the newest readable one with --skip-invalid). */
+export async function pickScored(arg: string | undefined, scorer: Scorer, args: ParsedArgs, io: Io): Promise<ScoredFile> {
+  if (arg !== undefined) return readScored(await resolveSnapshotArg(arg, args, io), scorer, args, io);
   const files = await historyFiles(args, io);
-  const options = readOptions(args, io);
-  for await (const loaded of streamMany([...files].reverse(), options, io)) return loaded;
+  for await (const loaded of streamScored([...files].reverse(), scorer, args, io)) return loaded;
+  throw noSnapshots(files.length, args, io);
+}
+
+/** The error of a cohort with no (readable) snapshot. */
+export function noSnapshots(files: number, args: ParsedArgs, io: Io): ShowdownError {
   const folder = shown(io, cohortFolder(args, io));
-  throw new ShowdownError(
-    files.length === 0
-      ? `no snapshots in ${folder} (run 'showdown collect' first, or pass --snapshots/--cohort)`
-      : `no readable snapshot in ${folder} (all ${files.length} skipped)`,
+  return new ShowdownError(
+    files === 0 ? `no snapshots in ${folder} (run 'showdown collect' first, or pass --snapshots/--cohort)` : `no readable snapshot in ${folder} (all ${files} skipped)`,
   );
 }

@@ -1,30 +1,17 @@
 import { readFile, readdir } from "node:fs/promises";
 import path from "node:path";
-import { isDeepStrictEqual } from "node:util";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type Problem } from "../errors.js";
 import { CohortConfig, duplicateProblems } from "./cohort.js";
 import { Rubric, opsSample } from "./rubric.js";
 import { zodProblems, formatPath } from "./issues.js";
-import { readCacheJson, writeCacheFile } from "../cache.js";
-import { sha256 } from "../hash.js";
-import { TOOL } from "../tool.js";
 
 export const DEFAULT_COHORT = "deep-learning-2018";
 const EXTENSIONS = [".yaml", ".yml", ".json"];
 
-export interface LoadOptions {
-  /**
-   * A folder where the data of YAML files is kept by the hash of their text (and the tool version):
-   * parsing a cohort of 1,000 projects (760 KB of YAML) takes ~0.6 s, reading its data back ~10 ms.
-   * Validation runs on it as ever. Undefined or null: no cache.
-   */
-  cache?: string | null;
-}
-
 /** Reads a YAML or JSON file into plain data; syntax errors name the line and column. */
-export async function readDataFile(file: string, options: LoadOptions = {}): Promise<unknown> {
+export async function readDataFile(file: string): Promise<unknown> {
   let text: string;
   try {
     text = await readFile(file, "utf8");
@@ -40,12 +27,6 @@ export async function readDataFile(file: string, options: LoadOptions = {}): Pro
       throw new ConfigError([{ file, path: "", message: `invalid JSON: ${(error as Error).message}` }]);
     }
   }
-  const cached = options.cache ? path.join(options.cache, `${sha256(`${TOOL.version}\n${text}`)}.json`) : undefined;
-  if (cached) {
-    // A missing or damaged entry is parsed again.
-    const data = await readCacheJson(cached);
-    if (data !== undefined) return data;
-  }
   const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (doc.errors.length > 0) {
     // Only the first: a YAML syntax error usually cascades into several more at the same spot.
@@ -57,16 +38,7 @@ export async function readDataFile(file: string, options: LoadOptions = {}): Pro
       }),
     );
   }
-  const data: unknown = doc.toJS();
-  if (cached) await keepData(cached, data);
-  return data;
-}
-
-/** Saves YAML's data as JSON when JSON holds it exactly (not .inf, -0, ...); failure is ignored. */
-async function keepData(file: string, data: unknown): Promise<void> {
-  const json = JSON.stringify(data);
-  if (json === undefined || !isDeepStrictEqual(JSON.parse(json), data)) return;
-  await writeCacheFile(file, json);
+  return doc.toJS() as unknown;
 }
 
 export function parseWith<T extends z.ZodType>(schema: T, data: unknown, file: string, extra: Problem[] = []): z.infer<T> {
@@ -125,16 +97,16 @@ function crossCheck(cohort: CohortConfig, rubric: Rubric, file: string): Problem
   return problems;
 }
 
-export async function loadCohort(configDir: string, name: string, options: LoadOptions = {}): Promise<LoadedCohort> {
+export async function loadCohort(configDir: string, name: string): Promise<LoadedCohort> {
   const file = await findCohortFile(configDir, name);
-  const data = await readDataFile(file, options);
+  const data = await readDataFile(file);
   const duplicates = duplicateProblems(data).map((d) => ({ file, path: formatPath(d.path), message: d.message }));
   const cohort = parseWith(CohortConfig, data, file, duplicates);
   if (cohort.cohort !== name) {
     throw new ConfigError([{ file, path: "cohort", message: `is ${JSON.stringify(cohort.cohort)} but the file is named for ${name}; make them match` }]);
   }
   const rubricFile = path.join(path.dirname(file), cohort.rubric);
-  const rubric = parseWith(Rubric, await readDataFile(rubricFile, options), rubricFile);
+  const rubric = parseWith(Rubric, await readDataFile(rubricFile), rubricFile);
   const problems = crossCheck(cohort, rubric, file);
   if (problems.length > 0) throw new ConfigError(problems);
   return { cohort, rubric, file, rubricFile };

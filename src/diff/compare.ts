@@ -1,5 +1,6 @@
 import type { CriterionId } from "../config/criteria.js";
-import { RAW_FIELDS, type CriterionScore, type Issue, type ProjectSnapshot, type RawField, type Snapshot } from "../snapshot/schema.js";
+import { RAW_FIELDS, type Issue, type RawField } from "../snapshot/schema.js";
+import type { CriterionScore, ScoredProject as ProjectSnapshot, ScoredSnapshot as Snapshot } from "../score/types.js";
 import { diffRubric, type RubricDiff } from "./rubric.js";
 
 /** Bumped when a field of the JSON diff changes meaning or is removed (adding fields does not bump it). */

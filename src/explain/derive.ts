@@ -2,7 +2,8 @@ import type { CriterionId } from "../config/criteria.js";
 import { criterionValue } from "../score/criteria.js";
 import { weeksBetween } from "../score/activity.js";
 import { formatPlain as n } from "../format/number.js";
-import type { CriterionScore, Issue, ProjectSnapshot, RawField, Snapshot } from "../snapshot/schema.js";
+import type { Issue, RawField } from "../snapshot/schema.js";
+import type { CriterionScore, ScoredProject as ProjectSnapshot, ScoredSnapshot as Snapshot } from "../score/types.js";
 import { apiOf, figureSources } from "./requests.js";
 
 /** How every number of one project in one snapshot follows from its figures, ratings and the rubric. */

@@ -1,5 +1,5 @@
 import { mergedQuery } from "../fetch/github.js";
-import type { ProjectSnapshot, RawField } from "../snapshot/schema.js";
+import type { ProjectFacts, RawField } from "../snapshot/schema.js";
 import type { GitHubApi } from "../fetch/types.js";
 
 /**
@@ -70,7 +70,7 @@ function repositoryFigures(repo: string, asOf: string, windowDays: number, prefi
 }
 
 /** The source of every raw figure the project's snapshot has, in the snapshot's field order. */
-export function figureSources(project: ProjectSnapshot, asOf: string, windowDays: number, api: GitHubApi = "rest"): FigureSource[] {
+export function figureSources(project: ProjectFacts, asOf: string, windowDays: number, api: GitHubApi = "rest"): FigureSource[] {
   const { repository, stackOverflowTags, repositoryQuery, numericsRepository } = project.sources;
   const repo = api === "graphql" ? graphqlRepo(repository, "stargazerCount forkCount issues(states: OPEN) pullRequests(states: OPEN) isArchived") : `GET /repos/${repository}`;
   const details =

@@ -1,6 +1,6 @@
-import { columnOf, valueAt, type Digest } from "../snapshot/digest.js";
-import type { DigestInput, SnapshotTask } from "../snapshot/parallel.js";
-import { categoryIds, type Metric, type MetricValue } from "../metrics/metric.js";
+import { metricValue, type Metric, type MetricValue } from "../metrics/metric.js";
+import type { ScoredSnapshot } from "../score/types.js";
+import { dateOf } from "../asof.js";
 
 /** One snapshot's values of a metric: only the projects in that snapshot have a key. */
 export interface SeriesPoint {
@@ -34,41 +34,18 @@ export interface Series {
   rows: SeriesRow[];
 }
 
-/** The values of a metric in one snapshot (its digest), for every project or only `only`. Pure. */
-export function seriesPoint(digest: Digest, metric: Metric, only?: string): SeriesPoint {
+/** The values of a metric in one scored snapshot, for every project or only `only`. Pure. */
+export function seriesPoint(snapshot: ScoredSnapshot, metric: Metric, only?: string): SeriesPoint {
   const values = new Map<string, MetricValue>();
   const names = new Map<string, string>();
   const ranks = new Map<string, number>();
-  const column = columnOf(digest, metric);
-  const rank = columnOf(digest, { name: "rank", kind: "rank" });
-  digest.ids.forEach((id, i) => {
-    if (only !== undefined && id !== only) return;
-    values.set(id, valueAt(digest, column, i));
-    names.set(id, digest.names[i]!);
-    ranks.set(id, valueAt(digest, rank, i) as number);
-  });
-  const { asOf } = digest.head;
-  return { date: new Date(asOf).toISOString().slice(0, 10), asOf, values, names, ranks };
-}
-
-/** What `showdown history` keeps of each snapshot: its point, its rubric's categories and, for --project, its ids. */
-export interface HistoryPoint {
-  point: SeriesPoint;
-  categories: string[];
-  ids: string[] | null;
-}
-
-/** historyPoint's task for snapshot/parallel.ts (run on a reader thread, from the snapshot's digest). */
-export function historyTask(metric: Metric, project: string | undefined): SnapshotTask {
-  return { module: import.meta.url, name: "historyPoint", arg: { metric, project }, input: "digest" };
-}
-
-export function historyPoint({ digest }: DigestInput, _file: string, arg: { metric: Metric; project?: string }): HistoryPoint {
-  return {
-    point: seriesPoint(digest, arg.metric, arg.project),
-    categories: categoryIds([digest.head.rubric]),
-    ids: arg.project === undefined ? null : digest.ids,
-  };
+  for (const p of snapshot.projects) {
+    if (only !== undefined && p.id !== only) continue;
+    values.set(p.id, metricValue(p, metric));
+    names.set(p.id, p.name);
+    ranks.set(p.id, p.scores.rank);
+  }
+  return { date: dateOf(snapshot.asOf), asOf: snapshot.asOf, values, names, ranks };
 }
 
 /** A time series from its points, oldest first: one row per snapshot, no gap filled in. Pure. */

@@ -1,5 +1,7 @@
 import { CRITERIA, type CriterionId } from "../config/criteria.js";
-import { RAW_FIELDS, type ProjectSnapshot, type RawField, type Snapshot } from "../snapshot/schema.js";
+import type { Rubric } from "../config/rubric.js";
+import type { ScoredProject } from "../score/types.js";
+import { RAW_FIELDS, type RawField } from "../snapshot/schema.js";
 
 /**
  * The names of the numbers a snapshot holds for each project, shared by `history --metric`, the
@@ -24,7 +26,7 @@ export type MetricValue = number | string | boolean | null;
 const STANDING = ["rank", "tier", "overall"] as const;
 
 /** The category ids of any of the rubrics, in first-seen order. */
-export function categoryIds(rubrics: Iterable<Snapshot["rubric"]>): string[] {
+export function categoryIds(rubrics: Iterable<Rubric>): string[] {
   const ids = new Set<string>();
   for (const r of rubrics) for (const c of r.categories) ids.add(c.id);
   return [...ids];
@@ -48,7 +50,7 @@ export function metricNames(categories: readonly string[]): string[] {
 }
 
 /** A project's value of a metric: null when it has none (no score, no rating, a figure not fetched). */
-export function metricValue(p: ProjectSnapshot, m: Metric): MetricValue {
+export function metricValue(p: ScoredProject, m: Metric): MetricValue {
   switch (m.kind) {
     case "overall":
       return p.scores.overall;
@@ -69,7 +71,7 @@ export function metricValue(p: ProjectSnapshot, m: Metric): MetricValue {
  * The columns of one snapshot, in order: rank, tier, overall, each category of its rubric, each
  * criterion's value and normalized score (rubric order), each raw figure.
  */
-export function snapshotMetrics(rubric: Snapshot["rubric"]): Metric[] {
+export function snapshotMetrics(rubric: Rubric): Metric[] {
   const metrics: Metric[] = STANDING.map((name) => ({ name, kind: name }));
   for (const c of rubric.categories) metrics.push({ name: c.id, kind: "category", category: c.id });
   for (const c of rubric.categories) {

@@ -1,4 +1,4 @@
-import type { Snapshot } from "../snapshot/schema.js";
+import type { ScoredSnapshot as Snapshot } from "../score/types.js";
 import { percent } from "./threshold.js";
 import { plural, type CohortOutcome } from "./outcome.js";
 

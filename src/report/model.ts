@@ -5,11 +5,8 @@
  */
 import type { CriterionId } from "../config/criteria.js";
 import type { Rubric } from "../config/rubric.js";
-import { SnapshotError } from "../errors.js";
-import type { DigestInput, SnapshotTask } from "../snapshot/parallel.js";
-import { columnOf, digestOf, valueAt, type Digest } from "../snapshot/digest.js";
-import type { Metric } from "../metrics/metric.js";
-import type { Issue, ProjectSnapshot, Raw, Snapshot } from "../snapshot/schema.js";
+import type { Issue, Raw } from "../snapshot/schema.js";
+import type { ScoredProject as ProjectSnapshot, ScoredSnapshot as Snapshot } from "../score/types.js";
 import { dateOfDay, dayNumber, safeName, utcDate } from "./format.js";
 import type { LinePoint } from "./svg/lines.js";
 
@@ -36,41 +33,27 @@ export interface SnapshotSummary {
   categories: Record<string, Float64Array>;
 }
 
-/** The summary of a snapshot's digest (also of a full one's, for buildModel). */
-export function summaryOf(digest: Digest): SnapshotSummary {
-  const n = digest.ids.length;
-  const column = (m: Metric) => {
-    const j = columnOf(digest, m);
-    const values = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const v = valueAt(digest, j, i);
-      values[i] = typeof v === "number" ? v : NaN;
-    }
-    return values;
-  };
+/** What the report keeps of a scored snapshot other than the latest two. */
+export function summaryOf(snapshot: Snapshot): SnapshotSummary {
+  const n = snapshot.projects.length;
+  const overall = new Float64Array(n);
   const categories: Record<string, Float64Array> = {};
-  for (const id of digest.categoryOrder) categories[id] = column({ name: id, kind: "category", category: id });
+  for (const c of snapshot.rubric.categories) categories[c.id] = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const { scores } = snapshot.projects[i]!;
+    overall[i] = scores.overall ?? NaN;
+    for (const id in categories) categories[id]![i] = scores.categories[id] ?? NaN;
+  }
   return {
     summary: true,
-    cohort: digest.head.cohort,
-    asOf: digest.head.asOf,
-    rubric: digest.head.rubric,
-    ids: digest.ids,
-    names: digest.names,
-    overall: column({ name: "overall", kind: "overall" }),
+    cohort: snapshot.cohort,
+    asOf: snapshot.asOf,
+    rubric: snapshot.rubric,
+    ids: snapshot.projects.map((p) => p.id),
+    names: snapshot.projects.map((p) => p.name),
+    overall,
     categories,
   };
-}
-
-/** A snapshot's summary (run on a reader thread, see snapshot/parallel.ts); refuses another cohort's. */
-export function summarize({ digest }: DigestInput, file: string, arg: { cohort: string }): SnapshotSummary {
-  if (digest.head.cohort !== arg.cohort) throw new SnapshotError(file, `is a snapshot of cohort ${JSON.stringify(digest.head.cohort)}, not ${arg.cohort}`);
-  return summaryOf(digest);
-}
-
-/** summarize's task for snapshot/parallel.ts. */
-export function summaryTask(cohort: string): SnapshotTask {
-  return { module: import.meta.url, name: "summarize", arg: { cohort }, input: "digest" };
 }
 
 /** The order buildModel puts snapshots in: by asOf, equal ones as given. */
@@ -264,7 +247,7 @@ export function buildModel(input: ReportInput): ReportModel {
   );
 
   // Everyone ever seen, for stable file names and colours.
-  const summaries = snapshots.map((s) => (isFull(s) ? summaryOf(digestOf(s)) : s));
+  const summaries = snapshots.map((s) => (isFull(s) ? summaryOf(s) : s));
   const everyone = new Map<string, { name: string; lastSeen: string }>();
   summaries.forEach((s, i) => {
     s.ids.forEach((id, k) => everyone.set(id, { name: s.names[k]!, lastSeen: dates[i]! }));

@@ -1,6 +1,6 @@
 import type { Rubric } from "../config/rubric.js";
 import type { CriterionId } from "../config/criteria.js";
-import type { CriterionScore, Scores } from "../snapshot/schema.js";
+import type { CriterionScore, Scores } from "./types.js";
 import { criterionValue, type CriterionInput } from "./criteria.js";
 import { jenksTiers } from "./tiers.js";
 

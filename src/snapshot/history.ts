@@ -14,15 +14,16 @@ export interface ReadOptions {
 }
 
 /**
- * Reads snapshot files one at a time, in the order given, so that a long history never has to sit in
- * memory at once. A file that cannot be read, parsed or validated stops the iteration with its
- * SnapshotError, unless skipInvalid, when it is reported through onSkip and passed over: never silently.
+ * Reads a cohort's snapshot files one at a time, in the order given, so that a long history never has
+ * to sit in memory at once. A file that cannot be read, parsed or validated, or that is not the
+ * cohort's, stops the iteration with its SnapshotError, unless skipInvalid, when it is reported
+ * through onSkip and passed over: never silently.
  */
-export async function* eachSnapshot(files: readonly string[], options: ReadOptions): AsyncGenerator<LoadedSnapshot> {
+export async function* eachSnapshot(files: readonly string[], cohort: string, options: ReadOptions): AsyncGenerator<LoadedSnapshot> {
   for (const file of files) {
     let snapshot: Snapshot;
     try {
-      snapshot = await readSnapshot(file);
+      snapshot = await readSnapshot(file, cohort);
     } catch (error) {
       if (options.skipInvalid && error instanceof SnapshotError) {
         options.onSkip(error);

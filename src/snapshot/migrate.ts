@@ -13,13 +13,32 @@ export interface Migration {
   migrate(data: Record<string, unknown>): Record<string, unknown>;
 }
 
+/** The parts of a schema 1 snapshot that were derived from the config, not observed. */
+export const V1_DERIVED = { snapshot: ["rubric"], project: ["ratings", "scores"] } as const;
+
 /**
  * Every snapshot format some release of showdown wrote, as the chain that brings it to the current
- * one. Version 1 is the first and current format, so the chain is empty. When a release changes the
- * snapshot shape: bump SCHEMA_VERSION, append `{ from: <old>, ... }` here, and store a file of the old
- * version under tests/fixtures/snapshots/ so that reading it stays tested.
+ * one. When a release changes the snapshot shape: bump SCHEMA_VERSION, append `{ from: <old>, ... }`
+ * here, and store a file of the old version under tests/fixtures/snapshots/ so that reading it stays
+ * tested.
  */
-export const MIGRATIONS: readonly Migration[] = [];
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    from: 1,
+    summary: "rubric, ratings and scores dropped: they are computed from the config when read",
+    // Dropped whatever they hold: a v1 file whose derived parts are damaged still reads.
+    migrate({ rubric: _rubric, ...rest }) {
+      const projects = Array.isArray(rest.projects)
+        ? rest.projects.map((p: unknown) => {
+            if (!isRecord(p)) return p;
+            const { ratings: _ratings, scores: _scores, ...facts } = p;
+            return facts;
+          })
+        : rest.projects;
+      return { ...rest, projects };
+    },
+  },
+];
 
 /** The oldest schemaVersion any release wrote. */
 export const OLDEST_SCHEMA_VERSION = 1;

@@ -1,9 +1,7 @@
 import { z } from "zod";
-import { Rubric } from "../config/rubric.js";
-import { Ratings } from "../config/ratings.js";
-import { CRITERIA } from "../config/criteria.js";
 
-export const SCHEMA_VERSION = 1;
+/** Schema 2: what `collect` observed and nothing derived (no rubric, ratings or scores). */
+export const SCHEMA_VERSION = 2;
 
 const iso = z.iso.datetime({ offset: true, error: "expected an ISO-8601 date-time" });
 const count = z.number().int().nonnegative();
@@ -27,20 +25,6 @@ export const RAW_FIELDS = Object.keys(Raw.shape) as RawField[];
 export const Issue = z.strictObject({ field: z.string(), message: z.string() });
 export type Issue = z.infer<typeof Issue>;
 
-const unit = z.number().min(0).max(1);
-
-export const CriterionScore = z.strictObject({ value: z.number(), normalized: unit });
-export type CriterionScore = z.infer<typeof CriterionScore>;
-
-export const Scores = z.strictObject({
-  criteria: z.partialRecord(z.enum(CRITERIA), CriterionScore),
-  categories: z.record(z.string(), unit.nullable()),
-  overall: unit.nullable(),
-  rank: z.number().int().positive(),
-  tier: z.number().int().positive().nullable(),
-});
-export type Scores = z.infer<typeof Scores>;
-
 export const ProjectSources = z.strictObject({
   repository: z.string(),
   stackOverflowTags: z.array(z.string()),
@@ -48,19 +32,17 @@ export const ProjectSources = z.strictObject({
   numericsRepository: z.string().optional(),
 });
 
-export const ProjectSnapshot = z.strictObject({
+export const ProjectFacts = z.strictObject({
   id: z.string(),
   name: z.string(),
   sources: ProjectSources,
   raw: Raw,
-  ratings: Ratings,
   /** Figures that could not be fetched: each null figure in `raw` has one. */
   errors: z.array(Issue),
   /** Facts worth a look that are not failures, e.g. a Stack Overflow tag that does not exist (counted 0). */
   warnings: z.array(Issue),
-  scores: Scores,
 });
-export type ProjectSnapshot = z.infer<typeof ProjectSnapshot>;
+export type ProjectFacts = z.infer<typeof ProjectFacts>;
 
 /**
  * Requests the run sent per API, retries included: GitHub REST (core), GitHub's search API, GitHub
@@ -75,9 +57,8 @@ export const Snapshot = z.strictObject({
   asOf: iso,
   generatedAt: iso,
   tool: z.strictObject({ name: z.string(), version: z.string() }),
-  rubric: Rubric,
   windowDays: z.number().int().positive(),
   requests: Requests,
-  projects: z.array(ProjectSnapshot),
+  projects: z.array(ProjectFacts),
 });
 export type Snapshot = z.infer<typeof Snapshot>;

@@ -1,29 +1,25 @@
-import { isAscii } from "node:buffer";
 import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { mkdir, open, readFile, readdir, rename, rm } from "../fs-here.js";
+import { mkdir, open, readFile, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import pLimit from "p-limit";
+import { dateOf } from "../asof.js";
 import { ShowdownError, SnapshotError, WriteError } from "../errors.js";
 import { formatPath } from "../config/issues.js";
 import { Snapshot } from "./schema.js";
 import { migrateSnapshot } from "./migrate.js";
-import { isCanonicalSnapshot } from "./check.js";
 
 const DATED = /^\d{4}-\d{2}-\d{2}\.json$/;
 
 /** snapshots/<cohort>/YYYY-MM-DD.json, by the UTC date of asOf. */
 export function snapshotPath(dir: string, cohort: string, asOf: string): string {
-  return path.join(dir, cohort, `${new Date(asOf).toISOString().slice(0, 10)}.json`);
+  return path.join(dir, cohort, `${dateOf(asOf)}.json`);
 }
 
 /**
  * The one serialization of a snapshot: validated (which also puts keys in schema order), 2-space JSON
  * with a final newline, so that two snapshots diff cleanly and an unchanged one is byte-identical.
- * A snapshot the fast check (check.ts) knows to be valid and in schema order is written as it is;
- * any other goes through the zod schema, which orders its keys or throws.
  */
 export function serializeSnapshot(snapshot: Snapshot): string {
-  return JSON.stringify(isCanonicalSnapshot(snapshot) ? snapshot : Snapshot.parse(snapshot), null, 2) + "\n";
+  return JSON.stringify(Snapshot.parse(snapshot), null, 2) + "\n";
 }
 
 /** The temp file a write to `file` goes through: beside it (same file system), named for this process. */
@@ -38,20 +34,12 @@ function writeError(file: string, error: unknown): unknown {
   return new WriteError(`${file}: cannot write (${why}); nothing was changed`, { cause: error });
 }
 
-export interface AtomicOptions {
-  /**
-   * false: do not flush the file to disk before the rename. Readers still never see half a file; only a
-   * crash of the whole machine could leave it empty. For output that is regenerated at will (the
-   * report's 3,000 charts), where a flush per file is most of the time taken.
-   */
-  sync?: boolean;
-}
-
 /**
- * The first half of writeAtomic: writes the content to the temp file and flushes it to disk, leaving
- * `file` as it is; commitAtomic then puts it in place. On failure the temp file is removed.
+ * Writes via a flushed temp file in the same folder and a rename, so a reader never sees half a file.
+ * The content may be streamed as chunks; if producing them fails, the temp file is removed, the target
+ * is left as it was and the producer's error is rethrown as is.
  */
-export async function prepareAtomic(file: string, content: string | Uint8Array | AsyncIterable<string | Uint8Array>, options: AtomicOptions = {}): Promise<string> {
+export async function writeAtomic(file: string, content: string | Uint8Array | AsyncIterable<string | Uint8Array>): Promise<void> {
   const tmp = tempPath(file);
   try {
     await mkdir(path.dirname(file), { recursive: true });
@@ -63,58 +51,10 @@ export async function prepareAtomic(file: string, content: string | Uint8Array |
         // writeFile on a handle writes on from the current position, and writes the whole chunk.
         for await (const chunk of content) await handle.writeFile(chunk);
       }
-      if (options.sync !== false) await handle.sync();
+      await handle.sync();
     } finally {
       await handle.close();
     }
-    return tmp;
-  } catch (error) {
-    await rm(tmp, { force: true }).catch(() => {});
-    throw writeError(file, error);
-  }
-}
-
-export interface Flusher {
-  /** Starts flushing a temp file written with { sync: false } (for `file`) to disk. */
-  add(tmp: string, file: string): void;
-  /** Resolves once every added file is on disk; rejects with a WriteError naming the first that failed. */
-  done(): Promise<void>;
-}
-
-/**
- * Flushes temp files written with { sync: false } to disk, several at a time, each as soon as it is
- * added: the disk writes one file while the caller computes the next, rather than all at the end.
- */
-export function flusher(): Flusher {
-  const limit = pLimit(16);
-  const pending: Promise<void>[] = [];
-  return {
-    add(tmp, file) {
-      const flushed = limit(async () => {
-        try {
-          const handle = await open(tmp, "r+");
-          try {
-            await handle.sync();
-          } finally {
-            await handle.close();
-          }
-        } catch (error) {
-          throw writeError(file, error);
-        }
-      });
-      // Handled in done(); meanwhile a failure must not be an unhandled rejection.
-      flushed.catch(() => {});
-      pending.push(flushed);
-    },
-    async done() {
-      await Promise.all(pending);
-    },
-  };
-}
-
-/** The second half of writeAtomic: renames a prepared temp file onto `file`. */
-export async function commitAtomic(tmp: string, file: string): Promise<void> {
-  try {
     await rename(tmp, file);
   } catch (error) {
     await rm(tmp, { force: true }).catch(() => {});
@@ -123,17 +63,9 @@ export async function commitAtomic(tmp: string, file: string): Promise<void> {
 }
 
 /**
- * Writes via a temp file in the same folder and a rename, so a reader never sees half a file. The
- * content may be streamed as chunks; if producing them fails, the temp file is removed, the target is
- * left as it was and the producer's error is rethrown as is.
- */
-export async function writeAtomic(file: string, content: string | Uint8Array | AsyncIterable<string | Uint8Array>, options: AtomicOptions = {}): Promise<void> {
-  await commitAtomic(await prepareAtomic(file, content, options), file);
-}
-
-/**
- * writeAtomic for small files written by the thousand (the report's charts): synchronous calls, which
- * cost a tenth of the promise-based ones here, and no flush to disk (see AtomicOptions.sync).
+ * writeAtomic for small files regenerated at will and written by the thousand (the report's charts):
+ * synchronous calls and no flush, which would cost more than drawing them. Readers still never see half
+ * a file; only a crash of the whole machine could leave one empty.
  */
 export function writeAtomicSync(file: string, content: string): void {
   const tmp = tempPath(file);
@@ -157,46 +89,27 @@ export async function writeSnapshot(file: string, snapshot: Snapshot): Promise<v
 
 /**
  * Validates any parsed JSON as a snapshot of this tool's format, naming the first bad fields. Older
- * formats are migrated to the current one first (see migrate.ts); newer ones are refused. Data the
- * fast check knows to be valid and in schema order is returned as it is (not copied); anything else
- * is left to the zod schema, for its verdict and its messages.
+ * formats are migrated to the current one first (see migrate.ts); newer ones are refused.
  */
 export function parseSnapshot(file: string, data: unknown): Snapshot {
-  return checkSnapshot(file, data).snapshot;
-}
-
-/** parseSnapshot, and whether the parsed JSON was the snapshot as it is (asIs: no migration, nothing for zod to change). */
-export function checkSnapshot(file: string, data: unknown): { snapshot: Snapshot; asIs: boolean } {
-  const migrated = migrateSnapshot(file, data);
-  if (isCanonicalSnapshot(migrated)) return { snapshot: migrated, asIs: migrated === data };
-  const result = Snapshot.safeParse(migrated);
+  const result = Snapshot.safeParse(migrateSnapshot(file, data));
   if (!result.success) {
     const first = result.error.issues.slice(0, 3).map((i) => `${formatPath(i.path) || "(root)"}: ${i.message}`);
     const more = result.error.issues.length > 3 ? ` (+${result.error.issues.length - 3} more)` : "";
     throw new SnapshotError(file, `not a valid snapshot: ${first.join("; ")}${more}`);
   }
-  return { snapshot: result.data, asIs: false };
+  return result.data;
 }
 
-/** A snapshot file's bytes, or the SnapshotError saying why they cannot be read. */
-export async function readSnapshotBytes(file: string): Promise<Buffer> {
+/** The JSON in a snapshot file, unchecked, or the SnapshotError saying why it cannot be read. */
+export async function readSnapshotJson(file: string): Promise<unknown> {
+  let text: string;
   try {
-    return await readFile(file);
+    text = await readFile(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new SnapshotError(file, code === "ENOENT" ? "file not found" : `cannot read (${code ?? String(error)})`);
+    throw new SnapshotError(file, code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a folder, not a file" : `cannot read (${code ?? String(error)})`);
   }
-}
-
-/** A snapshot file's text. */
-export function textOf(bytes: Buffer): string {
-  // The same text either way; pure ASCII (what JSON.stringify writes, but for non-ASCII names) decodes faster.
-  return isAscii(bytes) ? bytes.toString("latin1") : bytes.toString("utf8");
-}
-
-/** The JSON in a file's bytes, unchecked. */
-export function parseJsonBytes(file: string, bytes: Buffer): unknown {
-  const text = textOf(bytes);
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -204,13 +117,26 @@ export function parseJsonBytes(file: string, bytes: Buffer): unknown {
   }
 }
 
-/** The snapshot in a file's bytes: parsed, migrated and validated (see parseSnapshot). */
-export function decodeSnapshot(file: string, bytes: Buffer): Snapshot {
-  return parseSnapshot(file, parseJsonBytes(file, bytes));
+/**
+ * A snapshot file parsed, migrated and validated. `cohort`: it was found in that cohort's folder, so
+ * it must be that cohort's; a file named for a date must hold that date's snapshot.
+ */
+export async function readSnapshot(file: string, cohort?: string): Promise<Snapshot> {
+  const snapshot = parseSnapshot(file, await readSnapshotJson(file));
+  checkPlacement(file, snapshot, cohort);
+  return snapshot;
 }
 
-export async function readSnapshot(file: string): Promise<Snapshot> {
-  return decodeSnapshot(file, await readSnapshotBytes(file));
+/** Refuses a snapshot filed under another cohort's folder or another date's name: it would be read as if it belonged. */
+export function checkPlacement(file: string, snapshot: Snapshot, cohort?: string): void {
+  if (cohort !== undefined && snapshot.cohort !== cohort) {
+    throw new SnapshotError(file, `cohort is ${JSON.stringify(snapshot.cohort)}, but the file is in ${cohort}'s folder; move it to ${path.join(path.dirname(path.dirname(file)), snapshot.cohort)}/`);
+  }
+  const name = path.basename(file);
+  const date = dateOf(snapshot.asOf);
+  if (DATED.test(name) && name !== `${date}.json`) {
+    throw new SnapshotError(file, `asOf is ${snapshot.asOf}, but the file is named for ${name.slice(0, 10)}; rename it ${date}.json`);
+  }
 }
 
 /** The dated snapshot files of a cohort, oldest first. */

@@ -1,12 +1,12 @@
-import type { UnscoredProject } from "../snapshot/build.js";
-import type { GitHubStats, RateBudget } from "../fetch/types.js";
-import type { Collected } from "../collect.js";
-import type { GraphqlStats } from "../fetch/graphql.js";
+import type { ProjectFacts } from "./snapshot/schema.js";
+import type { GitHubStats, RateBudget } from "./fetch/types.js";
+import type { Collected } from "./collect.js";
+import type { GraphqlStats } from "./fetch/graphql.js";
 
 const n = (v: number) => v.toLocaleString("en-US");
 
 /** One line per finished project, for stderr. */
-export function projectLine(p: UnscoredProject, done: number, total: number): string {
+export function projectLine(p: ProjectFacts, done: number, total: number): string {
   const r = p.raw;
   const facts = [
     r.lastCommitAt ? `last commit ${r.lastCommitAt.slice(0, 10)}` : null,
@@ -30,7 +30,7 @@ function budget(b: RateBudget | undefined): string {
 
 export interface Summary {
   cohort: string;
-  projects: UnscoredProject[];
+  projects: ProjectFacts[];
   github: GitHubStats;
   /** The GraphQL client's, when the run went through GraphQL. */
   graphql?: GraphqlStats;

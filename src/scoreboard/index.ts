@@ -1,0 +1,74 @@
+/**
+ * The scoreboard of a scored snapshot: `showdown score`'s output and the machine-readable score
+ * contract (README, "The score contract"). Pure.
+ */
+import { z } from "zod";
+import { dateOf } from "../asof.js";
+import { CRITERIA } from "../config/criteria.js";
+import type { Cell } from "../export/csv.js";
+import { PLAIN, type Style } from "../format/color.js";
+import { formatScore } from "../format/number.js";
+import { layoutTable } from "../format/table.js";
+import { CriterionScore, type ScoredSnapshot } from "../score/types.js";
+
+export const ScoreboardProject = z.strictObject({
+  id: z.string(),
+  name: z.string(),
+  criteria: z.partialRecord(z.enum(CRITERIA), CriterionScore),
+  categories: z.record(z.string(), z.number().nullable()),
+  overall: z.number().nullable(),
+  rank: z.number().int().positive(),
+  tier: z.number().int().positive().nullable(),
+});
+
+export const Scoreboard = z.strictObject({
+  cohort: z.string(),
+  asOf: z.string(),
+  rubric: z.strictObject({ name: z.string(), version: z.number() }),
+  /** In rank order. */
+  projects: z.array(ScoreboardProject),
+});
+export type Scoreboard = z.infer<typeof Scoreboard>;
+
+export function scoreboardOf(snapshot: ScoredSnapshot): Scoreboard {
+  const projects = [...snapshot.projects].sort((a, b) => a.scores.rank - b.scores.rank);
+  return {
+    cohort: snapshot.cohort,
+    asOf: snapshot.asOf,
+    rubric: { name: snapshot.rubric.name, version: snapshot.rubric.version },
+    projects: projects.map((p) => ({
+      id: p.id,
+      name: p.name,
+      criteria: p.scores.criteria,
+      categories: p.scores.categories,
+      overall: p.scores.overall,
+      rank: p.scores.rank,
+      tier: p.scores.tier,
+    })),
+  };
+}
+
+/** The category ids of a board, in rubric order (every project has a key for each). */
+function categoryIds(board: Scoreboard): string[] {
+  return Object.keys(board.projects[0]?.categories ?? {});
+}
+
+/** CSV rows of one or more boards under one header: date, rank, id, name, tier, overall, each category. */
+export function scoreboardRows(boards: readonly Scoreboard[]): Cell[][] {
+  const categories = boards[0] ? categoryIds(boards[0]) : [];
+  const rows: Cell[][] = [["date", "rank", "id", "name", "tier", "overall", ...categories]];
+  for (const board of boards) {
+    const date = dateOf(board.asOf);
+    for (const p of board.projects) rows.push([date, p.rank, p.id, p.name, p.tier, p.overall, ...categories.map((c) => p.categories[c] ?? null)]);
+  }
+  return rows;
+}
+
+/** The board as a terminal table, under a line naming the cohort, date and rubric. */
+export function scoreboardTable(board: Scoreboard, categoryNames: ReadonlyMap<string, string>, style: Style = PLAIN): string {
+  const categories = categoryIds(board);
+  const header = ["#", "project", "tier", "overall", ...categories.map((c) => categoryNames.get(c) ?? c)];
+  const rows = board.projects.map((p) => [String(p.rank), p.name, p.tier === null ? "-" : String(p.tier), formatScore(p.overall), ...categories.map((c) => formatScore(p.categories[c]))]);
+  const lines = layoutTable([header.map(style.bold), ...rows], ["right", "left", "right", "right", ...categories.map(() => "right" as const)]);
+  return `${style.bold(`${board.cohort}, ${dateOf(board.asOf)}`)} (rubric "${board.rubric.name}" v${board.rubric.version}, scored now from the config)\n${lines.join("\n")}\n`;
+}
