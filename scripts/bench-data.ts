@@ -148,29 +148,6 @@ export function replicaData(projects: readonly BenchProject[], asOf: string): Re
   return { repos, repositorySearch, tags };
 }
 
-/** The rubric before the mid-history change: the same criteria, activity weighted 1, an older version. */
-export function olderRubric(current: Rubric): Rubric {
-  return {
-    ...current,
-    version: current.version - 1 || 1,
-    categories: current.categories.map((c) => ({ ...c, criteria: c.criteria.map((k) => (k.id === "activity" ? { ...k, weight: 1 } : k)) })),
-  };
-}
-
-/** The rubric in use at the end of the history: activity weighted 2, version + 1. */
-export function newerRubric(real: Rubric): Rubric {
-  return {
-    ...real,
-    version: real.version + 1,
-    categories: real.categories.map((c) => ({ ...c, criteria: c.criteria.map((k) => (k.id === "activity" ? { ...k, weight: 2 } : k)) })),
-  };
-}
-
-/** `current` with the ops weight doubled: an edit of the rubric that changes every snapshot's scores. */
-export function editedRubric(current: Rubric): Rubric {
-  return { ...current, categories: current.categories.map((c) => ({ ...c, criteria: c.criteria.map((k) => (k.id === "ops" ? { ...k, weight: k.weight * 2 } : k)) })) };
-}
-
 const ERRORS: Record<string, string> = {
   stackOverflowQuestions: "Stack Exchange API unavailable after 3 retries (HTTP 503)",
   mergedPullRequests: "GitHub search rate limit: reset at 06:14:00Z is after --max-wait 900 s",
@@ -183,16 +160,14 @@ export interface HistoryOptions {
   cohort: string;
   projects: readonly BenchProject[];
   days: number;
-  /** The rubric of the first half of the history, and of the second (the config's). */
-  rubrics: [Rubric, Rubric];
   onDay?: (day: number) => void;
 }
 
 /**
  * `days` daily snapshots (06:00 UTC) of the cohort under <dir>/<cohort>/, built and serialized by the
  * CLI's own code: figures drift day by day; about 0.5% of the figures of a day could not be fetched
- * (null, with an error); a project in fifty has a warning; the rubric changes halfway; 1% of the
- * projects join two thirds of the way through. Returns the files, oldest first.
+ * (null, with an error); a project in fifty has a warning; 1% of the projects join two thirds of
+ * the way through. Returns the files, oldest first.
  */
 export async function writeHistory(options: HistoryOptions): Promise<string[]> {
   const build = await dist<Build>("snapshot/build.js");
@@ -205,7 +180,6 @@ export async function writeHistory(options: HistoryOptions): Promise<string[]> {
   const walk = options.projects.map(() => ({ merged: 1, issues: 1 }));
   for (let day = 0; day < options.days; day++) {
     const asOf = iso(start + day * DAY);
-    const rubric = day < options.days / 2 ? options.rubrics[0] : options.rubrics[1];
     const projects = [];
     for (const [i, p] of options.projects.entries()) {
       if (day < p.joinsOnDay) continue;
@@ -245,7 +219,6 @@ export async function writeHistory(options: HistoryOptions): Promise<string[]> {
           ...(numerics ? { numericsRepository: p.config.numericsRepository } : {}),
         },
         raw,
-        ratings: build.ratingsOf(p.config),
         errors,
         warnings,
       });
@@ -255,7 +228,6 @@ export async function writeHistory(options: HistoryOptions): Promise<string[]> {
       asOf,
       generatedAt: iso(Date.parse(asOf) + 754_000),
       tool: { name: "showdown", version: "0.1.0" },
-      rubric,
       windowDays: 30,
       requests: { github: projects.length * 3, githubSearch: projects.length * 2, stackExchange: Math.ceil(projects.length / 100) },
       projects,

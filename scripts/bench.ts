@@ -4,16 +4,14 @@
  * commands cost over a long generated history. Prints one table for each; docs/performance.md has
  * this machine's figures. Every measured command is the built CLI (dist/cli.js) in a child process.
  */
-import { cp, mkdir, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseArgs, promisify } from "node:util";
-import { stringify as stringifyYaml } from "yaml";
+import { parseArgs } from "node:util";
 import type { Replica, ReplicaOptions } from "../tests/support/replica.js";
-import { benchProjects, editedRubric, newerRubric, olderRubric, opsSampleOf, realRubric, replicaData, writeConfig, writeHistory } from "./bench-data.js";
+import { benchProjects, opsSampleOf, realRubric, replicaData, writeConfig, writeHistory } from "./bench-data.js";
 import { CLI, median, megabytes, rssSource, runMeasured, seconds, table, type Measured } from "./bench-measure.js";
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -23,8 +21,7 @@ const USAGE = `Usage: npm run bench -- [options]
   --modes LIST       collect modes: rest, graphql (default rest,graphql)
   --history DAYS     snapshots in the offline history (default 365)
   --projects N       projects in each snapshot of the offline history (default 1000)
-  --runs N           runs of each measurement; medians are shown (default: 1 for collect; offline,
-                     3 warm runs after the cold one)
+  --runs N           runs of each measurement; medians are shown (default: 1 for collect, 3 offline)
   --collect-only     only the collect table
   --offline-only     only the offline table
   --work DIR         generate the history there and keep it (reused when it matches); default a
@@ -160,127 +157,65 @@ function collectTable(rows: CollectRow[], latencyMs: number): string {
   return `collect, ${latencyMs} ms per request (median of ${runs} run(s); requests as logged by the stand-in)\n${table([header, ...body])}`;
 }
 
+const MARKER = ".bench-history.json";
+
 interface OfflineRow {
   label: string;
-  /** The first run, with no digest cache (.cache/digests): as after a fresh clone. */
-  cold: Measured;
-  /** The runs after it, with the digests the cold run left. */
   runs: Measured[];
 }
 
-const MARKER = ".bench-history.json";
-
-/** Reads and parses every file of a folder, nothing else, and prints the ms it took (the floor of a cold run). */
-const FLOOR = fileURLToPath(new URL("./bench-floor.mjs", import.meta.url));
-const CORES = fileURLToPath(new URL("./bench-cores.mjs", import.meta.url));
-
-/**
- * How much of its cores the machine gives now (scripts/bench-cores.mjs): a fixed loop on one thread,
- * then on every core at once. On a shared machine the second grows, and every figure with it.
- */
-async function cores(): Promise<string> {
-  const { stdout } = await promisify(execFile)(process.execPath, [CORES]);
-  const [one, all, n] = stdout.trim().split(" ");
-  return `a fixed loop took ${one} ms on one thread, ${all} ms on ${n} at once`;
-}
-
-async function benchOffline(
-  days: number,
-  size: number,
-  runs: number,
-  work: string | undefined,
-): Promise<{ rows: OfflineRow[]; bytes: number; generatedMs: number; floor: { ms: number; threads: number } }> {
+async function benchOffline(days: number, size: number, runs: number, work: string | undefined): Promise<{ rows: OfflineRow[]; bytes: number; generatedMs: number }> {
   const dir = work ? path.resolve(work) : await mkdtemp(path.join(os.tmpdir(), "showdown-bench-history-"));
-  const real = await realRubric();
-  const current = newerRubric(real);
-  const projects = benchProjects(size, opsSampleOf(real), days);
-  const key = JSON.stringify({ days, size, version: 1 });
+  const rubric = await realRubric();
+  const projects = benchProjects(size, opsSampleOf(rubric), days);
+  const key = JSON.stringify({ days, size, schema: 2 });
   const snapshots = path.join(dir, "snapshots");
-  const pristine = path.join(dir, "pristine");
   let generatedMs = 0;
   try {
     const reuse = existsSync(path.join(dir, MARKER)) && (await readFile(path.join(dir, MARKER), "utf8")) === key;
     if (!reuse) {
       await rm(snapshots, { recursive: true, force: true });
-      await rm(pristine, { recursive: true, force: true });
-      await writeConfig(path.join(dir, "config"), "bench", projects, current);
+      await writeConfig(path.join(dir, "config"), "bench", projects, rubric);
       const started = performance.now();
-      const files = await writeHistory({
+      await writeHistory({
         dir: snapshots,
         cohort: "bench",
         projects,
         days,
-        rubrics: [olderRubric(real), current],
         onDay: (d) => {
           if (d % 30 === 29 || d === days - 1) console.error(`bench: generated ${d + 1} of ${days} snapshots`);
         },
       });
       generatedMs = performance.now() - started;
-      // The snapshots of the older rubric, which `score` rewrites: put back before each of its runs.
-      await mkdir(pristine, { recursive: true });
-      for (const f of files.slice(0, Math.ceil(days / 2))) await cp(f, path.join(pristine, path.basename(f)));
       await writeFile(path.join(dir, MARKER), key);
     }
-    const restore = () => cp(pristine, path.join(snapshots, "bench"), { recursive: true });
     const folder = path.join(snapshots, "bench");
     let bytes = 0;
     for (const f of await readdir(folder)) bytes += (await stat(path.join(folder, f))).size;
 
-    // Brings every file up to date (not measured), for the row of a score with nothing to rewrite.
-    const rescoreAll = async () => {
-      await restore();
-      await runMeasured(["score", "--cohort", "bench"], { cwd: dir, scratch: dir });
-    };
-    // The rubric edited and back, run after run: every file is rewritten each time (as after an edit
-    // of config/rubric.yaml), then the files brought up to date with the current rubric again.
-    const rubricFile = path.join(dir, "config", "rubric.yaml");
-    let edited = false;
-    const flipRubric = async () => {
-      edited = !edited;
-      await writeFile(rubricFile, stringifyYaml(edited ? editedRubric(current) : current));
-    };
-    const unflip = async () => {
-      edited = false;
-      await writeFile(rubricFile, stringifyYaml(current));
-      await rescoreAll();
-    };
-    const commands: { label: string; args: string[]; before?: () => Promise<void>; prepare?: () => Promise<void>; after?: () => Promise<void> }[] = [
-      { label: "score --check", args: ["score", "--check"], before: restore },
-      { label: "score", args: ["score"], before: restore },
-      { label: "score (up to date)", args: ["score"], prepare: rescoreAll },
-      { label: "score (rubric edited)", args: ["score"], prepare: rescoreAll, before: flipRubric, after: unflip },
+    // Every command reads the snapshots and scores them under config/: there is no cache to warm.
+    const commands: { label: string; args: string[] }[] = [
+      { label: "score", args: ["score"] },
+      { label: "score --all --format json", args: ["score", "--all", "--format", "json"] },
       { label: "diff", args: ["diff"] },
+      { label: "explain", args: ["explain", projects[0]!.config.id] },
       { label: "history --metric overall", args: ["history", "--metric", "overall"] },
       { label: "export", args: ["export"] },
       { label: "export --long", args: ["export", "--long"] },
       { label: "report", args: ["report", "--out", path.join(dir, "report")] },
     ];
     const rows: OfflineRow[] = [];
-    const measure = async (c: (typeof commands)[number], what: string) => {
-      await c.before?.();
-      console.error(`bench: ${c.label} over ${days} x ${size} (${what})`);
-      const m = await runMeasured([...c.args, "--cohort", "bench"], { cwd: dir, scratch: dir });
-      if (m.code !== 0 && !(c.label === "score --check" && m.code === 1)) {
-        console.error(`bench: ${c.label} exited ${m.code}:\n${m.stderr.split("\n").slice(-6).join("\n")}`);
-      }
-      return m;
-    };
     for (const c of commands) {
-      await c.prepare?.();
-      // Cold: no digest of any snapshot yet, every file parsed and checked (and its digest written).
-      await rm(path.join(dir, ".cache"), { recursive: true, force: true });
-      const cold = await measure(c, "cold");
-      const row: OfflineRow = { label: c.label, cold, runs: [] };
-      for (let run = 0; run < runs; run++) row.runs.push(await measure(c, `warm, run ${run + 1} of ${runs}`));
+      const row: OfflineRow = { label: c.label, runs: [] };
+      for (let run = 0; run < runs; run++) {
+        console.error(`bench: ${c.label} over ${days} x ${size} (run ${run + 1} of ${runs})`);
+        const m = await runMeasured([...c.args, "--cohort", "bench"], { cwd: dir, scratch: dir });
+        if (m.code !== 0) console.error(`bench: ${c.label} exited ${m.code}:\n${m.stderr.split("\n").slice(-6).join("\n")}`);
+        row.runs.push(m);
+      }
       rows.push(row);
-      await c.after?.();
     }
-    await restore();
-    // The floor under any cold run: the files read and parsed, nothing else, on the CLI's threads.
-    const threads = Math.min(os.availableParallelism(), 4);
-    const floors: number[] = [];
-    for (let run = 0; run < 3; run++) floors.push(Number(execFileSync(process.execPath, [FLOOR, folder, String(threads)], { encoding: "utf8" }).trim()));
-    return { rows, bytes, generatedMs, floor: { ms: median(floors), threads } };
+    return { rows, bytes, generatedMs };
   } finally {
     if (!work) await rm(dir, { recursive: true, force: true });
   }
@@ -290,28 +225,26 @@ const WALL_TARGET_MS = 5000;
 const RSS_TARGET = 500 * 1048576;
 
 function offlineTable(rows: OfflineRow[], days: number, size: number, bytes: number): string {
-  const header = ["command", "cold s", "cold RSS MB", "warm s", "min-max s", "warm RSS MB", "output MB", "exit", "target (<5 s, <500 MB)"];
+  const header = ["command", "median s", "min-max s", "peak RSS MB", "output MB", "exit", "target (<5 s, <500 MB)"];
   const verdict = (ms: number, rss: number) => (ms < WALL_TARGET_MS && rss < RSS_TARGET ? "met" : `missed${ms >= WALL_TARGET_MS ? " (time)" : ""}${rss >= RSS_TARGET ? " (memory)" : ""}`);
   const body = rows.map((r) => {
     const ms = median(r.runs.map((m) => m.ms));
-    const rss = median(r.runs.map((m) => m.rss));
+    const rss = Math.max(...r.runs.map((m) => m.rss));
     const walls = r.runs.map((m) => m.ms);
     return [
       r.label,
-      seconds(r.cold.ms),
-      megabytes(r.cold.rss),
       seconds(ms),
       `${seconds(Math.min(...walls))}-${seconds(Math.max(...walls))}`,
       megabytes(rss),
       megabytes(median(r.runs.map((m) => m.outBytes))),
-      [...new Set([r.cold, ...r.runs].map((m) => String(m.code)))].join("/"),
-      `cold ${verdict(r.cold.ms, r.cold.rss)}, warm ${verdict(ms, rss)}`,
+      [...new Set(r.runs.map((m) => String(m.code)))].join("/"),
+      verdict(ms, rss),
     ];
   });
   const runs = Math.max(...rows.map((r) => r.runs.length));
   return (
-    `offline, ${days} snapshots x ${size} projects (${megabytes(bytes)} MB of JSON). cold: one run without .cache/digests;\n` +
-    `warm: median of ${runs} run(s) after it, with the digests it wrote\n${table([header, ...body])}`
+    `offline, ${days} snapshots x ${size} projects (${megabytes(bytes)} MB of JSON), every snapshot scored when read; ` +
+    `median of ${runs} run(s), peak RSS the largest\n${table([header, ...body])}`
   );
 }
 
@@ -343,22 +276,16 @@ async function main(): Promise<void> {
   ];
   // The machine's load before and after: other processes' work inflates the figures, and so does a
   // host that gives this machine less than its cores (what the load average of a VM does not show).
-  const load = async () => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}; ${await cores()}`;
+  const load = () => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}`;
   if (!opts["offline-only"]) {
-    const before = await load();
+    const before = load();
     const table = collectTable(await benchCollect(sizes, modes, latency, runs ?? 1), latency);
-    out.push("", table, `(before: ${before})`, `(after: ${await load()})`);
+    out.push("", table, `(before: ${before})`, `(after: ${load()})`);
   }
   if (!opts["collect-only"]) {
-    const before = await load();
-    const { rows, bytes, generatedMs, floor } = await benchOffline(days, size, runs ?? 3, opts.work);
-    out.push(
-      "",
-      offlineTable(rows, days, size, bytes),
-      `(before: ${before})`,
-      `(after: ${await load()})`,
-      `floor of a cold run: every file read and given to JSON.parse, nothing else, on ${floor.threads} thread(s): ${seconds(floor.ms)} s (median of 3; scripts/bench-floor.mjs)`,
-    );
+    const before = load();
+    const { rows, bytes, generatedMs } = await benchOffline(days, size, runs ?? 3, opts.work);
+    out.push("", offlineTable(rows, days, size, bytes), `(before: ${before})`, `(after: ${load()})`);
     if (generatedMs > 0) out.push(`(history generated in ${seconds(generatedMs)} s, not counted)`);
   }
   console.log(out.join("\n"));

@@ -11,16 +11,19 @@ export interface CriterionInput {
   errors: readonly Issue[];
 }
 
-// A checklist's count, by the checklist: `score` re-scores every snapshot of a history with the same
-// config's ratings, and summing a 32-operation checklist for 1,000 projects each time adds up.
-const opsCounts = new WeakMap<object, number>();
+// Sums of a rating's entries, by the rating: every snapshot of a history is scored with the same
+// config's ratings, and summing a 32-item checklist for 1,000 projects each time adds up.
+const sums = new WeakMap<object, number>();
+
+function sumOf(entries: Readonly<Record<string, number>>): number {
+  let sum = sums.get(entries);
+  if (sum === undefined) sums.set(entries, (sum = Object.values(entries).reduce((s, v) => s + v, 0)));
+  return sum;
+}
 
 /** The count of an ops rating: a number as given, or the sum of a checklist. */
 export function opsCount(ops: Ops): number {
-  if (typeof ops === "number") return ops;
-  let count = opsCounts.get(ops);
-  if (count === undefined) opsCounts.set(ops, (count = Object.values(ops).reduce((s, v) => s + v, 0)));
-  return count;
+  return typeof ops === "number" ? ops : sumOf(ops);
 }
 
 /** True when a figure is unknown because fetching it failed (as opposed to known to be absent). */
@@ -60,7 +63,7 @@ export function criterionValue(id: CriterionId, input: CriterionInput, asOf: str
     case "ops":
       return ratings.ops === undefined ? undefined : opsCount(ratings.ops);
     case "languages":
-      return ratings.languages === undefined ? undefined : Object.values(ratings.languages).reduce((s, v) => s + v, 0);
+      return ratings.languages === undefined ? undefined : sumOf(ratings.languages);
     case "os":
       return ratings.os?.length;
     case "sponsor":

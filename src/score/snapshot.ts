@@ -1,8 +1,8 @@
 import type { ProjectConfig } from "../config/cohort.js";
 import { RATING_KEYS, type Ratings } from "../config/ratings.js";
 import type { Rubric } from "../config/rubric.js";
-import type { Snapshot } from "../snapshot/schema.js";
-import { scoreCohort } from "./index.js";
+import type { ProjectFacts, Snapshot } from "../snapshot/schema.js";
+import { scoreCohort, type ScoreInput } from "./index.js";
 import type { ScoredProject, ScoredSnapshot } from "./types.js";
 
 /** What scoring needs of the config: the rubric and each project's hand ratings. */
@@ -32,12 +32,21 @@ export class Scorer {
   }
 
   score(snapshot: Snapshot): ScoredSnapshot {
-    const projects: Omit<ScoredProject, "scores">[] = [];
+    const inputs: ScoreInput[] = [];
+    const rated: ProjectFacts[] = [];
     for (const p of snapshot.projects) {
       const ratings = this.ratings.get(p.id);
-      if (ratings !== undefined) projects.push({ ...p, ratings });
+      if (ratings === undefined) continue;
+      inputs.push({ id: p.id, raw: p.raw, ratings, errors: p.errors });
+      rated.push(p);
     }
-    const scores = scoreCohort(projects, this.config.rubric, snapshot.asOf);
+    const scores = scoreCohort(inputs, this.config.rubric, snapshot.asOf);
+    // Object literals of one shape, not spreads: a history is hundreds of thousands of these.
+    const projects: ScoredProject[] = [];
+    for (let i = 0; i < rated.length; i++) {
+      const p = rated[i]!;
+      projects.push({ id: p.id, name: p.name, sources: p.sources, raw: p.raw, errors: p.errors, warnings: p.warnings, ratings: inputs[i]!.ratings, scores: scores.get(p.id)! });
+    }
     return {
       cohort: snapshot.cohort,
       asOf: snapshot.asOf,
@@ -46,7 +55,7 @@ export class Scorer {
       windowDays: snapshot.windowDays,
       requests: snapshot.requests,
       rubric: this.config.rubric,
-      projects: projects.map((p) => ({ ...p, scores: scores.get(p.id)! })),
+      projects,
     };
   }
 }
