@@ -95,7 +95,7 @@ function podium(model: ReportModel): Chart {
     title: `Overall score, ${model.date}`,
     subtitle: [
       `Ranked by overall score, the ${equal ? "mean" : "weighted mean"} of the ${model.categories.length} category scores; each bar shows what each category adds. Tiers: Jenks natural breaks of the overall scores.`,
-      ...(prev ? [`Changes since the previous snapshot, ${prev}${model.rubricChangedSincePrevious ? " (the rubric changed in between)" : ""}.`] : []),
+      ...(prev ? [`Changes since the previous snapshot, ${prev}.`] : []),
     ],
     desc:
       `Projects ranked by overall score as of ${model.date}. ` +
@@ -358,7 +358,6 @@ function trend(model: ReportModel, series: Series): Chart {
     xLabel: "snapshot date (UTC)",
     yLabel: `${series.metric === "overall" ? "overall score" : "category score"} (0 to 1; axis zoomed to the data)`,
     maxGap: model.cadence,
-    markers: model.rubricChanges.map((c) => ({ x: c.day, label: c.label })),
     width: WIDE,
     plotHeight: Math.max(240, 16 * everyone.length),
     data: { "data-chart": "trend", "data-metric": series.metric },

@@ -109,7 +109,6 @@ function podiumSection(model: ReportModel, charts: ReportCharts): Block {
           ? `, each with its change since ${model.dates.at(-2)} (▲ up, ▼ down, = unchanged at 3 decimals, "new" for a project that was not in that snapshot)`
           : "",
         `, and the trend of the overall score over the whole history (each on its own scale, at least ${SPARK_SPAN} tall; a break is a missing snapshot).`,
-        ...(model.rubricChangedSincePrevious ? [" ", strong("The rubric changed since the previous snapshot: changes mix new data with new weights or criteria.")] : []),
       ),
       { kind: "table", name: "scoreboard", head, align, groups, data: { chart: "scoreboard" } },
       ...(model.departed.length
@@ -170,7 +169,7 @@ function trendsSection(model: ReportModel, charts: ReportCharts): Block {
       para(
         `${plural(model.dates.length, "snapshot")} from ${model.dates[0]} to ${model.date}, expected ${model.cadence === 1 ? "every day" : `every ${model.cadence} days`}. `,
         gaps.length ? `No snapshot for ${gaps.join(", ")}: the lines break there.` : "No snapshot is missing.",
-        model.rubricChanges.length ? ` The rubric changed on ${model.rubricChanges.map((r) => `${r.date} (${r.label})`).join(", ")} (dashed vertical line): scores on either side are not directly comparable.` : "",
+        " Every date is scored under the rubric and ratings of the config as they are now: a line moves with the collected figures only.",
       ),
       { kind: "figures", layout: "full", charts: charts.trends },
     ],
@@ -205,7 +204,7 @@ function methodologySection(model: ReportModel): Block {
       { term: "Cohort", detail: [model.cohort, ...(model.config.found ? [` (${model.config.file})`] : [])] },
       { term: "As of", detail: [latest.asOf, ` (figures counted at this instant; the snapshot was written at ${latest.generatedAt})`] },
       { term: "History", detail: [`${plural(model.dates.length, "snapshot")}, ${model.dates[0]} to ${model.date}`, model.gaps.length ? `; ${plural(model.gaps.reduce((s, g) => s + g.count, 0), "expected snapshot")} missing` : "; none missing"] },
-      { term: "Rubric", detail: [`${model.rubric.name}, version ${model.rubric.version}`, model.rubricChanges.length ? `; changed during the history on ${model.rubricChanges.map((r) => r.date).join(", ")}` : "; the same for the whole history"] },
+      { term: "Rubric", detail: [`${model.rubric.name}, version ${model.rubric.version}`, "; the config's, which scores every snapshot of the history"] },
       { term: "Collected by", detail: [`${tools.join(", ")}; merged pull requests counted over ${latest.windowDays} days; ${latest.requests.github} GitHub requests, ${latest.requests.githubSearch} GitHub searches, ${latest.requests.githubGraphql ?? 0} GitHub GraphQL requests, ${latest.requests.stackExchange} Stack Exchange requests`] },
     ],
   });
@@ -238,9 +237,9 @@ function methodologySection(model: ReportModel): Block {
   blocks.push({ kind: "heading", level: 3, text: "Sources of the hand ratings" });
   const rated = model.criteria.filter((k) => (RATED as readonly string[]).includes(k.id)).map((k) => k.id as (typeof RATED)[number]);
   if (!model.config.found) {
-    blocks.push(para(strong("No sources available: "), `${model.config.reason}. The ratings below are those recorded in the snapshot; where each comes from is not known to this report.`));
+    blocks.push(para(strong("No sources available: "), `${model.config.reason}. The ratings below are those the snapshots were scored with; where each comes from is not known to this report.`));
   } else {
-    blocks.push(para("From ", code(model.config.file), " (", code("projects[].sources"), "), one line per rating; the rating shown is the one the latest snapshot was scored with."));
+    blocks.push(para("From ", code(model.config.file), " (", code("projects[].sources"), "), one line per rating; the rating shown is the config's, which scores every snapshot of the history."));
   }
   const sourcesOf = new Map(model.config.found ? model.config.projects.map((p) => [p.id, p.sources ?? {}]) : []);
   for (const p of model.projects) {

@@ -1,6 +1,6 @@
 /**
  * How the report names and explains each criterion (the formulas are in src/score/ and
- * docs/methodology.md; the rubric in the snapshot says which criteria count and how they are weighted).
+ * docs/methodology.md; the config's rubric says which criteria count and how they are weighted).
  */
 import type { CriterionId } from "../config/criteria.js";
 import type { Rubric } from "../config/rubric.js";

@@ -1,7 +1,8 @@
 /**
- * What the report shows, computed once from a cohort's snapshot history: the latest standings in one
- * order used everywhere, changes since the previous snapshot, every score's time series on a day axis
- * (gaps kept), the rubric, the sources of the hand ratings and the data problems. Pure.
+ * What the report shows, computed once from a cohort's snapshot history scored under the config as it
+ * is now (one rubric and one set of ratings for every date): the latest standings in one order used
+ * everywhere, changes since the previous snapshot, every score's time series on a day axis (gaps
+ * kept), the rubric, the sources of the hand ratings and the data problems. Pure.
  */
 import type { CriterionId } from "../config/criteria.js";
 import type { Rubric } from "../config/rubric.js";
@@ -17,14 +18,13 @@ export type ConfigInfo =
 
 /**
  * What the report draws from a snapshot other than the latest two (whose every figure it shows): its
- * date, rubric and each project's overall and category scores, as columns (NaN for no score). A year
+ * date and each project's overall and category scores, as columns (NaN for no score). A year
  * of 1,000 projects' summaries is a few megabytes, against gigabytes for the snapshots themselves.
  */
 export interface SnapshotSummary {
   summary: true;
   cohort: string;
   asOf: string;
-  rubric: Rubric;
   /** The projects' ids and names, in the snapshot's order. */
   ids: string[];
   names: string[];
@@ -48,7 +48,6 @@ export function summaryOf(snapshot: Snapshot): SnapshotSummary {
     summary: true,
     cohort: snapshot.cohort,
     asOf: snapshot.asOf,
-    rubric: snapshot.rubric,
     ids: snapshot.projects.map((p) => p.id),
     names: snapshot.projects.map((p) => p.name),
     overall,
@@ -68,8 +67,8 @@ function isFull(s: Snapshot | SnapshotSummary): s is Snapshot {
 export interface ReportInput {
   cohort: string;
   /**
-   * Valid snapshots of the cohort, any order (sorted by asOf here). At least one. All but the latest two
-   * (by asOf) may be summaries.
+   * Valid snapshots of the cohort, any order (sorted by asOf here), all scored under the same config.
+   * At least one. All but the latest two (by asOf) may be summaries.
    */
   snapshots: readonly (Snapshot | SnapshotSummary)[];
   /** Files that could not be read, reported on the page. */
@@ -126,7 +125,7 @@ export interface Departed {
 }
 
 export interface Series {
-  /** "overall" or a category id of the latest rubric. */
+  /** "overall" or a category id of the rubric. */
   metric: string;
   name: string;
   /** Project id -> one point per snapshot (y null where the project or its score is missing). */
@@ -146,10 +145,8 @@ export interface ReportModel {
   gaps: { from: string; to: string; count: number }[];
   /** The usual spacing of snapshots in days (smallest step in the history); a longer step is a gap. */
   cadence: number;
+  /** The config's rubric, which scored every snapshot. */
   rubric: Rubric;
-  rubricChangedSincePrevious: boolean;
-  /** Where the rubric changed during the history (version, weights or criteria). */
-  rubricChanges: { day: number; date: string; label: string }[];
   categories: CategoryView[];
   criteria: CriterionView[];
   /** The latest snapshot's projects, by rank. */
@@ -199,10 +196,6 @@ function fileNames(ids: readonly string[]): Map<string, string> {
     out.set(id, name);
   }
   return out;
-}
-
-function rubricKey(r: Rubric): string {
-  return JSON.stringify(r);
 }
 
 function changeOf(now: ProjectSnapshot, before: ProjectSnapshot | undefined, categories: readonly CategoryView[]): Change | null {
@@ -300,15 +293,6 @@ export function buildModel(input: ReportInput): ReportModel {
     return { metric, name, points };
   });
 
-  const rubricChanges: ReportModel["rubricChanges"] = [];
-  for (let i = 1; i < snapshots.length; i++) {
-    const a = snapshots[i - 1]!.rubric;
-    const b = snapshots[i]!.rubric;
-    if (rubricKey(a) !== rubricKey(b)) {
-      rubricChanges.push({ day: days[i]!, date: dates[i]!, label: a.version !== b.version ? `rubric v${b.version}` : "rubric edited" });
-    }
-  }
-
   const medians = Object.fromEntries(
     categories.map((c) => [c.id, median(latest.projects.map((p) => p.scores.categories[c.id]).filter((v): v is number => typeof v === "number"))]),
   );
@@ -329,8 +313,6 @@ export function buildModel(input: ReportInput): ReportModel {
     gaps,
     cadence,
     rubric,
-    rubricChangedSincePrevious: previous !== null && rubricKey(previous.rubric) !== rubricKey(rubric),
-    rubricChanges,
     categories,
     criteria,
     projects,

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chromium, type BrowserContext, type Page } from "playwright-core";
 import { run } from "../support/io.js";
 import { ROOT } from "../support/cli.js";
-import { COHORT, history, projectDir } from "./fixture.js";
+import { COHORT, fixtureConfig, history, projectDir, scored, type FixtureConfig } from "./fixture.js";
 import type { Snapshot } from "../../src/snapshot/schema.js";
 
 const CHROMIUM = process.env.SHOWDOWN_CHROMIUM ?? "/usr/bin/chromium";
@@ -56,9 +56,9 @@ interface Opened {
   dialogs: string[];
 }
 
-/** Writes the report of a history with the CLI, then opens its index.html from disk. */
-async function openReport(snapshots: Snapshot[], options: { config?: string | false } = {}): Promise<Opened> {
-  const dir = await projectDir(snapshots, options.config);
+/** Writes the report of a history with the CLI (scored under `config`), then opens its index.html from disk. */
+async function openReport(snapshots: Snapshot[], config: FixtureConfig = fixtureConfig()): Promise<Opened> {
+  const dir = await projectDir(snapshots, config);
   cleanup.push(dir);
   const result = await run(["report", "--out", "site"], dir);
   expect(result.stderr).not.toMatch(/error/i);
@@ -109,7 +109,7 @@ describe("report in a browser", () => {
   it("shows every project's radar and bars, loads nothing but the file, logs no error", async () => {
     const snapshots = history();
     const { page, url, requests, consoleErrors } = await openReport(snapshots);
-    const latest = snapshots.at(-1)!;
+    const latest = scored(snapshots).at(-1)!;
     const criteria = latest.rubric.categories.flatMap((c) => c.criteria.map((k) => k.id));
 
     expect(requests).toEqual([url]);
@@ -164,8 +164,9 @@ describe("report in a browser", () => {
 
   it("renders hostile names as text: no script runs, nothing is loaded", async () => {
     const names = { tensorflow: "<script>alert(1)</script>", pytorch: "=cmd|' /C calc'!A0", mxnet: '"><img src=x onerror=alert(2)>' };
-    const snapshots = history({ only: ["tensorflow", "pytorch", "mxnet", "theano"], names, days: 5, missing: [] });
-    const { page, url, requests, consoleErrors, dialogs } = await openReport(snapshots, { config: false });
+    const only = ["tensorflow", "pytorch", "mxnet", "theano"];
+    const snapshots = history({ only, names, days: 5, missing: [] });
+    const { page, url, requests, consoleErrors, dialogs } = await openReport(snapshots, fixtureConfig({ only, names }));
     expect(requests).toEqual([url]);
     expect(consoleErrors).toEqual([]);
     expect(dialogs).toEqual([]);
@@ -174,7 +175,8 @@ describe("report in a browser", () => {
     for (const name of Object.values(names)) {
       expect(await page.getByText(name, { exact: true }).first().isVisible(), name).toBe(true);
     }
-    await expect(page.locator("#methodology").textContent()).resolves.toContain("No sources available");
+    // The sources of the hand ratings are listed under the hostile names too, as text.
+    await expect(page.locator("#methodology").textContent()).resolves.toContain(`${names.tensorflow}: 10 of 10 ratings sourced`);
     expect(await page.evaluate(COLLISIONS)).toEqual([]);
     await page.screenshot({ path: path.join(OUTPUT, "report-hostile.png"), fullPage: true });
     await page.close();

@@ -1,18 +1,28 @@
 /**
- * A realistic snapshot history for the report: the 13 frameworks of Coveo's showdown (hand ratings as
- * in config/deep-learning-2018.yaml, ops counts invented), 30 daily snapshots from 2026-10-23 to
+ * A realistic history for the report: the 13 frameworks of Coveo's showdown (hand ratings as in
+ * config/deep-learning-2018.yaml, ops counts invented), 30 daily snapshots from 2026-10-23 to
  * 2026-11-21 with three days missing (11-02, 11-09, 11-10), figures evolving smoothly from a seeded
  * random walk, PyTorch overtaking TensorFlow, and the latest run with one fetch error and one warning.
- * Every score is what buildSnapshot computes. Deterministic: the same options give the same snapshots.
+ *
+ * The snapshots hold facts only (schema 2, built with buildSnapshot); the rubric and the ratings live
+ * in a config made here (never the shipped config/): `fixtureConfig()` for the pure rendering tests,
+ * which score with `scored()`, and `projectDir()`, a folder with snapshots/ and config/ for the CLI.
+ * Editing the config (another rubric, another rating) rescores the same snapshots. Deterministic: the
+ * same options give the same snapshots.
  */
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { ProjectConfig } from "../../src/config/cohort.js";
 import type { Rubric } from "../../src/config/rubric.js";
 import type { Ratings } from "../../src/config/ratings.js";
-import { buildSnapshot, type UnscoredProject } from "../../src/snapshot/build.js";
-import type { Snapshot } from "../../src/snapshot/schema.js";
+import type { ConfigInfo } from "../../src/report/index.js";
+import { Scorer, type ScoringConfig } from "../../src/score/snapshot.js";
+import type { ScoredSnapshot } from "../../src/score/types.js";
+import { buildSnapshot } from "../../src/snapshot/build.js";
+import type { ProjectFacts, Snapshot } from "../../src/snapshot/schema.js";
 import { serializeSnapshot } from "../../src/snapshot/store.js";
+import { writeConfig, type ConfigProject } from "../support/config.js";
 import { mulberry32 } from "../support/random.js";
 
 export const COHORT = "deep-learning-2018";
@@ -100,22 +110,24 @@ const PROJECTS: Base[] = [
 
 const random = mulberry32;
 
-export interface FixtureOptions {
+/** Which projects, under which names: the same options for the snapshots and the config. */
+export interface CohortOptions {
+  /** Only these project ids (default: all 13). */
+  only?: readonly string[];
+  /** Display names to use instead (e.g. hostile ones, to test escaping). */
+  names?: Readonly<Record<string, string>>;
+  /** Each project this many times (the copies as "<id>-2", "<id>-3"..., each with a repository of its own): a larger cohort. */
+  copies?: number;
+}
+
+export interface FixtureOptions extends CohortOptions {
   /** Last day (UTC date). */
   end?: string;
   days?: number;
   /** Dates with no snapshot. */
   missing?: readonly string[];
-  /** Only these project ids (default: all 13). */
-  only?: readonly string[];
-  /** Display names to use instead (e.g. hostile ones, to test escaping). */
-  names?: Readonly<Record<string, string>>;
-  /** From this date on, the rubric is v2 with activity weighted 2. */
-  rubricChangeOn?: string;
   /** Project that joins the cohort on a date (absent before). */
   joins?: { id: string; on: string };
-  /** Each project this many times (the copies as "<id>-2", "<id>-3"...): a larger cohort. */
-  copies?: number;
   seed?: number;
 }
 
@@ -125,34 +137,47 @@ function dayString(end: string, back: number): string {
   return new Date(Date.parse(`${end}T00:00:00Z`) - back * 86_400_000).toISOString().slice(0, 10);
 }
 
+/** The cohort's projects with their display names, copies included. */
+function bases(options: CohortOptions): Base[] {
+  return PROJECTS.filter((p) => !options.only || options.only.includes(p.id)).flatMap((p) =>
+    Array.from({ length: options.copies ?? 1 }, (_, k): Base => {
+      const copy = k === 0 ? p : { ...p, id: `${p.id}-${k + 1}`, name: `${p.name} ${k + 1}`, repository: `${p.repository}-${k + 1}` };
+      return { ...copy, name: options.names?.[p.id] ?? copy.name };
+    }),
+  );
+}
+
+function sourcesOfBase(p: Base): ProjectFacts["sources"] {
+  return { repository: p.repository, stackOverflowTags: [p.tag], repositoryQuery: `${p.tag} in:name,description,topics` };
+}
+
+/** What collect observed each day: schema 2 snapshots (facts only), oldest first. */
 export function history(options: FixtureOptions = {}): Snapshot[] {
   const end = options.end ?? "2026-11-21";
   const days = options.days ?? 30;
   const missing = new Set(options.missing ?? DEFAULT_MISSING);
   const rand = random(options.seed ?? 2018);
-  const bases = PROJECTS.filter((p) => !options.only || options.only.includes(p.id)).flatMap((p) =>
-    Array.from({ length: options.copies ?? 1 }, (_, k) => (k === 0 ? p : { ...p, id: `${p.id}-${k + 1}`, name: `${p.name} ${k + 1}` })),
-  );
+  const cohort = bases(options);
   // Random-walk state per project: a slowly drifting multiplier on the base figures.
-  const drift = new Map(bases.map((p) => [p.id, 1]));
+  const drift = new Map(cohort.map((p) => [p.id, 1]));
   const out: Snapshot[] = [];
   for (let back = days - 1; back >= 0; back--) {
     const date = dayString(end, back);
     const t = (days - 1 - back) / Math.max(1, days - 1);
     const asOf = `${date}T06:00:00.000Z`;
-    for (const p of bases) drift.set(p.id, drift.get(p.id)! * (1 + (rand() - 0.45) * 0.01));
+    for (const p of cohort) drift.set(p.id, drift.get(p.id)! * (1 + (rand() - 0.45) * 0.01));
     if (missing.has(date)) continue;
     const last = back === 0;
-    const projects: UnscoredProject[] = bases
+    const projects: ProjectFacts[] = cohort
       .filter((p) => !(options.joins && options.joins.id === p.id && date < options.joins.on))
       .map((p) => {
         const d = drift.get(p.id)!;
         const prs = Math.round((p.prs[0] + (p.prs[1] - p.prs[0]) * t) * (0.96 + rand() * 0.08));
         const lastCommit = p.stale === null ? Date.parse(asOf) - (2 + rand() * 20) * 3_600_000 : Date.parse(`${dayString(end, days - 1)}T12:00:00Z`) - p.stale * 86_400_000;
-        const unscored: UnscoredProject = {
+        const facts: ProjectFacts = {
           id: p.id,
-          name: options.names?.[p.id] ?? p.name,
-          sources: { repository: p.repository, stackOverflowTags: [p.tag], repositoryQuery: `${p.tag} in:name,description,topics` },
+          name: p.name,
+          sources: sourcesOfBase(p),
           raw: {
             lastCommitAt: new Date(lastCommit).toISOString().replace(/\.\d{3}Z$/, "Z"),
             mergedPullRequests: prs,
@@ -163,25 +188,22 @@ export function history(options: FixtureOptions = {}): Snapshot[] {
             openIssues: Math.round(p.stars * 0.01),
             archived: p.stale !== null && p.stale > 300,
           },
-          ratings: p.ratings,
           errors: [],
           warnings: [],
         };
         if (last && p.id === "paddlepaddle") {
-          unscored.raw.stackOverflowQuestions = null;
-          unscored.errors.push({ field: "stackOverflowQuestions", message: "GET /2.3/tags/paddlepaddle/info: HTTP 503 after 3 retries" });
+          facts.raw.stackOverflowQuestions = null;
+          facts.errors.push({ field: "stackOverflowQuestions", message: "GET /2.3/tags/paddlepaddle/info: HTTP 503 after 3 retries" });
         }
-        if (p.id === "bigdl") unscored.warnings.push({ field: "stackOverflowQuestions", message: "Stack Overflow has no tag bigdl; counted 0" });
-        return unscored;
+        if (p.id === "bigdl") facts.warnings.push({ field: "stackOverflowQuestions", message: "Stack Overflow has no tag bigdl; counted 0" });
+        return facts;
       });
-    const changed = options.rubricChangeOn !== undefined && date >= options.rubricChangeOn;
     out.push(
       buildSnapshot({
         cohort: COHORT,
         asOf,
         generatedAt: `${date}T06:04:31.250Z`,
         tool: { name: "showdown", version: "0.1.0" },
-        rubric: changed ? rubric(2, 2) : rubric(),
         windowDays: 30,
         requests: { github: projects.length * 2 + 1, githubSearch: projects.length * 2, stackExchange: 1 },
         projects,
@@ -202,37 +224,70 @@ export function sourcesOf(id: string, ratings: Ratings): Record<string, string> 
   return out;
 }
 
-/** A cohort config (JSON is YAML) for the fixture's projects, with a source for every rating. */
-export function cohortConfig(options: { only?: readonly string[]; names?: Readonly<Record<string, string>>; description?: string } = {}): string {
-  const projects = PROJECTS.filter((p) => !options.only || options.only.includes(p.id)).map((p) => ({
-    id: p.id,
-    name: options.names?.[p.id] ?? p.name,
-    repository: p.repository,
-    stackOverflowTags: [p.tag],
-    repositoryQuery: `${p.tag} in:name,description,topics`,
-    ...p.ratings,
-    sources: sourcesOf(p.id, p.ratings),
-  }));
-  return JSON.stringify(
-    { cohort: COHORT, description: options.description ?? "Coveo's Deep Learning Showdown cohort (2018): its 13 frameworks.", rubric: "rubric.yaml", windowDays: 30, projects },
-    null,
-    2,
-  );
+/** A project of the fixture config: its sources, hand ratings and the source of each rating. */
+export type FixtureProject = ConfigProject & { sources: Record<string, string> };
+
+/** The config's projects (every project the history may hold, so that scoring leaves none out), with a source for every rating but one. */
+export function configProjects(options: CohortOptions = {}): FixtureProject[] {
+  return bases(options).map((p) => ({ id: p.id, name: p.name, ...sourcesOfBase(p), ratings: p.ratings, sources: sourcesOf(p.id, p.ratings) }));
 }
 
-/**
- * A project folder: snapshots/<cohort>/<date>.json for each snapshot and, unless config is false,
- * config/<cohort>.yaml and config/rubric.yaml. Returns the folder.
- */
-export async function projectDir(snapshots: readonly Snapshot[], config: string | false = cohortConfig()): Promise<string> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), "showdown-report-"));
+/** The same projects with some ratings edited: id -> the ratings that change. */
+export function withRatings(projects: readonly FixtureProject[], edits: Readonly<Record<string, Ratings>>): FixtureProject[] {
+  return projects.map((p) => (edits[p.id] ? { ...p, ratings: { ...p.ratings, ...edits[p.id] } } : p));
+}
+
+/** The config as the tests edit it: the rubric, and the projects as written to the cohort file. */
+export interface FixtureConfig {
+  rubric: Rubric;
+  projects: readonly FixtureProject[];
+}
+
+/** The config as it is now: the rubric (default v1, activity weighted 1) and the projects. */
+export function fixtureConfig(options: CohortOptions & { rubric?: Rubric; projects?: readonly FixtureProject[] } = {}): FixtureConfig {
+  return { rubric: options.rubric ?? rubric(), projects: options.projects ?? configProjects(options) };
+}
+
+/** The config as loadCohort gives it to the Scorer (ratings inline in each project). */
+export function scoringConfig(config: FixtureConfig = fixtureConfig()): ScoringConfig {
+  return { rubric: config.rubric, projects: config.projects.map(({ ratings, ...p }): ProjectConfig => ({ ...p, ...ratings })) };
+}
+
+/** Every snapshot scored under the config, as the report scores them when it reads them. */
+export function scored(snapshots: readonly Snapshot[], config: FixtureConfig = fixtureConfig()): ScoredSnapshot[] {
+  const scorer = new Scorer(scoringConfig(config));
+  return snapshots.map((s) => scorer.score(s));
+}
+
+/** Where projectDir writes the cohort file, as the report shows it. */
+export const CONFIG_FILE = `config/${COHORT}.json`;
+export const DESCRIPTION = "Coveo's Deep Learning Showdown cohort (2018): its 13 frameworks.";
+
+/** What the report knows of the config (as `showdown report` passes it) when it is projectDir's. */
+export function configInfo(config: FixtureConfig = fixtureConfig()): ConfigInfo {
+  return { found: true, file: CONFIG_FILE, description: DESCRIPTION, projects: config.projects.map((p) => ({ id: p.id, sources: p.sources })) };
+}
+
+/** Writes the config (rubric.json and <cohort>.json) into `configDir`; returns it. */
+export function writeFixtureConfig(configDir: string, config: FixtureConfig = fixtureConfig()): Promise<string> {
+  return writeConfig(configDir, COHORT, config.rubric, config.projects, { description: DESCRIPTION });
+}
+
+/** Writes snapshots/<cohort>/<date>.json for each snapshot under `dir`. */
+export async function writeSnapshots(dir: string, snapshots: readonly Snapshot[]): Promise<void> {
   const folder = path.join(dir, "snapshots", COHORT);
   await mkdir(folder, { recursive: true });
   for (const s of snapshots) await writeFile(path.join(folder, `${s.asOf.slice(0, 10)}.json`), serializeSnapshot(s));
+}
+
+/**
+ * A project folder: snapshots/<cohort>/<date>.json for each snapshot and config/ holding the config
+ * (the fixture's by default; with `config: false`, config/ is left empty). Returns the folder.
+ */
+export async function projectDir(snapshots: readonly Snapshot[], config: FixtureConfig | false = fixtureConfig()): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "showdown-report-"));
+  await writeSnapshots(dir, snapshots);
   await mkdir(path.join(dir, "config"));
-  if (config !== false) {
-    await writeFile(path.join(dir, "config", `${COHORT}.yaml`), config);
-    await writeFile(path.join(dir, "config", "rubric.yaml"), JSON.stringify(rubric(), null, 2));
-  }
+  if (config !== false) await writeFixtureConfig(path.join(dir, "config"), config);
   return dir;
 }

@@ -1,14 +1,14 @@
-/** The pure report: model, page and Markdown from snapshots, without touching disk. */
+/** The pure report: model, page and Markdown from scored snapshots, without touching disk. */
 import { describe, expect, it } from "vitest";
 import { renderReport, type ReportInput } from "../../src/report/index.js";
-import { buildModel } from "../../src/report/model.js";
+import { buildModel, summaryOf } from "../../src/report/model.js";
 import { escapeLineStart, escapeMarkdown, escapeXml, figure, rankDelta, score, scoreDelta, signed } from "../../src/report/format.js";
-import { COHORT, history, sourcesOf } from "./fixture.js";
-import type { Snapshot } from "../../src/snapshot/schema.js";
+import type { ScoredSnapshot } from "../../src/score/types.js";
+import { COHORT, CONFIG_FILE, configInfo, fixtureConfig, history, rubric, scored, withRatings, configProjects } from "./fixture.js";
 
 const TOOL = { name: "showdown", version: "0.1.0" };
 
-function input(snapshots: Snapshot[], config: ReportInput["config"] = { found: false, file: "config/x.yaml", reason: "there is no cohort config config/x.yaml" }): ReportInput {
+function input(snapshots: ReportInput["snapshots"], config: ReportInput["config"] = configInfo()): ReportInput {
   return { cohort: COHORT, snapshots, skipped: [], config, tool: TOOL };
 }
 
@@ -45,7 +45,7 @@ describe("formats", () => {
 });
 
 describe("model", () => {
-  const snapshots = history();
+  const snapshots = scored(history());
   const model = buildModel(input(snapshots));
 
   it("orders projects by rank, and knows the previous snapshot and the gaps", () => {
@@ -78,25 +78,49 @@ describe("model", () => {
     expect(model.days).not.toContain(model.days[0]! + 10); // 2026-11-02
   });
 
-  it("notes rubric changes and projects that join or leave", () => {
-    const m = buildModel(input(history({ rubricChangeOn: "2026-11-15", joins: { id: "chainer", on: "2026-11-05" }, only: ["tensorflow", "pytorch", "chainer", "theano"] }).filter((s) => !s.projects.every(() => false))));
-    expect(m.rubricChanges).toEqual([{ day: m.days[m.dates.indexOf("2026-11-15")]!, date: "2026-11-15", label: "rubric v2" }]);
+  it("draws the same trends from summaries as from the full snapshots", () => {
+    const summarized = buildModel(input([...snapshots.slice(0, -2).map(summaryOf), ...snapshots.slice(-2)]));
+    expect(summarized.series).toEqual(model.series);
+    expect(summarized.departed).toEqual(model.departed);
+  });
+
+  it("scores every date under the config's rubric: an edited rubric rescores the whole history, and marks no date", () => {
+    const facts = history({ only: ["tensorflow", "pytorch", "chainer", "theano"], days: 8, missing: [] });
+    const v2 = fixtureConfig({ only: ["tensorflow", "pytorch", "chainer", "theano"], rubric: rubric(2, 2) });
+    const m = buildModel(input(scored(facts, v2)));
+    expect(m.rubric).toEqual(rubric(2, 2));
+    // Each point of the trend is the score of that date's facts under the rubric of today.
+    const overall = m.series[0]!.points.get("pytorch")!.map((p) => p.y);
+    expect(overall).toEqual(scored(facts, v2).map((s) => s.projects.find((p) => p.id === "pytorch")!.scores.overall));
+    const v1 = buildModel(input(scored(facts, fixtureConfig({ only: ["tensorflow", "pytorch", "chainer", "theano"] }))));
+    expect(v1.series[0]!.points.get("pytorch")!.map((p) => p.y)).not.toEqual(overall);
+    // Nothing marked on the trends, and the methodology names the one rubric.
+    const out = files(input(scored(facts, v2)));
+    for (const [f, content] of out) if (f.startsWith("svg/trend-")) expect(content, f).not.toContain('class="marker"');
+    expect(out.get("index.html")).toContain("Coveo Deep Learning Showdown, version 2; the config&#39;s, which scores every snapshot of the history");
+    expect(out.get("REPORT.md")).not.toMatch(/rubric changed/i);
+  });
+
+  it("scores only the projects of the config, and notes projects that join or leave", () => {
+    const joined = history({ joins: { id: "chainer", on: "2026-11-05" }, only: ["tensorflow", "pytorch", "chainer", "theano"] });
+    const m = buildModel(input(scored(joined, fixtureConfig({ only: ["tensorflow", "pytorch", "chainer", "theano"] }))));
     const chainer = m.series[0]!.points.get("chainer")!;
     expect(chainer[0]!.y).toBeNull(); // not in the cohort yet: a gap, not a 0
-    const left = buildModel(input([...history({ only: ["tensorflow", "pytorch", "theano"], days: 3, missing: [], end: "2026-11-20" }), ...history({ only: ["tensorflow", "pytorch"], days: 1, missing: [] })]));
+    expect(chainer.at(-1)!.y).not.toBeNull();
+    // A project whose facts are in the snapshots but which the config no longer lists is left out.
+    const trimmed = buildModel(input(scored(joined, fixtureConfig({ only: ["tensorflow", "pytorch", "chainer"] }))));
+    expect(trimmed.projects.map((p) => p.id).sort()).toEqual(["chainer", "pytorch", "tensorflow"]);
+    expect(trimmed.departed).toEqual([]);
+    expect(trimmed.series[0]!.points.has("theano")).toBe(false);
+    const left = buildModel(input(scored([...history({ only: ["tensorflow", "pytorch", "theano"], days: 3, missing: [], end: "2026-11-20" }), ...history({ only: ["tensorflow", "pytorch"], days: 1, missing: [] })])));
     expect(left.departed.map((d) => d.id)).toEqual(["theano"]);
     expect(left.departed[0]!.lastSeen).toBe("2026-11-20");
   });
 });
 
 describe("rendered report", () => {
-  const snapshots = history();
-  const config: ReportInput["config"] = {
-    found: true,
-    file: "config/deep-learning-2018.yaml",
-    description: "The cohort.",
-    projects: snapshots.at(-1)!.projects.map((p) => ({ id: p.id, sources: sourcesOf(p.id, p.ratings) })),
-  };
+  const snapshots = scored(history());
+  const config = configInfo();
   const out = files(input(snapshots, config));
   const html = out.get("index.html")!;
   const md = out.get("REPORT.md")!;
@@ -110,9 +134,25 @@ describe("rendered report", () => {
   });
 
   it("gives the same bytes for the same snapshots, whatever their order", () => {
-    const again = files(input([...snapshots].reverse(), structuredClone(config)));
+    const again = files(input([...scored(history())].reverse(), structuredClone(config)));
     expect([...again.keys()]).toEqual([...out.keys()]);
     for (const [k, v] of out) expect(again.get(k), k).toBe(v);
+  });
+
+  it("gives other bytes for the same snapshots once a rating is edited in the config: every date is rescored", () => {
+    const edited = fixtureConfig({ projects: withRatings(configProjects(), { tensorflow: { sponsor: 0, documentation: 1 } }) });
+    const rescored = scored(history(), edited);
+    const again = files(input(rescored, configInfo(edited)));
+    expect([...again.keys()].sort()).toEqual([...out.keys()].sort()); // the charts come in rank order
+    expect(again.get("index.html")).not.toBe(html);
+    expect(again.get("svg/criterion-sponsor.svg")).not.toBe(out.get("svg/criterion-sponsor.svg"));
+    const tensorflow = (s: ScoredSnapshot) => s.projects.find((p) => p.id === "tensorflow")!.scores.overall!;
+    expect(again.get("svg/radar-tensorflow.svg")).toContain(`overall ${score(tensorflow(rescored.at(-1)!))}`);
+    // The whole trend moves down, not only the latest date.
+    const before = buildModel(input(snapshots)).series[0]!.points.get("tensorflow")!;
+    const after = buildModel(input(rescored)).series[0]!.points.get("tensorflow")!;
+    after.forEach((p, i) => expect(p.y!, `point ${i}`).toBeLessThan(before[i]!.y!));
+    expect(again.get("REPORT.md")).toContain("**Sponsor** = 0: coveo-deep-learning-showdown.txt: sponsor of tensorflow");
   });
 
   it("is self-contained: no script, nothing to fetch", () => {
@@ -143,22 +183,24 @@ describe("rendered report", () => {
   });
 
   it("tells the methodology: rubric, weights, dates, sources and data problems", () => {
-    for (const text of ["Rubric used", "Coveo Deep Learning Showdown, version 1", "÷ cohort max", "Sources of the hand ratings", "config/deep-learning-2018.yaml", "coveo-deep-learning-showdown.txt: sponsor of pytorch", "no source given", "HTTP 503 after 3 retries", "Stack Overflow has no tag bigdl", "2026-11-21T06:00:00.000Z", "2026-11-02", "2026-11-09 to 2026-11-10"]) {
+    for (const text of ["Rubric used", "Coveo Deep Learning Showdown, version 1", "÷ cohort max", "Sources of the hand ratings", CONFIG_FILE, "coveo-deep-learning-showdown.txt: sponsor of pytorch", "no source given", "HTTP 503 after 3 retries", "Stack Overflow has no tag bigdl", "2026-11-21T06:00:00.000Z", "2026-11-02", "2026-11-09 to 2026-11-10"]) {
       expect(html, text).toContain(text);
       expect(md, text).toContain(escapeMarkdown(text));
     }
     expect(html).toContain("Neon: 9 of 10 ratings sourced");
+    expect(md).toContain("the rating shown is the config's, which scores every snapshot of the history");
   });
 
   it("says when there is no cohort config to take the sources from", () => {
-    const bare = files(input(history({ days: 2, missing: [] })));
+    const bare = files(input(scored(history({ days: 2, missing: [] })), { found: false, file: "config/x.yaml", reason: "there is no cohort config config/x.yaml" }));
     expect(bare.get("index.html")).toContain("No sources available: </strong>there is no cohort config config/x.yaml.");
     expect(bare.get("REPORT.md")).toContain("**No sources available: **there is no cohort config config/x.yaml.");
   });
 
   it("renders hostile names as text in the page, the charts and the Markdown", () => {
     const names = { tensorflow: "<script>alert(1)</script>", pytorch: "=cmd|' /C calc'!A0", mxnet: "# [x](javascript:alert(1)) *y*" };
-    const evil = files(input(history({ only: ["tensorflow", "pytorch", "mxnet"], names, days: 3, missing: [] })));
+    const only = ["tensorflow", "pytorch", "mxnet"];
+    const evil = files(input(scored(history({ only, names, days: 3, missing: [] }), fixtureConfig({ only, names }))));
     for (const [path, content] of evil) {
       expect(content, path).not.toContain("<script>");
       expect(content, path).not.toMatch(/(href|src)\s*=\s*["']?javascript:/i);
@@ -178,7 +220,7 @@ describe("rendered report", () => {
 
 describe("methodology: the run's requests", () => {
   it("counts GraphQL requests beside REST and Stack Exchange ones (0 for snapshots from before they were recorded)", () => {
-    const snapshots = history();
+    const snapshots: ScoredSnapshot[] = scored(history());
     const newest = snapshots.at(-1)!;
     const withGraphql = [...snapshots.slice(0, -1), { ...newest, requests: { github: 0, githubSearch: 0, githubGraphql: 3, stackExchange: 1 } }];
     expect(files(input(withGraphql)).get("REPORT.md")).toContain("0 GitHub requests, 0 GitHub searches, 3 GitHub GraphQL requests, 1 Stack Exchange requests");

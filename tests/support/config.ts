@@ -16,6 +16,8 @@ export interface ConfigProject {
   repositoryQuery: string;
   numericsRepository?: string;
   ratings: Ratings;
+  /** Where each rating comes from (the cohort file's `sources`). */
+  sources?: Record<string, string>;
 }
 
 /** A project's config entry from a snapshot project's sources and the ratings it was scored with (a v1 file holds both). */
