@@ -1,7 +1,11 @@
 import { rm } from "node:fs/promises";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { COHORT, historyDir, run, snapshot2, snapshot3 } from "./helpers/history.js";
+import { COHORT, RUBRIC_V1, RUBRIC_V2, fixtureProjects, historyDir, run, snapshot2, snapshot3, writeFixtureConfig } from "./helpers/history.js";
+import type { Rubric } from "../src/config/rubric.js";
 import { explainProject } from "../src/explain/derive.js";
+import { Scorer } from "../src/score/snapshot.js";
+import type { Snapshot } from "../src/snapshot/schema.js";
 
 /** The formula convention under test: at most 4 decimals, trailing zeros dropped. */
 const r4 = (x: number) => String(Number(x.toFixed(4)));
@@ -9,12 +13,19 @@ const WEEK = 7 * 86_400_000;
 const asOf = "2018-03-22T00:00:00Z";
 const weeks = (from: string) => (Date.parse(asOf) - Date.parse(from)) / WEEK;
 
+/** A snapshot scored as explain scores it: under the fixture config with `rubric`. */
+const scored = (s: Snapshot, rubric: Rubric) => new Scorer({ rubric, projects: fixtureProjects().map(({ ratings, ...p }) => ({ ...p, ...ratings })) }).score(s);
+
+// The config of `dir` has rubric v2 (activity weighs 2, no aws), the derivations below follow it;
+// `v1Dir` has the same snapshots and ratings under rubric v1.
 let dir: string;
+let v1Dir: string;
 beforeAll(async () => {
-  dir = await historyDir();
+  dir = await historyDir(undefined, RUBRIC_V2);
+  v1Dir = await historyDir(undefined, RUBRIC_V1);
 });
 afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+  for (const d of [dir, v1Dir]) await rm(d, { recursive: true, force: true });
 });
 
 describe("showdown explain", () => {
@@ -49,7 +60,7 @@ describe("showdown explain", () => {
     expect(out).toContain("languages = 1 (python) + 0.5 (scala) + 0.5 (r) + 0.5 (julia) = 2.5\n    score = 2.5 / 3 = 0.8333  [cohort maximum 3 (tensorflow)]");
     expect(out).toContain("os = count of [linux, macos, windows] = 3");
 
-    // community = weighted mean of sponsor (1), activity (2, re-weighted in v2), ecosystem (1), documentation (1).
+    // community = weighted mean of sponsor (1), activity (2, as the config's rubric v2 weighs it), ecosystem (1), documentation (1).
     const parts = [
       { w: 1, s: 2 / 2 },
       { w: 2, s: mxActivity / ptActivity },
@@ -57,12 +68,13 @@ describe("showdown explain", () => {
       { w: 1, s: 2 / 3 },
     ];
     const community = parts.reduce((t, p) => t + p.w * p.s, 0) / 5;
-    const stored = snapshot3().projects.find((p) => p.id === "mxnet")!.scores;
+    const stored = scored(snapshot3(), RUBRIC_V2).projects.find((p) => p.id === "mxnet")!.scores;
     expect(community).toBeCloseTo(stored.categories.community!, 12);
     expect(out).toContain(`community (weight 1) = (${parts.map((p) => `${p.w}×${r4(p.s)}`).join(" + ")}) / (1 + 2 + 1 + 1) = ${r4(community)}`);
     const api = (1 + numerics / (4 + 5 + (1 + 455)) + 4 / 4) / 3; // graph 2/2, numerics / pytorch's, ops 4/4
     expect(out).toContain(`api (weight 1) = (1×1 + 1×${r4(numerics / 465)} + 1×1) / (1 + 1 + 1) = ${r4(api)}`);
     const platform = (2.5 / 3 + 1 + 1 + 1) / 4; // aws is not in rubric v2
+    expect(out).not.toMatch(/^\s*aws\b/m);
     const overall = (community + api + platform) / 3;
     expect(overall).toBeCloseTo(stored.overall!, 12);
     expect(out).toContain(`overall = (1×${r4(community)} + 1×${r4(api)} + 1×${r4(platform)}) / (1 + 1 + 1) = ${r4(overall)}`);
@@ -85,7 +97,7 @@ describe("showdown explain", () => {
   });
 
   it("names the GraphQL fields for a snapshot collected through GraphQL (requests.githubGraphql > 0)", () => {
-    const snap = snapshot3();
+    const snap = scored(snapshot3(), RUBRIC_V2);
     const rest = explainProject(snap, "mxnet").figures;
     const graphql = explainProject({ ...snap, requests: { ...snap.requests, githubGraphql: 1 } }, "mxnet").figures;
     expect(graphql.map((f) => [f.field, f.value])).toEqual(rest.map((f) => [f.field, f.value]));
@@ -111,13 +123,30 @@ describe("showdown explain", () => {
   });
 
   it("explains an older snapshot, with a checklist of ops", async () => {
-    const r = await run(dir, ["explain", "pytorch", "2018-03-08"]);
+    const r = await run(v1Dir, ["explain", "pytorch", "2018-03-08"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("as of 2018-03-08T00:00:00Z");
     expect(r.stdout).toContain("ops = 1 (dense) + 1 (conv2d) + 1 (lstm) + 0.5 (adam) = 3.5\n    score = 3.5 / 4 = 0.875  [scale maximum 4]");
     expect(r.stdout).toContain("aws = 2 (hand rating)\n    score = 2 / 3 = 0.6667  [scale maximum 3]");
-    const stored = snapshot2().projects.find((p) => p.id === "pytorch")!.scores;
+    const stored = scored(snapshot2(), RUBRIC_V1).projects.find((p) => p.id === "pytorch")!.scores;
     expect(r.stdout).toContain(`Rank ${stored.rank} of 5`);
+  });
+
+  it("explains with the config as it is now: the same snapshot under the edited rubric", async () => {
+    const v1 = (await run(v1Dir, ["explain", "pytorch", "2018-03-08"])).stdout;
+    const v2 = (await run(dir, ["explain", "pytorch", "2018-03-08"])).stdout;
+    expect(v1).toContain('rubric "Coveo Deep Learning Showdown (fixture)" v1');
+    expect(v2).toContain('rubric "Coveo Deep Learning Showdown (fixture)" v2');
+    // Rubric v2 has no aws and weighs activity twice; the raw figures are as they were.
+    expect(v1).toMatch(/^\s*aws = 2 \(hand rating\)/m);
+    expect(v2).not.toMatch(/^\s*aws\b/m);
+    expect(v1).toMatch(/^\s*activity \(community, weight 1\)/m);
+    expect(v2).toMatch(/^\s*activity \(community, weight 2\)/m);
+    const figures = (out: string) => out.slice(out.indexOf("\nSources"), out.indexOf("\nCriteria"));
+    expect(figures(v2)).toContain("mergedPullRequests      420");
+    expect(figures(v2)).toBe(figures(v1));
+    const overall = scored(snapshot2(), RUBRIC_V2).projects.find((p) => p.id === "pytorch")!.scores.overall!;
+    expect(v2).toMatch(new RegExp(`^\\s*overall = .* = ${r4(overall).replace(".", "\\.")}$`, "m"));
   });
 
   it("names the known ids for an unknown one, in one line", async () => {
@@ -128,5 +157,18 @@ describe("showdown explain", () => {
     const none = await run(dir, ["explain"]);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("explain needs a project ID");
+  });
+
+  it("does not explain a project the config does not list, though the snapshot holds its figures", async () => {
+    const without = await historyDir();
+    try {
+      expect((await run(without, ["explain", "theano", "2018-03-08"])).code).toBe(0);
+      await writeFixtureConfig(path.join(without, "config"), RUBRIC_V1, fixtureProjects().filter((p) => p.id !== "theano"));
+      const r = await run(without, ["explain", "theano", "2018-03-08"]);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`showdown: no project "theano" in snapshots/${COHORT}/2018-03-08.json (ids: cntk, mxnet, pytorch, tensorflow)\n`);
+    } finally {
+      await rm(without, { recursive: true, force: true });
+    }
   });
 });

@@ -1,11 +1,19 @@
+import { createHash } from "node:crypto";
 import { readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, describe, expect, it } from "vitest";
+import type { Rubric } from "../src/config/rubric.js";
+import type { SnapshotDiff } from "../src/diff/compare.js";
 import { CsvEncoder, type Cell } from "../src/export/csv.js";
+import type { Series } from "../src/history/series.js";
+import type { Scoreboard } from "../src/scoreboard/index.js";
+import { Scorer } from "../src/score/snapshot.js";
+import type { ScoredSnapshot } from "../src/score/types.js";
 import { RAW_FIELDS, type Snapshot } from "../src/snapshot/schema.js";
 import { buildSnapshot } from "../src/snapshot/build.js";
-import { COHORT, historyDir, run, snapshot1, snapshot2, snapshot3 } from "./helpers/history.js";
+import type { ConfigProject } from "./support/config.js";
+import { COHORT, RUBRIC_V1, RUBRIC_V2, fixtureProjects, historyDir, run, snapshot1, snapshot2, snapshot3, writeFixtureConfig } from "./helpers/history.js";
 
 const dirs: string[] = [];
 async function tmp(snapshots?: Snapshot[]): Promise<string> {
@@ -17,14 +25,20 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-const history = [snapshot1(), snapshot2(), snapshot3()];
+/** A snapshot scored as the commands score it: under the fixture config with `rubric`. */
+function scored(s: Snapshot, rubric: Rubric = RUBRIC_V1, projects: readonly ConfigProject[] = fixtureProjects()): ScoredSnapshot {
+  return new Scorer({ rubric, projects: projects.map(({ ratings, ...p }) => ({ ...p, ...ratings })) }).score(s);
+}
+
+const history = [snapshot1(), snapshot2(), snapshot3()].map((s) => scored(s));
 const s3 = history[2]!;
 type Row = Record<string, string>;
 
 /** The cell a snapshot value must come back as: numbers at full precision, null as empty. */
 const cell = (v: unknown) => (v === null || v === undefined ? "" : String(v));
 
-const CRITERIA_V2 = ["sponsor", "activity", "ecosystem", "documentation", "graph", "numerics", "ops", "languages", "scalability", "os", "onnx"];
+/** The criteria of the fixture config's rubric (v1), in rubric order. */
+const CRITERIA_V1 = ["sponsor", "activity", "ecosystem", "documentation", "graph", "numerics", "ops", "languages", "scalability", "os", "aws", "onnx"];
 
 describe("showdown export (wide)", () => {
   it("writes one row per project of the newest snapshot, every value at full precision", async () => {
@@ -35,7 +49,7 @@ describe("showdown export (wide)", () => {
     const header = r.stdout.split("\n")[0]!.split(",");
     expect(header).toEqual([
       "date", "id", "name", "rank", "tier", "overall", "community", "api", "platform",
-      ...CRITERIA_V2.flatMap((c) => [`${c}.value`, `${c}.normalized`]),
+      ...CRITERIA_V1.flatMap((c) => [`${c}.value`, `${c}.normalized`]),
       ...RAW_FIELDS,
       "errors",
     ]);
@@ -49,7 +63,7 @@ describe("showdown export (wide)", () => {
       expect(row.tier).toBe(cell(p.scores.tier));
       expect(Number(row.overall)).toBe(p.scores.overall); // round-trips exactly
       for (const c of ["community", "api", "platform"]) expect(row[c]).toBe(cell(p.scores.categories[c]));
-      for (const c of CRITERIA_V2) {
+      for (const c of CRITERIA_V1) {
         const score = p.scores.criteria[c as keyof typeof p.scores.criteria];
         expect(row[`${c}.value`]).toBe(cell(score?.value));
         expect(row[`${c}.normalized`]).toBe(cell(score?.normalized));
@@ -97,7 +111,9 @@ describe("showdown export (wide)", () => {
 
     const semi = await run(dir, ["export", "--delimiter", ";"]);
     expect(semi.stdout.split("\n")[0]).toMatch(/^date;id;name;rank;tier;overall;/);
-    expect(semi.stdout).toMatch(/;0\.8445146685385215;/); // '.' decimals whatever the delimiter
+    const pytorch = s3.projects.find((p) => p.id === "pytorch")!.scores.overall!;
+    expect(String(pytorch)).toMatch(/^0\.\d{10,}$/);
+    expect(semi.stdout).toContain(`;${pytorch};`); // '.' decimals whatever the delimiter
     expect(parse(semi.stdout, { columns: true, delimiter: ";" })).toEqual(parse(plain.stdout, { columns: true }));
     const tab = await run(dir, ["export", "--delimiter", "tab"]);
     expect(parse(tab.stdout, { columns: true, delimiter: "\t" })).toEqual(parse(plain.stdout, { columns: true }));
@@ -110,15 +126,19 @@ describe("showdown export (wide)", () => {
     const base = snapshot1();
     const snapshot = buildSnapshot({
       ...base,
-      projects: base.projects.map(({ scores: _s, ...p }, i) => ({
+      projects: base.projects.map((p, i) => ({
         ...p,
         name: hostile[i]!,
         errors: i === 0 ? [{ field: "forks", message: "ignored" }] : p.errors,
       })).concat(
-        base.projects.slice(0, 2).map(({ scores: _s, ...p }, i) => ({ ...p, id: `${p.id}-${i}`, name: hostile[5 + i]!, sources: { ...p.sources, repository: `x/${p.id}-${i}` } })),
+        base.projects.slice(0, 2).map((p, i) => ({ ...p, id: `${p.id}-${i}`, name: hostile[5 + i]!, sources: { ...p.sources, repository: `x/${p.id}-${i}` } })),
       ),
     });
+    // The two extra projects are in the config too (a project it does not list is not exported).
+    const config = fixtureProjects();
+    const extra = base.projects.slice(0, 2).map((p, i) => ({ ...config.find((c) => c.id === p.id)!, id: `${p.id}-${i}`, repository: `x/${p.id}-${i}` }));
     const dir = await tmp([snapshot]);
+    await writeFixtureConfig(path.join(dir, "config"), RUBRIC_V1, [...config, ...extra]);
     const r = await run(dir, ["export"]);
     expect(r.code).toBe(0);
     const rows = parse(r.stdout, { columns: true }) as Row[];
@@ -180,8 +200,6 @@ describe("showdown export --long", () => {
         expect(get("rank")).toBe(String(p.scores.rank));
         for (const [c, v] of Object.entries(p.scores.categories)) expect(get(c)).toBe(cell(v));
         for (const [c, v] of Object.entries(p.scores.criteria)) {
-          // Criteria the snapshot's rubric does not score are not exported (aws in v2).
-          if (!s.rubric.categories.some((cat) => cat.criteria.some((k) => k.id === c))) continue;
           expect(get(`${c}.value`)).toBe(String(v.value));
           expect(get(`${c}.normalized`)).toBe(String(v.normalized));
         }
@@ -228,6 +246,116 @@ describe("showdown export --long", () => {
     expect(skipped.stderr).toMatch(new RegExp(`^showdown: skipped snapshots/${COHORT}/2018-03-22\\.json: invalid JSON`));
     const rows = parse(skipped.stdout, { columns: true }) as Row[];
     expect([...new Set(rows.map((row) => row.date))]).toEqual(["2018-03-01", "2018-03-08"]);
+  });
+});
+
+describe("editing config/", () => {
+  /** sha256 of every file under `root`, by path relative to it. */
+  async function hashes(root: string): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (const entry of await readdir(root, { recursive: true, withFileTypes: true })) {
+      if (!entry.isFile()) continue;
+      const file = path.join(entry.parentPath, entry.name);
+      out.set(path.relative(root, file), createHash("sha256").update(await readFile(file)).digest("hex"));
+    }
+    return out;
+  }
+  /** What the views show now: export --long, history, diff and score, each as it writes it. */
+  async function views(dir: string) {
+    const out = async (argv: string[]) => {
+      const r = await run(dir, argv);
+      expect(r.stderr, argv.join(" ")).toBe("");
+      expect(r.code, argv.join(" ")).toBe(0);
+      return r.stdout;
+    };
+    const long = await out(["export", "--long"]);
+    const history = await out(["history", "--format", "json"]);
+    const diff = await out(["diff", "--format", "json"]);
+    const score = await out(["score", "--format", "json"]);
+    return {
+      text: { long, history, diff, score },
+      long: parse(long, { columns: true }) as Row[],
+      history: JSON.parse(history) as Series,
+      diff: JSON.parse(diff) as SnapshotDiff,
+      score: JSON.parse(score) as Scoreboard,
+    };
+  }
+  const facts = (d: SnapshotDiff) => Object.fromEntries(d.projects.map((p) => [p.id, { figures: p.figures, errors: p.errors }]));
+  const isFact = (row: Row) => (RAW_FIELDS as readonly string[]).includes(row.metric!) || row.metric === "errors";
+
+  it("rescores every view, and leaves every byte under snapshots/ as it was", async () => {
+    const dir = await tmp();
+    const snapshots = path.join(dir, "snapshots");
+    const files = await hashes(snapshots);
+    expect(files.size).toBe(3);
+    const before = await views(dir);
+    // Under rubric v1 as written by historyDir: aws is scored for everyone who has a rating.
+    expect(before.long.filter((row) => row.metric === "aws.value").length).toBe(5 + 5 + 5);
+    expect(before.score.rubric.version).toBe(1);
+
+    // 1. The rubric: activity weighs 2, aws is dropped (a hand edit of config/rubric.json).
+    await writeFile(path.join(dir, "config", "rubric.json"), JSON.stringify(RUBRIC_V2, null, 2));
+    const v2 = await views(dir);
+    expect(await hashes(snapshots)).toEqual(files);
+    for (const view of ["long", "history", "diff", "score"] as const) expect(v2.text[view], view).not.toBe(before.text[view]);
+    const expected = [snapshot1(), snapshot2(), snapshot3()].map((s) => scored(s, RUBRIC_V2));
+    // export --long: no aws rows any more, the overall of every project is v2's, the facts are the same rows.
+    expect(v2.long.filter((row) => row.metric!.startsWith("aws."))).toEqual([]);
+    for (const s of expected) {
+      for (const p of s.projects) {
+        const overall = v2.long.find((row) => row.date === s.asOf.slice(0, 10) && row.project === p.id && row.metric === "overall")!;
+        expect(overall.value).toBe(String(p.scores.overall));
+      }
+    }
+    expect(v2.long.filter(isFact)).toEqual(before.long.filter(isFact));
+    // history: every row is rescored, the old ones too.
+    expected.forEach((s, i) => {
+      for (const p of s.projects) expect(v2.history.rows[i]!.values[p.id]).toBe(p.scores.overall);
+    });
+    // diff: scored with v2 on both sides; the figures and errors compared are the same.
+    expect(v2.diff.rubric.version).toBe(2);
+    expect(facts(v2.diff)).toEqual(facts(before.diff));
+    expect(v2.diff.projects.map((p) => p.overall.new)).toEqual(v2.diff.projects.map((p) => expected[2]!.projects.find((q) => q.id === p.id)!.scores.overall));
+    // score: the newest snapshot's board under v2.
+    expect(v2.score.rubric).toEqual({ name: RUBRIC_V2.name, version: 2 });
+    expect(v2.score.projects.map((p) => [p.id, p.overall])).toEqual([...expected[2]!.projects].sort((a, b) => a.scores.rank - b.scores.rank).map((p) => [p.id, p.scores.overall]));
+    expect(v2.score.projects.every((p) => !("aws" in p.criteria))).toBe(true);
+
+    // 2. One rating: pytorch's documentation 3 → 1 (a hand edit of config/deep-learning-2018.json).
+    const cohortFile = path.join(dir, "config", `${COHORT}.json`);
+    const cohort = JSON.parse(await readFile(cohortFile, "utf8")) as { projects: { id: string; documentation: number }[] };
+    const pytorch = cohort.projects.find((p) => p.id === "pytorch")!;
+    expect(pytorch.documentation).toBe(3);
+    pytorch.documentation = 1;
+    await writeFile(cohortFile, JSON.stringify(cohort, null, 2));
+    const rated = await views(dir);
+    expect(await hashes(snapshots)).toEqual(files);
+    for (const view of ["long", "history", "diff", "score"] as const) expect(rated.text[view], view).not.toBe(v2.text[view]);
+    // documentation is a hand rating over a fixed scale (max 3): pytorch's value is 1 in every snapshot, scored 1/3.
+    const docs = rated.long.filter((row) => row.project === "pytorch" && row.metric!.startsWith("documentation."));
+    expect(docs.map((row) => [row.date, row.metric, row.value])).toEqual(
+      ["2018-03-01", "2018-03-08", "2018-03-22"].flatMap((date) => [[date, "documentation.value", "1"], [date, "documentation.normalized", String(1 / 3)]]),
+    );
+    // A fixed scale: no other project's scores move, only where pytorch ranks among them.
+    const others = (rows: Row[]) => rows.filter((row) => row.project !== "pytorch" && row.metric !== "rank" && row.metric !== "tier");
+    expect(others(rated.long)).toEqual(others(v2.long));
+    expect(rated.history.rows.map((row) => row.values.tensorflow)).toEqual(v2.history.rows.map((row) => row.values.tensorflow));
+    rated.history.rows.forEach((row, i) => expect(row.values.pytorch as number).toBeLessThan(v2.history.rows[i]!.values.pytorch as number));
+    const board = rated.score.projects.find((p) => p.id === "pytorch")!;
+    expect(board.criteria.documentation).toEqual({ value: 1, normalized: 1 / 3 });
+    expect(board.overall!).toBeLessThan(v2.score.projects.find((p) => p.id === "pytorch")!.overall!);
+    expect(facts(rated.diff)).toEqual(facts(before.diff));
+    expect(rated.diff.projects.find((p) => p.id === "pytorch")!.overall.new).toBe(board.overall);
+  });
+
+  it("exports only the projects the config lists, though the snapshot holds more", async () => {
+    const dir = await tmp();
+    await writeFixtureConfig(path.join(dir, "config"), RUBRIC_V1, fixtureProjects().filter((p) => p.id !== "chainer"));
+    const rows = parse((await run(dir, ["export"])).stdout, { columns: true }) as Row[];
+    expect(rows.map((row) => row.id).sort()).toEqual(["cntk", "mxnet", "pytorch", "tensorflow"]);
+    const long = parse((await run(dir, ["export", "--long"])).stdout, { columns: true }) as Row[];
+    expect(long.some((row) => row.project === "chainer")).toBe(false);
+    expect(long.some((row) => row.project === "theano")).toBe(true);
   });
 });
 

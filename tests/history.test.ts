@@ -2,9 +2,10 @@ import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parse } from "csv-parse/sync";
 import { afterAll, describe, expect, it } from "vitest";
-import type { Snapshot } from "../src/snapshot/schema.js";
 import type { Series } from "../src/history/series.js";
-import { COHORT, historyDir, run, snapshot1, snapshot2, snapshot3 } from "./helpers/history.js";
+import { Scorer } from "../src/score/snapshot.js";
+import type { ScoredSnapshot } from "../src/score/types.js";
+import { COHORT, RUBRIC_V1, RUBRIC_V2, fixtureProjects, historyDir, run, snapshot1, snapshot2, snapshot3, writeFixtureConfig } from "./helpers/history.js";
 
 const dirs: string[] = [];
 async function tmp(): Promise<string> {
@@ -16,9 +17,14 @@ afterAll(async () => {
   for (const d of dirs) await rm(d, { recursive: true, force: true });
 });
 
-const history = [snapshot1(), snapshot2(), snapshot3()];
+// The history as the command sees it: every snapshot scored under the fixture config (rubric v1).
+const CONFIG_PROJECTS = fixtureProjects().map(({ ratings, ...p }) => ({ ...p, ...ratings }));
+const history = [snapshot1(), snapshot2(), snapshot3()].map((s) => new Scorer({ rubric: RUBRIC_V1, projects: CONFIG_PROJECTS }).score(s));
 const DATES = ["2018-03-01", "2018-03-08", "2018-03-22"];
-const project = (s: Snapshot, id: string) => s.projects.find((p) => p.id === id);
+const project = (s: ScoredSnapshot, id: string) => s.projects.find((p) => p.id === id);
+const f4 = (x: number) => x.toFixed(4);
+const d4 = (d: number) => (d > 0 ? "+" : "-") + Math.abs(d).toFixed(4);
+const re = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("showdown history", () => {
   it("defaults to overall for every project, one row per snapshot, gaps absent", async () => {
@@ -31,7 +37,9 @@ describe("showdown history", () => {
     expect(series.rows.map((row) => row.date)).toEqual(DATES);
     expect(series.rows.map((row) => row.days)).toEqual([null, 7, 14]);
     // Columns: the newest ranking first, then the project that left.
-    expect(series.projects.map((p) => p.id)).toEqual(["pytorch", "tensorflow", "mxnet", "cntk", "chainer", "theano"]);
+    const newest = [...history[2]!.projects].sort((a, b) => a.scores.rank - b.scores.rank).map((p) => p.id);
+    expect(newest.slice(0, 2)).toEqual(["pytorch", "tensorflow"]);
+    expect(series.projects.map((p) => p.id)).toEqual([...newest, "theano"]);
     history.forEach((s, i) => {
       const row = series.rows[i]!;
       expect(Object.keys(row.values).sort()).toEqual(s.projects.map((p) => p.id).sort());
@@ -57,7 +65,12 @@ describe("showdown history", () => {
     expect(lines[1]).toMatch(/^date\s+pytorch\s+tensorflow\s+mxnet\s+cntk\s+chainer\s+theano$/);
     expect(lines[2]).toMatch(/^2018-03-01\s+0\.7621\s+0\.8972\s+0\.7727\s+0\.5830\s+0\.3975$/);
     expect(lines[3]).toMatch(/^2018-03-08\s+0\.8422 \(\+0\.0802\)\s+0\.8830 \(-0\.0142\)/);
-    expect(lines[4]).toMatch(/^2018-03-22\s+0\.8445 \(\+0\.0023\)\s+0\.8061 \(-0\.0770\)\s+0\.7502 \(-0\.0234\)\s+0\.5612 \(-0\.0191\)\s+0\.5415$/);
+    // 2018-03-22 in the column order of line 1: pytorch, tensorflow, mxnet, cntk, then chainer (no change: it joined).
+    const cells = ["pytorch", "tensorflow", "mxnet", "cntk"].map((id) => {
+      const [was, now] = [project(history[1]!, id)!.scores.overall!, project(history[2]!, id)!.scores.overall!];
+      return re(`${f4(now)} (${d4(now - was)})`);
+    });
+    expect(lines[4]).toMatch(new RegExp(`^2018-03-22\\s+${cells.join("\\s+")}\\s+${re(f4(project(history[2]!, "chainer")!.scores.overall!))}$`));
     expect(lines).toHaveLength(5);
   });
 
@@ -90,8 +103,8 @@ describe("showdown history", () => {
     expect(await series("activity", "tensorflow")).toEqual(history.map((s) => project(s, "tensorflow")!.scores.criteria.activity!.normalized));
     expect(await series("activity.normalized", "tensorflow")).toEqual(await series("activity", "tensorflow"));
     expect(await series("activity.value", "tensorflow")).toEqual(history.map((s) => project(s, "tensorflow")!.scores.criteria.activity!.value));
-    // aws was removed from the rubric in the last snapshot: no value there.
-    expect(await series("aws.value", "pytorch")).toEqual([2, 2, null]);
+    // aws is a criterion of the config's rubric (v1): pytorch's rating in every snapshot.
+    expect(await series("aws.value", "pytorch")).toEqual([2, 2, 2]);
     expect(await series("lastCommitAt", "theano")).toEqual(["2017-11-15T00:00:00Z", "2017-11-15T00:00:00Z", undefined]);
     // A rank change is new − old: pytorch climbed one place each time.
     const csv = parse((await run(dir, ["history", "--metric", "rank", "--format", "csv"])).stdout, { columns: true }) as Record<string, string>[];
@@ -109,6 +122,41 @@ describe("showdown history", () => {
     expect(lines[4]).toMatch(/^2018-03-22\s+\(not in this snapshot\)\s+14$/);
   });
 
+  it("scores every snapshot with the config as it is now: a rubric edit changes the whole history", async () => {
+    const dir = await tmp();
+    const before = (await run(dir, ["history"])).stdout;
+    await writeFixtureConfig(path.join(dir, "config"), RUBRIC_V2);
+    const after = await run(dir, ["history"]);
+    expect(after.code).toBe(0);
+    expect(after.stdout).not.toBe(before);
+    const v2 = [snapshot1(), snapshot2(), snapshot3()].map((s) => new Scorer({ rubric: RUBRIC_V2, projects: CONFIG_PROJECTS }).score(s));
+    const json = JSON.parse((await run(dir, ["history", "--format", "json"])).stdout) as Series;
+    v2.forEach((s, i) => {
+      for (const p of s.projects) expect(json.rows[i]!.values[p.id]).toBe(p.scores.overall);
+    });
+    // Every row moved, the old ones too: no snapshot keeps the scores of the rubric it was collected under.
+    for (let i = 0; i < 3; i++) expect(json.rows[i]!.values.tensorflow).not.toBe(project(history[i]!, "tensorflow")!.scores.overall);
+    // 2018-03-22 reads as it did when its scores were stored under rubric v2.
+    expect(after.stdout.trimEnd().split("\n")[4]).toMatch(/^2018-03-22\s+0\.8445 \([+-]0\.\d{4}\)\s+0\.8061 \([+-]0\.\d{4}\)/);
+    // aws is no criterion of v2: no snapshot has a value for it; activity weighs more, its value is the same.
+    const values = async (metric: string) => ((JSON.parse((await run(dir, ["history", "--project", "pytorch", "--metric", metric, "--format", "json"])).stdout) as Series).rows.map((row) => row.values.pytorch));
+    expect(await values("aws.value")).toEqual([null, null, null]);
+    expect(await values("activity.value")).toEqual(history.map((s) => project(s, "pytorch")!.scores.criteria.activity!.value));
+    // Raw figures do not depend on the config.
+    expect(await values("stars")).toEqual([11000, 11600, 12800]);
+  });
+
+  it("leaves out a project the config does not list", async () => {
+    const dir = await tmp();
+    await writeFixtureConfig(path.join(dir, "config"), RUBRIC_V1, fixtureProjects().filter((p) => p.id !== "theano"));
+    const json = JSON.parse((await run(dir, ["history", "--format", "json"])).stdout) as Series;
+    expect(json.projects.map((p) => p.id)).not.toContain("theano");
+    expect(json.rows.map((row) => Object.keys(row.values).length)).toEqual([4, 4, 5]);
+    const r = await run(dir, ["history", "--project", "theano"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`showdown: no project "theano" in any snapshot of snapshots/${COHORT} (ids: chainer, cntk, mxnet, pytorch, tensorflow)\n`);
+  });
+
   it("names the known metrics and ids when given unknown ones", async () => {
     const dir = await tmp();
     const metric = await run(dir, ["history", "--metric", "popularity"]);
@@ -124,15 +172,15 @@ describe("showdown history", () => {
     const dir = await tmp();
     const middle = path.join(dir, "snapshots", COHORT, "2018-03-08.json");
     const data = JSON.parse(await readFile(middle, "utf8"));
-    data.projects[1].scores.rank = "second";
+    data.projects[1].raw.stars = "many";
     await writeFile(middle, JSON.stringify(data));
     const r = await run(dir, ["history"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(new RegExp(`^showdown: snapshots/${COHORT}/2018-03-08\\.json: not a valid snapshot: projects\\[1\\]\\.scores\\.rank: `));
+    expect(r.stderr).toMatch(new RegExp(`^showdown: snapshots/${COHORT}/2018-03-08\\.json: not a valid snapshot: projects\\[1\\]\\.raw\\.stars: `));
     const skipped = await run(dir, ["history", "--skip-invalid", "--format", "json"]);
     expect(skipped.code).toBe(0);
-    expect(skipped.stderr).toMatch(new RegExp(`^showdown: skipped snapshots/${COHORT}/2018-03-08\\.json: not a valid snapshot: projects\\[1\\]\\.scores\\.rank`));
+    expect(skipped.stderr).toMatch(new RegExp(`^showdown: skipped snapshots/${COHORT}/2018-03-08\\.json: not a valid snapshot: projects\\[1\\]\\.raw\\.stars`));
     const series = JSON.parse(skipped.stdout) as Series;
     expect(series.rows.map((row) => [row.date, row.days])).toEqual([
       ["2018-03-01", null],

@@ -1,10 +1,14 @@
 import type { CriterionId } from "../config/criteria.js";
 import { RAW_FIELDS, type Issue, type RawField } from "../snapshot/schema.js";
 import type { CriterionScore, ScoredProject as ProjectSnapshot, ScoredSnapshot as Snapshot } from "../score/types.js";
-import { diffRubric, type RubricDiff } from "./rubric.js";
 
-/** Bumped when a field of the JSON diff changes meaning or is removed (adding fields does not bump it). */
-export const DIFF_FORMAT_VERSION = 1;
+/**
+ * Bumped when a field of the JSON diff changes meaning or is removed (adding fields does not bump it).
+ * 2: both snapshots are scored under the config as it is now, so the diff has no rubric changes;
+ * `rubric` names the rubric they were scored with, `summary.rubricChanges` and the snapshots'
+ * `rubricVersion` are gone.
+ */
+export const DIFF_FORMAT_VERSION = 2;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -14,7 +18,6 @@ export interface SnapshotRef {
   asOf: string;
   /** asOf's UTC date, the snapshot's name. */
   date: string;
-  rubricVersion: number;
   windowDays: number;
   projects: number;
 }
@@ -32,9 +35,9 @@ export interface CategoryChange extends NumberChange {
 
 export interface CriterionChange {
   id: CriterionId;
-  /** The category it counts in (new rubric, else old). */
+  /** The category it counts in; null when the rubric has no such criterion. */
   category: string | null;
-  /** null: the project had no value (no rating, a figure missing, or not in that rubric). */
+  /** null: the project had no value (no rating in force, or a figure it needs missing). */
   old: CriterionScore | null;
   new: CriterionScore | null;
   valueDelta: number | null;
@@ -65,7 +68,7 @@ export interface ProjectDiff {
   rank: NumberChange;
   tier: NumberChange;
   overall: NumberChange;
-  /** Every category of either rubric, changed or not. */
+  /** Every category of the rubric, changed or not. */
   categories: CategoryChange[];
   /** Only criteria whose value or score differs. */
   criteria: CriterionChange[];
@@ -86,6 +89,8 @@ export interface SnapshotDiff {
   format: "showdown-diff";
   formatVersion: typeof DIFF_FORMAT_VERSION;
   cohort: string;
+  /** The rubric both snapshots were scored with: the config's as it is now, not stored in either. */
+  rubric: { name: string; version: number };
   old: SnapshotRef;
   new: SnapshotRef;
   summary: {
@@ -96,7 +101,6 @@ export interface SnapshotDiff {
     tierChanges: number;
     joined: number;
     left: number;
-    rubricChanges: number;
   };
   /** Projects in both, largest move first (see moveOrder). */
   projects: ProjectDiff[];
@@ -104,7 +108,6 @@ export interface SnapshotDiff {
   joined: ProjectRef[];
   /** In the old snapshot only, by old rank. */
   left: ProjectRef[];
-  rubric: RubricDiff;
 }
 
 function change(old: number | null, next: number | null): NumberChange {
@@ -218,21 +221,22 @@ function snapshotRef(s: Snapshot, file: string | null): SnapshotRef {
     file,
     asOf: s.asOf,
     date: new Date(s.asOf).toISOString().slice(0, 10),
-    rubricVersion: s.rubric.version,
     windowDays: s.windowDays,
     projects: s.projects.length,
   };
 }
 
-/** Everything that changed from one snapshot of a cohort to another. Pure. */
+/**
+ * Everything that changed from one snapshot of a cohort to another. Both are scored under the same
+ * config (see Scorer): a rubric or rating edit rescores both sides alike, so the moves are what the
+ * figures did under the rubric in force (the new side's rubric is the one named). Pure.
+ */
 export function compareSnapshots(old: Snapshot, next: Snapshot, files: { old?: string; new?: string } = {}): SnapshotDiff {
   const criterionCategory = new Map<CriterionId, string>();
-  for (const rubric of [next.rubric, old.rubric]) {
-    for (const category of rubric.categories) {
-      for (const c of category.criteria) if (!criterionCategory.has(c.id)) criterionCategory.set(c.id, category.id);
-    }
+  for (const category of next.rubric.categories) {
+    for (const c of category.criteria) criterionCategory.set(c.id, category.id);
   }
-  const categoryIds = [...new Set([...next.rubric.categories.map((c) => c.id), ...old.rubric.categories.map((c) => c.id)])];
+  const categoryIds = next.rubric.categories.map((c) => c.id);
 
   const oldById = new Map(old.projects.map((p) => [p.id, p]));
   const newIds = new Set(next.projects.map((p) => p.id));
@@ -248,11 +252,11 @@ export function compareSnapshots(old: Snapshot, next: Snapshot, files: { old?: s
   joined.sort((a, b) => a.rank - b.rank);
   left.sort((a, b) => a.rank - b.rank);
 
-  const rubric = diffRubric(old.rubric, next.rubric);
   return {
     format: "showdown-diff",
     formatVersion: DIFF_FORMAT_VERSION,
     cohort: next.cohort,
+    rubric: { name: next.rubric.name, version: next.rubric.version },
     old: snapshotRef(old, files.old ?? null),
     new: snapshotRef(next, files.new ?? null),
     summary: {
@@ -262,11 +266,9 @@ export function compareSnapshots(old: Snapshot, next: Snapshot, files: { old?: s
       tierChanges: projects.filter((p) => p.tier.old !== p.tier.new).length,
       joined: joined.length,
       left: left.length,
-      rubricChanges: rubric.criteria.length + rubric.categories.length,
     },
     projects,
     joined,
     left,
-    rubric,
   };
 }

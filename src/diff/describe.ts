@@ -51,19 +51,15 @@ export function standing(p: ProjectRef): string {
   return `rank ${p.rank}, tier ${p.tier ?? "-"}, overall ${formatScore(p.overall)}`;
 }
 
-/** "5 compared: 4 changed, 3 rank changes, 1 tier change; 1 joined, 1 left; 2 rubric changes". */
+/** "5 compared: 4 changed, 3 rank changes, 1 tier change; 1 joined, 1 left". */
 export function summaryLine(diff: SnapshotDiff): string {
   const s = diff.summary;
   const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
-  return (
-    `${s.compared} compared: ${s.changed} changed, ${n(s.rankChanges, "rank change")}, ${n(s.tierChanges, "tier change")}; ` +
-    `${s.joined} joined, ${s.left} left; ${n(s.rubricChanges, "rubric change")}`
-  );
+  return `${s.compared} compared: ${s.changed} changed, ${n(s.rankChanges, "rank change")}, ${n(s.tierChanges, "tier change")}; ${s.joined} joined, ${s.left} left`;
 }
 
-/** "2018-03-08 → 2018-03-22 (14 days)". */
+/** "2018-03-08 → 2018-03-22 (14 days; scored with rubric v2)": both sides are scored with the config's rubric. */
 export function periodLine(diff: SnapshotDiff): string {
   const days = Math.round((Date.parse(diff.new.asOf) - Date.parse(diff.old.asOf)) / 86_400_000);
-  const rubric = diff.old.rubricVersion === diff.new.rubricVersion ? `rubric v${diff.new.rubricVersion}` : `rubric v${diff.old.rubricVersion} → v${diff.new.rubricVersion}`;
-  return `${diff.old.date} → ${diff.new.date} (${days} day${days === 1 ? "" : "s"}; ${rubric})`;
+  return `${diff.old.date} → ${diff.new.date} (${days} day${days === 1 ? "" : "s"}; scored with rubric v${diff.rubric.version})`;
 }

@@ -1,7 +1,6 @@
 import { formatDelta, formatScore } from "../format/number.js";
 import { markdownCell, markdownTable } from "../format/table.js";
 import type { ProjectDiff, SnapshotDiff } from "./compare.js";
-import { describeRubricChanges } from "./rubric.js";
 import { criterionFromTo, criterionScore, figureDelta, figureFromTo, fromTo, periodLine, rankMove, standing, summaryLine } from "./describe.js";
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
@@ -25,7 +24,7 @@ function detailItems(p: ProjectDiff): string[] {
 
 /**
  * For a pull-request body or a GitHub job summary: a heading, a table of the projects that changed,
- * short lists (new errors, joined, left, rubric changes), and each project's changed figures and
+ * short lists (new errors, joined, left), and each project's changed figures and
  * criteria folded in a <details> block.
  */
 export function renderDiffMarkdown(diff: SnapshotDiff): string {
@@ -55,10 +54,6 @@ export function renderDiffMarkdown(diff: SnapshotDiff): string {
   }
   if (diff.left.length > 0) {
     out.push(`**Left:**`, ...diff.left.map((p) => `- ${markdownCell(p.name)} (${code(p.id)}): was ${standing(p)}`), "");
-  }
-  const rubric = describeRubricChanges(diff.rubric);
-  if (rubric.length > 0) {
-    out.push(`**Rubric changes (v${diff.rubric.version.old} → v${diff.rubric.version.new}):**`, ...rubric.map((l) => `- ${l}`), "");
   }
   const unchanged = diff.projects.filter((p) => !p.changed);
   if (unchanged.length > 0) out.push(`Unchanged: ${unchanged.map((p) => code(p.id)).join(", ")}`, "");

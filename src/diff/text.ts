@@ -2,7 +2,6 @@ import { PLAIN, type Style } from "../format/color.js";
 import { formatDelta, formatScore } from "../format/number.js";
 import { layoutTable } from "../format/table.js";
 import type { ProjectDiff, SnapshotDiff } from "./compare.js";
-import { describeRubricChanges } from "./rubric.js";
 import { criterionFromTo, criterionScore, figureDelta, figureFromTo, fromTo, periodLine, rankMove, scoreFromTo, standing, summaryLine } from "./describe.js";
 
 function signed(style: Style, text: string, delta: number | null): string {
@@ -37,7 +36,7 @@ function details(style: Style, p: ProjectDiff): string[] {
   return lines.map((line) => `  ${line}`);
 }
 
-/** The terminal rendering: a header, a table of the projects in both, details, joined/left and rubric changes. */
+/** The terminal rendering: a header, a table of the projects in both, details, joined and left. */
 export function renderDiffText(diff: SnapshotDiff, style: Style = PLAIN): string {
   const out: string[] = [];
   out.push(style.bold(`${diff.cohort}: ${periodLine(diff)}`));
@@ -74,11 +73,6 @@ export function renderDiffText(diff: SnapshotDiff, style: Style = PLAIN): string
   if (diff.left.length > 0) {
     out.push("", style.bold(`Left (${diff.left.length})`));
     out.push(...layoutTable(diff.left.map((p) => [p.id, p.name, `was ${standing(p)}`])).map((l) => `  ${l}`));
-  }
-  const rubric = describeRubricChanges(diff.rubric);
-  if (rubric.length > 0) {
-    out.push("", style.bold(`Rubric changes (v${diff.rubric.version.old} → v${diff.rubric.version.new})`));
-    out.push(...rubric.map((l) => `  ${l}`));
   }
   const unchanged = diff.projects.filter((p) => !p.changed).map((p) => p.id);
   if (unchanged.length > 0) out.push("", `Unchanged (${unchanged.length}): ${unchanged.join(", ")}`);
