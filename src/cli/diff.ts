@@ -10,13 +10,13 @@ const FORMATS = ["table", "markdown", "json"] as const;
 
 export const diff: Command = {
   name: "diff",
-  summary: "show what changed between two snapshots: ranks, tiers, scores, figures, cohort and rubric",
+  summary: "show what changed between two snapshots: ranks, tiers, scores, figures and cohort",
   help: `Usage: showdown diff [OLD] [NEW] [options]
 
-Compares two snapshots of a cohort: for each project in both, its rank and tier moves, overall and
-category score deltas, the criteria and raw figures that changed (absolute and relative change) and
-figures that could not be fetched; then the projects that joined or left, and the criteria whose
-rubric changed (added, removed, weight, normalization, category).
+Compares two snapshots of a cohort, both scored under the rubric and ratings of --config as it is
+now: for each project in both, its rank and tier moves, overall and category score deltas, the
+criteria and raw figures that changed (absolute and relative change) and figures that could not be
+fetched; then the projects that joined or left.
 
 OLD and NEW are snapshot files or dates (YYYY-MM-DD, read from <snapshots>/<cohort>/). Without them,
 the two newest snapshots of the cohort are compared; with only OLD, it is compared with the newest.

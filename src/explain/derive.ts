@@ -1,5 +1,4 @@
 import type { CriterionId } from "../config/criteria.js";
-import { criterionValue } from "../score/criteria.js";
 import { weeksBetween } from "../score/activity.js";
 import { formatPlain as n } from "../format/number.js";
 import type { Issue, RawField } from "../snapshot/schema.js";
@@ -43,10 +42,8 @@ export interface CriterionExplanation {
   filled: string | null;
   /** Why there is no value (and the criterion is left out of its category). */
   missing: string | null;
-  /** The stored score (null when the project has no value). */
+  /** The score (null when the project has no value). */
   score: CriterionScore | null;
-  /** Recomputed from the figures now: differs from score.value only if the snapshot's scores are stale. */
-  recomputed: number | null;
   normalization: {
     by: "scale" | "cohortMax";
     max: number;
@@ -66,7 +63,7 @@ export interface WeightedMean {
   leftOut: string[];
   /** "(1×1 + 1×0.7156) / (1 + 1) = 0.8578", or null when nothing has a score. */
   filled: string | null;
-  /** The stored score. */
+  /** The category's score. */
   score: number | null;
 }
 
@@ -192,7 +189,6 @@ export function explainProject(snapshot: Snapshot, id: string): Explanation {
     for (const c of category.criteria) {
       const score = p.scores.criteria[c.id] ?? null;
       const { formula, filled, missing, final } = formulaOf(c.id, p, asOf);
-      const recomputed = criterionValue(c.id, p, asOf) ?? null;
       let max: number;
       let heldBy: string[] = [];
       if (c.normalize.by === "scale") {
@@ -221,7 +217,6 @@ export function explainProject(snapshot: Snapshot, id: string): Explanation {
         filled: filled === null || score === null ? null : final ? filled : `${filled} = ${n(score.value)}`,
         missing: score === null ? (missing ?? "no value") : null,
         score,
-        recomputed,
         normalization: { by: c.normalize.by, max, heldBy, filled: normalizedFilled },
       });
     }

@@ -46,9 +46,6 @@ export function renderExplanation(e: Explanation, style: Style = PLAIN): string 
         ? `scale maximum ${n(c.normalization.max)}`
         : `cohort maximum ${n(c.normalization.max)}${c.normalization.heldBy.length ? ` (${c.normalization.heldBy.join(", ")})` : ""}`;
     out.push(`    score = ${c.normalization.filled}  [${max}]`);
-    if (c.recomputed !== null && c.recomputed !== c.score.value) {
-      out.push(style.yellow(`    recomputed from the figures: ${n(c.recomputed)}; the snapshot's scores are stale (run 'showdown score')`));
-    }
   }
 
   out.push("", style.bold("Categories") + " (weighted mean of the criteria scores the project has)");
