@@ -42,7 +42,7 @@ function tierLabel(tier: number | null): string {
 
 function header(model: ReportModel): Block[] {
   const n = model.dates.length;
-  const description = model.config.found ? model.config.description : null;
+  const description = model.config.description;
   const prev = model.previous ? model.dates.at(-2)! : null;
   return [
     { kind: "heading", level: 1, text: `${model.rubric.name}: ${model.cohort}` },
@@ -201,7 +201,7 @@ function methodologySection(model: ReportModel): Block {
   blocks.push({
     kind: "definitions",
     items: [
-      { term: "Cohort", detail: [model.cohort, ...(model.config.found ? [` (${model.config.file})`] : [])] },
+      { term: "Cohort", detail: [model.cohort, ` (${model.config.file})`] },
       { term: "As of", detail: [latest.asOf, ` (figures counted at this instant; the snapshot was written at ${latest.generatedAt})`] },
       { term: "History", detail: [`${plural(model.dates.length, "snapshot")}, ${model.dates[0]} to ${model.date}`, model.gaps.length ? `; ${plural(model.gaps.reduce((s, g) => s + g.count, 0), "expected snapshot")} missing` : "; none missing"] },
       { term: "Rubric", detail: [`${model.rubric.name}, version ${model.rubric.version}`, "; the config's, which scores every snapshot of the history"] },
@@ -236,12 +236,8 @@ function methodologySection(model: ReportModel): Block {
   // Sources of the hand ratings.
   blocks.push({ kind: "heading", level: 3, text: "Sources of the hand ratings" });
   const rated = model.criteria.filter((k) => (RATED as readonly string[]).includes(k.id)).map((k) => k.id as (typeof RATED)[number]);
-  if (!model.config.found) {
-    blocks.push(para(strong("No sources available: "), `${model.config.reason}. The ratings below are those the snapshots were scored with; where each comes from is not known to this report.`));
-  } else {
-    blocks.push(para("From ", code(model.config.file), " (", code("projects[].sources"), "), one line per rating; the rating shown is the config's, which scores every snapshot of the history."));
-  }
-  const sourcesOf = new Map(model.config.found ? model.config.projects.map((p) => [p.id, p.sources ?? {}]) : []);
+  blocks.push(para("From ", code(model.config.file), " (", code("projects[].sources"), "), one line per rating; the rating shown is the config's, which scores every snapshot of the history."));
+  const sourcesOf = new Map(model.config.projects.map((p) => [p.id, p.sources ?? {}]));
   for (const p of model.projects) {
     const sources = sourcesOf.get(p.id);
     const has = rated.filter((k) => p.snapshot.ratings[k] !== undefined);
@@ -254,10 +250,10 @@ function methodologySection(model: ReportModel): Block {
       return [
         strong(t.name),
         ` = ${rating}: `,
-        source ? source : { text: model.config.found ? (sources ? "no source given" : "project not in the cohort config") : "source unknown", em: true, tone: "muted" },
+        source ? source : { text: sources ? "no source given" : "project not in the cohort config", em: true, tone: "muted" },
       ];
     });
-    const summary = model.config.found ? `${p.name}: ${cited.length} of ${plural(has.length, "rating")} sourced` : `${p.name}: ratings`;
+    const summary = `${p.name}: ${cited.length} of ${plural(has.length, "rating")} sourced`;
     blocks.push({ kind: "details", summary, blocks: [{ kind: "list", items }] });
   }
 

@@ -12,9 +12,11 @@ import { dateOfDay, dayNumber, safeName, utcDate } from "./format.js";
 import type { LinePoint } from "./svg/lines.js";
 
 /** The cohort config as far as the report needs it. */
-export type ConfigInfo =
-  | { found: true; file: string; description: string; projects: readonly { id: string; sources?: Readonly<Record<string, string>> }[] }
-  | { found: false; file: string; reason: string };
+export interface ConfigInfo {
+  file: string;
+  description: string;
+  projects: readonly { id: string; sources?: Readonly<Record<string, string>> }[];
+}
 
 /**
  * What the report draws from a snapshot other than the latest two (whose every figure it shows): its

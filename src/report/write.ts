@@ -76,7 +76,6 @@ export async function writeReport(job: ReportJob): Promise<ReportOutcome | undef
   if (history.length === 0) throw new ShowdownError(`${folder}: none of the ${files.length} snapshot files could be read`);
 
   const config: ConfigInfo = {
-    found: true,
     file: job.shown(configFile),
     description: cohort.description,
     projects: cohort.projects.map((p) => ({ id: p.id, sources: p.sources })),

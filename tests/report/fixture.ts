@@ -265,7 +265,7 @@ export const DESCRIPTION = "Coveo's Deep Learning Showdown cohort (2018): its 13
 
 /** What the report knows of the config (as `showdown report` passes it) when it is projectDir's. */
 export function configInfo(config: FixtureConfig = fixtureConfig()): ConfigInfo {
-  return { found: true, file: CONFIG_FILE, description: DESCRIPTION, projects: config.projects.map((p) => ({ id: p.id, sources: p.sources })) };
+  return { file: CONFIG_FILE, description: DESCRIPTION, projects: config.projects.map((p) => ({ id: p.id, sources: p.sources })) };
 }
 
 /** Writes the config (rubric.json and <cohort>.json) into `configDir`; returns it. */

@@ -191,12 +191,6 @@ describe("rendered report", () => {
     expect(md).toContain("the rating shown is the config's, which scores every snapshot of the history");
   });
 
-  it("says when there is no cohort config to take the sources from", () => {
-    const bare = files(input(scored(history({ days: 2, missing: [] })), { found: false, file: "config/x.yaml", reason: "there is no cohort config config/x.yaml" }));
-    expect(bare.get("index.html")).toContain("No sources available: </strong>there is no cohort config config/x.yaml.");
-    expect(bare.get("REPORT.md")).toContain("**No sources available: **there is no cohort config config/x.yaml.");
-  });
-
   it("renders hostile names as text in the page, the charts and the Markdown", () => {
     const names = { tensorflow: "<script>alert(1)</script>", pytorch: "=cmd|' /C calc'!A0", mxnet: "# [x](javascript:alert(1)) *y*" };
     const only = ["tensorflow", "pytorch", "mxnet"];

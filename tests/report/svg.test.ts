@@ -258,7 +258,6 @@ describe("lines", () => {
     xLabel: "date",
     yLabel: "score",
     maxGap: 1,
-    markers: [{ x: 13, label: "rubric v2" }],
     width: 600,
   };
 
@@ -270,7 +269,6 @@ describe("lines", () => {
     const b = /<g class="series" data-project="b">(.*?)<\/g>/.exec(svg)![1]!;
     expect(b).not.toContain("<path");
     expect(b.match(/<circle/g)).toHaveLength(2);
-    expect(svg).toContain(">rubric v2</text>");
     // Direct label only for A, the series with a value on the last day; both in the legend.
     expect(/<g class="direct-labels"[^>]*>(.*?)<\/g>/.exec(svg)![1]).toMatch(/>A<\/text>$/);
     expect(/<g class="legend"[^>]*>(.*?)<\/g>/.exec(svg)![1]).toMatch(/>A<\/text>.*>B<\/text>/);

@@ -34,8 +34,6 @@ export interface LineSpec {
   yLabel: string;
   /** Consecutive points further apart than this on x are not joined. */
   maxGap: number;
-  /** Vertical marks, e.g. where the rubric changed. */
-  markers?: readonly { x: number; label: string }[];
   width: number;
   plotHeight?: number;
   data?: Attrs;
@@ -154,18 +152,6 @@ export function renderLines(spec: LineSpec): string {
   }
   axes.push(el("text", { x: (plotX + plotRight) / 2, y: plotBottom + 18 + FS + 8, "text-anchor": "middle", "font-size": FS - 1, fill: MUTED }, text(spec.xLabel)));
   parts.push(el("g", { class: "axis" }, ...axes));
-
-  for (const m of spec.markers ?? []) {
-    const mx = sx(m.x);
-    parts.push(
-      el(
-        "g",
-        { class: "marker" },
-        el("line", { x1: mx, y1: plotTop, x2: mx, y2: plotBottom, stroke: MUTED, "stroke-dasharray": "3 3" }),
-        el("text", { x: mx + 4, y: plotTop + FS, "font-size": FS - 2, fill: MUTED }, text(m.label)),
-      ),
-    );
-  }
 
   for (const s of spec.series) {
     const runs = splitSegments(s.points, spec.maxGap);
