@@ -44,11 +44,13 @@ Options:
         io.stdout(`${shown(io, file)}: schema ${outcome.from} -> ${SCHEMA_VERSION}${dropped}${dryRun ? " (dry run: not written)" : ""}\n`);
       } else if (outcome.status === "damaged") {
         damaged++;
-        io.stderr(`showdown: ${shown(io, file)}: ${outcome.problem}; left as it is\n`);
+        // Paths in the problem (a misplaced file's fix) as the user would type them, like every error's.
+        const problem = outcome.problem.split(io.cwd.endsWith(path.sep) ? io.cwd : io.cwd + path.sep).join("");
+        io.stderr(`showdown: ${shown(io, file)}: ${problem}; left as it is\n`);
       }
     }
     const current = files.length - migrated - damaged;
-    io.stderr(`${cohort}: ${files.length} snapshot(s): ${migrated} ${dryRun ? "to migrate" : "migrated"}, ${current} already schema ${SCHEMA_VERSION}${damaged ? `, ${damaged} damaged (left as they are)` : ""}\n`);
+    io.stderr(`${cohort}: ${files.length} snapshot(s): ${migrated} ${dryRun ? "to migrate" : "migrated"}, ${current} already schema ${SCHEMA_VERSION}${damaged ? `, ${damaged} unreadable (left as they are)` : ""}\n`);
     return damaged > 0 ? EXIT.partial : EXIT.ok;
   },
 };
