@@ -73,7 +73,7 @@ Scores are computed when read, from each snapshot's raw figures and the config a
         for await (const { scored } of streamScored(files, scorer, args, io)) {
           if (io.signal.aborted) throw new ShowdownError("interrupted");
           const csv = longCsv(scored, { delimiter, precision });
-          yield csv.text;
+          yield csv.bytes;
           rows += csv.rows;
           exported++;
         }
