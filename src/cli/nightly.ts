@@ -71,8 +71,8 @@ export const nightly: Command = {
 Runs the nightly job (.github/workflows/nightly.yml) in one command:
   1. collects every cohort in config/ (or each --cohort) as of one instant, like 'showdown collect';
   2. diffs each new snapshot against the cohort's previous one ('showdown diff'), exports it as CSV
-     ('showdown export') to OUT/csv/, and builds the HTML report to OUT/report/ when this build has
-     'showdown report';
+     ('showdown export') to OUT/csv/, and builds the HTML report ('showdown report') to OUT/report/;
+     every snapshot is scored when read, under the config as it is now;
   3. writes the job summary (per cohort: status, scoreboard, what changed, missing figures) to
      OUT/summary.md and appends it to $GITHUB_STEP_SUMMARY;
   4. prints a warning annotation (::warning::) for each cohort with missing figures, an error one for
@@ -165,7 +165,6 @@ Exit codes: 0 every cohort collected, none above --max-missing, committed and pu
     const summaries: CohortSummary[] = [];
     const csvFiles: string[] = [];
     const reports: string[] = [];
-    const notes: string[] = [];
 
     const token = await findToken(io.env);
     for (const cohort of cohorts) {
@@ -347,7 +346,6 @@ Exit codes: 0 every cohort collected, none above --max-missing, committed and pu
       outputs.push(`HTML report: ${reports.map((c) => `\`${c}\``).join(", ")}${where}.`);
       if (io.env.SHOWDOWN_PAGES === "true") outputs.push(`Published to GitHub Pages by the \`pages\` job${pages ? `: ${pages}` : ""} (its exact address is in that job's summary).`);
     }
-    outputs.push(...notes);
 
     let summaryText = renderSummary({ date, asOf, maxMissing, cohorts: summaries, commitLine, outputs });
     if (Buffer.byteLength(summaryText) > SUMMARY_LIMIT) {

@@ -82,8 +82,11 @@ export function readOptions(args: ParsedArgs, io: Io): ReadOptions {
 /** One snapshot file, scored. A file given by path may be any cohort's but must be a snapshot of the configured one. */
 export async function readScored(file: string, scorer: Scorer, args: ParsedArgs, io: Io): Promise<ScoredFile> {
   try {
-    const snapshot = await readSnapshot(file);
     const cohort = str(args, "cohort")!;
+    // A file of the cohort's folder must be the cohort's (readSnapshot says to move it); one given by
+    // path elsewhere may be any cohort's, and the fix is then --cohort.
+    if (path.dirname(file) === cohortFolder(args, io)) return { file, scored: scorer.score(await readSnapshot(file, cohort)) };
+    const snapshot = await readSnapshot(file);
     if (snapshot.cohort !== cohort) throw new SnapshotError(file, `is a snapshot of cohort ${snapshot.cohort}, not ${cohort}: pass --cohort ${snapshot.cohort} to score it with that cohort's config`);
     return { file, scored: scorer.score(snapshot) };
   } catch (error) {

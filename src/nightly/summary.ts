@@ -9,7 +9,7 @@ export interface CohortSummary {
   previous?: Snapshot;
   /** `showdown diff --format markdown` against the previous snapshot, when it could be made. */
   diffMarkdown?: string;
-  /** Why there is no diff (first snapshot, command unavailable, failed). */
+  /** Why there is no diff (first snapshot, or it failed). */
   diffNote?: string;
 }
 

@@ -4,6 +4,7 @@ import path from "node:path";
 import { startReplica, type Replica, type ReplicaData } from "../support/replica.js";
 import { runCli, tempProject } from "../support/cli.js";
 import { Snapshot } from "../../src/snapshot/schema.js";
+import { Scoreboard } from "../../src/scoreboard/index.js";
 
 const TOKEN = "ghp_e2eSecretToken0123456789abcdefABCDEF";
 const SE_KEY = "se-key-secret-42";
@@ -80,9 +81,17 @@ async function collect(api: "rest" | "graphql", dataset: ReplicaData, cohort = C
   return { dir, result, replica };
 }
 
+/** The scoreboard `showdown score --format json` prints for the collected snapshot (scored now from config/). */
+async function scoreboard(dir: string): Promise<Scoreboard> {
+  const result = await runCli(["score", "--cohort", "e2e", "--format", "json"], { cwd: dir });
+  expect(result.stderr).toBe("");
+  expect(result.code).toBe(0);
+  return Scoreboard.parse(JSON.parse(result.stdout));
+}
+
 // Each GitHub API, REST and GraphQL, against the same data.
 describe.each(["rest", "graphql"] as const)("showdown collect --api %s against a loopback replica of both APIs", (api) => {
-  it("writes the exact figures, scores them and prints the path", async () => {
+  it("writes the exact figures (facts only), prints the path, and score scores them from the config", async () => {
     const { dir, result, replica } = await collect(api, data());
     expect(result.stderr).not.toContain("unexpected error");
     expect(result.code).toBe(0);
@@ -91,9 +100,15 @@ describe.each(["rest", "graphql"] as const)("showdown collect --api %s against a
     const text = await readFile(path.join(dir, "snapshots", "e2e", "2026-11-21.json"), "utf8");
     expect(text.endsWith("}\n")).toBe(true);
     const snap = Snapshot.parse(JSON.parse(text));
+    expect(snap.schemaVersion).toBe(2);
     expect(snap.asOf).toBe(AS_OF);
     expect(snap.projects.map((p) => p.id)).toEqual(["alpha", "beta", "gamma"]);
     const [alpha, beta, gamma] = snap.projects;
+    // Nothing derived from the config is stored: no rubric, ratings or scores.
+    expect(text).not.toMatch(/"(rubric|ratings|scores)"/);
+    const board = await scoreboard(dir);
+    const scores = (id: string) => board.projects.find((p) => p.id === id)!;
+    expect(board.asOf).toBe(AS_OF);
 
     expect(alpha!.raw).toEqual({
       lastCommitAt: "2026-11-07T06:00:00Z", mergedPullRequests: 3, repositoryCount: 999, stackOverflowQuestions: 99,
@@ -101,25 +116,25 @@ describe.each(["rest", "graphql"] as const)("showdown collect --api %s against a
     });
     expect(alpha!.errors).toEqual([]);
     // 14 days = 2 weeks: 1/2 + 3 merged; ecosystem log10(1000) + log10(100) = 5
-    expect(alpha!.scores.criteria.activity!.value).toBe(3.5);
-    expect(alpha!.scores.criteria.ecosystem!.value).toBeCloseTo(5, 12);
+    expect(scores("alpha").criteria.activity!.value).toBe(3.5);
+    expect(scores("alpha").criteria.ecosystem!.value).toBeCloseTo(5, 12);
 
     // Renamed: followed, recorded under its new name, with a note to update the config.
     expect(beta!.sources.repository).toBe("beta-org/beta");
     expect(beta!.warnings).toContainEqual({ field: "repository", message: "beta-org/old-beta was renamed to beta-org/beta; update the config" });
     expect(beta!.raw).toMatchObject({ lastCommitAt: "2026-11-20T06:00:00Z", mergedPullRequests: 1, archived: true, numericsLastCommitAt: "2026-10-24T06:00:00Z", numericsMergedPullRequests: 0 });
     // numerics = 4 + 2 + 1/max(1, 4 weeks) + 0
-    expect(beta!.scores.criteria.numerics!.value).toBe(6.25);
+    expect(scores("beta").criteria.numerics!.value).toBe(6.25);
 
     // Empty repository and a tag that does not exist: known facts, noted, counted as none.
     expect(gamma!.raw.lastCommitAt).toBeNull();
     expect(gamma!.raw.stackOverflowQuestions).toBe(0);
     expect(gamma!.errors).toEqual([]);
     expect(gamma!.warnings.map((w) => w.field)).toEqual(["lastCommitAt", "stackOverflowQuestions"]);
-    expect(gamma!.scores.criteria.activity!.value).toBe(0);
+    expect(scores("gamma").criteria.activity!.value).toBe(0);
 
-    expect(snap.projects.map((p) => p.scores.rank).sort()).toEqual([1, 2, 3]);
-    expect(alpha!.scores.rank).toBe(1);
+    expect(board.projects.map((p) => p.rank)).toEqual([1, 2, 3]);
+    expect(board.projects[0]!.id).toBe("alpha");
 
     // The snapshot's request counts are what the server saw; every GitHub request was authenticated.
     const gh = replica.requests.filter((r) => r.api === "github");
@@ -151,8 +166,10 @@ describe.each(["rest", "graphql"] as const)("showdown collect --api %s against a
     expect(alpha.raw).toMatchObject({ lastCommitAt: null, mergedPullRequests: null, stars: null, forks: null, openIssues: null, archived: null, repositoryCount: 999, stackOverflowQuestions: 99 });
     expect(alpha.errors.map((e) => e.field)).toEqual(["lastCommitAt", "mergedPullRequests", "stars", "forks", "openIssues", "archived"]);
     expect(alpha.errors[0]!.message).toMatch(api === "rest" ? /404 Not Found/ : /NOT_FOUND/);
-    expect(alpha.scores.criteria.activity).toBeUndefined();
-    expect(alpha.scores.criteria.ecosystem).toBeDefined();
+    const board = await scoreboard(dir);
+    const alphaScores = board.projects.find((p) => p.id === "alpha")!;
+    expect(alphaScores.criteria.activity).toBeUndefined();
+    expect(alphaScores.criteria.ecosystem).toBeDefined();
     expect(snap.projects.find((p) => p.id === "beta")!.errors).toEqual([]);
     expect(result.stderr).toMatch(/✗ alpha/);
   });

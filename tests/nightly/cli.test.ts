@@ -5,14 +5,14 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { chmod, cp, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { startReplica, type Replica, type ReplicaData } from "../support/replica.js";
-import { ROOT } from "../support/cli.js";
+import { TEST_RUBRIC_YAML } from "../support/cli.js";
 import { run } from "../support/io.js";
-import { listCohorts } from "../../src/config/load.js";
+import { Snapshot } from "../../src/snapshot/schema.js";
 
 const AS_OF = "2026-11-19T05:17:00.000Z";
 const FILE = "snapshots/mini/2026-11-19.json";
@@ -58,12 +58,12 @@ afterEach(async () => {
   replica = undefined;
 });
 
-/** A project folder with the real rubric and the mini cohort; with `repo`, a git clone of a bare origin. */
+/** A project folder with a copy of the rubric and the mini cohort; with `repo`, a git clone of a bare origin. */
 async function project(repo: "none" | "local" | "origin"): Promise<{ dir: string; work: string; origin?: string }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "showdown-nightly-cli-"));
   const work = path.join(dir, "work");
   await mkdir(path.join(work, "config"), { recursive: true });
-  await cp(path.join(ROOT, "config", "rubric.yaml"), path.join(work, "config", "rubric.yaml"));
+  await writeFile(path.join(work, "config", "rubric.yaml"), TEST_RUBRIC_YAML);
   await writeFile(path.join(work, "config", "mini.yaml"), COHORT);
   if (repo === "none") return { dir, work };
   await writeFile(path.join(work, ".gitignore"), "nightly-out/\n");
@@ -91,13 +91,21 @@ async function nightly(cwd: string, args: string[], env: Record<string, string> 
 }
 
 describe("showdown nightly", () => {
-  it("lists the cohorts it would collect: every cohort of config/", async () => {
-    const result = await run(["nightly", "--list-cohorts"], ROOT);
+  it("lists the cohorts it would collect: every cohort of config/, or each --cohort", async () => {
+    const { work } = await project("none");
+    await writeFile(path.join(work, "config", "another.yaml"), COHORT.replace("cohort: mini", "cohort: another"));
+    const result = await run(["nightly", "--list-cohorts"], work);
     expect(result.code).toBe(0);
-    expect(result.stdout.trim().split("\n")).toEqual(await listCohorts(path.join(ROOT, "config")));
+    expect(result.stdout).toBe("another\nmini\n");
+    expect((await run(["nightly", "--list-cohorts", "--cohort", "mini", "--cohort", "mini"], work)).stdout).toBe("mini\n");
+    const empty = await mkdtemp(path.join(os.tmpdir(), "showdown-nightly-cli-"));
+    await mkdir(path.join(empty, "config"));
+    const none = await run(["nightly", "--list-cohorts"], empty);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/^showdown: config: no cohort files here/);
   });
 
-  it("without --commit, collects, writes the summary and the CSV, and touches no repository", async () => {
+  it("without --commit, collects, writes the summary, the CSV and the report, and touches no repository", async () => {
     const { dir, work } = await project("none");
     const stepSummary = path.join(dir, "step-summary.md");
     await writeFile(stepSummary, "earlier step\n");
@@ -110,6 +118,51 @@ describe("showdown nightly", () => {
     expect(summary).toContain("Not committed (run without --commit).");
     expect(await readFile(stepSummary, "utf8")).toBe(`earlier step\n${summary}`);
     expect(await readdir(path.join(work, "nightly-out", "csv"))).toEqual(["mini-2026-11-19.csv"]);
+    expect(existsSync(path.join(work, "nightly-out", "report", "mini", "index.html"))).toBe(true);
+    expect(summary).toContain("CSV export: `mini-2026-11-19.csv`.");
+    expect(summary).toContain("HTML report: `mini`.");
+    // The snapshot holds facts only; the summary's scoreboard is scored from the config.
+    const text = await readFile(path.join(work, FILE), "utf8");
+    expect(Snapshot.parse(JSON.parse(text)).schemaVersion).toBe(2);
+    expect(text).not.toMatch(/"(rubric|ratings|scores)"/);
+    expect(summary).toMatch(/^\| 1 \|  \| Alpha \| 1 \| \d\.\d{3} \|  \|$/m);
+    expect(summary).toContain("First snapshot of this cohort: nothing to compare with.");
+  });
+
+  it("diffs against the previous snapshot, a schema 1 one too, scored under today's config", async () => {
+    const { work } = await project("none");
+    expect((await nightly(work, ["--as-of", "2026-11-18T05:17:00.000Z"])).code).toBe(0);
+    // Make the first night's file what an older showdown wrote: schema 1, with its day's derived parts.
+    const first = path.join(work, "snapshots/mini/2026-11-18.json");
+    const facts = JSON.parse(await readFile(first, "utf8")) as Record<string, unknown> & { projects: Record<string, unknown>[] };
+    const v1 = { ...facts, schemaVersion: 1, rubric: { version: 0, name: "old" }, projects: facts.projects.map((p) => ({ ...p, ratings: { sponsor: 0 }, scores: { rank: 9 } })) };
+    await writeFile(first, JSON.stringify(v1, null, 2) + "\n");
+    // Today's config rates alpha differently from the day it was collected.
+    const cohortFile = path.join(work, "config", "mini.yaml");
+    await writeFile(cohortFile, (await readFile(cohortFile, "utf8")).replace("sponsor: 2", "sponsor: 0"));
+
+    const result = await nightly(work, ["--as-of", AS_OF]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = await readFile(path.join(work, "nightly-out", "summary.md"), "utf8");
+    expect(summary).toContain("compared with 2026-11-18.");
+    expect(summary).toContain("What changed");
+    expect(summary).toContain("### Showdown diff");
+    // Both days scored under the same (today's) ratings: the moves are the figures', not the config's.
+    expect(summary).toMatch(/^\| \d \| – \| Alpha \|/m);
+    expect(summary).toMatch(/^\| \d \| – \| Beta \|/m);
+    // The older file is read, never rewritten.
+    expect(await readFile(first, "utf8")).toBe(JSON.stringify(v1, null, 2) + "\n");
+  });
+
+  it("says why there is no diff when the previous snapshot is damaged, and still succeeds", async () => {
+    const { work } = await project("none");
+    await mkdir(path.join(work, "snapshots", "mini"), { recursive: true });
+    await writeFile(path.join(work, "snapshots/mini/2026-11-18.json"), '{"schemaVersion": 2, "cohort": "mi');
+    const result = await nightly(work, ["--as-of", AS_OF]);
+    expect(result.code, result.stderr).toBe(0);
+    const summary = await readFile(path.join(work, "nightly-out", "summary.md"), "utf8");
+    expect(summary).toMatch(/^_The diff against 2026-11-18 could not be made: snapshots\/mini\/2026-11-18\.json: invalid JSON \(truncated or damaged\?\)/m);
+    expect(existsSync(path.join(work, FILE))).toBe(true);
   });
 
   it("takes --as-of and the threshold from the environment, and names a bad one", async () => {

@@ -6,7 +6,15 @@ import { redact } from "../../src/nightly/git.js";
 import type { CohortOutcome } from "../../src/nightly/outcome.js";
 import { renderSummary, scoreboard } from "../../src/nightly/summary.js";
 import { missingFigures, overThreshold, parseThreshold, percent } from "../../src/nightly/threshold.js";
-import { snapshot1, snapshot2, snapshot3 } from "../helpers/history.js";
+import type { ProjectConfig } from "../../src/config/cohort.js";
+import { Scorer } from "../../src/score/snapshot.js";
+import { RUBRIC_V1, fixtureProjects, snapshot1, snapshot2, snapshot3 } from "../helpers/history.js";
+
+// The job summary shows snapshots scored under the config, as nightly scores them when read.
+const scorer = new Scorer({ rubric: RUBRIC_V1, projects: fixtureProjects().map(({ ratings, ...p }): ProjectConfig => ({ ...p, ...ratings })) });
+const scored1 = () => scorer.score(snapshot1());
+const scored2 = () => scorer.score(snapshot2());
+const scored3 = () => scorer.score(snapshot3());
 
 function outcome(partial: Partial<CohortOutcome> & { cohort: string }): CohortOutcome {
   return { status: "complete", projects: 5, previousDate: "2026-11-20", rankChanges: 0, overThreshold: false, missing: { total: 40, missing: [], share: 0 }, ...partial };
@@ -114,8 +122,8 @@ describe("redaction of git output", () => {
 
 describe("the job summary", () => {
   it("has a scoreboard in rank order with each project's move since the previous snapshot", () => {
-    const before = snapshot1();
-    const after = snapshot2();
+    const before = scored1();
+    const after = scored2();
     const rows = scoreboard(after, before);
     expect(rows[0]).toBe("| Rank | Move | Project | Tier | Overall | Missing |");
     expect(rows).toHaveLength(2 + after.projects.length);
@@ -128,7 +136,7 @@ describe("the job summary", () => {
       expect(move).toBe(was === p.scores.rank ? "–" : was > p.scores.rank ? `▲${was - p.scores.rank}` : `▼${p.scores.rank - was}`);
     }
     // A project that joined; and without a previous snapshot, no moves at all.
-    const joined = scoreboard(snapshot3(), snapshot2()).find((r) => r.includes("| Chainer |"))!;
+    const joined = scoreboard(scored3(), scored2()).find((r) => r.includes("| Chainer |"))!;
     expect(joined.split("|")[2]!.trim()).toBe("new");
     expect(scoreboard(after).slice(2).every((r) => r.split("|")[2]!.trim() === "")).toBe(true);
   });
@@ -145,8 +153,8 @@ describe("the job summary", () => {
       cohorts: [
         {
           outcome: outcome({ cohort: "deep-learning-2018", status: "partial", projects: 5, missing, file: "snapshots/deep-learning-2018/2018-03-22.json", previousDate: "2018-03-08", rankChanges: 1 }),
-          snapshot: s3,
-          previous: snapshot2(),
+          snapshot: scorer.score(s3),
+          previous: scored2(),
           diffMarkdown: "## Showdown diff: x\n\nbody\n",
         },
         { outcome: outcome({ cohort: "broken", status: "failed", error: "config/broken.yaml: invalid YAML", missing: undefined, rankChanges: null, previousDate: null }) },

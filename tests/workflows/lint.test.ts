@@ -7,11 +7,15 @@
  * README describes.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { readFile, readdir } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { readFile, readdir, symlink, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { parse } from "yaml";
-import { ROOT } from "../support/cli.js";
+import { CLI, ROOT } from "../support/cli.js";
+import { writeConfig } from "../support/config.js";
+import { runJob, type Workflow } from "../support/workflow.js";
+import { COHORT, RUBRIC_V1, fixtureProjects, historyDir } from "../helpers/history.js";
 
 interface LintResult {
   message: string;
@@ -125,7 +129,7 @@ describe("the nightly workflow", () => {
     for (const s of allSteps(nightly())) if (s.run) expect(s.run).not.toContain("${{");
   });
 
-  it("restores the caches of earlier runs (.cache: digests, ETags) before collecting, and saves its own", () => {
+  it("restores the caches of earlier runs (.cache: ETags) before collecting, and saves its own", () => {
     const steps = nightly().jobs.collect.steps as { uses?: string; id?: string; with?: Record<string, string> }[];
     const cache = steps.findIndex((s) => s.uses?.startsWith("actions/cache@"));
     expect(cache).toBeGreaterThan(0);
@@ -153,12 +157,56 @@ describe("the ci workflow", () => {
     expect(ci().jobs.test.permissions).toBeUndefined();
   });
 
-  it("installs, typechecks, lints, tests and checks the scores on Node 20, 22 and 24", () => {
+  it("installs, typechecks, lints, tests and reads every committed history on Node 20, 22 and 24", () => {
     const job = ci().jobs.test;
     expect(job.strategy.matrix.node).toEqual([20, 22, 24]);
     expect(job["timeout-minutes"]).toBeGreaterThan(0);
     const runs = job.steps.filter((s: { run?: string }) => s.run).map((s: { run: string }) => s.run);
+    expect(runs).toHaveLength(5);
     expect(runs.slice(0, 4)).toEqual(["npm ci --no-audit --no-fund", "npm run typecheck", "npm run lint", "npm test"]);
-    expect(runs[4]).toMatch(/showdown nightly --list-cohorts \| xargs .*showdown score --check --cohort$/);
+    // Scores are no longer stored, so there is nothing to keep up to date: the check is that every
+    // snapshot reads and scores under config/ as it is (score --all, read-only).
+    expect(runs[4]).toContain("showdown nightly --list-cohorts");
+    expect(runs[4]).toMatch(/showdown score --all --cohort "\$cohort"/);
+    expect(runs[4]).not.toContain("--check");
+  });
+});
+
+describe("the ci workflow's history check, run as a runner would", () => {
+  const step = () => {
+    const ci = workflows["ci.yml"]!.yaml as Workflow;
+    const steps = ci.jobs.test!.steps;
+    return { ...ci, jobs: { test: { ...ci.jobs.test!, steps: [steps.at(-1)!] } } } as Workflow;
+  };
+
+  /** A checkout with a config of two cohorts, the fixture history of one, and this tree's node_modules (npm ci's). */
+  async function checkout(): Promise<string> {
+    const dir = await historyDir();
+    await writeConfig(path.join(dir, "config"), "no-history-yet", RUBRIC_V1, fixtureProjects().slice(0, 2));
+    await symlink(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    return dir;
+  }
+
+  async function runStep(dir: string) {
+    const [result] = await runJob(step(), "test", { cwd: dir, runnerEnv: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, npm_config_update_notifier: "false" }, contexts: { matrix: { node: 20 } } });
+    return result!;
+  }
+
+  it("passes when every snapshot of every cohort that has any reads and scores", { timeout: 60_000 }, async () => {
+    if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' (npm test does it first)`);
+    const dir = await checkout();
+    const result = await runStep(dir);
+    expect(result.status).toBe("ran");
+    expect(result.stderr).toBe("");
+    expect(result.code).toBe(0);
+  });
+
+  it("fails on a damaged snapshot, naming it", { timeout: 60_000 }, async () => {
+    const dir = await checkout();
+    const file = path.join(dir, "snapshots", COHORT, "2018-03-08.json");
+    await writeFile(file, (await readFile(file, "utf8")).replace('"stars": 11600', '"stars": "many"'));
+    const result = await runStep(dir);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^showdown: snapshots\/deep-learning-2018\/2018-03-08\.json: not a valid snapshot: projects\[\d\]\.raw\.stars:/m);
   });
 });

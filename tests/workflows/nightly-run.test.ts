@@ -4,14 +4,15 @@
  * scratch "origin" repository, then checks what a real run leaves behind: the commit on origin
  * (message, author, files), the job summary, the CSV artifact, the step outputs and annotations.
  *
- * Layout: the scratch repository holds the project's real config/ (so every real cohort is collected,
- * as the Action would) and the clone links `dist` and `node_modules` to this checkout's built tree,
- * standing in for the workflow's `npm ci` step (id: install, the one step skipped). The workflow calls
- * `node dist/cli.js`, which works the same in both: in Actions `npm ci` builds dist/ in the checkout.
+ * Layout: the scratch repository holds a config/ made by the test (two cohorts sharing a rubric, never
+ * the shipped config/, which a fork replaces), every cohort of which is collected, as the Action would;
+ * the clone links `dist` and `node_modules` to this checkout's built tree, standing in for the
+ * workflow's `npm ci` step (id: install, the one step skipped). The workflow calls `node dist/cli.js`,
+ * which works the same in both: in Actions `npm ci` builds dist/ in the checkout.
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { cp, mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -20,7 +21,11 @@ import { startReplica, type Replica, type ReplicaData, type ReplicaOptions } fro
 import { ROOT, CLI } from "../support/cli.js";
 import { loadWorkflow, runJob, type StepResult, type Workflow } from "../support/workflow.js";
 import { listCohorts, loadCohort } from "../../src/config/load.js";
+import { Scorer } from "../../src/score/snapshot.js";
+import type { ScoredSnapshot } from "../../src/score/types.js";
 import { Snapshot } from "../../src/snapshot/schema.js";
+import { COHORT as FIXTURE_COHORT, RUBRIC_V1, fixtureProjects, writeFixtureConfig } from "../helpers/history.js";
+import { writeConfig } from "../support/config.js";
 
 const TOKEN = "ghp_nightlySecretToken0123456789abcdefAB";
 const SE_KEY = "se-nightly-key-77";
@@ -30,16 +35,32 @@ const BOT = "github-actions[bot] <41898282+github-actions[bot]@users.noreply.git
 
 let workflow: Workflow;
 let cohorts: string[];
-/** Every project of every cohort in config/, with its repositories, tags and query. */
+/** Every project of every cohort in the test's config/, with its repositories, tags and query. */
 let projects: { repos: string[]; tags: string[]; query: string }[];
+/** Each cohort's scorer: its rubric and ratings, which score the committed snapshots when read. */
+let scorers: Map<string, Scorer>;
+
+/** The config the scratch repository commits: the fixture cohort of six 2018 frameworks and a second cohort of four sharing its rubric. */
+async function writeTestConfig(dir: string): Promise<void> {
+  await writeFixtureConfig(dir);
+  const later = fixtureProjects()
+    .filter((p) => p.id !== "theano" && p.id !== "cntk")
+    .map((p) => ({ ...p, id: `${p.id}-next`, name: `${p.name} Next`, repository: `${p.repository}-next`, repositoryQuery: `${p.id}-next in:name` }));
+  await writeConfig(dir, "frameworks-next", RUBRIC_V1, later, { description: "Four made-up successors" });
+}
 
 beforeAll(async () => {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run 'npm run build' (npm test does it first)`);
   workflow = await loadWorkflow(path.join(ROOT, ".github", "workflows", "nightly.yml"));
-  cohorts = await listCohorts(path.join(ROOT, "config"));
+  const config = await mkdtemp(path.join(os.tmpdir(), "showdown-nightly-config-"));
+  await writeTestConfig(config);
+  cohorts = await listCohorts(config);
+  expect(cohorts).toEqual([FIXTURE_COHORT, "frameworks-next"]);
   projects = [];
+  scorers = new Map();
   for (const name of cohorts) {
-    const { cohort } = await loadCohort(path.join(ROOT, "config"), name);
+    const { cohort, rubric } = await loadCohort(config, name);
+    scorers.set(name, new Scorer({ rubric, projects: cohort.projects }));
     for (const p of cohort.projects) {
       projects.push({ repos: [p.repository, ...(p.numericsRepository ? [p.numericsRepository] : [])], tags: p.stackOverflowTags, query: p.repositoryQuery });
     }
@@ -47,7 +68,7 @@ beforeAll(async () => {
 });
 
 /**
- * Figures for every repository of the real cohorts, as of `asOf`. `seed` reorders them, so that two
+ * Figures for every repository of the test's cohorts, as of `asOf`. `seed` reorders them, so that two
  * nights' data rank the projects differently.
  */
 function dataFor(asOf: string, seed: number): ReplicaData {
@@ -91,7 +112,7 @@ interface Sandbox {
   work: string;
 }
 
-/** A bare origin with the project's config/ committed on main, and a shallow clone of it. */
+/** A bare origin with the test's config/ committed on main, and a shallow clone of it. */
 async function sandbox(): Promise<Sandbox> {
   const dir = await mkdtemp(path.join(os.tmpdir(), "showdown-nightly-"));
   const origin = path.join(dir, "origin.git");
@@ -99,7 +120,7 @@ async function sandbox(): Promise<Sandbox> {
   const work = path.join(dir, "work");
   await git(["init", "--quiet", "--bare", origin], dir);
   await git(["init", "--quiet", seed], dir);
-  await cp(path.join(ROOT, "config"), path.join(seed, "config"), { recursive: true });
+  await writeTestConfig(path.join(seed, "config"));
   // No trailing slashes: in the clone dist and node_modules are links, not folders.
   await writeFile(path.join(seed, ".gitignore"), "node_modules\ndist\nnightly-out\n");
   await git(["add", "."], seed);
@@ -180,8 +201,13 @@ async function originLog(box: Sandbox) {
 
 const snapshotFiles = (date: string) => cohorts.map((c) => `snapshots/${c}/${date}.json`).sort();
 
-async function readSnap(box: Sandbox, file: string) {
+async function readSnap(box: Sandbox, file: string): Promise<Snapshot> {
   return Snapshot.parse(JSON.parse(await git(["show", `main:${file}`], box.origin)));
+}
+
+/** A committed snapshot, scored under its cohort's config as every view scores it. */
+async function readScored(box: Sandbox, cohort: string, date: string): Promise<ScoredSnapshot> {
+  return scorers.get(cohort)!.score(await readSnap(box, `snapshots/${cohort}/${date}.json`));
 }
 
 /** The workflow commands a step printed, unescaped as the runner does. */
@@ -194,7 +220,7 @@ function annotations(stdout: string): { level: string; title: string; message: s
     .map((m) => ({ level: m[1]!, title: unescape(m[2]!), message: unescape(m[3]!) }));
 }
 
-function rankChanges(a: Snapshot, b: Snapshot): number {
+function rankChanges(a: ScoredSnapshot, b: ScoredSnapshot): number {
   const was = new Map(a.projects.map((p) => [p.id, p.scores.rank]));
   return b.projects.filter((p) => was.has(p.id) && was.get(p.id) !== p.scores.rank).length;
 }
@@ -237,16 +263,19 @@ describe("the nightly workflow's collect job, run step by step", () => {
       expect(rows.map((r) => r.id).sort()).toEqual(snap.projects.map((p) => p.id).sort());
       expect(rows.every((r) => r.date === "2026-11-19")).toBe(true);
     }
-    // The HTML report, when this build has `showdown report` (built per cohort, with a landing page).
-    const hasReport = (await import("../../src/cli/commands.js")).COMMAND_NAMES.includes("report");
-    expect(first.nightly.outputs.report).toBe(String(hasReport));
-    if (hasReport) {
-      for (const c of cohorts) expect(existsSync(path.join(box.work, "nightly-out", "report", c, "index.html"))).toBe(true);
-      const index = await readFile(path.join(box.work, "nightly-out", "report", "index.html"), "utf8");
-      for (const c of cohorts) expect(index).toContain(`<a href="${c}/">`);
-      expect(first.summary).toMatch(/HTML report: .*artifacts of \[this run\]/);
-    } else {
-      expect(first.summary).toContain("no report command");
+    // The snapshots hold facts only (schema 2): no rubric, ratings or scores.
+    for (const c of cohorts) expect(await git(["show", `main:snapshots/${c}/2026-11-19.json`], box.origin)).not.toMatch(/"(rubric|ratings|scores)"/);
+    // The HTML report, built per cohort, with a landing page.
+    expect(first.nightly.outputs.report).toBe("true");
+    for (const c of cohorts) expect(existsSync(path.join(box.work, "nightly-out", "report", c, "index.html"))).toBe(true);
+    const index = await readFile(path.join(box.work, "nightly-out", "report", "index.html"), "utf8");
+    for (const c of cohorts) expect(index).toContain(`<a href="${c}/">`);
+    expect(first.summary).toMatch(/HTML report: .*artifacts of \[this run\]/);
+    // The summary's scoreboard is the cohort's scored under the config: rank, name, tier and overall of each.
+    for (const c of cohorts) {
+      for (const p of (await readScored(box, c, "2026-11-19")).projects) {
+        expect(first.summary).toContain(`| ${p.scores.rank} |  | ${p.name} | ${p.scores.tier ?? "–"} | ${p.scores.overall === null ? "–" : p.scores.overall.toFixed(3)} |`);
+      }
     }
     // The run page links to the artifacts; the token never shows.
     expect(first.summary).toContain("https://github.com/acme/showdown/actions/runs/4242#artifacts");
@@ -275,7 +304,7 @@ describe("the nightly workflow's collect job, run step by step", () => {
     expect(log[0]!.files.sort()).toEqual(snapshotFiles("2026-11-20"));
     let changes = 0;
     for (const c of cohorts) {
-      changes += rankChanges(await readSnap(box, `snapshots/${c}/2026-11-19.json`), await readSnap(box, `snapshots/${c}/2026-11-20.json`));
+      changes += rankChanges(await readScored(box, c, "2026-11-19"), await readScored(box, c, "2026-11-20"));
     }
     expect(changes).toBeGreaterThan(0);
     expect(log[0]!.subject).toBe(`snapshot: 2026-11-20 (${changes} rank change${changes === 1 ? "" : "s"})`);
