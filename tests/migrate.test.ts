@@ -237,7 +237,7 @@ describe("showdown migrate", () => {
     const err = result.stderr.trimEnd().split("\n");
     expect(err).toHaveLength(2);
     expect(err[0]).toMatch(new RegExp(`^showdown: ${folder}/2018-03-15\\.json: invalid JSON \\(truncated or damaged\\?\\): .*; left as it is$`));
-    expect(err[1]).toBe(`${COHORT}: 4 snapshot(s): 3 migrated, 0 already schema 2, 1 damaged (left as they are)`);
+    expect(err[1]).toBe(`${COHORT}: 4 snapshot(s): 3 migrated, 0 already schema 2, 1 unreadable (left as they are)`);
     expect(await readFile(damaged, "utf8")).toBe(truncated);
     expect((await stat(damaged)).mtimeMs).toBe(before.mtimeMs);
     for (const date of HISTORY) expect(JSON.parse(await readFile(path.join(dir, folder, `${date}.json`), "utf8")).schemaVersion).toBe(2);
