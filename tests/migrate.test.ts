@@ -244,7 +244,7 @@ describe("showdown migrate", () => {
     // Still damaged, still named, nothing else to do.
     const again = await run(["migrate"], dir);
     expect(again.code).toBe(2);
-    expect(again.stderr).toContain("3 already schema 2, 1 damaged");
+    expect(again.stderr).toContain("3 already schema 2, 1 unreadable");
     expect(await readFile(damaged, "utf8")).toBe(truncated);
   });
 

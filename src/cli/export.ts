@@ -1,10 +1,10 @@
 import path from "node:path";
 import { ShowdownError, UsageError } from "../errors.js";
 import { CsvEncoder, parseDelimiter } from "../export/csv.js";
-import { LONG_HEADER, longCsv, wideTable } from "../export/rows.js";
+import { LONG_HEADER, LongCsvWriter, wideTable } from "../export/rows.js";
 import { writeAtomic } from "../snapshot/store.js";
 import { EXIT, flag, str, type Command } from "./command.js";
-import { VIEW_HELP, VIEW_OPTIONS, historyFiles, noSnapshots, pickScored, scorerOf, shown, streamScored } from "./snapshot-args.js";
+import { VIEW_HELP, VIEW_OPTIONS, historyFiles, noSnapshots, pickScored, scorerOf, shown, streamColumns } from "./snapshot-args.js";
 
 export const exportCommand: Command = {
   name: "export",
@@ -70,13 +70,13 @@ Scores are computed when read, from each snapshot's raw figures and the config a
       chunks = (async function* () {
         yield encoder.encode([LONG_HEADER]);
         let exported = 0;
-        for await (const { scored } of streamScored(files, scorer, args, io)) {
+        const writer = new LongCsvWriter({ delimiter, precision });
+        for await (const { columns } of streamColumns(files, scorer, args, io)) {
           if (io.signal.aborted) throw new ShowdownError("interrupted");
-          const csv = longCsv(scored, { delimiter, precision });
-          yield csv.bytes;
-          rows += csv.rows;
+          yield writer.write(columns, scorer.config.rubric);
           exported++;
         }
+        rows = writer.rows;
         if (exported === 0) throw noSnapshots(files.length, args, io);
       })();
     } else {

@@ -5,7 +5,7 @@ import { renderSeriesTable, seriesCsvRows } from "../history/render.js";
 import { buildSeries, seriesPoint, type SeriesPoint } from "../history/series.js";
 import { categoryIds, metricNames, resolveMetric } from "../metrics/metric.js";
 import { EXIT, str, type Command } from "./command.js";
-import { VIEW_HELP, VIEW_OPTIONS, cohortFolder, historyFiles, noSnapshots, scorerOf, shown, streamScored } from "./snapshot-args.js";
+import { VIEW_HELP, VIEW_OPTIONS, cohortFolder, historyFiles, noSnapshots, scorerOf, shown, streamColumns } from "./snapshot-args.js";
 
 const FORMATS = ["table", "csv", "json"] as const;
 
@@ -62,9 +62,9 @@ it is now: editing config/ changes the history shown, never the snapshot files.
     }
     const ids = new Set<string>();
     const points: SeriesPoint[] = [];
-    for await (const { scored } of streamScored(files, scorer, args, io)) {
-      for (const p of scored.projects) ids.add(p.id);
-      points.push(seriesPoint(scored, metric, project));
+    for await (const { columns } of streamColumns(files, scorer, args, io)) {
+      for (const p of columns.projects) ids.add(p.id);
+      points.push(seriesPoint(columns, metric, project));
     }
     if (points.length === 0) throw noSnapshots(files.length, args, io);
     if (project !== undefined && !ids.has(project)) {

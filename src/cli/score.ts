@@ -1,9 +1,10 @@
 import { UsageError } from "../errors.js";
 import { CsvEncoder } from "../export/csv.js";
 import { styleFor } from "../format/color.js";
-import { scoreboardOf, scoreboardRows, scoreboardTable, type Scoreboard } from "../scoreboard/index.js";
+import { scoredSnapshot } from "../score/snapshot.js";
+import { scoreboardJson, scoreboardOf, scoreboardRows, scoreboardTable, type Scoreboard } from "../scoreboard/index.js";
 import { EXIT, flag, str, type Command } from "./command.js";
-import { VIEW_HELP, VIEW_OPTIONS, historyFiles, noSnapshots, pickScored, scorerOf, streamScored } from "./snapshot-args.js";
+import { VIEW_HELP, VIEW_OPTIONS, historyFiles, noSnapshots, pickScored, scorerOf, streamColumns } from "./snapshot-args.js";
 
 const FORMATS = ["table", "json", "csv"] as const;
 
@@ -46,14 +47,18 @@ ${VIEW_HELP}
     const boards: Scoreboard[] = [];
     if (all) {
       const files = await historyFiles(args, io);
-      for await (const { scored } of streamScored(files, scorer, args, io)) {
-        const board = scoreboardOf(scored);
+      let read = 0;
+      for await (const { columns } of streamColumns(files, scorer, args, io)) {
         // JSON lines and tables stream; CSV has one header for all.
-        if (format === "json") io.stdout(JSON.stringify(board) + "\n");
-        else if (format === "table") io.stdout((boards.length > 0 ? "\n" : "") + scoreboardTable(board, names, style));
-        boards.push(format === "csv" ? board : { ...board, projects: [] });
+        if (format === "json") io.stdout(scoreboardJson(columns, scorer.config.rubric) + "\n");
+        else {
+          const board = scoreboardOf(scoredSnapshot(columns, scorer.config.rubric));
+          if (format === "table") io.stdout((read > 0 ? "\n" : "") + scoreboardTable(board, names, style));
+          else boards.push(board);
+        }
+        read++;
       }
-      if (boards.length === 0) throw noSnapshots(files.length, args, io);
+      if (read === 0) throw noSnapshots(files.length, args, io);
     } else {
       boards.push(scoreboardOf((await pickScored(date, scorer, args, io)).scored));
       if (format === "json") io.stdout(JSON.stringify(boards[0], null, 2) + "\n");

@@ -2,7 +2,7 @@ import { access } from "node:fs/promises";
 import path from "node:path";
 import { loadCohort } from "../config/load.js";
 import { ShowdownError, SnapshotError } from "../errors.js";
-import { Scorer } from "../score/snapshot.js";
+import { Scorer, scoredSnapshot, type ScoredColumns } from "../score/snapshot.js";
 import type { ScoredSnapshot } from "../score/types.js";
 import { eachSnapshot, type ReadOptions } from "../snapshot/history.js";
 import { listSnapshots, readSnapshot } from "../snapshot/store.js";
@@ -94,13 +94,18 @@ export async function readScored(file: string, scorer: Scorer, args: ParsedArgs,
   }
 }
 
-/** The files' snapshots, read one at a time and scored, in the order given (see eachSnapshot). */
-export async function* streamScored(files: readonly string[], scorer: Scorer, args: ParsedArgs, io: Io, options: ReadOptions = readOptions(args, io)): AsyncGenerator<ScoredFile> {
+/** The files' snapshots, read one at a time and scored as columns, in the order given (see eachSnapshot). */
+export async function* streamColumns(files: readonly string[], scorer: Scorer, args: ParsedArgs, io: Io, options: ReadOptions = readOptions(args, io)): AsyncGenerator<{ file: string; columns: ScoredColumns }> {
   try {
-    for await (const { file, snapshot } of eachSnapshot(files, str(args, "cohort")!, options)) yield { file, scored: scorer.score(snapshot) };
+    for await (const { file, snapshot } of eachSnapshot(files, str(args, "cohort")!, options)) yield { file, columns: scorer.columns(snapshot) };
   } catch (error) {
     throw relative(io, error);
   }
+}
+
+/** streamColumns, each snapshot scored as objects. */
+export async function* streamScored(files: readonly string[], scorer: Scorer, args: ParsedArgs, io: Io): AsyncGenerator<ScoredFile> {
+  for await (const { file, columns } of streamColumns(files, scorer, args, io)) yield { file, scored: scoredSnapshot(columns, scorer.config.rubric) };
 }
 
 /** The snapshot a command looks at, scored: SNAPSHOT if given, else the cohort's newest (the newest readable one with --skip-invalid). */

@@ -1,5 +1,5 @@
-import { metricValue, type Metric, type MetricValue } from "../metrics/metric.js";
-import type { ScoredSnapshot } from "../score/types.js";
+import { columnValue, metricColumn, type Metric, type MetricValue } from "../metrics/metric.js";
+import type { ScoredColumns } from "../score/snapshot.js";
 import { dateOf } from "../asof.js";
 
 /** One snapshot's values of a metric: only the projects in that snapshot have a key. */
@@ -35,15 +35,17 @@ export interface Series {
 }
 
 /** The values of a metric in one scored snapshot, for every project or only `only`. Pure. */
-export function seriesPoint(snapshot: ScoredSnapshot, metric: Metric, only?: string): SeriesPoint {
+export function seriesPoint({ snapshot, projects, scores }: ScoredColumns, metric: Metric, only?: string): SeriesPoint {
   const values = new Map<string, MetricValue>();
   const names = new Map<string, string>();
   const ranks = new Map<string, number>();
-  for (const p of snapshot.projects) {
+  const column = metricColumn(scores, metric);
+  for (let i = 0; i < projects.length; i++) {
+    const p = projects[i]!;
     if (only !== undefined && p.id !== only) continue;
-    values.set(p.id, metricValue(p, metric));
+    values.set(p.id, columnValue(column, p, i));
     names.set(p.id, p.name);
-    ranks.set(p.id, p.scores.rank);
+    ranks.set(p.id, scores.rank[i]!);
   }
   return { date: dateOf(snapshot.asOf), asOf: snapshot.asOf, values, names, ranks };
 }

@@ -1,7 +1,8 @@
 import { CRITERIA, type CriterionId } from "../config/criteria.js";
 import type { Rubric } from "../config/rubric.js";
+import type { CohortScores } from "../score/index.js";
 import type { ScoredProject } from "../score/types.js";
-import { RAW_FIELDS, type RawField } from "../snapshot/schema.js";
+import { RAW_FIELDS, type ProjectFacts, type RawField } from "../snapshot/schema.js";
 
 /**
  * The names of the numbers a snapshot holds for each project, shared by `history --metric`, the
@@ -65,6 +66,41 @@ export function metricValue(p: ScoredProject, m: Metric): MetricValue {
     case "figure":
       return p.raw[m.field] ?? null;
   }
+}
+
+/** Where a metric's values lie in a snapshot's score columns, found once per snapshot (see columnValue). */
+export interface MetricColumn {
+  kind: Metric["kind"];
+  /** Scores by input position; undefined: the rubric has no such category or criterion. */
+  numbers?: Float64Array | Int32Array;
+  field?: RawField;
+}
+
+export function metricColumn(scores: CohortScores, m: Metric): MetricColumn {
+  switch (m.kind) {
+    case "overall":
+      return { kind: m.kind, numbers: scores.overall };
+    case "rank":
+      return { kind: m.kind, numbers: scores.rank };
+    case "tier":
+      return { kind: m.kind, numbers: scores.tier };
+    case "category":
+      return { kind: m.kind, numbers: scores.categories.find((c) => c.id === m.category)?.score };
+    case "criterion": {
+      const c = scores.criteria.find((k) => k.id === m.criterion);
+      return { kind: m.kind, numbers: c?.[m.part] };
+    }
+    case "figure":
+      return { kind: m.kind, field: m.field };
+  }
+}
+
+/** metricValue of the project at input position i of the columns (`facts` is that project's). */
+export function columnValue(c: MetricColumn, facts: ProjectFacts, i: number): MetricValue {
+  if (c.kind === "figure") return facts.raw[c.field!] ?? null;
+  if (c.numbers === undefined) return null;
+  const v = c.numbers[i]!;
+  return c.kind === "tier" ? (v === 0 ? null : v) : Number.isNaN(v) ? null : v;
 }
 
 /**

@@ -286,9 +286,10 @@ export function dayTicks(first: number, last: number): Tick[] {
 function extent(values: readonly number[]): [number, number] {
   let lo = Infinity;
   let hi = -Infinity;
-  for (const v of values) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
   }
   return [lo, hi];
 }

@@ -7,6 +7,7 @@
 import type { CriterionId } from "../config/criteria.js";
 import type { Rubric } from "../config/rubric.js";
 import type { Issue, Raw } from "../snapshot/schema.js";
+import type { ScoredColumns } from "../score/snapshot.js";
 import type { ScoredProject as ProjectSnapshot, ScoredSnapshot as Snapshot } from "../score/types.js";
 import { dateOfDay, dayNumber, safeName, utcDate } from "./format.js";
 import type { LinePoint } from "./svg/lines.js";
@@ -53,6 +54,21 @@ export function summaryOf(snapshot: Snapshot): SnapshotSummary {
     ids: snapshot.projects.map((p) => p.id),
     names: snapshot.projects.map((p) => p.name),
     overall,
+    categories,
+  };
+}
+
+/** summaryOf from a snapshot's score columns, sharing them (no copy). */
+export function summaryOfColumns({ snapshot, projects, scores }: ScoredColumns): SnapshotSummary {
+  const categories: Record<string, Float64Array> = {};
+  for (const c of scores.categories) categories[c.id] = c.score;
+  return {
+    summary: true,
+    cohort: snapshot.cohort,
+    asOf: snapshot.asOf,
+    ids: projects.map((p) => p.id),
+    names: projects.map((p) => p.name),
+    overall: scores.overall,
     categories,
   };
 }

@@ -7,12 +7,12 @@ import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { LoadedCohort } from "../config/load.js";
 import { ShowdownError, type SnapshotError } from "../errors.js";
-import { Scorer } from "../score/snapshot.js";
+import { Scorer, scoredSnapshot, type ScoredColumns } from "../score/snapshot.js";
 import type { ScoredSnapshot } from "../score/types.js";
 import { eachSnapshot } from "../snapshot/history.js";
 import { listSnapshots, writeAtomic, writeAtomicSync } from "../snapshot/store.js";
 import { reportParts, type ConfigInfo } from "./index.js";
-import { summaryOf, type SnapshotSummary } from "./model.js";
+import { summaryOfColumns, type SnapshotSummary } from "./model.js";
 
 /** The chart files this command writes into <out>/svg/; only these are ever removed from there. */
 const OWN_SVG = /^(podium|radar-[a-z0-9-]+|criteria-radar-[a-z0-9-]+|criterion-[a-z0-9-]+|trend-[a-z0-9-]+|spark-[a-z0-9-]+)\.svg$/;
@@ -66,13 +66,14 @@ export async function writeReport(job: ReportJob): Promise<ReportOutcome | undef
   };
   // Every snapshot but the newest two is kept as its summary only. Files come oldest first, each
   // holding its own date's snapshot (eachSnapshot checks), so the newest two are the last two read.
-  const history: (ScoredSnapshot | SnapshotSummary)[] = [];
+  const summaries: SnapshotSummary[] = [];
+  const newest: ScoredColumns[] = [];
   for await (const { snapshot } of eachSnapshot(files, cohort.cohort, { skipInvalid: true, onSkip })) {
     if (job.signal.aborted) return undefined;
-    const older = history.length - 2;
-    if (older >= 0) history[older] = summaryOf(history[older] as ScoredSnapshot);
-    history.push(scorer.score(snapshot));
+    newest.push(scorer.columns(snapshot));
+    if (newest.length > 2) summaries.push(summaryOfColumns(newest.shift()!));
   }
+  const history: (ScoredSnapshot | SnapshotSummary)[] = [...summaries, ...newest.map((c) => scoredSnapshot(c, rubric))];
   if (history.length === 0) throw new ShowdownError(`${folder}: none of the ${files.length} snapshot files could be read`);
 
   const config: ConfigInfo = {

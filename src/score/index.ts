@@ -8,6 +8,24 @@ export interface ScoreInput extends CriterionInput {
   id: string;
 }
 
+/**
+ * A cohort's scores as columns, one entry per input project (input order). No value is NaN: a
+ * criterion the project has no value for, a category with no criterion, no overall score. Views that
+ * read a whole history use these directly; scoresAt makes the objects of one project.
+ */
+export interface CohortScores {
+  /** The rubric's criteria, category by category. */
+  criteria: { id: CriterionId; value: Float64Array; normalized: Float64Array }[];
+  categories: { id: string; score: Float64Array }[];
+  overall: Float64Array;
+  /** 1 for the best. */
+  rank: Int32Array;
+  /** 1 for the best tier; 0 without an overall score. */
+  tier: Int32Array;
+  /** Input positions by rank, best first. */
+  byRank: Int32Array;
+}
+
 /** Clamped: rounding drift (e.g. 1.0000000000000002) must not take a score outside [0, 1]. */
 const unit = (x: number) => Math.min(1, Math.max(0, x));
 
@@ -15,116 +33,117 @@ const unit = (x: number) => Math.min(1, Math.max(0, x));
  * Scores a whole cohort: normalization needs every project's values (open-ended criteria are divided
  * by the cohort maximum), ranks and tiers need every overall score. Pure: `asOf` is the only clock.
  */
-export function scoreCohort(projects: readonly ScoreInput[], rubric: Rubric, asOf: string): Map<string, Scores> {
-  // Each criterion's values by position (not in a map by id: this runs for every snapshot `score`
-  // reads). Ids are unique in practice; where one is not, a project's value is the last defined one
-  // of its id, and the maximum counts it once.
-  // Loops rather than callbacks here and below: V8 optimizes a callback made anew for each cohort
-  // anew, and `score` scores hundreds of cohorts in a run.
+export function scoreColumns(projects: readonly ScoreInput[], rubric: Rubric, asOf: string): CohortScores {
+  const n = projects.length;
+  // Ids are unique in practice; where one is not, a project's value is the last defined one of its
+  // id, and a cohort maximum counts it once.
   const ids = new Set<string>();
   for (const p of projects) ids.add(p.id);
-  const unique = ids.size === projects.length;
-  const values = new Map<CriterionId, (number | undefined)[]>();
-  const denominators = new Map<CriterionId, number>();
+  const unique = ids.size === n;
+  const criteria: CohortScores["criteria"] = [];
+  const plan: { weight: number; criteria: { weight: number; value: Float64Array; normalized: Float64Array }[]; score: Float64Array }[] = [];
   for (const category of rubric.categories) {
+    const members = [];
     for (const criterion of category.criteria) {
-      let column: (number | undefined)[] = [];
-      for (let i = 0; i < projects.length; i++) column.push(criterionValue(criterion.id, projects[i]!, asOf));
+      const value = new Float64Array(n);
+      for (let i = 0; i < n; i++) value[i] = criterionValue(criterion.id, projects[i]!, asOf) ?? NaN;
+      if (!unique) lastOfEachId(projects, value);
       let max = 0;
-      if (unique) {
-        // Indexed, not for...of over an array-or-iterator: that allocated an iterator result per value.
-        for (let i = 0; i < column.length; i++) {
-          const v = column[i];
-          if (v !== undefined) max = Math.max(max, v);
-        }
-      } else {
-        const byId = new Map<string, number>();
-        projects.forEach((p, i) => column[i] !== undefined && byId.set(p.id, column[i]!));
-        column = projects.map((p) => byId.get(p.id));
-        for (const v of byId.values()) max = Math.max(max, v);
+      const seen = unique ? undefined : new Set<string>();
+      for (let i = 0; i < n; i++) {
+        const v = value[i]!;
+        if (Number.isNaN(v) || seen?.has(projects[i]!.id)) continue;
+        seen?.add(projects[i]!.id);
+        max = Math.max(max, v);
       }
-      values.set(criterion.id, column);
-      denominators.set(criterion.id, criterion.normalize.by === "scale" ? criterion.normalize.max : max);
+      const denominator = criterion.normalize.by === "scale" ? criterion.normalize.max : max;
+      const normalized = new Float64Array(n);
+      for (let i = 0; i < n; i++) {
+        const v = value[i]!;
+        normalized[i] = Number.isNaN(v) ? NaN : denominator === 0 ? 0 : unit(v / denominator);
+      }
+      criteria.push({ id: criterion.id, value, normalized });
+      members.push({ weight: criterion.weight, value, normalized });
     }
+    plan.push({ weight: category.weight, criteria: members, score: new Float64Array(n) });
   }
-  // The rubric as the loop below walks it, every lookup by id done once per cohort, not per project.
-  const plan = rubric.categories.map((category) => ({
-    id: category.id,
-    weight: category.weight,
-    criteria: category.criteria.map((c) => ({ id: c.id, weight: c.weight, column: values.get(c.id)!, max: denominators.get(c.id)! })),
-  }));
 
   // Weighted means summed in rubric order, as they always were (the sums' rounding is part of the scores).
-  const partial: Unranked[] = [];
-  for (let i = 0; i < projects.length; i++) {
-    const criteria: Partial<Record<CriterionId, CriterionScore>> = {};
-    const categories: Record<string, number | null> = {};
+  const overall = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
     let weights = 0;
     let sum = 0;
     let counted = 0;
     for (const category of plan) {
       let w = 0;
       let s = 0;
-      let n = 0;
+      let k = 0;
       for (const criterion of category.criteria) {
-        const value = criterion.column[i];
-        if (value === undefined) continue;
-        const normalized = criterion.max === 0 ? 0 : unit(value / criterion.max);
-        criteria[criterion.id] = { value, normalized };
+        const normalized = criterion.normalized[i]!;
+        if (Number.isNaN(normalized)) continue;
         w += criterion.weight;
         s += normalized * criterion.weight;
-        n++;
+        k++;
       }
-      const score = n === 0 || w === 0 ? null : unit(s / w);
-      categories[category.id] = score;
-      if (score !== null) {
+      const score = k === 0 || w === 0 ? NaN : unit(s / w);
+      category.score[i] = score;
+      if (!Number.isNaN(score)) {
         weights += category.weight;
         sum += score * category.weight;
         counted++;
       }
     }
-    partial.push({ id: projects[i]!.id, criteria, categories, overall: counted === 0 || weights === 0 ? null : unit(sum / weights) });
+    overall[i] = counted === 0 || weights === 0 ? NaN : unit(sum / weights);
   }
 
-  const ranked = partial.sort(byOverall);
-  const scored: Unranked[] = [];
-  const overalls: number[] = [];
-  for (const p of ranked) {
-    if (p.overall === null) continue;
-    scored.push(p);
-    overalls.push(p.overall);
+  // Highest overall first, unscored last, ties by id.
+  const byRank = Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => {
+    const x = overall[a]!;
+    const y = overall[b]!;
+    if (x !== y && !(Number.isNaN(x) && Number.isNaN(y))) {
+      if (Number.isNaN(x)) return 1;
+      if (Number.isNaN(y)) return -1;
+      return y - x;
+    }
+    const p = projects[a]!.id;
+    const q = projects[b]!.id;
+    return p < q ? -1 : p > q ? 1 : 0;
+  });
+  const rank = new Int32Array(n);
+  const scored: number[] = [];
+  for (let r = 0; r < n; r++) {
+    rank[byRank[r]!] = r + 1;
+    if (!Number.isNaN(overall[byRank[r]!]!)) scored.push(byRank[r]!);
   }
-  const tiers = jenksTiers(overalls);
-  const tierOf = new Map<string, number>();
-  for (let i = 0; i < scored.length; i++) tierOf.set(scored[i]!.id, tiers[i]!);
+  const tiers = jenksTiers(scored.map((i) => overall[i]!));
+  const tier = new Int32Array(n);
+  for (let t = 0; t < scored.length; t++) tier[scored[t]!] = tiers[t]!;
+  return { criteria, categories: rubric.categories.map((c, j) => ({ id: c.id, score: plan[j]!.score })), overall, rank, tier, byRank };
+}
 
+/** Where ids repeat: each position takes the last defined value of its id. */
+function lastOfEachId(projects: readonly ScoreInput[], value: Float64Array): void {
+  const last = new Map<string, number>();
+  for (let i = 0; i < projects.length; i++) if (!Number.isNaN(value[i]!)) last.set(projects[i]!.id, value[i]!);
+  for (let i = 0; i < projects.length; i++) value[i] = last.get(projects[i]!.id) ?? NaN;
+}
+
+const orNull = (v: number) => (Number.isNaN(v) ? null : v);
+
+/** The scores of the project at input position i, as objects. */
+export function scoresAt(columns: CohortScores, i: number): Scores {
+  const criteria: Partial<Record<CriterionId, CriterionScore>> = {};
+  for (const c of columns.criteria) if (!Number.isNaN(c.value[i]!)) criteria[c.id] = { value: c.value[i]!, normalized: c.normalized[i]! };
+  const categories: Record<string, number | null> = {};
+  for (const c of columns.categories) categories[c.id] = orNull(c.score[i]!);
+  const tier = columns.tier[i]!;
+  return { criteria, categories, overall: orNull(columns.overall[i]!), rank: columns.rank[i]!, tier: tier === 0 ? null : tier };
+}
+
+/** scoreColumns as objects by id (where ids repeat, the lowest-ranked position's). */
+export function scoreCohort(projects: readonly ScoreInput[], rubric: Rubric, asOf: string): Map<string, Scores> {
+  const columns = scoreColumns(projects, rubric, asOf);
   const result = new Map<string, Scores>();
-  for (let i = 0; i < ranked.length; i++) {
-    const p = ranked[i]!;
-    result.set(p.id, {
-      criteria: p.criteria,
-      categories: p.categories,
-      overall: p.overall,
-      rank: i + 1,
-      tier: tierOf.get(p.id) ?? null,
-    });
-  }
+  for (const i of columns.byRank) result.set(projects[i]!.id, scoresAt(columns, i));
   return result;
-}
-
-interface Unranked {
-  id: string;
-  criteria: Partial<Record<CriterionId, CriterionScore>>;
-  categories: Record<string, number | null>;
-  overall: number | null;
-}
-
-/** Highest overall first, unscored last, ties by id. */
-function byOverall(a: Unranked, b: Unranked): number {
-  if (a.overall !== b.overall) {
-    if (a.overall === null) return 1;
-    if (b.overall === null) return -1;
-    return b.overall - a.overall;
-  }
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }

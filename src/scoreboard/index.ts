@@ -9,6 +9,8 @@ import type { Cell } from "../export/csv.js";
 import { PLAIN, type Style } from "../format/color.js";
 import { formatScore } from "../format/number.js";
 import { layoutTable } from "../format/table.js";
+import type { Rubric } from "../config/rubric.js";
+import type { ScoredColumns } from "../score/snapshot.js";
 import { CriterionScore, type ScoredSnapshot } from "../score/types.js";
 
 export const ScoreboardProject = z.strictObject({
@@ -46,6 +48,38 @@ export function scoreboardOf(snapshot: ScoredSnapshot): Scoreboard {
       tier: p.scores.tier,
     })),
   };
+}
+
+/**
+ * JSON.stringify(scoreboardOf(snapshot)) written from the snapshot's score columns, without the
+ * objects: `score --all --format json` writes one a snapshot, a year of 1,000 projects 260 MB.
+ */
+export function scoreboardJson({ snapshot, projects, scores }: ScoredColumns, rubric: Rubric): string {
+  const q = JSON.stringify;
+  const criteria = scores.criteria.map((c) => ({ key: `${q(c.id)}:{"value":`, value: c.value, normalized: c.normalized }));
+  const categories = scores.categories.map((c, j) => ({ key: `${j === 0 ? "" : ","}${q(c.id)}:`, score: c.score }));
+  const parts: string[] = [];
+  for (const i of scores.byRank) {
+    const p = projects[i]!;
+    let text = `{"id":${q(p.id)},"name":${q(p.name)},"criteria":{`;
+    let first = true;
+    for (const c of criteria) {
+      const v = c.value[i]!;
+      if (Number.isNaN(v)) continue;
+      text += `${first ? "" : ","}${c.key}${v},"normalized":${c.normalized[i]!}}`;
+      first = false;
+    }
+    text += `},"categories":{`;
+    for (const c of categories) text += c.key + orNull(c.score[i]!);
+    const tier = scores.tier[i]!;
+    text += `},"overall":${orNull(scores.overall[i]!)},"rank":${scores.rank[i]!},"tier":${tier === 0 ? "null" : tier}}`;
+    parts.push(text);
+  }
+  return `{"cohort":${q(snapshot.cohort)},"asOf":${q(snapshot.asOf)},"rubric":${q({ name: rubric.name, version: rubric.version })},"projects":[${parts.join(",")}]}`;
+}
+
+function orNull(v: number): string {
+  return Number.isNaN(v) ? "null" : JSON.stringify(v);
 }
 
 /** The category ids of a board, in rubric order (every project has a key for each). */

@@ -1,6 +1,9 @@
 import { SnapshotError } from "../errors.js";
 import type { Snapshot } from "./schema.js";
-import { readSnapshot } from "./store.js";
+import { checkPlacement, parseSnapshot, readSnapshotJson } from "./store.js";
+
+const ok = (data: unknown) => ({ data });
+const failed = (error: unknown) => ({ error });
 
 export interface LoadedSnapshot {
   file: string;
@@ -20,10 +23,17 @@ export interface ReadOptions {
  * through onSkip and passed over: never silently.
  */
 export async function* eachSnapshot(files: readonly string[], cohort: string, options: ReadOptions): AsyncGenerator<LoadedSnapshot> {
-  for (const file of files) {
+  // The next file is read while the caller works on this one, so the disk and the CPU overlap.
+  let next = files.length > 0 ? readSnapshotJson(files[0]!).then(ok, failed) : undefined;
+  for (let k = 0; k < files.length; k++) {
+    const file = files[k]!;
+    const read = await next!;
+    next = k + 1 < files.length ? readSnapshotJson(files[k + 1]!).then(ok, failed) : undefined;
     let snapshot: Snapshot;
     try {
-      snapshot = await readSnapshot(file, cohort);
+      if ("error" in read) throw read.error;
+      snapshot = parseSnapshot(file, read.data);
+      checkPlacement(file, snapshot, cohort);
     } catch (error) {
       if (options.skipInvalid && error instanceof SnapshotError) {
         options.onSkip(error);
