@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 import { CsvEncoder } from "../export/csv.js";
 import { styleFor } from "../format/color.js";
 import { scoredSnapshot } from "../score/snapshot.js";
-import { scoreboardJson, scoreboardOf, scoreboardRows, scoreboardTable, type Scoreboard } from "../scoreboard/index.js";
+import { ScoreboardJsonWriter, scoreboardOf, scoreboardRows, scoreboardTable, type Scoreboard } from "../scoreboard/index.js";
 import { EXIT, flag, str, type Command } from "./command.js";
 import { VIEW_HELP, VIEW_OPTIONS, historyFiles, noSnapshots, pickScored, scorerOf, streamColumns } from "./snapshot-args.js";
 
@@ -48,9 +48,10 @@ ${VIEW_HELP}
     if (all) {
       const files = await historyFiles(args, io);
       let read = 0;
+      const json = new ScoreboardJsonWriter();
       for await (const { columns } of streamColumns(files, scorer, args, io)) {
         // JSON lines and tables stream; CSV has one header for all.
-        if (format === "json") io.stdout(scoreboardJson(columns, scorer.config.rubric) + "\n");
+        if (format === "json") io.stdout(json.write(columns, scorer.config.rubric) + "\n");
         else {
           const board = scoreboardOf(scoredSnapshot(columns, scorer.config.rubric));
           if (format === "table") io.stdout((read > 0 ? "\n" : "") + scoreboardTable(board, names, style));

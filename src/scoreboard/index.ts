@@ -51,31 +51,53 @@ export function scoreboardOf(snapshot: ScoredSnapshot): Scoreboard {
 }
 
 /**
- * JSON.stringify(scoreboardOf(snapshot)) written from the snapshot's score columns, without the
- * objects: `score --all --format json` writes one a snapshot, a year of 1,000 projects 260 MB.
+ * JSON.stringify(scoreboardOf(snapshot)) written from each snapshot's score columns, without the
+ * objects: `score --all --format json` writes one a snapshot, a year of 1,000 projects 260 MB. A
+ * criterion whose value and score are those of the same cell of the previous snapshot reuses its text
+ * (ratings rarely change from day to day; turning numbers into text is most of the work).
  */
-export function scoreboardJson({ snapshot, projects, scores }: ScoredColumns, rubric: Rubric): string {
-  const q = JSON.stringify;
-  const criteria = scores.criteria.map((c) => ({ key: `${q(c.id)}:{"value":`, value: c.value, normalized: c.normalized }));
-  const categories = scores.categories.map((c, j) => ({ key: `${j === 0 ? "" : ","}${q(c.id)}:`, score: c.score }));
-  const parts: string[] = [];
-  for (const i of scores.byRank) {
-    const p = projects[i]!;
-    let text = `{"id":${q(p.id)},"name":${q(p.name)},"criteria":{`;
-    let first = true;
-    for (const c of criteria) {
-      const v = c.value[i]!;
-      if (Number.isNaN(v)) continue;
-      text += `${first ? "" : ","}${c.key}${v},"normalized":${c.normalized[i]!}}`;
-      first = false;
+export class ScoreboardJsonWriter {
+  private lastValues = new Float64Array(0);
+  private lastScores = new Float64Array(0);
+  private lastTexts: string[] = [];
+
+  write({ snapshot, projects, scores }: ScoredColumns, rubric: Rubric): string {
+    const q = JSON.stringify;
+    const n = projects.length;
+    const criteria = scores.criteria.map((c) => ({ key: `${q(c.id)}:{"value":`, value: c.value, normalized: c.normalized }));
+    const categories = scores.categories.map((c, j) => ({ key: `${j === 0 ? "" : ","}${q(c.id)}:`, score: c.score }));
+    if (this.lastValues.length !== criteria.length * n) {
+      this.lastValues = new Float64Array(criteria.length * n).fill(NaN);
+      this.lastScores = new Float64Array(criteria.length * n).fill(NaN);
+      this.lastTexts = new Array<string>(criteria.length * n).fill("");
     }
-    text += `},"categories":{`;
-    for (const c of categories) text += c.key + orNull(c.score[i]!);
-    const tier = scores.tier[i]!;
-    text += `},"overall":${orNull(scores.overall[i]!)},"rank":${scores.rank[i]!},"tier":${tier === 0 ? "null" : tier}}`;
-    parts.push(text);
+    const parts: string[] = [];
+    for (const i of scores.byRank) {
+      const p = projects[i]!;
+      let text = `{"id":${q(p.id)},"name":${q(p.name)},"criteria":{`;
+      let first = true;
+      for (let j = 0; j < criteria.length; j++) {
+        const c = criteria[j]!;
+        const v = c.value[i]!;
+        if (Number.isNaN(v)) continue;
+        const normalized = c.normalized[i]!;
+        const k = j * n + i;
+        if (this.lastValues[k] !== v || this.lastScores[k] !== normalized) {
+          this.lastValues[k] = v;
+          this.lastScores[k] = normalized;
+          this.lastTexts[k] = `${c.key}${v},"normalized":${normalized}}`;
+        }
+        text += first ? this.lastTexts[k] : `,${this.lastTexts[k]}`;
+        first = false;
+      }
+      text += `},"categories":{`;
+      for (const c of categories) text += c.key + orNull(c.score[i]!);
+      const tier = scores.tier[i]!;
+      text += `},"overall":${orNull(scores.overall[i]!)},"rank":${scores.rank[i]!},"tier":${tier === 0 ? "null" : tier}}`;
+      parts.push(text);
+    }
+    return `{"cohort":${q(snapshot.cohort)},"asOf":${q(snapshot.asOf)},"rubric":${q({ name: rubric.name, version: rubric.version })},"projects":[${parts.join(",")}]}`;
   }
-  return `{"cohort":${q(snapshot.cohort)},"asOf":${q(snapshot.asOf)},"rubric":${q({ name: rubric.name, version: rubric.version })},"projects":[${parts.join(",")}]}`;
 }
 
 function orNull(v: number): string {
