@@ -30,7 +30,11 @@ function histories(): Snapshot[] {
   odd.projects[1]!.raw.stars = null;
   for (const k of Object.keys(odd.projects[2]!.raw) as (keyof Snapshot["projects"][number]["raw"])[]) (odd.projects[2]!.raw as Record<string, unknown>)[k] = null;
   odd.projects.push({ ...structuredClone(odd.projects[2]!), id: "ghost", name: "Ghost" });
-  return [a!, b!, odd, c!];
+  // b again, with pytorch's merged pull requests ten times as many: every other project keeps its
+  // activity value, but not its score (activity is divided by the cohort maximum).
+  const surge = structuredClone(b!);
+  surge.projects.find((p) => p.id === "pytorch")!.raw.mergedPullRequests! *= 10;
+  return [a!, b!, surge, odd, c!];
 }
 
 describe("scores as columns", () => {
