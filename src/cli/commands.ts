@@ -1,7 +1,7 @@
 import type { Command } from "./command.js";
 
 // Each command's module is imported only when that command runs: all of them at once (octokit, the
-// report's charts, the YAML parser) cost ~60 ms more at every start than the one a run needs.
+// report's charts, the YAML parser) cost more at every start than the one a run needs.
 const LOADERS: Record<string, () => Promise<Command>> = {
   collect: async () => (await import("./collect.js")).collect,
   score: async () => (await import("./score.js")).score,

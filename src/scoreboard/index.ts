@@ -52,7 +52,7 @@ export function scoreboardOf(snapshot: ScoredSnapshot): Scoreboard {
 
 /**
  * JSON.stringify(scoreboardOf(snapshot)) written from each snapshot's score columns, without the
- * objects: `score --all --format json` writes one a snapshot, a year of 1,000 projects 260 MB. A
+ * objects: `score --all --format json` writes one a snapshot, hundreds of megabytes over a long history. A
  * criterion whose value and score are those of the same cell of the previous snapshot reuses its text
  * (ratings rarely change from day to day; turning numbers into text is most of the work).
  */
