@@ -35,8 +35,7 @@ const unit = (x: number) => Math.min(1, Math.max(0, x));
  */
 export function scoreColumns(projects: readonly ScoreInput[], rubric: Rubric, asOf: string): CohortScores {
   const n = projects.length;
-  // Ids are unique in practice; where one is not, a project's value is the last defined one of its
-  // id, and a cohort maximum counts it once.
+  // Ids are unique in practice; where one is not, a project's value is the last defined one of its id.
   const ids = new Set<string>();
   for (const p of projects) ids.add(p.id);
   const unique = ids.size === n;
@@ -47,15 +46,10 @@ export function scoreColumns(projects: readonly ScoreInput[], rubric: Rubric, as
     for (const criterion of category.criteria) {
       const value = new Float64Array(n);
       for (let i = 0; i < n; i++) value[i] = criterionValue(criterion.id, projects[i]!, asOf) ?? NaN;
+      // Where ids repeat, every position of an id then holds the same value: the maximum counts it once.
       if (!unique) lastOfEachId(projects, value);
       let max = 0;
-      const seen = unique ? undefined : new Set<string>();
-      for (let i = 0; i < n; i++) {
-        const v = value[i]!;
-        if (Number.isNaN(v) || seen?.has(projects[i]!.id)) continue;
-        seen?.add(projects[i]!.id);
-        max = Math.max(max, v);
-      }
+      for (let i = 0; i < n; i++) if (!Number.isNaN(value[i]!)) max = Math.max(max, value[i]!);
       const denominator = criterion.normalize.by === "scale" ? criterion.normalize.max : max;
       const normalized = new Float64Array(n);
       for (let i = 0; i < n; i++) {
