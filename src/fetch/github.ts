@@ -4,6 +4,7 @@ import { FetchError, type GitHubSource, type GitHubStats, type RateBudget, type 
 import { Pacer } from "./pacer.js";
 import { createTransport } from "./transport.js";
 import type { EtagStore } from "./etags.js";
+import type { Clock } from "./clock.js";
 
 export interface GitHubOptions {
   baseUrl: string;
@@ -18,7 +19,7 @@ export interface GitHubOptions {
   retries?: number;
   /** First retry delay after a transient failure, doubled each time, jittered. Default 1000. */
   retryBaseMs?: number;
-  /** How long one second of retry-after lasts. Default 1000; tests shrink it. */
+  /** How long one second of retry-after lasts. Default 1000 (tests inject a fake clock instead of shrinking it). */
   secondMs?: number;
   /** Waited past a rate-limit reset before sending again. Default 1000. */
   resetMarginMs?: number;
@@ -30,6 +31,8 @@ export interface GitHubOptions {
   etags?: EtagStore;
   /** Source of the retry jitter. */
   random?: () => number;
+  /** Read for rate-limit resets, waited on for resets, holds and retries. Default: the real clock; tests inject a fake one. */
+  clock?: Clock;
   /**
    * A search GitHub reports as incomplete_results is asked again this many times before its count is
    * taken (flagged). Default 1.
@@ -97,6 +100,7 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
     maxConcurrent: options.maxConcurrent,
     log: (line) => log(scrubbed(line)),
     signal: options.signal,
+    clock: options.clock,
   });
 
   const transport = createTransport({
@@ -110,6 +114,7 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
     etags: options.etags,
     compact: compactBody,
     random: options.random,
+    clock: options.clock,
     onRequest: (resource) => void (counts[resource] += 1),
     onResponse: recordBudget,
     onNotModified: () => void (notModified += 1),

@@ -27,7 +27,8 @@ import {
 } from "./graphql-query.js";
 import { mergedQuery } from "./github.js";
 import { FetchError, type RateBudget, type SearchCount } from "./types.js";
-import { sleep, stoppedError } from "./backoff.js";
+import { stoppedError } from "./backoff.js";
+import { realClock, type Clock } from "./clock.js";
 
 export type { RepoFigures, RepoFiguresRequest } from "./graphql-query.js";
 
@@ -81,6 +82,11 @@ export interface GraphqlGitHubOptions {
   secondMs?: number;
   /** Stopped (Ctrl-C): no new query is sent and waits end; the items left fail with kind "aborted". Queries under way finish. */
   signal?: AbortSignal;
+  /**
+   * Read for rate-limit resets, waited on for resets, retries and query spacing. Default: the real clock;
+   * tests inject a fake one. (octokit's retry and throttling plugins keep their own timers: see secondMs.)
+   */
+  clock?: Clock;
 }
 
 /**
@@ -136,13 +142,14 @@ export function planGraphql(requests: readonly RepoFiguresRequest[], queries: re
 export const QUERY_SPACING_MS = 60_000 / 2000;
 
 /** What the throttling plugin uses of its "write" limiter (key(id).schedule(options, fn)), spacing starts `ms` apart. */
-function spacedStarts(ms: number): NonNullable<ThrottlingOptions["write"]> {
+function spacedStarts(ms: number, clock: Clock): NonNullable<ThrottlingOptions["write"]> {
   let next = 0;
   const schedule = async <T>(_options: unknown, run: () => Promise<T>): Promise<T> => {
-    const now = Date.now();
+    const now = clock.now();
     const at = Math.max(now, next);
     next = at + ms;
-    if (at > now) await new Promise((resolve) => setTimeout(resolve, at - now));
+    // Not the run's signal: a start already scheduled goes ahead, as the queries under way do.
+    if (at > now) await clock.sleep(at - now);
     return run();
   };
   return { key: () => ({ schedule }) } as unknown as NonNullable<ThrottlingOptions["write"]>;
@@ -185,6 +192,7 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
   const maxWait = options.maxWaitSeconds ?? 900;
   const secondMs = options.secondMs ?? 1000;
   const signal = options.signal;
+  const clock = options.clock ?? realClock;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number >= 1, not ${batchSize}`);
   const endpoint = endpointOptions(options.graphqlUrl);
   const url = endpoint.url ?? `${endpoint.baseUrl}/graphql`;
@@ -259,7 +267,7 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     },
     throttle: {
       id: `showdown-graphql-${++clients}`,
-      write: spacedStarts(QUERY_SPACING_MS),
+      write: spacedStarts(QUERY_SPACING_MS, clock),
       retryAfterBaseValue: secondMs,
       // Primary limits (RATE_LIMITED with HTTP 200, or remaining 0) are handled below, for both error
       // types and with the reset from the body when headers lack it; the plugin only knows RATE_LIMITED.
@@ -290,10 +298,10 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     for (;;) {
       if (!gate) return undefined;
       const resetMs = Date.parse(gate.resetAt);
-      if (!(resetMs > Date.now())) return undefined; // that window is over: a fresh budget
+      if (!(resetMs > clock.now())) return undefined; // that window is over: a fresh budget
       const available = gate.remaining - reserved;
       if (available >= cost + minRemaining) return undefined;
-      const waitSeconds = Math.ceil((resetMs - Date.now()) / 1000) + 1;
+      const waitSeconds = Math.ceil((resetMs - clock.now()) / 1000) + 1;
       const state = `${Math.max(0, available)} points left, the next query costs about ${cost} and ${minRemaining} are kept in reserve`;
       if (waitSeconds > maxWait) {
         stop(gate.resetAt, waitSeconds);
@@ -301,7 +309,7 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
       }
       log(`github graphql: ${state}; waiting ${waitSeconds} s for the reset at ${gate.resetAt}`);
       const waited = gate;
-      await sleep(waitSeconds * secondMs, signal);
+      await clock.sleep(waitSeconds * secondMs, signal);
       if (gate === waited) gate = undefined;
     }
   }
@@ -346,11 +354,11 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
       }
       case "rate-limited": {
         // Nothing more goes out before the reset: admit() waits for it (this batch and every other).
-        const resetAt = outcome.resetAt && Date.parse(outcome.resetAt) > Date.now() ? outcome.resetAt : new Date(Date.now() + 60_000).toISOString();
+        const resetAt = outcome.resetAt && Date.parse(outcome.resetAt) > clock.now() ? outcome.resetAt : new Date(clock.now() + 60_000).toISOString();
         lower(0, resetAt);
         // What stats() reports as left: nothing, until the reset (5,000 points is the documented budget).
         last = { cost: 0, remaining: 0, resetAt, limit: last?.limit ?? 5000, nodeCount: 0 };
-        const waitSeconds = Math.ceil((Date.parse(resetAt) - Date.now()) / 1000) + 1;
+        const waitSeconds = Math.ceil((Date.parse(resetAt) - clock.now()) / 1000) + 1;
         const reason = `POST ${url}: ${outcome.reason}`;
         if (waitSeconds > maxWait) {
           stop(resetAt, waitSeconds);
@@ -373,7 +381,7 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
           return [...first, ...second];
         }
         if (attempt < retries) {
-          await sleep((attempt + 1) ** 2 * secondMs, signal);
+          await clock.sleep((attempt + 1) ** 2 * secondMs, signal);
           return send(items, attempt + 1);
         }
         return [outcome.error];

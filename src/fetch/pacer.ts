@@ -13,7 +13,8 @@
  * - A secondary rate limit holds every request for its retry-after (`hold`).
  */
 import { FetchError, type RateResource } from "./types.js";
-import { sleep, stoppedError } from "./backoff.js";
+import { stoppedError } from "./backoff.js";
+import { realClock, type Clock } from "./clock.js";
 
 export interface PacerOptions {
   /** Budgets per window assumed before a response reports the real ones (the documented limits). */
@@ -29,7 +30,8 @@ export interface PacerOptions {
   log?: (line: string) => void;
   /** Aborted: no request is started any more and every wait ends at once. */
   signal?: AbortSignal;
-  now?: () => number;
+  /** Reads the time and waits for resets and holds. Default: the real clock; tests inject a fake one. */
+  clock?: Clock;
 }
 
 interface State {
@@ -65,7 +67,7 @@ export class Pacer {
   private readonly margin: number;
   private readonly maxConcurrent: number;
   private readonly log: (line: string) => void;
-  private readonly now: () => number;
+  private readonly clock: Clock;
   private readonly signal: AbortSignal | undefined;
   private inflight = 0;
   private holdUntil = 0;
@@ -76,7 +78,7 @@ export class Pacer {
     this.margin = options.resetMarginMs ?? 1000;
     this.maxConcurrent = options.maxConcurrent ?? 8;
     this.log = options.log ?? (() => {});
-    this.now = options.now ?? Date.now;
+    this.clock = options.clock ?? realClock;
     this.signal = options.signal;
     const fresh = (resource: RateResource): State => ({ known: false, remaining: options.limits[resource], limit: options.limits[resource], resetMs: 0, inflight: 0 });
     this.states = { core: fresh("core"), search: fresh("search") };
@@ -93,9 +95,9 @@ export class Pacer {
     for (;;) {
       if (this.signal?.aborted) throw stoppedError();
       if (st.stoppedAt !== undefined) throw this.stoppedError(resource);
-      const now = this.now();
+      const now = this.clock.now();
       if (this.holdUntil > now) {
-        await sleep(this.holdUntil - now, this.signal);
+        await this.clock.sleep(this.holdUntil - now, this.signal);
         continue;
       }
       if (this.inflight >= this.maxConcurrent) {
@@ -121,7 +123,7 @@ export class Pacer {
           st.loggedWait = st.resetMs;
           this.log(`github: ${resource} rate limit reached; waiting ${Math.ceil((until - now) / 1000)} s for its reset at ${isoSeconds(st.resetMs)}`);
         }
-        await sleep(until - now, this.signal);
+        await this.clock.sleep(until - now, this.signal);
         continue;
       }
       if (st.known && now >= st.resetMs) st.known = false; // a new window: its budget is unknown until answered
@@ -157,7 +159,7 @@ export class Pacer {
    */
   exhausted(resource: RateResource, resetEpochSeconds: number): number {
     const st = this.states[resource];
-    const now = this.now();
+    const now = this.clock.now();
     const resetMs = Number.isFinite(resetEpochSeconds) && resetEpochSeconds > 0 ? resetEpochSeconds * 1000 : now + this.windows[resource] * 1000;
     st.known = true;
     st.remaining = Math.min(0, st.remaining);
@@ -171,7 +173,7 @@ export class Pacer {
     const st = this.states[resource];
     if (st.stoppedAt !== undefined) return;
     st.stoppedAt = st.resetMs;
-    const seconds = Math.max(0, Math.ceil((st.resetMs - this.now()) / 1000));
+    const seconds = Math.max(0, Math.ceil((st.resetMs - this.clock.now()) / 1000));
     this.log(
       `github: ${resource} rate limit reached; it resets in ${seconds} s, more than the ${Math.round(this.options.maxWaitMs / 1000)} s allowed (--max-wait); ` +
         `no more ${resource} requests this run`,
@@ -181,7 +183,7 @@ export class Pacer {
 
   /** Holds every request, all resources, for `ms` (a secondary rate limit's retry-after). */
   hold(ms: number): void {
-    this.holdUntil = Math.max(this.holdUntil, this.now() + ms);
+    this.holdUntil = Math.max(this.holdUntil, this.clock.now() + ms);
   }
 
   /** The resources given up on, with when their budget resets. */
@@ -225,7 +227,7 @@ export class Pacer {
       // No rate-limit headers (a network error, or a server with rate limiting off): assume the
       // documented budget for a window starting now.
       st.known = true;
-      st.resetMs = this.now() + this.windows[resource] * 1000;
+      st.resetMs = this.clock.now() + this.windows[resource] * 1000;
       st.remaining = st.limit - 1 - st.inflight;
     }
   }

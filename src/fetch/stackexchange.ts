@@ -1,6 +1,7 @@
 import { STATUS_CODES } from "node:http";
 import type { StackExchangeSource, TagCounts } from "./types.js";
-import { backoffDelay, sleep as abortableSleep } from "./backoff.js";
+import { backoffDelay } from "./backoff.js";
+import { realClock, type Clock } from "./clock.js";
 import { neverSent } from "./network.js";
 
 export interface StackExchangeOptions {
@@ -14,8 +15,8 @@ export interface StackExchangeOptions {
   fetch?: typeof fetch;
   /** First retry delay, doubled each time, jittered. Default 1000. */
   retryDelayMs?: number;
-  /** Injected by tests to observe waits (backoff) without sleeping. */
-  sleep?: (ms: number) => Promise<void>;
+  /** Read for the API's `backoff` deadline, waited on for it and for retries. Default: the real clock; tests inject a fake one. */
+  clock?: Clock;
   /** Stopped (Ctrl-C): no new request is sent and waits end; the batches left fail. */
   signal?: AbortSignal;
   /** Source of the retry jitter. */
@@ -47,7 +48,8 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
   const timeoutMs = options.timeoutMs ?? 30_000;
   const retries = options.retries ?? 3;
   const retryDelayMs = options.retryDelayMs ?? 1000;
-  const sleep = options.sleep ?? ((ms: number) => abortableSleep(ms, options.signal));
+  const clock = options.clock ?? realClock;
+  const sleep = (ms: number) => clock.sleep(ms, options.signal);
   const random = options.random ?? Math.random;
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const scrub = (text: string) => (key ? text.split(key).join("***") : text);
@@ -103,7 +105,7 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
     for (let attempt = 0; attempt <= retries; attempt++) {
       try {
         if (attempt > 0) await sleep(backoffDelay(attempt, retryDelayMs, random));
-        const wait = (notBefore.get(TAGS_INFO) ?? 0) - Date.now();
+        const wait = (notBefore.get(TAGS_INFO) ?? 0) - clock.now();
         if (wait > 0) {
           log(`stackexchange: backing off ${Math.ceil(wait / 1000)} s as the API asked`);
           await sleep(wait);
@@ -149,7 +151,7 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
     if (typeof b.quota_remaining === "number") result.quotaRemaining = b.quota_remaining;
     if (typeof b.quota_max === "number") result.quotaMax = b.quota_max;
     if (typeof b.backoff === "number" && b.backoff > 0) {
-      notBefore.set(TAGS_INFO, Math.max(notBefore.get(TAGS_INFO) ?? 0, Date.now() + b.backoff * 1000));
+      notBefore.set(TAGS_INFO, Math.max(notBefore.get(TAGS_INFO) ?? 0, clock.now() + b.backoff * 1000));
     }
 
     if (typeof b.error_name === "string") {

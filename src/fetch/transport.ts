@@ -17,7 +17,8 @@
  */
 import { STATUS_CODES } from "node:http";
 import { FetchError, type RateResource } from "./types.js";
-import { backoffDelay, sleep } from "./backoff.js";
+import { backoffDelay } from "./backoff.js";
+import { realClock, type Clock } from "./clock.js";
 import type { Pacer } from "./pacer.js";
 import type { EtagStore } from "./etags.js";
 import { neverSent } from "./network.js";
@@ -30,7 +31,7 @@ export interface TransportOptions {
   retries: number;
   /** First retry delay (then doubled, jittered, capped at 30 s). */
   retryBaseMs: number;
-  /** How long one second of retry-after lasts (tests shrink it). */
+  /** How long one second of retry-after lasts. */
   secondMs: number;
   /** Wait for a secondary limit without retry-after, doubled on each repeat. Default 60 s. */
   secondaryFallbackSeconds?: number;
@@ -43,6 +44,8 @@ export interface TransportOptions {
    */
   compact?: (url: string, body: string) => string;
   random?: () => number;
+  /** Waits out the retry back-off. Default: the real clock; tests inject a fake one. */
+  clock?: Clock;
   /** Every request sent (a followed redirect counts twice, as GitHub counts it). */
   onRequest: (resource: RateResource) => void;
   onResponse: (resource: RateResource, headers: Headers) => void;
@@ -98,6 +101,7 @@ function networkReason(error: unknown, timeoutMs: number): string {
 
 export function createTransport(o: TransportOptions): typeof fetch {
   const random = o.random ?? Math.random;
+  const clock = o.clock ?? realClock;
   const fallback = o.secondaryFallbackSeconds ?? 60;
 
   return async (input, init) => {
@@ -113,7 +117,7 @@ export function createTransport(o: TransportOptions): typeof fetch {
       failures += 1;
       const ms = backoffDelay(failures, o.retryBaseMs, random);
       o.log(o.scrub(`github: ${where}: ${why}; retry ${failures}/${o.retries} in ${ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`}`));
-      await sleep(ms, o.signal);
+      await clock.sleep(ms, o.signal);
       return true;
     };
 

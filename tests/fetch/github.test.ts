@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createGitHub, mergedQuery, type GitHubOptions } from "../../src/fetch/github.js";
 import { FetchError } from "../../src/fetch/types.js";
 import { EtagStore } from "../../src/fetch/etags.js";
+import { fakeClock, FAKE_START, isSettled, type FakeClock } from "../support/clock.js";
 
 interface Fixture {
   status: number;
@@ -19,18 +20,24 @@ function fixture<T = Fixture>(name: string): T {
 const API = "https://api.github.com";
 const TOKEN = "ghp_SeCrEt0123456789abcdefABCDEF012345";
 
-function client(extra: Partial<GitHubOptions> = {}) {
+/** Every wait (resets, retry-after, retries) on a fake clock: `clock.waits` says what was waited, nothing really waits. */
+function client(extra: Partial<GitHubOptions> & { clock?: FakeClock } = {}) {
   const lines: string[] = [];
+  const clock = extra.clock ?? fakeClock();
   const github = createGitHub({
     baseUrl: API,
     token: TOKEN,
     userAgent: "showdown-test/1.0",
     log: (line) => lines.push(line),
-    secondMs: 5,
-    retryBaseMs: 1,
     ...extra,
+    clock,
   });
-  return { github, lines };
+  return { github, lines, clock };
+}
+
+/** An x-ratelimit-reset `seconds` after the clock's now. */
+function resetIn(clock: FakeClock, seconds: number): number {
+  return Math.floor(clock.now() / 1000) + seconds;
 }
 
 async function failure(promise: Promise<unknown>): Promise<FetchError> {
@@ -246,9 +253,13 @@ describe("retries", () => {
       .reply(500, { message: "Server Error" }, { "content-type": "application/json; charset=utf-8" })
       .get("/repos/octokit-fixture-org/hello-world")
       .reply(f.status, f.body as object, f.headers);
-    const { github } = client();
+    const { github, clock } = client();
     expect((await github.repository("octokit-fixture-org/hello-world")).stars).toBe(1234);
     expect(github.stats().core).toBe(2);
+    // One back-off before the retry: the upper half of the 1 s base (jittered).
+    expect(clock.waits).toEqual([expect.any(Number)]);
+    expect(clock.waits[0]).toBeGreaterThanOrEqual(500);
+    expect(clock.waits[0]).toBeLessThanOrEqual(1000);
     expect(scope.isDone()).toBe(true);
   });
 
@@ -257,8 +268,10 @@ describe("retries", () => {
       .get("/repos/a/b")
       .times(3)
       .reply(502, "<html><body>Bad gateway</body></html>", { "content-type": "text/html" });
-    const { github } = client({ retries: 2 });
+    const { github, clock } = client({ retries: 2, random: () => 1 });
     const error = await failure(github.repository("a/b"));
+    // Back-off doubling between the 3 attempts (jitter at its top here), none after the last.
+    expect(clock.waits).toEqual([1000, 2000]);
     expect(error.kind).toBe("unavailable");
     expect(error.status).toBe(502);
     expect(error.message).toBe("GET /repos/a/b: 502 Bad Gateway");
@@ -273,21 +286,22 @@ describe("retries", () => {
       .replyWithError({ code: "ECONNRESET", message: "socket hang up" })
       .get("/repos/octokit-fixture-org/hello-world")
       .reply(f.status, f.body as object, f.headers);
-    const { github } = client();
+    const { github, clock } = client();
     expect((await github.repository("octokit-fixture-org/hello-world")).forks).toBe(567);
     expect(github.stats().core).toBe(2);
+    expect(clock.waits).toHaveLength(1);
     expect(scope.isDone()).toBe(true);
   });
 
   it("times out a slow response and reports unavailable without a status", async () => {
+    // The answer would come (a 200 without figures), but only after the timeout: it is never read.
     const scope = nock(API).get("/repos/slow/repo").delay(500).reply(200, {});
     const { github } = client({ timeoutMs: 50, retries: 0 });
-    const started = Date.now();
     const error = await failure(github.repository("slow/repo"));
-    expect(Date.now() - started).toBeLessThan(450);
     expect(error.kind).toBe("unavailable");
     expect(error.status).toBeUndefined();
-    expect(error.message).toMatch(/^GET \/repos\/slow\/repo: no response \(.*timeout.*\)$/);
+    expect(error.message).toBe("GET /repos/slow/repo: no response (timeout: no complete answer within 50 ms)");
+    expect(github.stats().core).toBe(1);
     expect(scope.isDone()).toBe(true);
   });
 });
@@ -296,39 +310,39 @@ describe("rate limits", () => {
   it("waits out a primary rate limit whose reset is a second away, then retries", async () => {
     const f = fixture("rate-limit-403.json");
     const ok = fixture("repo.json");
-    const reset = Math.floor(Date.now() / 1000) + 1;
-    const times: number[] = [];
+    const clock = fakeClock();
+    const reset = resetIn(clock, 1);
+    const sentAt: number[] = [];
     const scope = nock(API)
       .get("/repos/octokit-fixture-org/hello-world")
       .reply(() => {
-        times.push(Date.now());
+        sentAt.push(clock.now());
         return [f.status, f.body as object, { ...f.headers, "x-ratelimit-reset": String(reset) }];
       })
       .get("/repos/octokit-fixture-org/hello-world")
       .reply(() => {
-        times.push(Date.now());
+        sentAt.push(clock.now());
         return [ok.status, ok.body as object, ok.headers];
       });
-    // Real seconds here: this is the one test that checks the wait really happens.
-    const { github, lines } = client({ secondMs: 1000 });
+    const { github, lines } = client({ clock });
     expect((await github.repository("octokit-fixture-org/hello-world")).openIssues).toBe(89);
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^github: core rate limit reached; waiting [12] s for its reset at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    expect(times).toHaveLength(2);
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(900);
-    // Retried only once the reset had passed.
-    expect(times[1]!).toBeGreaterThanOrEqual(reset * 1000);
+    expect(lines).toEqual(["github: core rate limit reached; waiting 2 s for its reset at 2026-01-01T00:00:01Z"]);
+    // One wait: from the 403 until the reset, plus the 1 s margin for clocks that differ.
+    expect(clock.waits).toEqual([reset * 1000 + 1000 - FAKE_START]);
+    // Two requests, the retry only once the reset (and the margin) had passed.
+    expect(sentAt).toEqual([FAKE_START, reset * 1000 + 1000]);
     expect(github.stats().core).toBe(2);
     expect(scope.isDone()).toBe(true);
   });
 
   it("gives up at once when the reset is further away than allowed", async () => {
     const f = fixture("rate-limit-403.json");
-    const reset = Math.floor(Date.now() / 1000) + 3600;
+    const clock = fakeClock();
+    const reset = resetIn(clock, 3600);
     const scope = nock(API)
       .get("/repos/a/b")
       .reply(f.status, f.body as object, { ...f.headers, "x-ratelimit-reset": String(reset) });
-    const { github, lines } = client({ maxRateLimitWaitSeconds: 900 });
+    const { github, lines } = client({ maxRateLimitWaitSeconds: 900, clock });
     const error = await failure(github.repository("a/b"));
     expect(error.kind).toBe("rate-limited");
     expect(error.status).toBe(403);
@@ -336,8 +350,9 @@ describe("rate limits", () => {
       `GET /repos/a/b: 403 ${(f.body as { message: string }).message} (resets at ${new Date(reset * 1000).toISOString()})`,
     );
     expect(lines).toEqual([
-      expect.stringMatching(/^github: core rate limit reached; it resets in (3599|3600|3601) s, more than the 900 s allowed \(--max-wait\); no more core requests this run$/),
+      "github: core rate limit reached; it resets in 3600 s, more than the 900 s allowed (--max-wait); no more core requests this run",
     ]);
+    expect(clock.waits).toEqual([]);
     expect(github.stats().core).toBe(1);
     expect(github.stats().stopped).toEqual({ core: { resetAt: new Date(reset * 1000).toISOString() } });
     expect(scope.isDone()).toBe(true);
@@ -358,9 +373,10 @@ describe("rate limits", () => {
       .get("/search/repositories")
       .query(true)
       .reply(ok.status, ok.body as object, ok.headers);
-    const { github, lines } = client({ incompleteRetries: 0 });
+    const { github, lines, clock } = client({ incompleteRetries: 0 });
     expect(await github.repositoryCount("topic:deep-learning")).toEqual({ count: 4082, incomplete: true });
     expect(lines).toEqual(["github: search secondary rate limit reached; waiting 1 s"]);
+    expect(clock.waits).toEqual([1000]);
     expect(github.stats()).toMatchObject({ core: 0, search: 2 });
     expect(scope.isDone()).toBe(true);
   });
@@ -371,8 +387,9 @@ describe("rate limits", () => {
       .get("/repos/a/b")
       .times(3)
       .reply(f.status, f.body as object, { ...f.headers, "retry-after": "1" });
-    const { github, lines } = client({ retries: 2 });
+    const { github, lines, clock } = client({ retries: 2 });
     const error = await failure(github.repository("a/b"));
+    expect(clock.waits).toEqual([1000, 1000]);
     expect(error.kind).toBe("rate-limited");
     expect(error.message).toMatch(/^GET \/repos\/a\/b: 403 You have exceeded a secondary rate limit\. /);
     expect(lines).toEqual([
@@ -395,9 +412,10 @@ describe("secondary rate limit without retry-after", () => {
       .reply(429, f.body as object, { "content-type": "application/json; charset=utf-8" })
       .get("/repos/a/b")
       .reply(ok.status, ok.body as object, ok.headers);
-    const { github, lines } = client({ secondMs: 1 });
+    const { github, lines, clock } = client();
     expect((await github.repository("a/b")).stars).toBe(1234);
     expect(lines).toEqual(["github: core secondary rate limit reached; waiting 60 s", "github: core secondary rate limit reached; waiting 120 s"]);
+    expect(clock.waits).toEqual([60_000, 120_000]);
     expect(scope.isDone()).toBe(true);
   });
 });
@@ -463,17 +481,22 @@ describe("a stopped run", () => {
   it("sends nothing more: calls fail as aborted, and a wait for a reset ends at once", async () => {
     const controller = new AbortController();
     const f = fixture("rate-limit-403.json");
+    const clock = fakeClock({ auto: false });
     const scope = nock(API)
       .get("/repos/a/b")
-      .reply(f.status, f.body as object, { ...f.headers, "x-ratelimit-reset": String(Math.floor(Date.now() / 1000) + 300) });
-    const { github } = client({ signal: controller.signal });
+      .reply(f.status, f.body as object, { ...f.headers, "x-ratelimit-reset": String(resetIn(clock, 300)) });
+    const { github } = client({ signal: controller.signal, clock });
     const waiting = failure(github.repository("a/b"));
-    setTimeout(() => controller.abort(), 50);
-    const started = Date.now();
+    // Stopped while waiting for the reset 300 s away (+ the margin).
+    await clock.sleeping();
+    expect(clock.waits).toEqual([301_000]);
+    controller.abort();
+    expect(await isSettled(waiting)).toBe(true);
     const error = await waiting;
-    expect(Date.now() - started).toBeLessThan(1000);
     expect(error.kind).toBe("aborted");
     expect(error.message).toBe("GET /repos/a/b: stopped before the request was sent");
+    // The wait ended, not the time.
+    expect(clock.now()).toBe(FAKE_START);
     expect((await failure(github.repository("c/d"))).kind).toBe("aborted");
     expect(github.stats().core).toBe(1);
     expect(scope.isDone()).toBe(true);

@@ -6,6 +6,7 @@ import { mergedQuery } from "../../src/fetch/github.js";
 import { createGraphqlGitHub, DEFAULT_BATCH_SIZE, planGraphql, QUERY_SPACING_MS, type GraphqlGitHubOptions, type RepoFigures, type RepoFiguresRequest } from "../../src/fetch/graphql.js";
 import { FetchError, type SearchCount } from "../../src/fetch/types.js";
 import { answer, newLog, schemaProblems, type FakeLog, type FakeWorld } from "../fixtures/graphql/fake-github.js";
+import { fakeClock, FAKE_START, type FakeClock } from "../support/clock.js";
 
 const API = "https://api.github.com";
 const URL_DOTCOM = `${API}/graphql`;
@@ -16,18 +17,27 @@ function fixture<T>(name: string): T {
   return JSON.parse(readFileSync(new URL(`../fixtures/graphql/${name}`, import.meta.url), "utf8")) as T;
 }
 
-function client(extra: Partial<GraphqlGitHubOptions> = {}) {
+/**
+ * The client's own waits (resets, query spacing, retries after a timeout) on a fake clock: `clock.waits`
+ * says what was waited, nothing really waits. octokit's retry and throttling plugins keep real timers:
+ * tests where they retry pass FAST_PLUGINS.
+ */
+function client(extra: Partial<GraphqlGitHubOptions> & { clock?: FakeClock } = {}) {
   const lines: string[] = [];
+  const clock = extra.clock ?? fakeClock();
   const github = createGraphqlGitHub({
     graphqlUrl: URL_DOTCOM,
     token: TOKEN,
     userAgent: "showdown-test/1.0",
     log: (line) => lines.push(line),
-    secondMs: 5,
     ...extra,
+    clock,
   });
-  return { github, lines };
+  return { github, lines, clock };
 }
+
+/** One second of octokit's retry and throttling waits lasts 5 ms (the client's own waits are scaled alike). */
+const FAST_PLUGINS = { secondMs: 5 };
 
 function request(fullName: string, info = true): RepoFiguresRequest {
   return { fullName, ...WINDOW, info };
@@ -62,8 +72,9 @@ function serve(w: FakeWorld, log: FakeLog, times: number, host = API, path = "/g
     .reply(200, (_uri, body) => answer(w, body, log));
 }
 
-function resetIn(seconds: number): string {
-  return String(Math.floor(Date.now() / 1000) + seconds);
+/** An x-ratelimit-reset `seconds` after the clock's now. */
+function resetIn(clock: FakeClock, seconds: number): string {
+  return String(Math.floor(clock.now() / 1000) + seconds);
 }
 
 beforeEach(() => {
@@ -237,21 +248,27 @@ describe("pacing", () => {
   it(`starts queries ${QUERY_SPACING_MS} ms apart (GitHub's 2,000 points a minute), not octokit's 1 s for POSTs that create content`, async () => {
     const w = world(6);
     const log = newLog();
-    const starts: number[] = [];
+    const clock = fakeClock();
+    const sentAt: number[] = [];
     const scope = nock(API)
       .post("/graphql")
       .times(6)
       .reply(200, (_uri, body) => {
-        starts.push(Date.now());
+        sentAt.push(clock.now());
         return answer(w, body, log);
       });
-    const { github } = client({ batchSize: 1, concurrency: 2 });
+    const { github } = client({ batchSize: 1, concurrency: 2, clock });
     const results = await github.repositories([0, 1, 2, 3, 4, 5].map((i) => request(`o/r${i}`)));
     scope.done();
     results.forEach((r, i) => expectFigures(r, i));
-    const gaps = starts.slice(1).map((t, i) => t - starts[i]!);
-    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(QUERY_SPACING_MS - 5);
-    expect(starts.at(-1)! - starts[0]!).toBeLessThan(1000);
+    expect(github.stats().graphql).toBe(6);
+    // The first query starts at once; each of the other five waits for its start, QUERY_SPACING_MS after the one before.
+    const starts = [1, 2, 3, 4, 5].map((i) => FAKE_START + i * QUERY_SPACING_MS);
+    expect(clock.deadlines).toEqual(starts);
+    // None went out before its start.
+    sentAt.sort((a, b) => a - b).forEach((at, i) => expect(at).toBeGreaterThanOrEqual(FAKE_START + i * QUERY_SPACING_MS));
+    // All six within a second of clock time, where octokit's spacing would take five.
+    expect(clock.now() - FAKE_START).toBeLessThan(1000);
   });
 });
 
@@ -333,45 +350,51 @@ describe("rate limits", () => {
     it(`waits for the reset after ${name} with HTTP 200, then succeeds`, async () => {
       const w = world(2);
       const log = newLog();
+      const clock = fakeClock();
       const scope = nock(API)
         .post("/graphql")
-        .reply(200, body as nock.Body, { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000", "x-ratelimit-reset": resetIn(2), "x-ratelimit-resource": "graphql" })
+        .reply(200, body as nock.Body, { "x-ratelimit-remaining": "0", "x-ratelimit-limit": "5000", "x-ratelimit-reset": resetIn(clock, 2), "x-ratelimit-resource": "graphql" })
         .post("/graphql")
         .reply(200, (_uri, b) => answer(w, b, log));
-      const { github, lines } = client();
+      const { github, lines } = client({ clock });
       const results = await github.repositories([request("o/r0"), request("o/r1")]);
       scope.done();
       results.forEach((r, i) => expectFigures(r, i));
       expect(github.stats().graphql).toBe(2);
       expect(lines.some((l) => l.includes(`rate limited (${name}`))).toBe(true);
-      expect(lines.some((l) => /waiting \d+ s for the reset/.test(l))).toBe(true);
+      expect(lines).toContain("github graphql: 0 points left, the next query costs about 1 and 10 are kept in reserve; waiting 3 s for the reset at 2026-01-01T00:00:02.000Z");
+      // One wait before the second POST: the 2 s to the reset, rounded up, and 1 s more.
+      expect(clock.waits).toEqual([3000]);
     });
   }
 
   it("fails the whole batch when the reset is further away than maxWaitSeconds, naming it", async () => {
-    const reset = resetIn(3600);
+    const clock = fakeClock();
+    const reset = resetIn(clock, 3600);
     const scope = nock(API).post("/graphql").reply(200, limited.body_classic as nock.Body, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": reset });
-    const { github } = client({ maxWaitSeconds: 60 });
+    const { github } = client({ maxWaitSeconds: 60, clock });
     const [results, counts] = await Promise.all([github.repositories([request("o/r0"), request("o/r1")]), github.repositoryCounts(["x"])]);
     scope.done();
     const iso = new Date(Number(reset) * 1000).toISOString();
     for (const r of [...results, ...counts]) {
       expect(r).toBeInstanceOf(FetchError);
       expect((r as FetchError).kind).toBe("rate-limited");
-      expect((r as FetchError).message).toContain(`resets at ${iso}`);
+      expect((r as FetchError).message).toContain(`resets at ${iso}, in 3601 s, more than the 60 s allowed`);
     }
     expect(github.stats().graphql).toBe(1);
+    expect(clock.waits).toEqual([]);
   });
 
   it("stops before the budget runs out: unsent batches fail as rate-limited, naming the reset", async () => {
     // Batches of 2 repositories with info: 8 connections, expected cost 1. After the first answer 12
     // points are left (>= 1 + 10 in reserve): the second goes. After it 10 are left: the rest stay.
-    const resetAt = new Date(Date.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    const clock = fakeClock();
+    const resetAt = new Date(clock.now() + 3_600_000).toISOString().replace(/\.\d{3}Z$/, "Z");
     const remaining = [12, 10];
     const w = world(10, { rateLimit: () => ({ cost: 1, remaining: remaining.shift() ?? 0, resetAt, limit: 5000, nodeCount: 2 }) });
     const log = newLog();
     const scope = serve(w, log, 2);
-    const { github } = client({ batchSize: 2, concurrency: 1, minRemaining: 10 });
+    const { github } = client({ batchSize: 2, concurrency: 1, minRemaining: 10, clock });
     const results = await github.repositories(Array.from({ length: 10 }, (_, i) => request(`o/r${i}`)));
     scope.done();
     expect(github.stats().graphql).toBe(2);
@@ -381,14 +404,17 @@ describe("rate limits", () => {
       expect((r as FetchError).message).toMatch(new RegExp(`^github graphql: not sent: 10 points left, the next query costs about 1 and 10 are kept in reserve; the limit resets at ${resetAt}`));
     }
     expect(github.stats().budget).toEqual({ remaining: 10, limit: 5000, resetAt, cost: 2 });
+    // The second POST waited for its start only, never for the reset.
+    expect(clock.waits).toEqual([QUERY_SPACING_MS]);
   });
 
   it("expects later batches to cost what GitHub charged, when that is more than the formula says", async () => {
     // The formula says 1 point for 2 repositories; GitHub charges 4. 13 left < 4 + 10 kept: stop.
-    const resetAt = new Date(Date.now() + 3_600_000).toISOString();
+    const clock = fakeClock();
+    const resetAt = new Date(clock.now() + 3_600_000).toISOString();
     const w = world(4, { rateLimit: () => ({ cost: 4, remaining: 13, resetAt, limit: 5000, nodeCount: 2 }) });
     const scope = serve(w, newLog(), 1);
-    const { github } = client({ batchSize: 2, concurrency: 1, minRemaining: 10 });
+    const { github } = client({ batchSize: 2, concurrency: 1, minRemaining: 10, clock });
     const results = await github.repositories(Array.from({ length: 4 }, (_, i) => request(`o/r${i}`)));
     scope.done();
     results.slice(0, 2).forEach((r, i) => expectFigures(r, i));
@@ -397,14 +423,18 @@ describe("rate limits", () => {
   });
 
   it("waits for a reset that is near instead of refusing", async () => {
+    const clock = fakeClock();
     const remaining = [3, 4999];
-    const w = world(4, { rateLimit: () => ({ cost: 1, remaining: remaining.shift() ?? 4999, resetAt: new Date(Date.now() + 2000).toISOString(), limit: 5000, nodeCount: 2 }) });
+    const w = world(4, { rateLimit: () => ({ cost: 1, remaining: remaining.shift() ?? 4999, resetAt: new Date(clock.now() + 2000).toISOString(), limit: 5000, nodeCount: 2 }) });
     const scope = serve(w, newLog(), 2);
-    const { github, lines } = client({ batchSize: 2, concurrency: 1 });
+    const { github, lines } = client({ batchSize: 2, concurrency: 1, clock });
     const results = await github.repositories(Array.from({ length: 4 }, (_, i) => request(`o/r${i}`)));
     scope.done();
     results.forEach((r, i) => expectFigures(r, i));
-    expect(lines.some((l) => /3 points left.*waiting \d+ s for the reset/.test(l))).toBe(true);
+    expect(github.stats().graphql).toBe(2);
+    expect(lines).toContain("github graphql: 3 points left, the next query costs about 1 and 10 are kept in reserve; waiting 3 s for the reset at 2026-01-01T00:00:02.000Z");
+    // The reset 2 s away, rounded up, and 1 s more: waited before the second POST, not refused.
+    expect(clock.waits).toEqual([3000]);
   });
 });
 
@@ -431,12 +461,14 @@ describe("timeouts", () => {
 
   it("retries a lone group after a 504 and gives up as unavailable", async () => {
     const scope = nock(API).post("/graphql").times(3).reply(504, "We couldn't respond to your request in time");
-    const { github } = client({ retries: 2 });
+    const { github, clock } = client({ retries: 2 });
     const [result] = await github.repositoryCounts(["x"]);
     scope.done();
     expect((result as FetchError).kind).toBe("unavailable");
     expect((result as FetchError).status).toBe(504);
     expect(github.stats().graphql).toBe(3);
+    // 1 s, then 4 s before the retries; none after the last.
+    expect(clock.waits).toEqual([1000, 4000]);
   });
 });
 
@@ -471,7 +503,7 @@ describe("whole-request failures", () => {
 
   it("retries a 500 and fails every item as unavailable when it persists", async () => {
     const scope = nock(API).post("/graphql").times(3).reply(500, { message: "Server Error" });
-    const { github } = client({ retries: 2 });
+    const { github } = client({ retries: 2, ...FAST_PLUGINS });
     const results = await github.repositoryCounts(["a", "b"]);
     scope.done();
     expect(results.map((r) => (r as FetchError).kind)).toEqual(["unavailable", "unavailable"]);
@@ -479,7 +511,7 @@ describe("whole-request failures", () => {
 
   it("fails every item as unavailable when the connection fails", async () => {
     const scope = nock(API).post("/graphql").times(2).replyWithError("socket hang up");
-    const { github } = client({ retries: 1 });
+    const { github } = client({ retries: 1, ...FAST_PLUGINS });
     const [result] = await github.repositoryCounts(["a"]);
     scope.done();
     expect((result as FetchError).kind).toBe("unavailable");

@@ -3,6 +3,7 @@ import { gzipSync } from "node:zlib";
 import nock from "nock";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createStackExchange, type StackExchangeOptions } from "../../src/fetch/stackexchange.js";
+import { fakeClock, FAKE_START, isSettled, type FakeClock } from "../support/clock.js";
 
 interface Fixture {
   status: number;
@@ -22,15 +23,17 @@ function gzipped(body: unknown): [number, Buffer, Record<string, string>] {
   return [200, gzipSync(JSON.stringify(body)), { "content-type": "application/json; charset=utf-8", "content-encoding": "gzip" }];
 }
 
-function client(extra: Partial<StackExchangeOptions> = {}) {
+/** Every wait (the API's backoff, retries) on a fake clock: `clock.waits` says what was waited, nothing really waits. */
+function client(extra: Partial<StackExchangeOptions> & { clock?: FakeClock } = {}) {
   const lines: string[] = [];
+  const clock = extra.clock ?? fakeClock();
   const stackExchange = createStackExchange({
     baseUrl: API,
     log: (line) => lines.push(line),
-    retryDelayMs: 1,
     ...extra,
+    clock,
   });
-  return { stackExchange, lines };
+  return { stackExchange, lines, clock };
 }
 
 function items(names: string[], count = (i: number) => 1000 + i) {
@@ -210,10 +213,12 @@ describe("failures", () => {
       .get("/2.3/tags/pytorch/info")
       .query(QUERY)
       .reply(...gzipped(f.body));
-    const { stackExchange, lines } = client();
+    const { stackExchange, lines, clock } = client({ random: () => 1 });
     const result = await stackExchange.tagCounts(["pytorch"]);
     expect(result.counts.get("pytorch")).toBe(25041);
     expect(result.requests).toBe(3);
+    // A back-off before each retry, doubling from the 1 s default (jitter at its top here).
+    expect(clock.waits).toEqual([1000, 2000]);
     expect(lines).toEqual([
       "stackexchange: temporarily_unavailable: try later; retrying",
       "stackexchange: HTTP 502 Bad Gateway; retrying",
@@ -242,52 +247,48 @@ describe("failures", () => {
 describe("backoff", () => {
   it("waits the requested backoff before the next batch, and across calls", async () => {
     const tags = Array.from({ length: 101 }, (_, i) => `tag-${i}`);
+    const clock = fakeClock();
+    const sentAt: number[] = [];
     const scope = nock(API)
       .get(`/2.3/tags/${tags.slice(0, 100).join(";")}/info`)
       .query(QUERY)
-      .reply(...gzipped({ ...items(tags.slice(0, 100)), backoff: 2 }))
+      .reply(() => (sentAt.push(clock.now()), gzipped({ ...items(tags.slice(0, 100)), backoff: 2 })))
       .get("/2.3/tags/tag-100/info")
       .query(QUERY)
-      .reply(...gzipped({ ...items(["tag-100"]), backoff: 10 }))
+      .reply(() => (sentAt.push(clock.now()), gzipped({ ...items(["tag-100"]), backoff: 10 })))
       .get("/2.3/tags/later/info")
       .query(QUERY)
-      .reply(...gzipped(items(["later"])));
-    const sleeps: number[] = [];
-    const { stackExchange, lines } = client({ sleep: async (ms) => void sleeps.push(ms) });
+      .reply(() => (sentAt.push(clock.now()), gzipped(items(["later"]))));
+    const { stackExchange, lines } = client({ clock });
     const result = await stackExchange.tagCounts(tags);
     expect(result.counts.size).toBe(101);
-    expect(sleeps).toHaveLength(1);
-    expect(sleeps[0]).toBeGreaterThan(1900);
-    expect(sleeps[0]).toBeLessThanOrEqual(2000);
+    expect(result.requests).toBe(2);
+    // The 2 s asked for, from the answer that asked: the next batch only after them.
+    expect(clock.waits).toEqual([2000]);
+    expect(sentAt).toEqual([FAKE_START, FAKE_START + 2000]);
     expect(lines).toEqual(["stackexchange: backing off 2 s as the API asked"]);
     // The second call still owes the 10 s the last response asked for.
     expect((await stackExchange.tagCounts(["later"])).counts.get("later")).toBe(1000);
-    expect(sleeps).toHaveLength(2);
-    expect(sleeps[1]).toBeGreaterThan(9900);
-    expect(sleeps[1]).toBeLessThanOrEqual(10000);
+    expect(clock.waits).toEqual([2000, 10_000]);
+    expect(sentAt).toEqual([FAKE_START, FAKE_START + 2000, FAKE_START + 12_000]);
     expect(scope.isDone()).toBe(true);
   });
 
-  it("really sleeps through a one-second backoff", async () => {
-    const times: number[] = [];
-    const tags = Array.from({ length: 101 }, (_, i) => `tag-${i}`);
+  it("does not wait for a backoff that has run out by the next request", async () => {
+    const clock = fakeClock();
     const scope = nock(API)
-      .get(`/2.3/tags/${tags.slice(0, 100).join(";")}/info`)
+      .get("/2.3/tags/first/info")
       .query(QUERY)
-      .reply(() => {
-        times.push(Date.now());
-        return gzipped({ ...items(tags.slice(0, 100)), backoff: 1 });
-      })
-      .get("/2.3/tags/tag-100/info")
+      .reply(...gzipped({ ...items(["first"]), backoff: 1 }))
+      .get("/2.3/tags/second/info")
       .query(QUERY)
-      .reply(() => {
-        times.push(Date.now());
-        return gzipped(items(["tag-100"]));
-      });
-    const { stackExchange } = client();
-    await stackExchange.tagCounts(tags);
-    expect(times).toHaveLength(2);
-    expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+      .reply(...gzipped(items(["second"])));
+    const { stackExchange, lines } = client({ clock });
+    await stackExchange.tagCounts(["first"]);
+    clock.advance(1000);
+    expect((await stackExchange.tagCounts(["second"])).counts.get("second")).toBe(1000);
+    expect(clock.waits).toEqual([]);
+    expect(lines).toEqual([]);
     expect(scope.isDone()).toBe(true);
   });
 });
@@ -315,23 +316,28 @@ describe("quota and stopping", () => {
       .query(QUERY)
       .reply(...gzipped({ ...items(tags.slice(0, 100)), backoff: 30 }));
     const controller = new AbortController();
-    const { stackExchange } = client({ signal: controller.signal });
-    setTimeout(() => controller.abort(), 50);
-    const started = Date.now();
-    const result = await stackExchange.tagCounts(tags);
-    expect(Date.now() - started).toBeLessThan(1000);
+    const clock = fakeClock({ auto: false });
+    const { stackExchange } = client({ signal: controller.signal, clock });
+    const running = stackExchange.tagCounts(tags);
+    // Stopped while waiting out the 30 s backoff before the second batch.
+    await clock.sleeping();
+    expect(clock.waits).toEqual([30_000]);
+    controller.abort();
+    expect(await isSettled(running)).toBe(true);
+    const result = await running;
     expect(result.requests).toBe(1);
     expect(result.failed.get("tag-100")).toBe("stackexchange: stopped before the request was sent");
+    // The wait ended, not the time.
+    expect(clock.now()).toBe(FAKE_START);
     expect(scope.isDone()).toBe(true);
   });
 
   it("jitters the retry delays: each within the upper half of 1, 2, 4 x the base", async () => {
     const scope = nock(API).get("/2.3/tags/pytorch/info").query(QUERY).times(4).reply(503, "Service Unavailable");
-    const sleeps: number[] = [];
-    const { stackExchange } = client({ retryDelayMs: 1000, sleep: async (ms) => void sleeps.push(ms) });
+    const { stackExchange, clock } = client({ retryDelayMs: 1000 });
     await stackExchange.tagCounts(["pytorch"]);
-    expect(sleeps).toHaveLength(3);
-    sleeps.forEach((ms, i) => {
+    expect(clock.waits).toHaveLength(3);
+    clock.waits.forEach((ms, i) => {
       expect(ms).toBeGreaterThanOrEqual(500 * 2 ** i);
       expect(ms).toBeLessThanOrEqual(1000 * 2 ** i);
     });

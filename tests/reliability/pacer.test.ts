@@ -1,13 +1,16 @@
 /**
  * The search API's budget (30 a minute with a token) is kept up front, from the x-ratelimit headers:
  * against a replica that enforces a small budget per short window, a run never gets a 403, and a
- * small run does not wait at all.
+ * small run does not wait at all. In process, the client and the replica share a fake clock, so the
+ * waits are asserted exactly; through the CLI the replica enforces the windows on real time, and the
+ * tests count requests (refused ones, overlapping ones), never elapsed time.
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { startReplica, type Replica } from "../support/replica.js";
 import { tempProject } from "../support/cli.js";
 import { runCliTimed } from "../support/spawn.js";
 import { createGitHub } from "../../src/fetch/github.js";
+import { fakeClock, FAKE_START } from "../support/clock.js";
 import { AS_OF, cohortYaml, env, expectedRaw, FAST, generated, readSnapshotIn, SMALL, smallData } from "./model.js";
 
 let replica: Replica | undefined;
@@ -19,23 +22,26 @@ afterEach(async () => {
 describe("search budget pacing", () => {
   it("14 concurrent searches against 5 per 1-second window: bursts of at most 5, no 403, every count exact", async () => {
     const { data } = generated(14, 21);
-    replica = await startReplica(data, { latencyMs: 20, rateLimits: { search: { limit: 5, windowSeconds: 1 } } });
+    const clock = fakeClock();
+    replica = await startReplica(data, { latencyMs: 20, rateLimits: { search: { limit: 5, windowSeconds: 1 } }, now: clock.now });
     const lines: string[] = [];
-    const github = createGitHub({ baseUrl: replica.githubUrl, token: "ghp_pacerTest0123456789", userAgent: "test", log: (l) => lines.push(l), resetMarginMs: 100 });
+    const github = createGitHub({ baseUrl: replica.githubUrl, token: "ghp_pacerTest0123456789", userAgent: "test", log: (l) => lines.push(l), resetMarginMs: 100, clock });
     const queries = Object.keys(data.repositorySearch);
-    const started = Date.now();
     const counts = await Promise.all(queries.map((q) => github.repositoryCount(q)));
-    const elapsed = Date.now() - started;
     expect(counts).toEqual(queries.map((q) => ({ count: data.repositorySearch[q], incomplete: false })));
     expect(replica.requests.filter((r) => r.rateLimited)).toEqual([]);
     expect(replica.requests.map((r) => r.status)).toEqual(queries.map(() => 200));
     // The first request went alone (the budget was not known yet); the next ones only after its answer.
-    expect(replica.requests[1]!.at - replica.requests[0]!.at).toBeGreaterThanOrEqual(15);
-    // 14 requests at 5 a window: at least two resets waited for, and not much more.
-    expect(elapsed).toBeGreaterThanOrEqual(1000);
-    expect(elapsed).toBeLessThan(4500);
-    // Only waits for resets are logged (how many depends on where the second boundaries fall).
-    expect(lines.filter((l) => !l.startsWith("github: search rate limit reached; waiting"))).toEqual([]);
+    expect(replica.requests[1]!.inFlight).toBe(0);
+    // 14 requests at 5 a window: windows open at their first request, and every request waiting for one
+    // waited until its reset (+ the 100 ms margin): the first window's at 1 s, the second's (opened at
+    // 1.1 s) at 2 s. Two resets, 5 + 5 + 4 requests.
+    expect([...new Set(clock.deadlines)]).toEqual([FAKE_START + 1100, FAKE_START + 2100]);
+    expect(replica.requests.map((r) => r.at - FAKE_START)).toEqual([...Array(5).fill(0), ...Array(5).fill(1100), ...Array(4).fill(2100)]);
+    expect(lines).toEqual([
+      "github: search rate limit reached; waiting 2 s for its reset at 2026-01-01T00:00:01Z",
+      "github: search rate limit reached; waiting 1 s for its reset at 2026-01-01T00:00:02Z",
+    ]);
   });
 
   it("a CLI run of 12 projects (24 searches) against 10 per 2-second window: no 403, exact, exit 0", async () => {
@@ -52,13 +58,18 @@ describe("search budget pacing", () => {
   });
 
   it("a small run never waits: 7 searches within the documented 30 go out at once", async () => {
-    replica = await startReplica(smallData(), { rateLimits: { search: { limit: 30, windowSeconds: 60 } } });
+    replica = await startReplica(smallData(), { latencyMs: 50, rateLimits: { search: { limit: 30, windowSeconds: 60 } } });
     const dir = await tempProject("rel", cohortYaml("rel", SMALL));
     const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
     expect(result.code).toBe(0);
     expect(result.stderr).not.toMatch(/waiting/);
-    // (With plugin-throttling's fixed 2 s between searches this run took 12 s.)
-    expect(result.ms).toBeLessThan(3000);
+    const searches = replica.requests.filter((r) => r.route.startsWith("GET /search/"));
+    expect(searches).toHaveLength(7);
+    // The first one alone (the budget is not known yet), then the rest together: after the first answer
+    // every search still to ask arrived while the others were in flight. (plugin-throttling sent
+    // searches one at a time, 2 s apart: each would have arrived alone.)
+    expect(searches[0]!.inFlight).toBe(0);
+    expect(Math.max(...searches.map((r) => r.inFlight))).toBeGreaterThan(1);
   });
 
   it("a core budget that runs out with its reset an hour away: stopped before GitHub has to refuse anything, exit 2", async () => {

@@ -20,7 +20,10 @@
  *   and 403 with x-ratelimit-remaining 0 and GitHub's message once it is spent, like GitHub;
  * - conditional requests: ETags are derived from the body, and If-None-Match with the current one is
  *   answered 304 without a body, not counted against the budget;
- * - a request log with the attempt number, and an `onRequest` hook (e.g. to kill a client mid-run).
+ * - a request log with the attempt number and the requests still unanswered on arrival, and an
+ *   `onRequest` hook (e.g. to kill a client mid-run);
+ * - its own clock (`now`), to share a test's fake clock with an in-process client: windows then reset
+ *   when the client's waits say they do, and no test needs to measure real time.
  */
 import http from "node:http";
 import { createHash } from "node:crypto";
@@ -64,6 +67,8 @@ export interface RequestContext {
   /** 1 for the first request to this exact method+path, 2 for the first retry, ... */
   attempt: number;
   headers: http.IncomingHttpHeaders;
+  /** The replica's clock on arrival (see ReplicaOptions.now): for faults that last until an instant. */
+  now: number;
 }
 
 export interface Fault {
@@ -104,6 +109,8 @@ export interface ReplicaOptions {
   stackExchangeQuota?: number;
   /** Called as each request arrives, after it is logged. */
   onRequest?: (request: LoggedRequest, all: LoggedRequest[]) => void;
+  /** The clock rate-limit windows, `at` and faults' `now` read. Default Date.now; a test may pass its fake clock's. */
+  now?: () => number;
 }
 
 export interface LoggedRequest {
@@ -120,8 +127,13 @@ export interface LoggedRequest {
   ifNoneMatch: string | undefined;
   /** A 403 sent because the rate-limit window's budget was spent. */
   rateLimited?: boolean;
-  /** Date.now() on arrival. */
+  /** The replica's clock on arrival (Date.now() unless ReplicaOptions.now). */
   at: number;
+  /**
+   * Requests to the same budget (GitHub core, search or GraphQL; Stack Exchange) received before this
+   * one and not answered yet when it arrived: 0 when it went alone.
+   */
+  inFlight: number;
 }
 
 export interface Replica {
@@ -239,6 +251,9 @@ function graphqlWorld(data: ReplicaData): FakeWorld {
 export async function startReplica(data: ReplicaData, options: ReplicaOptions = {}): Promise<Replica> {
   const requests: LoggedRequest[] = [];
   const attempts = new Map<string, number>();
+  const clock = options.now ?? Date.now;
+  /** Requests received and not answered yet, per budget. */
+  const open = new Map<string, number>();
   const budget = { core: options.coreLimit ?? 5000, search: options.searchLimit ?? 30 };
   const used = { core: 0, search: 0 };
   const windows: Record<"core" | "search", { reset: number; used: number } | undefined> = { core: undefined, search: undefined };
@@ -328,7 +343,7 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
   function windowed(resource: "core" | "search", counts: boolean): { headers: Record<string, string>; over: boolean } | undefined {
     const rule = options.rateLimits?.[resource];
     if (!rule) return undefined;
-    const now = Date.now() / 1000;
+    const now = clock() / 1000;
     let w = windows[resource];
     if (!w || now >= w.reset) w = windows[resource] = { reset: Math.floor(now) + rule.windowSeconds, used: 0 };
     const over = w.used >= rule.limit;
@@ -388,12 +403,24 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
     const attempt = (attempts.get(key) ?? 0) + 1;
     attempts.set(key, attempt);
     const route = isGraphql ? "POST /graphql" : undefined;
+    const arrived = clock();
     const rest = isGraphql ? undefined : api === "github" ? github(url) : stackExchange(url);
-    const fault = options.fault?.({ api, route: route ?? rest!.route, path: url.pathname + url.search, body: requestBody, attempt, headers: req.headers });
+    const fault = options.fault?.({ api, route: route ?? rest!.route, path: url.pathname + url.search, body: requestBody, attempt, headers: req.headers, now: arrived });
     // A fault that replaces the answer is not executed (nor charged).
     const answer: Answer = rest ?? (fault?.body !== undefined || fault?.raw !== undefined || fault?.reset ? { route: route!, status: 200, body: {} } : graphql(requestBody));
     const ifNoneMatch = typeof req.headers["if-none-match"] === "string" ? req.headers["if-none-match"] : undefined;
     const resource = isGraphql ? "graphql" : url.pathname.startsWith("/search/") ? "search" : "core";
+    const pool = api === "stackexchange" ? api : resource;
+    const inFlight = open.get(pool) ?? 0;
+    open.set(pool, inFlight + 1);
+    let answered = false;
+    // Answered as the answer is handed over (or once the connection ends: a stall, a client that gave up).
+    const markAnswered = () => {
+      if (answered) return;
+      answered = true;
+      open.set(pool, (open.get(pool) ?? 1) - 1);
+    };
+    res.on("close", markAnswered);
 
     let status = fault?.status ?? answer.status;
     let body = fault?.body ?? answer.body;
@@ -419,13 +446,15 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
       attempt,
       ifNoneMatch,
       ...(rateLimited ? { rateLimited } : {}),
-      at: Date.now(),
+      at: arrived,
+      inFlight,
     };
     requests.push(logged);
     options.onRequest?.(logged, requests);
 
     const send = () => {
       if (fault?.reset && !rateLimited) {
+        markAnswered();
         req.socket.destroy();
         return;
       }
@@ -466,6 +495,7 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
         headers = { "content-type": "application/json; charset=utf-8", ...fault?.headers };
       }
       if (status === 304) {
+        markAnswered();
         res.writeHead(304, headers);
         res.end();
         return;
@@ -478,6 +508,7 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
         res.write(out.subarray(0, Math.floor(out.length / 2)));
         return; // the rest never comes: the client's timeout must end it
       }
+      markAnswered();
       res.writeHead(status, headers);
       res.end(out);
     };
