@@ -4,8 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { realClock } from "../../src/fetch/clock.js";
-import { FetchError } from "../../src/fetch/types.js";
-import { FAKE_START, isSettled } from "../support/clock.js";
+import { FAKE_START, isSettled, rejection } from "../support/clock.js";
 
 beforeEach(() => {
   // setImmediate stays real: isSettled turns the event loop with it.
@@ -16,15 +15,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.useRealTimers();
 });
-
-async function rejection(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
-}
 
 describe("realClock", () => {
   it("reads Date.now()", () => {

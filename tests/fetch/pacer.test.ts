@@ -1,21 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { Pacer, type Slot } from "../../src/fetch/pacer.js";
-import { FetchError } from "../../src/fetch/types.js";
-import { fakeClock, FAKE_START, isSettled, type FakeClock } from "../support/clock.js";
+import { fakeClock, FAKE_START, isSettled, rejection, type FakeClock } from "../support/clock.js";
 
 /** Rate-limit headers with the reset `resetIn` seconds after the clock's now (FAKE_START: a whole second). */
 function headers(clock: FakeClock, remaining: number, resetIn: number, limit = 30): Headers {
   const reset = String(Math.floor(clock.now() / 1000) + resetIn);
   return new Headers({ "x-ratelimit-remaining": String(remaining), "x-ratelimit-reset": reset, "x-ratelimit-limit": String(limit) });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<FetchError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(FetchError);
-  return error as FetchError;
 }
 
 describe("Pacer", () => {

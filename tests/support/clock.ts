@@ -11,6 +11,8 @@
  */
 import type { Clock } from "../../src/fetch/clock.js";
 import { stoppedError } from "../../src/fetch/backoff.js";
+import { FetchError } from "../../src/fetch/types.js";
+import { expect } from "vitest";
 
 /** 2026-01-01T00:00:00Z: a whole second, so that waits for epoch-second resets come out exact. */
 export const FAKE_START = Date.UTC(2026, 0, 1);
@@ -120,4 +122,14 @@ export async function isSettled(promise: Promise<unknown>, turns = 5): Promise<b
   );
   for (let i = 0; i < turns && !settled; i++) await new Promise((resolve) => setImmediate(resolve));
   return settled;
+}
+
+/** The FetchError a promise rejects with (the test fails if it resolves or rejects with anything else). */
+export async function rejection(promise: Promise<unknown>): Promise<FetchError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FetchError);
+  return error as FetchError;
 }
