@@ -154,7 +154,7 @@ describe("showdown history", () => {
     expect(json.rows.map((row) => Object.keys(row.values).length)).toEqual([4, 4, 5]);
     const r = await run(dir, ["history", "--project", "theano"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`showdown: no project "theano" in any snapshot of snapshots/${COHORT} (ids: chainer, cntk, mxnet, pytorch, tensorflow)\n`);
+    expect(r.stderr).toBe(`showdown: no project "theano" scored in any snapshot of snapshots/${COHORT}: only projects both in a snapshot and in the cohort config are (ids: chainer, cntk, mxnet, pytorch, tensorflow)\n`);
   });
 
   it("names the known metrics and ids when given unknown ones", async () => {
@@ -165,7 +165,7 @@ describe("showdown history", () => {
     expect(metric.stderr).toMatch(/^showdown: unknown --metric "popularity" \(metrics: rank, tier, overall, community, api, platform, sponsor, sponsor\.value, activity, activity\.value, .*stars.*\)/);
     const id = await run(dir, ["history", "--project", "keras"]);
     expect(id.code).toBe(1);
-    expect(id.stderr).toBe(`showdown: no project "keras" in any snapshot of snapshots/${COHORT} (ids: chainer, cntk, mxnet, pytorch, tensorflow, theano)\n`);
+    expect(id.stderr).toBe(`showdown: no project "keras" scored in any snapshot of snapshots/${COHORT}: only projects both in a snapshot and in the cohort config are (ids: chainer, cntk, mxnet, pytorch, tensorflow, theano)\n`);
   });
 
   it("fails on a damaged snapshot, or skips it with --skip-invalid and says so", async () => {

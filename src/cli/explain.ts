@@ -27,7 +27,7 @@ ${VIEW_HELP}
     if (id === undefined) throw new UsageError("explain needs a project ID, e.g. showdown explain pytorch");
     const { file, scored: snapshot } = await pickScored(snapshotArg, await scorerOf(args, io), args, io);
     if (!snapshot.projects.some((p) => p.id === id)) {
-      throw new ShowdownError(`no project ${JSON.stringify(id)} in ${shown(io, file)} (ids: ${snapshot.projects.map((p) => p.id).join(", ")})`);
+      throw new ShowdownError(`no project ${JSON.stringify(id)} scored in ${shown(io, file)}: only projects both in the snapshot and in the cohort config are (ids: ${snapshot.projects.map((p) => p.id).join(", ")})`);
     }
     io.stdout(renderExplanation(explainProject(snapshot, id), styleFor(io)));
     return EXIT.ok;

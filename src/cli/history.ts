@@ -68,7 +68,7 @@ it is now: editing config/ changes the history shown, never the snapshot files.
     }
     if (points.length === 0) throw noSnapshots(files.length, args, io);
     if (project !== undefined && !ids.has(project)) {
-      throw new ShowdownError(`no project ${JSON.stringify(project)} in any snapshot of ${folder} (ids: ${[...ids].sort().join(", ")})`);
+      throw new ShowdownError(`no project ${JSON.stringify(project)} scored in any snapshot of ${folder}: only projects both in a snapshot and in the cohort config are (ids: ${[...ids].sort().join(", ")})`);
     }
     const series = buildSeries(metric.name, points);
     if (format === "json") io.stdout(JSON.stringify(series, null, 2) + "\n");
