@@ -78,8 +78,3 @@ export function scoredSnapshot({ snapshot, projects, ratings, scores }: ScoredCo
     projects: scored,
   };
 }
-
-/** One snapshot scored under a config (see Scorer). */
-export function scoreSnapshot(snapshot: Snapshot, config: ScoringConfig): ScoredSnapshot {
-  return new Scorer(config).score(snapshot);
-}

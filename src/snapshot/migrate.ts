@@ -13,9 +13,6 @@ export interface Migration {
   migrate(data: Record<string, unknown>): Record<string, unknown>;
 }
 
-/** The parts of a schema 1 snapshot that were derived from the config, not observed. */
-export const V1_DERIVED = { snapshot: ["rubric"], project: ["ratings", "scores"] } as const;
-
 /**
  * Every snapshot format some release of showdown wrote, as the chain that brings it to the current
  * one. When a release changes the snapshot shape: bump SCHEMA_VERSION, append `{ from: <old>, ... }`
