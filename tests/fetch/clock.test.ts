@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 describe("realClock", () => {
-  it("reads Date.now()", () => {
+  it("reads the system time (faked here)", () => {
     expect(realClock.now()).toBe(FAKE_START);
     vi.setSystemTime(FAKE_START + 1234);
     expect(realClock.now()).toBe(FAKE_START + 1234);
