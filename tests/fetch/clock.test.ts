@@ -42,7 +42,7 @@ describe("realClock", () => {
     expect(vi.getTimerCount()).toBe(0);
   });
 
-  it("starts no wait for a stopped run, and none of 0 ms", async () => {
+  it("starts no wait for a stopped run, and none of zero length", async () => {
     const controller = new AbortController();
     controller.abort();
     expect((await rejection(realClock.sleep(1000, controller.signal))).kind).toBe("aborted");
