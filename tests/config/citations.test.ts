@@ -23,7 +23,8 @@ describe("citations of the comparison articles", () => {
     const configDir = path.join(ROOT, "config");
     const misquoted: string[] = [];
     let checked = 0;
-    for (const name of await listCohorts(configDir)) {
+    const cohorts = await listCohorts(configDir);
+    for (const name of cohorts) {
       const { cohort } = await loadCohort(configDir, name);
       for (const p of cohort.projects) {
         for (const [key, text] of Object.entries(p.sources ?? {})) {
@@ -38,6 +39,15 @@ describe("citations of the comparison articles", () => {
       }
     }
     expect(misquoted).toEqual([]);
-    expect(checked).toBeGreaterThan(50); // the pattern really finds the citations
+    // The shipped cohorts cite the articles over 50 times; a fork's may cite none.
+    if (cohorts.includes("deep-learning-2018")) expect(checked).toBeGreaterThan(50);
+  });
+
+  it("finds a citation written as the cohorts write them (so that none goes unchecked)", () => {
+    const text = "coveo-deep-learning-showdown.txt: 'TensorFlow Google Brain 2015'; also paper.txt Table 2: 'a quote, with a comma'.";
+    expect([...text.matchAll(CITATION)].map(([, file, quote]) => [file, quote])).toEqual([
+      ["coveo-deep-learning-showdown.txt", "TensorFlow Google Brain 2015"],
+      ["paper.txt", "a quote, with a comma"],
+    ]);
   });
 });

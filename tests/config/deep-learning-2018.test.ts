@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCohort, type LoadedCohort } from "../../src/config/load.js";
@@ -35,11 +36,14 @@ const EXPECTED_IDS = [
 const NO_NUMERICS = ["caffe", "caffe2", "paddlepaddle", "dsstne"];
 
 let loaded: LoadedCohort;
+// A data check of the shipped cohort: a fork that replaces config/ with its own cohorts has none to check.
+const shipped = existsSync(path.join(configDir, "deep-learning-2018.yaml"));
+
 beforeAll(async () => {
-  loaded = await loadCohort(configDir, "deep-learning-2018");
+  if (shipped) loaded = await loadCohort(configDir, "deep-learning-2018");
 });
 
-describe("the deep-learning-2018 cohort", () => {
+describe.skipIf(!shipped)("the deep-learning-2018 cohort", () => {
   it("loads and holds the 16 expected projects", () => {
     expect(loaded.cohort.cohort).toBe("deep-learning-2018");
     expect(loaded.cohort.projects.map((p) => p.id).sort()).toEqual([...EXPECTED_IDS].sort());

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCohort, type LoadedCohort } from "../../src/config/load.js";
@@ -23,8 +24,11 @@ const EXPECTED_IDS = [
 ];
 
 let loaded: LoadedCohort;
+// A data check of the shipped cohort: a fork that replaces config/ with its own cohorts has none to check.
+const shipped = existsSync(path.join(configDir, "deep-learning-2026.yaml"));
+
 beforeAll(async () => {
-  loaded = await loadCohort(configDir, "deep-learning-2026");
+  if (shipped) loaded = await loadCohort(configDir, "deep-learning-2026");
 });
 
 const byId = (id: string) => {
@@ -33,7 +37,7 @@ const byId = (id: string) => {
   return p;
 };
 
-describe("the deep-learning-2026 cohort", () => {
+describe.skipIf(!shipped)("the deep-learning-2026 cohort", () => {
   it("loads and holds the expected projects", () => {
     expect(loaded.cohort.cohort).toBe("deep-learning-2026");
     expect(loaded.cohort.projects.map((p) => p.id).sort()).toEqual([...EXPECTED_IDS].sort());
