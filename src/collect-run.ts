@@ -105,17 +105,16 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
   const { cohort, file: cohortFile } = job.loaded;
   const { asOf, token, api, concurrency, maxWait } = job;
   const tuning = httpTuning(job.env);
-  const io = { env: job.env, cwd: job.cwd, signal: job.signal, stderr: job.stderr };
   const file = snapshotPath(job.snapshotsDir, cohort.cohort, asOf);
   await assertWritable(file);
   // Nothing is written under the cache folder before this point: a run that fails validation leaves no trace.
 
-  const shown = (p: string) => path.relative(io.cwd, p) || p;
-  const log = (line: string) => io.stderr(`${line}\n`);
-  const cacheDir = cacheRoot(io.env, io.cwd);
+  const shown = (p: string) => path.relative(job.cwd, p) || p;
+  const log = (line: string) => job.stderr(`${line}\n`);
+  const cacheDir = cacheRoot(job.env, job.cwd);
   pruneRunCaches(cacheDir, cohort.cohort);
   // Paths in the caches' notes are shown as the user would type them.
-  const cacheLog = (line: string) => log(line.split(io.cwd.endsWith(path.sep) ? io.cwd : io.cwd + path.sep).join(""));
+  const cacheLog = (line: string) => log(line.split(job.cwd.endsWith(path.sep) ? job.cwd : job.cwd + path.sep).join(""));
   const runCache = RunCache.open(runCachePath(cacheDir, { cohort: cohort.cohort, asOf }), { cohort: cohort.cohort, asOf, pinned: job.pinned }, cacheLog);
   const etags = EtagStore.load(path.join(cacheDir, "etags.json"), cacheLog);
   const saveEtags = () => {
@@ -123,7 +122,7 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
     if (problem) log(`showdown: ${shown(problem)}; the next run's requests will not be conditional`);
   };
   const github = createGitHub({
-    baseUrl: githubApiUrl(io.env),
+    baseUrl: githubApiUrl(job.env),
     token: token?.value,
     userAgent: `${TOOL.name}/${TOOL.version}`,
     log,
@@ -131,36 +130,36 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
     timeoutMs: tuning.timeoutMs,
     retries: tuning.retries,
     retryBaseMs: tuning.retryBaseMs,
-    signal: io.signal,
+    signal: job.signal,
     etags,
   });
   const graphql =
     api === "graphql" && token
       ? createGraphqlGitHub({
-          graphqlUrl: githubGraphqlUrl(io.env),
+          graphqlUrl: githubGraphqlUrl(job.env),
           token: token.value,
           userAgent: `${TOOL.name}/${TOOL.version}`,
           log,
           timeoutMs: tuning.timeoutMs,
           retries: tuning.retries,
           maxWaitSeconds: maxWait,
-          signal: io.signal,
+          signal: job.signal,
         })
       : undefined;
   const stackExchange = createStackExchange({
-    baseUrl: stackExchangeApiUrl(io.env),
-    key: io.env.STACKEXCHANGE_KEY || undefined,
+    baseUrl: stackExchangeApiUrl(job.env),
+    key: job.env.STACKEXCHANGE_KEY || undefined,
     log,
     timeoutMs: tuning.timeoutMs,
     retries: tuning.retries,
     retryDelayMs: tuning.retryBaseMs,
-    signal: io.signal,
+    signal: job.signal,
   });
-  io.stderr(
+  job.stderr(
     `${cohort.cohort}: collecting ${cohort.projects.length} projects as of ${asOf} through GitHub's ${graphql ? "GraphQL" : "REST"} API ` +
       `(${token ? `token from ${token.from}` : "no token: unauthenticated, slow"})\n`,
   );
-  if (runCache.resumed > 0) io.stderr(`${cohort.cohort}: resuming a stopped run: ${runCache.resumed} answers already in ${shown(runCache.file!)}\n`);
+  if (runCache.resumed > 0) job.stderr(`${cohort.cohort}: resuming a stopped run: ${runCache.resumed} answers already in ${shown(runCache.file!)}\n`);
 
   let collected;
   try {
@@ -171,24 +170,24 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
       asOf,
       pinned: runCache.pinned,
       concurrency,
-      signal: io.signal,
+      signal: job.signal,
       cache: runCache,
-      onProject: (p, done, total) => io.stderr(projectLine(p, done, total)),
+      onProject: (p, done, total) => job.stderr(projectLine(p, done, total)),
     });
   } catch (error) {
     if (error instanceof Interrupted) {
       saveEtags();
-      if (runCache.size > 0) io.stderr(`showdown: ${runCache.size} answers kept in ${shown(runCache.file!)}; run again with --as-of ${asOf} to go on from there\n`);
+      if (runCache.size > 0) job.stderr(`showdown: ${runCache.size} answers kept in ${shown(runCache.file!)}; run again with --as-of ${asOf} to go on from there\n`);
       return { code: 130 };
     }
     throw error;
   }
   saveEtags();
-  if (io.signal.aborted) return { code: 130 };
+  if (job.signal.aborted) return { code: 130 };
 
   const stats = github.stats();
   const graphqlStats = graphql?.stats();
-  io.stderr(
+  job.stderr(
     summaryLines({
       cohort: cohort.cohort,
       projects: collected.projects,
@@ -205,7 +204,7 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
     // Nothing worth resuming from: only errors were answered.
     runCache.remove();
     const error = "no figure could be fetched; nothing written (is the network or the API reachable?)";
-    io.stderr(`showdown: ${error}\n`);
+    job.stderr(`showdown: ${error}\n`);
     return { code: 1, error };
   }
   const snapshot = buildSnapshot({
@@ -223,7 +222,7 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
     runCache.remove();
   } else if (runCache.size > 0) {
     // Kept: the same --as-of again asks only for what is missing (e.g. after a rate limit's reset).
-    io.stderr(`showdown: answers kept in ${shown(runCache.file!)}: 'showdown collect --as-of ${asOf}' again fetches only the missing figures\n`);
+    job.stderr(`showdown: answers kept in ${shown(runCache.file!)}: 'showdown collect --as-of ${asOf}' again fetches only the missing figures\n`);
   }
   return { code: partial ? 2 : 0, file, snapshot };
 }
