@@ -21,7 +21,7 @@ export interface CohortScores {
   /** 1 for the best. */
   rank: Int32Array;
   /** 1 for the best tier; 0 without an overall score. */
-  tier: Int32Array;
+  readonly tier: Int32Array;
   /** Input positions by rank, best first. */
   byRank: Int32Array;
 }
@@ -104,15 +104,30 @@ export function scoreColumns(projects: readonly ScoreInput[], rubric: Rubric, as
     return p < q ? -1 : p > q ? 1 : 0;
   });
   const rank = new Int32Array(n);
+  for (let r = 0; r < n; r++) rank[byRank[r]!] = r + 1;
+  let tier: Int32Array | undefined;
+  return {
+    criteria,
+    categories: rubric.categories.map((c, j) => ({ id: c.id, score: plan[j]!.score })),
+    overall,
+    rank,
+    byRank,
+    // Computed when first asked for: the exact Jenks tiers are a third of scoring, and the views that
+    // draw only scores (history of a score, the report's older snapshots) never ask.
+    get tier() {
+      return (tier ??= tiersOf(overall, byRank));
+    },
+  };
+}
+
+/** Each position's Jenks tier of the overall scores (0: no overall score). */
+function tiersOf(overall: Float64Array, byRank: Int32Array): Int32Array {
   const scored: number[] = [];
-  for (let r = 0; r < n; r++) {
-    rank[byRank[r]!] = r + 1;
-    if (!Number.isNaN(overall[byRank[r]!]!)) scored.push(byRank[r]!);
-  }
+  for (const i of byRank) if (!Number.isNaN(overall[i]!)) scored.push(i);
   const tiers = jenksTiers(scored.map((i) => overall[i]!));
-  const tier = new Int32Array(n);
+  const tier = new Int32Array(overall.length);
   for (let t = 0; t < scored.length; t++) tier[scored[t]!] = tiers[t]!;
-  return { criteria, categories: rubric.categories.map((c, j) => ({ id: c.id, score: plan[j]!.score })), overall, rank, tier, byRank };
+  return tier;
 }
 
 /** Where ids repeat: each position takes the last defined value of its id. */
