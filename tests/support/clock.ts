@@ -18,14 +18,14 @@ import { expect } from "vitest";
 export const FAKE_START = Date.UTC(2026, 0, 1);
 
 export interface FakeClock extends Clock {
-  /** Every wait asked for (ms > 0), in the order asked, whether it ran out or was stopped. */
+  /** Every wait asked for (of a positive duration), in the order asked, whether it ran out or was stopped. */
   readonly waits: number[];
   /** For each of `waits`, the clock time it was due to end at. */
   readonly deadlines: number[];
   /** Waits not over yet. */
   readonly pending: number;
   /** Moves the time forward and ends the waits due by then, earliest first. */
-  advance(ms: number): void;
+  advance(duration: number): void;
   /** Resolves once some code is waiting on the clock (at once if it is already). */
   sleeping(): Promise<void>;
 }
@@ -72,19 +72,19 @@ export function fakeClock(options: { start?: number; auto?: boolean } = {}): Fak
       return timers.length;
     },
     now: () => now,
-    sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    sleep(duration: number, signal?: AbortSignal): Promise<void> {
       // As the real sleep (backoff.ts): a stopped run does not start a wait, and a wait of 0 is none.
       if (signal?.aborted) return Promise.reject(stoppedError());
-      if (ms <= 0) return Promise.resolve();
-      waits.push(ms);
-      deadlines.push(now + ms);
+      if (duration <= 0) return Promise.resolve();
+      waits.push(duration);
+      deadlines.push(now + duration);
       return new Promise<void>((resolve, reject) => {
         const onAbort = () => {
           timers = timers.filter((t) => t !== timer);
           reject(stoppedError());
         };
         const timer: Timer = {
-          at: now + ms,
+          at: now + duration,
           seq: seq++,
           wake: () => {
             signal?.removeEventListener("abort", onAbort);
@@ -99,8 +99,8 @@ export function fakeClock(options: { start?: number; auto?: boolean } = {}): Fak
         schedule();
       });
     },
-    advance(ms: number): void {
-      now += ms;
+    advance(duration: number): void {
+      now += duration;
       wakeDue();
     },
     sleeping(): Promise<void> {
