@@ -9,19 +9,14 @@ import { stringify } from "yaml";
 import type { ReplicaData, ReplicaRepo, Replica } from "../support/replica.js";
 import { mulberry32 } from "../support/faults.js";
 import { Snapshot } from "../../src/snapshot/schema.js";
+import type { ConfigProject } from "../support/config.js";
 
 export const TOKEN = "ghp_reliabilitySecret0123456789abcdefABCD";
 export const SE_KEY = "se-reliability-key-(42)";
 export const AS_OF = "2026-11-21T06:00:00.000Z";
 
-export interface TestProject {
-  id: string;
-  name: string;
-  repository: string;
-  stackOverflowTags: string[];
-  repositoryQuery: string;
-  numericsRepository?: string;
-}
+/** A project of a generated cohort: its config entry without ratings. */
+export type TestProject = Omit<ConfigProject, "ratings" | "sources">;
 
 export function cohortYaml(cohort: string, projects: TestProject[]): string {
   return stringify({ cohort, description: "Reliability test cohort.", windowDays: 30, projects });
