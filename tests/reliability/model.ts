@@ -131,7 +131,7 @@ export function expectedRaw(data: ReplicaData, p: TestProject, asOf = AS_OF, win
   return raw;
 }
 
-export function env(replica: Replica, extra: Record<string, string> = {}): Record<string, string> {
+export function env(replica: Pick<Replica, "githubUrl" | "stackExchangeUrl">, extra: Record<string, string> = {}): Record<string, string> {
   return { GITHUB_TOKEN: TOKEN, STACKEXCHANGE_KEY: SE_KEY, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, ...extra };
 }
 
