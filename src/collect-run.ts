@@ -21,6 +21,7 @@ import { TOOL } from "./tool.js";
 import { projectLine, summaryLines } from "./collect-progress.js";
 import type { GitHubApi } from "./fetch/types.js";
 import { cacheRoot } from "./cache.js";
+import { DEFAULT_CAPS, type BodyCap } from "./fetch/body.js";
 
 export const API_CHOICES = ["auto", "graphql", "rest"] as const;
 export type ApiChoice = (typeof API_CHOICES)[number];
@@ -64,12 +65,14 @@ export function wholeNumber(text: string | undefined, name: string, fallback: nu
 }
 
 /** Network tuning from the environment: meant for tests and slow links; documented in --help. */
-export function httpTuning(env: NodeJS.ProcessEnv): { timeoutMs: number; retries: number; retryBaseMs: number } {
+export function httpTuning(env: NodeJS.ProcessEnv): { timeoutMs: number; retries: number; retryBaseMs: number; caps: Record<keyof typeof DEFAULT_CAPS, BodyCap> } {
   const read = (name: string, fallback: number, min: number, max: number) => wholeNumber(env[name] || undefined, name, fallback, min, max);
+  const cap = (c: BodyCap): BodyCap => ({ bytes: read(c.setting, c.bytes, 1024, 1024 ** 3), setting: c.setting });
   return {
     timeoutMs: read("SHOWDOWN_HTTP_TIMEOUT_MS", 30_000, 1, 600_000),
     retries: read("SHOWDOWN_RETRIES", 3, 0, 10),
     retryBaseMs: read("SHOWDOWN_RETRY_BASE_MS", 1000, 0, 60_000),
+    caps: { github: cap(DEFAULT_CAPS.github), graphql: cap(DEFAULT_CAPS.graphql), stackexchange: cap(DEFAULT_CAPS.stackexchange) },
   };
 }
 
@@ -127,6 +130,7 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
     userAgent: `${TOOL.name}/${TOOL.version}`,
     log,
     maxRateLimitWaitSeconds: maxWait,
+    maxBody: tuning.caps.github,
     timeoutMs: tuning.timeoutMs,
     retries: tuning.retries,
     retryBaseMs: tuning.retryBaseMs,
@@ -143,6 +147,7 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
           timeoutMs: tuning.timeoutMs,
           retries: tuning.retries,
           maxWaitSeconds: maxWait,
+          maxBody: tuning.caps.graphql,
           signal: job.signal,
         })
       : undefined;
@@ -153,6 +158,8 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
     timeoutMs: tuning.timeoutMs,
     retries: tuning.retries,
     retryDelayMs: tuning.retryBaseMs,
+    maxBody: tuning.caps.stackexchange,
+    maxWaitMs: maxWait * 1000,
     signal: job.signal,
   });
   job.stderr(

@@ -4,6 +4,8 @@ import type { Issue, ProjectFacts, Raw, RawField } from "./snapshot/schema.js";
 import { FetchError, type GitHubSource, type SearchCount, type StackExchangeSource, type TagCounts } from "./fetch/types.js";
 import type { BatchGitHub, RepoFigures, RepoFiguresRequest } from "./fetch/graphql.js";
 import { cachedBatchGitHub, cachedGitHub, cachedStackExchange, RunCache } from "./fetch/cache.js";
+import { mergedQuery } from "./fetch/github.js";
+import { countProblem, figureProblem } from "./fetch/figures.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -77,18 +79,28 @@ function message(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
-type Settled<T> = { value: T } | { error: unknown };
+/** A value with the request it came from (named in the error if the value is refused), or why there is none. */
+type Settled<T> = { value: T; from: string } | { error: unknown };
 
-async function settle<T>(promise: Promise<T>): Promise<Settled<T>> {
+async function settle<T>(promise: Promise<T>, from: string): Promise<Settled<T>> {
   return promise.then(
-    (value) => ({ value }),
+    (value) => ({ value, from }),
     (error: unknown) => ({ error }),
   );
 }
 
-/** A search's answer, REST or GraphQL, as a Settled. */
-function settledCount(result: SearchCount | FetchError): Settled<SearchCount> {
-  return result instanceof FetchError ? { error: result } : { value: result };
+/** An answer or its FetchError, REST or GraphQL, as a Settled. */
+function settled<T>(result: T | FetchError, from: string): Settled<T> {
+  return result instanceof FetchError ? { error: result } : { value: result, from };
+}
+
+/** The request named in REST's messages, e.g. "GET /search/issues (q: ...)". */
+function mergedRequest(fullName: string, window: Window): string {
+  try {
+    return `GET /search/issues (q: ${mergedQuery(fullName, window.since, window.until)})`;
+  } catch {
+    return "GET /search/issues";
+  }
 }
 
 /**
@@ -96,8 +108,10 @@ function settledCount(result: SearchCount | FetchError): Settled<SearchCount> {
  * be had. Both APIs end here, so that the same facts make the same figures, errors and warnings.
  */
 interface RepoOutcome {
-  /** The repository as GitHub reports it now (details when asked for), or why it could not be read. */
-  repository: Settled<{ fullName: string; stars?: number; forks?: number; openIssues?: number; archived?: boolean }>;
+  /** The repository's name as GitHub reports it now, or why the repository could not be read. */
+  repository: Settled<{ fullName: string }>;
+  /** Its details, when asked for: each may fail alone (a GraphQL field error, a value out of range). */
+  details?: Details;
   /** The newest commit at or before asOf; null when there is none. Not read when `repository` failed. */
   lastCommit: Settled<string | null>;
   /** The repository has no commits at all: a fact, not a missing figure. */
@@ -105,7 +119,17 @@ interface RepoOutcome {
   merged: Settled<SearchCount>;
 }
 
-/** Collects what one project needs; every failure becomes an `errors` entry, never an exception. */
+interface Details {
+  stars: Settled<number>;
+  forks: Settled<number>;
+  openIssues: Settled<number>;
+  archived: Settled<boolean>;
+}
+
+/**
+ * Collects what one project needs; every failure becomes an `errors` entry, never an exception.
+ * Every figure goes through set(), which refuses a value out of range (figures.ts).
+ */
 class ProjectRecorder {
   readonly raw: Raw = {
     lastCommitAt: null,
@@ -120,14 +144,31 @@ class ProjectRecorder {
   readonly errors: Issue[] = [];
   readonly warnings: Issue[] = [];
 
+  constructor(private readonly asOf: string) {}
+
   fail(fields: RawField[], error: unknown): void {
     for (const field of fields) this.errors.push({ field, message: message(error) });
   }
 
+  /** The figure, or null and an error naming the request and the value when it is out of range. */
+  set(field: RawField, value: unknown, from: string): boolean {
+    const problem = figureProblem(field, value, this.asOf);
+    if (problem) {
+      this.fail([field], `${from}: ${problem}`);
+      return false;
+    }
+    (this.raw as Record<RawField, unknown>)[field] = value;
+    return true;
+  }
+
+  settled(field: RawField, result: Settled<unknown>): void {
+    if ("error" in result) this.fail([field], result.error);
+    else this.set(field, result.value, result.from);
+  }
+
   search(field: RawField, result: Settled<SearchCount>): void {
     if ("error" in result) return this.fail([field], result.error);
-    (this.raw as Record<RawField, unknown>)[field] = result.value.count;
-    if (result.value.incomplete) this.warnings.push({ field, message: INCOMPLETE });
+    if (this.set(field, result.value.count, result.from) && result.value.incomplete) this.warnings.push({ field, message: INCOMPLETE });
   }
 
   /** Records one repository's figures (own, or the numerics library's); returns its current name when it was read. */
@@ -139,11 +180,11 @@ class ProjectRecorder {
     } else {
       const repo = outcome.repository.value;
       current = repo.fullName;
-      if (own) {
-        this.raw.stars = repo.stars ?? null;
-        this.raw.forks = repo.forks ?? null;
-        this.raw.openIssues = repo.openIssues ?? null;
-        this.raw.archived = repo.archived ?? null;
+      if (own && outcome.details) {
+        this.settled("stars", outcome.details.stars);
+        this.settled("forks", outcome.details.forks);
+        this.settled("openIssues", outcome.details.openIssues);
+        this.settled("archived", outcome.details.archived);
       }
       if (repo.fullName.toLowerCase() !== configured.toLowerCase()) {
         this.warnings.push({ field: own ? "repository" : "numericsRepository", message: `${configured} was renamed to ${repo.fullName}; update the config` });
@@ -151,10 +192,8 @@ class ProjectRecorder {
       if (outcome.empty) {
         // An empty repository has no last commit: a fact, scored as such, not a missing figure.
         this.warnings.push({ field: commitField, message: `${repo.fullName} is empty (no commits)` });
-      } else if ("error" in outcome.lastCommit) {
-        this.fail([commitField], outcome.lastCommit.error);
       } else {
-        this.raw[commitField] = outcome.lastCommit.value;
+        this.settled(commitField, outcome.lastCommit);
       }
     }
     this.search(own ? "mergedPullRequests" : "numericsMergedPullRequests", outcome.merged);
@@ -176,17 +215,22 @@ async function restRepository(github: GitHubSource, fullName: string, window: Wi
   } catch (error) {
     const failed = { error };
     const merged =
-      error instanceof FetchError && (error.kind === "not-found" || error.kind === "aborted") ? failed : await settle(github.mergedPullRequests(fullName, window.since, window.until));
+      error instanceof FetchError && (error.kind === "not-found" || error.kind === "aborted")
+        ? failed
+        : await settle(github.mergedPullRequests(fullName, window.since, window.until), mergedRequest(fullName, window));
     return { repository: failed, lastCommit: failed, empty: false, merged };
   }
+  const commitsRequest = `GET /repos/${info.fullName}/commits`;
   const [commit, merged] = await Promise.all([
-    settle(lastCommit(github, info.fullName, info.defaultBranch, window)),
-    settle(github.mergedPullRequests(info.fullName, window.since, window.until)),
+    settle(lastCommit(github, info.fullName, info.defaultBranch, window), commitsRequest),
+    settle(github.mergedPullRequests(info.fullName, window.since, window.until), mergedRequest(info.fullName, window)),
   ]);
   const empty = "error" in commit && commit.error instanceof FetchError && commit.error.kind === "empty";
+  const from = `GET /repos/${fullName}`;
   return {
-    repository: { value: { fullName: info.fullName, stars: info.stars, forks: info.forks, openIssues: info.openIssues, archived: info.archived } },
-    lastCommit: empty ? { value: null } : commit,
+    repository: { value: { fullName: info.fullName }, from },
+    details: { stars: { value: info.stars, from }, forks: { value: info.forks, from }, openIssues: { value: info.openIssues, from }, archived: { value: info.archived, from } },
+    lastCommit: empty ? { value: null, from: commitsRequest } : commit,
     empty,
     merged,
   };
@@ -201,19 +245,25 @@ async function lastCommit(github: GitHubSource, fullName: string, branch: string
 }
 
 /** One repository's GraphQL answer as the same outcome: a FetchError for the whole repository fails each of its figures. */
-function graphqlOutcome(result: RepoFigures | FetchError): RepoOutcome {
+function graphqlOutcome(requested: string, result: RepoFigures | FetchError): RepoOutcome {
   if (result instanceof FetchError) {
     const failed = { error: result };
     return { repository: failed, lastCommit: failed, empty: false, merged: failed };
   }
   const info = result.info;
+  const from = `POST /graphql: repository ${requested}`;
   return {
-    repository: { value: { fullName: result.fullName, ...(info ? { stars: info.stars, forks: info.forks, openIssues: info.openIssues, archived: info.archived } : {}) } },
-    lastCommit: result.lastCommitAt instanceof FetchError ? { error: result.lastCommitAt } : { value: result.lastCommitAt },
+    repository: { value: { fullName: result.fullName }, from },
+    ...(info
+      ? { details: { stars: settled(info.stars, from), forks: settled(info.forks, from), openIssues: settled(info.openIssues, from), archived: settled(info.archived, from) } }
+      : {}),
+    lastCommit: settled(result.lastCommitAt, from),
     empty: result.empty,
-    merged: settledCount(result.mergedPullRequests),
+    merged: settled(result.mergedPullRequests, `POST /graphql: search ISSUE for ${result.fullName}`),
   };
 }
+
+const TAGS_REQUEST = "GET /2.3/tags/{tags}/info";
 
 function stackOverflowQuestions(project: ProjectConfig, tags: TagCounts, rec: ProjectRecorder): void {
   const failed = project.stackOverflowTags.filter((t) => tags.failed.has(t));
@@ -222,12 +272,16 @@ function stackOverflowQuestions(project: ProjectConfig, tags: TagCounts, rec: Pr
     return;
   }
   let sum = 0;
+  const bad: string[] = [];
   for (const tag of project.stackOverflowTags) {
     const count = tags.counts.get(tag);
     if (count === undefined) rec.warnings.push({ field: "stackOverflowQuestions", message: `Stack Overflow has no tag ${tag}; counted 0` });
+    const problem = count === undefined ? undefined : countProblem(count);
+    if (problem) bad.push(`${tag}: count ${problem}`);
     sum += count ?? 0;
   }
-  rec.raw.stackOverflowQuestions = sum;
+  if (bad.length > 0) return rec.fail(["stackOverflowQuestions"], `${TAGS_REQUEST}: ${bad.join("; ")}`);
+  rec.set("stackOverflowQuestions", sum, TAGS_REQUEST);
 }
 
 /** Where a project's answers come from: each repository and search of the cohort, asked once. */
@@ -237,8 +291,8 @@ interface Answers {
   tags: Promise<TagCounts>;
 }
 
-async function collectProject(project: ProjectConfig, answers: Answers): Promise<ProjectFacts> {
-  const rec = new ProjectRecorder();
+async function collectProject(project: ProjectConfig, answers: Answers, asOf: string): Promise<ProjectFacts> {
+  const rec = new ProjectRecorder(asOf);
   if (project.numericsRepository) {
     rec.raw.numericsLastCommitAt = null;
     rec.raw.numericsMergedPullRequests = null;
@@ -303,12 +357,15 @@ function graphqlAnswers(source: BatchGitHub, plan: CohortPlan, window: Window, t
   const counts = new Map<string, Promise<Settled<SearchCount>>>();
   const countResolvers: ((count: Settled<SearchCount>) => void)[] = [];
   for (const q of plan.queries) counts.set(q, new Promise((resolve) => countResolvers.push(resolve)));
+  const requested = plan.repositories.map((r) => r.fullName);
 
   const requests: RepoFiguresRequest[] = plan.repositories.map((r) => ({ fullName: r.fullName, since: window.since, until: window.until, info: r.info }));
   // Errors come back as values; should a call throw all the same, every answer it owed is that error.
   const failAll = (error: unknown) => (error instanceof FetchError ? error : new FetchError("unavailable", `github graphql: ${message(error)}`));
-  source.repositories(requests, (i, result) => resolvers[i]!(graphqlOutcome(result))).catch((error: unknown) => resolvers.forEach((resolve) => resolve(graphqlOutcome(failAll(error)))));
-  source.repositoryCounts(plan.queries, (i, result) => countResolvers[i]!(settledCount(result))).catch((error: unknown) => countResolvers.forEach((resolve) => resolve({ error: failAll(error) })));
+  source
+    .repositories(requests, (i, result) => resolvers[i]!(graphqlOutcome(requested[i]!, result)))
+    .catch((error: unknown) => resolvers.forEach((resolve, i) => resolve(graphqlOutcome(requested[i]!, failAll(error)))));
+  source.repositoryCounts(plan.queries, (i, result) => countResolvers[i]!(settled(result, `POST /graphql: search REPOSITORY (q: ${plan.queries[i]})`))).catch((error: unknown) => countResolvers.forEach((resolve) => resolve({ error: failAll(error) })));
   return {
     repository: (fullName) => repositories.get(fullName.toLowerCase())!,
     count: (query) => counts.get(query)!,
@@ -339,7 +396,7 @@ export async function collectCohort(cohort: CohortConfig, opts: CollectOptions):
     const github = cachedGitHub(opts.github, cache);
     answers = {
       repository: memo((fullName) => restRepository(github, fullName, window), (k) => k.toLowerCase()),
-      count: memo((query) => settle(github.repositoryCount(query))),
+      count: memo((query) => settle(github.repositoryCount(query), `GET /search/repositories (q: ${query})`)),
       tags,
     };
     limit = pLimit(opts.concurrency ?? 4);
@@ -351,7 +408,7 @@ export async function collectCohort(cohort: CohortConfig, opts: CollectOptions):
       limit(async () => {
         // Stopped: projects not started are skipped; those under way finish and their answers are cached.
         if (signal?.aborted) return undefined;
-        const result = await collectProject(project, answers);
+        const result = await collectProject(project, answers, opts.asOf);
         if (!signal?.aborted) opts.onProject?.(result, ++done, cohort.projects.length);
         return result;
       }),

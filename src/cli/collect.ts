@@ -35,10 +35,10 @@ Options:
   --dry-run          print the requests a run would send per API and the rate-limit
                      budget they need, then exit 0; sends nothing, writes nothing
   --concurrency N    REST: projects fetched at once (default 4)
-  --max-wait SECONDS longest wait for a GitHub rate limit (its reset, or retry-after;
-                     default 900); a later reset stops that API (core, search or
-                     GraphQL) for the run: what is fetched is kept, the rest is listed
-                     as missing (exit 2)
+  --max-wait SECONDS longest wait for a GitHub rate limit (its reset, or retry-after)
+                     or a Stack Exchange backoff (default 900); a later one stops that
+                     API (core, search, GraphQL or Stack Exchange) for the run: what is
+                     fetched is kept, the rest is listed as missing (exit 2)
 ${COMMON_HELP}
 
 Every answer is saved in .cache/runs/ as it arrives: a run stopped part way (Ctrl-C,
@@ -60,6 +60,9 @@ Environment:
   SHOWDOWN_RETRIES         retries after a 5xx, reset connection or timeout (default 3)
                            (the last three are for tests and slow links; see docs/reliability.md)
   SHOWDOWN_RETRY_BASE_MS   first retry delay, doubled each time, jittered (default 1000)
+  SHOWDOWN_MAX_RESPONSE_BYTES_GITHUB, _GRAPHQL, _STACKEXCHANGE
+                           largest answer read per API, compressed or not (default 1 MiB,
+                           8 MiB, 1 MiB); a larger one is an error for its figures
 
 Exit codes: 0 complete, 2 written with some figures missing (see errors in the snapshot),
 1 nothing written, 130 stopped by Ctrl-C (nothing written).

@@ -11,6 +11,7 @@
 import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { FetchError, type FetchErrorKind, type GitHubSource, type SearchCount, type StackExchangeSource, type TagCounts } from "./types.js";
+import { soundAnswer } from "./figures.js";
 import type { BatchGitHub, MergedRequest, RepoFigures, RepoFiguresRequest } from "./graphql.js";
 
 const VERSION = 1;
@@ -110,7 +111,9 @@ export class RunCache {
     return this.lines.get(key);
   }
 
+  /** Records an answer; one with a value out of range (figures.ts) is not kept, so the next run asks again. */
   put(line: Line): void {
+    if ("v" in line && !soundAnswer(line.v, this.run.asOf)) return;
     this.lines.set(line.k, line);
     if (!this.file || this.broken) return;
     const text = JSON.stringify(line) + "\n";
@@ -306,8 +309,9 @@ export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGi
                   keep(repoKey(requests[i]!), result);
                 } else {
                   const { mergedPullRequests, ...part } = result;
-                  // A repository whose last commit failed is asked again whole.
-                  if (!(part.lastCommitAt instanceof FetchError)) keep(repoKey(requests[i]!), part);
+                  // A repository whose last commit or a detail failed is asked again whole.
+                  const failed = [part.lastCommitAt, ...Object.values(part.info ?? {})].some((v) => v instanceof FetchError);
+                  if (!failed) keep(repoKey(requests[i]!), part);
                   keep(mergedKey({ ...requests[i]!, fullName: result.fullName }), mergedPullRequests);
                 }
                 done(i, result);

@@ -2,9 +2,10 @@ import { STATUS_CODES } from "node:http";
 import { Octokit } from "@octokit/rest";
 import { FetchError, type GitHubSource, type GitHubStats, type RateBudget, type RateResource, type SearchCount } from "./types.js";
 import { Pacer } from "./pacer.js";
-import { createTransport } from "./transport.js";
+import { apiPath, createTransport } from "./transport.js";
 import type { EtagStore } from "./etags.js";
 import type { Clock } from "./clock.js";
+import { DEFAULT_CAPS, type BodyCap } from "./body.js";
 
 export interface GitHubOptions {
   baseUrl: string;
@@ -15,6 +16,8 @@ export interface GitHubOptions {
   timeoutMs?: number;
   /** A rate limit whose reset is further away than this stops that resource for the run. Default 900. */
   maxRateLimitWaitSeconds?: number;
+  /** Largest answer read. Default DEFAULT_CAPS.github. */
+  maxBody?: BodyCap;
   /** Extra attempts after a 5xx/network error, and the most rate-limit waits for one request. Default 3. */
   retries?: number;
   /** First retry delay after a transient failure, doubled each time, jittered. Default 1000. */
@@ -103,7 +106,10 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
     clock: options.clock,
   });
 
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
   const transport = createTransport({
+    baseUrl,
+    maxBody: options.maxBody ?? DEFAULT_CAPS.github,
     pacer,
     timeoutMs: options.timeoutMs ?? 30_000,
     retries: options.retries ?? 3,
@@ -112,7 +118,7 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
     signal: options.signal,
     log: (line) => log(scrubbed(line)),
     etags: options.etags,
-    compact: compactBody,
+    compact: (url, body) => compactBody(url, body, baseUrl),
     random: options.random,
     clock: options.clock,
     onRequest: (resource) => void (counts[resource] += 1),
@@ -122,7 +128,7 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
   });
 
   const octokit = new Octokit({
-    baseUrl: options.baseUrl.replace(/\/+$/, ""),
+    baseUrl,
     userAgent: options.userAgent,
     ...(token ? { auth: token } : {}),
     request: { fetch: transport },
@@ -150,7 +156,8 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
     for (let attempt = 0; ; attempt++) {
       const { data } = await call(what, {}, run);
       const d = data as { total_count?: unknown; incomplete_results?: unknown } | null;
-      if (typeof d?.total_count !== "number" || !Number.isInteger(d.total_count) || d.total_count < 0) throw unexpected(what, "total_count");
+      // A number out of range is the collector's to refuse (figures.ts), naming the value.
+      if (typeof d?.total_count !== "number") throw unexpected(what, "total_count");
       const incomplete = d.incomplete_results === true;
       // GitHub's search timed out and the count may be low: ask again before settling for it (flagged).
       if (incomplete && attempt < incompleteRetries && !options.signal?.aborted) {
@@ -191,7 +198,7 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
       );
       if (!Array.isArray(data)) throw unexpected(what, "commit list");
       const date = data[0]?.commit?.committer?.date;
-      if (data.length > 0 && (typeof date !== "string" || Number.isNaN(Date.parse(date)))) throw unexpected(what, "committer date");
+      if (data.length > 0 && typeof date !== "string") throw unexpected(what, "committer date");
       return date ?? null;
     },
 
@@ -218,9 +225,9 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
 }
 
 /** What the methods below read of each response: all the ETag cache needs to keep. */
-export function compactBody(url: string, body: string): string {
+export function compactBody(url: string, body: string, baseUrl: string): string {
   try {
-    const path = new URL(url).pathname.replace(/^\/api\/v3(?=\/)/, "");
+    const path = apiPath(url, baseUrl);
     const data = JSON.parse(body) as Record<string, unknown> | Record<string, unknown>[];
     if (path.startsWith("/search/") && !Array.isArray(data)) {
       return JSON.stringify({ total_count: data.total_count, incomplete_results: data.incomplete_results, items: [] });

@@ -63,6 +63,9 @@ interface ThrownShape {
   response?: { headers?: Record<string, string | number | undefined>; data?: unknown; status?: number };
 }
 
+/** The status timedFetch (graphql.ts) answers an answer over the size cap with. */
+export const TOO_LARGE = 413;
+
 const TIMEOUT_MESSAGE = /something went wrong while executing your query|couldn't respond to your request in time/i;
 
 export function resetFromHeaders(headers: Record<string, string | number | undefined> | undefined): string | undefined {
@@ -141,6 +144,7 @@ export function classify(error: unknown, url: string, secret: string | undefined
     // A secondary limit the throttling plugin already waited out as often as allowed.
     return { kind: "failed", error: fetchError("rate-limited", text, secret, status) };
   }
+  if (status === TOO_LARGE) return { kind: "failed", error: fetchError("too-large", text, secret, status) };
   if (status === 401) return { kind: "failed", error: fetchError("auth", `${text} (is the GitHub token valid?)`, secret, status) };
   if (status === 404) return { kind: "failed", error: fetchError("not-found", `${text} (is the GraphQL URL right?)`, secret, status) };
   if (status < 500) return { kind: "failed", error: fetchError("invalid", text, secret, status) };

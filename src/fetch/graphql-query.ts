@@ -21,8 +21,11 @@ export interface RepoFiguresRequest {
 export interface RepoFigures {
   /** nameWithOwner as GitHub reports it now: differs from the requested one after a rename. */
   fullName: string;
-  /** Only when requested. defaultBranch is null for an empty repository (GraphQL has no ref to name). */
-  info?: Omit<RepositoryInfo, "defaultBranch"> & { defaultBranch: string | null };
+  /**
+   * Only when requested. defaultBranch is null for an empty repository (GraphQL has no ref to name).
+   * A detail GitHub could not answer (a field error) is a FetchError of its own: the others are kept.
+   */
+  info?: RepoInfo;
   /**
    * committedDate of the newest commit on the default branch at or before `until`; null when there
    * is none (see `empty`); a FetchError when only this part of the answer failed (REST fails it alone too).
@@ -33,6 +36,11 @@ export interface RepoFigures {
   /** issueCount of the merged-PR search. GraphQL has no incomplete_results: `incomplete` is always false. */
   mergedPullRequests: SearchCount | FetchError;
 }
+
+export type RepoInfo = {
+  fullName: string;
+  defaultBranch: string | null;
+} & { [K in "stars" | "forks" | "openIssues" | "archived"]: RepositoryInfo[K] | FetchError };
 
 export interface RepositoryItem {
   kind: "repository";
@@ -209,18 +217,19 @@ export function parseBatch(items: readonly BatchItem[], data: Data, errors: read
 
     const figures: RepoFigures = { fullName: repo.nameWithOwner, lastCommitAt, empty, mergedPullRequests };
     if (item.info) {
-      const counts = [repo.stargazerCount, repo.forkCount, repo.issues?.totalCount, repo.pullRequests?.totalCount];
-      if (!counts.every((n) => typeof n === "number") || typeof repo.isArchived !== "boolean") {
-        return failure(`r${i}`, what, under(`r${i}`));
-      }
+      // Each detail on its own: an error in one field (null there, the error's path naming it) fails that one only.
+      const detail = <T>(value: T | undefined | null, type: "number" | "boolean", fields: string[]): T | FetchError =>
+        typeof value === type ? (value as T) : failure(`r${i}`, `${what} ${fields.join(", ")}`, fields.flatMap((f) => under(`r${i}`, f)));
+      const issues = detail(repo.issues?.totalCount, "number", ["issues"]);
+      const pulls = detail(repo.pullRequests?.totalCount, "number", ["pullRequests"]);
       figures.info = {
         fullName: repo.nameWithOwner,
         defaultBranch: ref?.name ?? null,
-        stars: repo.stargazerCount as number,
-        forks: repo.forkCount as number,
+        stars: detail(repo.stargazerCount, "number", ["stargazerCount"]),
+        forks: detail(repo.forkCount, "number", ["forkCount"]),
         // REST's open_issues_count counts open pull requests as issues too.
-        openIssues: (repo.issues?.totalCount as number) + (repo.pullRequests?.totalCount as number),
-        archived: repo.isArchived,
+        openIssues: issues instanceof FetchError ? issues : pulls instanceof FetchError ? pulls : issues + pulls,
+        archived: detail(repo.isArchived, "boolean", ["isArchived"]),
       };
     }
     return figures;

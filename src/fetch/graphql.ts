@@ -8,8 +8,10 @@
 import { Octokit } from "@octokit/rest";
 import { retry } from "@octokit/plugin-retry";
 import { throttling, type ThrottlingOptions } from "@octokit/plugin-throttling";
+import { STATUS_CODES } from "node:http";
 import { neverSent } from "./network.js";
-import { aliasError, classify, fetchError, resetFromHeaders, scrub, type GraphqlErrorShape } from "./graphql-errors.js";
+import { DEFAULT_CAPS, parses, readCapped, type BodyCap } from "./body.js";
+import { aliasError, classify, fetchError, resetFromHeaders, scrub, TOO_LARGE, type GraphqlErrorShape } from "./graphql-errors.js";
 import {
   buildBatchQuery,
   connectionsOf,
@@ -80,6 +82,8 @@ export interface GraphqlGitHubOptions {
   maxWaitSeconds?: number;
   /** How long one second of waiting lasts (resets, back-off). Default 1000; tests shrink it. */
   secondMs?: number;
+  /** Largest answer read. Default DEFAULT_CAPS.graphql. */
+  maxBody?: BodyCap;
   /** Stopped (Ctrl-C): no new query is sent and waits end; the items left fail with kind "aborted". Queries under way finish. */
   signal?: AbortSignal;
   /**
@@ -193,6 +197,7 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
   const secondMs = options.secondMs ?? 1000;
   const signal = options.signal;
   const clock = options.clock ?? realClock;
+  const maxBody = options.maxBody ?? DEFAULT_CAPS.graphql;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number >= 1, not ${batchSize}`);
   const endpoint = endpointOptions(options.graphqlUrl);
   const url = endpoint.url ?? `${endpoint.baseUrl}/graphql`;
@@ -246,11 +251,37 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     });
   };
 
-  const timedFetch: typeof fetch = (input, init) => {
+  /**
+   * Each attempt with its timeout, the body read within the cap. What octokit would misread is
+   * answered as what it means: a truncated or non-JSON 200 (octokit hands on the text, read as "no
+   * data") as a 500, retried like one; a body over the cap as a 413, not retried.
+   */
+  const timedFetch: typeof fetch = async (input, init) => {
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = init?.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
     // Looked up per call, not captured, so interceptors installed later (tests) still apply.
-    return globalThis.fetch(input, { ...init, signal });
+    const response = await globalThis.fetch(input, { ...init, signal });
+    const answer = (status: number, message: string) => {
+      const headers = new Headers(response.headers);
+      headers.delete("content-encoding");
+      headers.delete("content-length");
+      headers.set("content-type", "application/json; charset=utf-8");
+      return new Response(JSON.stringify({ message }), { status, statusText: STATUS_CODES[status], headers });
+    };
+    let text: string;
+    try {
+      text = await readCapped(response, maxBody);
+    } catch (error) {
+      if (error instanceof FetchError) return answer(TOO_LARGE, error.message);
+      throw error;
+    }
+    if (response.ok && /json/i.test(response.headers.get("content-type") ?? "") && !parses(text)) {
+      return answer(500, `a truncated or invalid JSON body (HTTP ${response.status})`);
+    }
+    const headers = new Headers(response.headers);
+    headers.delete("content-encoding");
+    headers.delete("content-length");
+    return new Response(response.status === 204 || response.status === 304 ? null : text, { status: response.status, statusText: response.statusText, headers });
   };
 
   const Client = Octokit.plugin(counter, throttling, retry);
@@ -289,7 +320,7 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
       retries,
       retryAfterBaseValue: secondMs,
       // 502/504 mean the query was too heavy: sent again whole it would time out again, so the batch is split instead.
-      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451, 502, 504],
+      doNotRetry: [400, 401, 403, 404, 410, TOO_LARGE, 422, 429, 451, 502, 504],
     },
   });
 

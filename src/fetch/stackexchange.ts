@@ -3,6 +3,8 @@ import type { StackExchangeSource, TagCounts } from "./types.js";
 import { backoffDelay } from "./backoff.js";
 import { realClock, type Clock } from "./clock.js";
 import { neverSent } from "./network.js";
+import { DEFAULT_CAPS, readCapped, type BodyCap } from "./body.js";
+import { FetchError } from "./types.js";
 
 export interface StackExchangeOptions {
   baseUrl: string;
@@ -21,6 +23,10 @@ export interface StackExchangeOptions {
   signal?: AbortSignal;
   /** Source of the retry jitter. */
   random?: () => number;
+  /** Largest answer read. Default DEFAULT_CAPS.stackexchange. */
+  maxBody?: BodyCap;
+  /** A `backoff` longer than this stops the API for the run instead of being waited out. Default 900 000. */
+  maxWaitMs?: number;
 }
 
 /** The API's limit on the number of tags in one /tags/{tags}/info request. */
@@ -53,6 +59,8 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
   const random = options.random ?? Math.random;
   const doFetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
   const scrub = (text: string) => (key ? text.split(key).join("***") : text);
+  const maxBody = options.maxBody ?? DEFAULT_CAPS.stackexchange;
+  const maxWaitMs = options.maxWaitMs ?? 900_000;
 
   // The API's `backoff` holds for every later request to the same method, across tagCounts calls.
   const notBefore = new Map<string, number>();
@@ -106,6 +114,11 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
       try {
         if (attempt > 0) await sleep(backoffDelay(attempt, retryDelayMs, random));
         const wait = (notBefore.get(TAGS_INFO) ?? 0) - clock.now();
+        if (wait > maxWaitMs) {
+          const error = `stackexchange: the API asked to back off ${Math.ceil(wait / 1000)} s, more than the ${Math.round(maxWaitMs / 1000)} s allowed (--max-wait); no more Stack Exchange requests this run`;
+          log(error);
+          return { error, final: true };
+        }
         if (wait > 0) {
           log(`stackexchange: backing off ${Math.ceil(wait / 1000)} s as the API asked`);
           await sleep(wait);
@@ -132,13 +145,14 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
       response = await doFetch(url, { signal: AbortSignal.timeout(timeoutMs), headers: { accept: "application/json" } });
       answered = true;
       result.requests += 1;
-      const text = await response.text();
+      const text = await readCapped(response, maxBody);
       try {
         body = JSON.parse(text);
       } catch {
         body = undefined;
       }
     } catch (error) {
+      if (error instanceof FetchError) return { error: `stackexchange: ${error.message}` };
       // Counted once answered (above), or here when it may have reached the API: not when no
       // connection could be made.
       if (!answered && !neverSent(error)) result.requests += 1;

@@ -22,9 +22,14 @@ import { realClock, type Clock } from "./clock.js";
 import type { Pacer } from "./pacer.js";
 import type { EtagStore } from "./etags.js";
 import { neverSent } from "./network.js";
+import { parses, readCapped, type BodyCap } from "./body.js";
 
 export interface TransportOptions {
+  /** The API's base URL: requests are classified (core or search) by the path after it. */
+  baseUrl: string;
   pacer: Pacer;
+  /** Largest body read (body.ts). */
+  maxBody: BodyCap;
   /** Per attempt, headers and body. */
   timeoutMs: number;
   /** Extra attempts after a transient failure; also the most rate-limit waits for one request. */
@@ -54,8 +59,18 @@ export interface TransportOptions {
   scrub: (text: string) => string;
 }
 
-export function resourceOf(url: string): RateResource {
-  return new URL(url, "http://github.invalid").pathname.replace(/^\/api\/v3(?=\/)/, "").startsWith("/search/") ? "search" : "core";
+/**
+ * The API path of `url`: what follows the configured base URL's path (/api/v3 on GHES, or whatever
+ * prefix a proxy puts before it), so that a search is recognized wherever the API is mounted.
+ */
+export function apiPath(url: string, baseUrl: string): string {
+  const base = new URL(baseUrl).pathname.replace(/\/+$/, "");
+  const pathname = new URL(url, baseUrl).pathname;
+  return base && (pathname === base || pathname.startsWith(base + "/")) ? pathname.slice(base.length) || "/" : pathname;
+}
+
+export function resourceOf(url: string, baseUrl: string): RateResource {
+  return apiPath(url, baseUrl).startsWith("/search/") ? "search" : "core";
 }
 
 type LimitKind = "primary" | "secondary" | undefined;
@@ -70,15 +85,6 @@ export function rateLimitKind(status: number, headers: Headers, body: string): L
 
 function isJson(contentType: string | null): boolean {
   return contentType !== null && /^application\/(?:[\w.+-]+\+)?json\b/i.test(contentType);
-}
-
-function parses(text: string): boolean {
-  try {
-    JSON.parse(text);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function rebuild(body: string | null, status: number, statusText: string, from: Headers, contentType?: string): Response {
@@ -106,9 +112,9 @@ export function createTransport(o: TransportOptions): typeof fetch {
 
   return async (input, init) => {
     const url = typeof input === "string" ? input : input instanceof URL ? input.href : input.url;
-    const resource = resourceOf(url);
+    const resource = resourceOf(url, o.baseUrl);
     const method = (init?.method ?? "GET").toUpperCase();
-    const where = `${method} ${new URL(url).pathname.replace(/^\/api\/v3(?=\/)/, "")}`;
+    const where = `${method} ${apiPath(url, o.baseUrl)}`;
     let failures = 0;
     let rateWaits = 0;
 
@@ -137,8 +143,17 @@ export function createTransport(o: TransportOptions): typeof fetch {
       try {
         // Not the run's signal: an attempt under way is let finish, bounded by its own timeout.
         response = await globalThis.fetch(target, { ...init, headers, redirect: "manual", signal: AbortSignal.timeout(o.timeoutMs) });
-        body = await response.text();
+        body = await readCapped(response, o.maxBody).catch((error: unknown) => {
+          if (error instanceof FetchError) {
+            // Answered, but not readable within the cap: counted, not retried.
+            slot.release(response.headers);
+            o.onRequest(resource);
+            o.onResponse(resource, response.headers);
+          }
+          throw error;
+        });
       } catch (error) {
+        if (error instanceof FetchError) throw error;
         const unsent = neverSent(error);
         slot.release(undefined, unsent);
         if (!unsent) o.onRequest(resource);

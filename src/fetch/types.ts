@@ -11,6 +11,7 @@ export type FetchErrorKind =
   | "invalid" // 422 and other 4xx: the request itself is wrong (e.g. a bad search query)
   | "unavailable" // 5xx, timeouts, connection errors after the retries ran out
   | "auth" // 401: a bad token
+  | "too-large" // the answer was larger than the API's cap (body.ts): not asked again this run, nor cached
   | "aborted"; // the run was stopped (Ctrl-C, SIGTERM) before the request was sent or while it waited
 
 export class FetchError extends Error {
