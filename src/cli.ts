@@ -16,7 +16,7 @@ Usage: showdown <command> [options]
 Commands:
 ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Run 'showdown <command> --help' for a command's options.
+Run 'showdown help <command>' (or 'showdown <command> --help') for a command's options.
 Exit codes: 0 done, 1 error (nothing written), 2 partial (some figures missing), 130 interrupted.
 `;
 }
@@ -43,6 +43,8 @@ function parse(command: Command, argv: string[]) {
 /** Runs one CLI invocation; returns the exit code instead of exiting, for in-process tests. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
+  // `showdown help COMMAND` is `showdown COMMAND --help`.
+  if (name === "help" && rest.length > 0) return main([rest[0]!, "--help"], io);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(await mainHelp());
     return name === undefined ? EXIT.error : EXIT.ok;

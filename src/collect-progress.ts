@@ -35,8 +35,10 @@ export interface Summary {
   /** The GraphQL client's, when the run went through GraphQL. */
   graphql?: GraphqlStats;
   collected: Collected;
-  /** "authenticated" or "unauthenticated". */
+  /** GitHub's: "authenticated" or "unauthenticated". */
   auth: string;
+  /** Whether Stack Exchange requests carried an app key (STACKEXCHANGE_KEY). */
+  stackExchangeKey: boolean;
   asOf: string;
   /** The cohort file, as shown to the user. */
   configFile?: string;
@@ -62,9 +64,12 @@ export function summaryLines(s: Summary): string {
     ...(!gql || gh.search > 0 ? [`github search ${gh.search}${budget(gh.budget.search)}`] : []),
   ];
   const graphql = gql ? [`github graphql ${gql.graphql}${graphqlBudget(gql)}`] : [];
+  // Each API's credentials beside its own counts: the GitHub token after the last GitHub part.
+  const github = [...graphql, ...rest];
+  github.push(`${github.pop() ?? "github 0"} (${s.auth})`);
   const lines = [
     `${s.cohort}: ${projects.length} projects, ${missing} figure${missing === 1 ? "" : "s"} missing, ${warnings} note${warnings === 1 ? "" : "s"}`,
-    `requests: ${[...graphql, ...rest, `stack exchange ${se.requests}${quota} (${s.auth})`].join("; ")}${unchanged}${cached}`,
+    `requests: ${[...github, `stack exchange ${se.requests}${quota} (${s.stackExchangeKey ? "app key" : "no app key"})`].join("; ")}${unchanged}${cached}`,
   ];
   for (const p of projects) {
     for (const w of p.warnings) {

@@ -202,6 +202,7 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
       graphql: graphqlStats,
       collected,
       auth: token ? "authenticated" : "unauthenticated",
+      stackExchangeKey: Boolean(job.env.STACKEXCHANGE_KEY),
       asOf,
       configFile: shown(cohortFile),
     }),

@@ -112,7 +112,7 @@ describe("compareSnapshots", () => {
 
   it("names the one rubric both sides were scored with, and lists no rubric change", () => {
     expect(diff.rubric).toEqual({ name: RUBRIC_V1.name, version: 1 });
-    expect(Object.keys(diff.summary).sort()).toEqual(["changed", "compared", "joined", "left", "rankChanges", "tierChanges"]);
+    expect(Object.keys(diff.summary).sort()).toEqual(["changed", "compared", "joined", "left", "moved", "rankChanges", "tierChanges"]);
     expect(Object.keys(diff.old).sort()).toEqual(["asOf", "date", "file", "projects", "windowDays"]);
 
     // The same snapshots under the edited rubric (v2): the same figures and errors, other scores.
@@ -133,8 +133,8 @@ describe("compareSnapshots", () => {
   it("finds nothing between a snapshot and itself, whatever the rubric", () => {
     for (const s of [V1, V2]) {
       const same = compareSnapshots(s.score(s3), s.score(s3));
-      expect(same.projects.every((p) => !p.changed && p.figures.length === 0 && p.criteria.length === 0)).toBe(true);
-      expect(same.summary).toEqual({ compared: 5, changed: 0, rankChanges: 0, tierChanges: 0, joined: 0, left: 0 });
+      expect(same.projects.every((p) => !p.changed && !p.moved && p.figures.length === 0 && p.criteria.length === 0)).toBe(true);
+      expect(same.summary).toEqual({ compared: 5, changed: 0, moved: 0, rankChanges: 0, tierChanges: 0, joined: 0, left: 0 });
     }
   });
 
@@ -165,7 +165,7 @@ describe("showdown diff", () => {
     const lines = r.stdout.split("\n");
     expect(lines[0]).toBe("deep-learning-2018: 2018-03-08 → 2018-03-22 (14 days; scored with rubric v1)");
     const tiers = ["tensorflow", "pytorch", "mxnet", "cntk"].filter((id) => byId(x2, id).scores.tier !== byId(x3, id).scores.tier).length;
-    expect(lines[1]).toBe(`4 compared: 4 changed, 2 rank changes, ${tiers} tier changes; 1 joined, 1 left`);
+    expect(lines[1]).toBe(`4 compared: 4 moved (2 rank changes, ${tiers} tier changes), 0 with only figures changed, 0 unchanged; 1 joined, 1 left`);
     // The table: the largest move first.
     const row = (id: string) => {
       const [was, now] = [byId(x2, id).scores, byId(x3, id).scores];
@@ -333,9 +333,37 @@ describe("showdown diff", () => {
     still.asOf = "2018-03-29T00:00:00Z";
     byId(still, "tensorflow").raw.stars = 99_000; // a figure changes, no rank does
     const dir2 = await tmp([s3, still]);
-    const r = await run(dir2, ["diff", "--fail-on-rank-change"]);
+    const r = await run(dir2, ["diff", "--fail-on-rank-change", "--all"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/figure\s+stars\s+98,000 → 99,000\s+\+1,000 \(\+1\.0%\)/);
+  });
+
+  it("lists only projects that moved, counts the rest truly, and --all lists every one", async () => {
+    // A week later every project has one more star: figures change, no score does.
+    const later = structuredClone(s3);
+    later.asOf = "2018-03-29T00:00:00Z";
+    for (const p of later.projects) p.raw.stars = (p.raw.stars ?? 0) + 1;
+    byId(later, "tensorflow").raw.mergedPullRequests = 1; // tensorflow's activity falls: it moves
+    const dir = await tmp([s3, later]);
+    const ids = s3.projects.map((p) => p.id);
+    const rowOf = (out: string, id: string) => new RegExp(`^\\s*\\d[^\\n]*\\s${id}\\s+(\\d|-)`, "m").test(out);
+    const r = await run(dir, ["diff"]);
+    const expected = compareSnapshots(x3, V1.score(later));
+    const moved = expected.projects.filter((p) => p.moved).map((p) => p.id);
+    const { rankChanges, tierChanges } = expected.summary;
+    const plural = (n: number, one: string) => `${n} ${one}${n === 1 ? "" : "s"}`;
+    expect(moved).toContain("tensorflow");
+    expect(moved.length).toBeLessThan(ids.length);
+    expect(r.stdout.split("\n")[1]).toBe(`${ids.length} compared: ${moved.length} moved (${plural(rankChanges, "rank change")}, ${plural(tierChanges, "tier change")}), ${ids.length - moved.length} with only figures changed, 0 unchanged; 0 joined, 0 left`);
+    for (const id of ids) expect(rowOf(r.stdout, id), id).toBe(moved.includes(id));
+    expect(r.stdout).toContain(`${ids.length - moved.length} projects not listed: no rank, tier or overall change at 4 decimals (--all lists every project)`);
+    const all = await run(dir, ["diff", "--all"]);
+    for (const id of ids) expect(rowOf(all.stdout, id), id).toBe(true);
+    expect(all.stdout).not.toContain("not listed");
+    const md = await run(dir, ["diff", "--format", "markdown"]);
+    for (const id of ids) expect(md.stdout.includes(`(\`${id}\`) |`), id).toBe(moved.includes(id));
+    const mdAll = await run(dir, ["diff", "--format", "markdown", "--all"]);
+    for (const id of ids) expect(mdAll.stdout, id).toContain(`(\`${id}\`) |`);
   });
 
   it("needs two snapshots, with a one-line error", async () => {

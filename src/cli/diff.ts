@@ -27,12 +27,15 @@ of the overall score, then id. Rank delta = new − old, so a negative delta mea
 Options:
   --format FORMAT         table (default; colour on a terminal unless NO_COLOR is set),
                           markdown (pull-request body, GitHub job summary) or json (docs/diff-format.md)
+  --all                   list every project compared (default: only those whose rank, tier or
+                          overall score moved at 4 decimals; the others are counted)
   --fail-on-rank-change   exit 1 when any project's rank changed (the diff is still printed)
 ${VIEW_HELP}
 `,
   options: {
     ...VIEW_OPTIONS,
     format: { type: "string", default: "table" },
+    all: { type: "boolean", default: false },
     "fail-on-rank-change": { type: "boolean", default: false },
   },
   maxPositionals: 2,
@@ -72,8 +75,8 @@ ${VIEW_HELP}
 
     const result = compareSnapshots(older.scored, newer.scored, { old: shown(io, older.file), new: shown(io, newer.file) });
     if (format === "json") io.stdout(JSON.stringify(result, null, 2) + "\n");
-    else if (format === "markdown") io.stdout(renderDiffMarkdown(result));
-    else io.stdout(renderDiffText(result, styleFor(io)));
+    else if (format === "markdown") io.stdout(renderDiffMarkdown(result, { all: flag(args, "all") }));
+    else io.stdout(renderDiffText(result, styleFor(io), { all: flag(args, "all") }));
 
     if (flag(args, "fail-on-rank-change") && result.summary.rankChanges > 0) {
       io.stderr(`showdown: ${result.summary.rankChanges} project(s) changed rank (--fail-on-rank-change)\n`);

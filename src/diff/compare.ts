@@ -12,6 +12,9 @@ export const DIFF_FORMAT_VERSION = 2;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
+/** The smallest overall change that shows as a move: one that rounds to at least 0.0001, as scores are printed. */
+export const MOVE = 0.00005;
+
 export interface SnapshotRef {
   /** The file as given on the command line, or null when compared in memory. */
   file: string | null;
@@ -64,6 +67,8 @@ export interface ProjectDiff {
   name: string;
   /** Anything at all differs: rank, tier, a score, a figure or its errors. */
   changed: boolean;
+  /** Its standing moved: rank, tier, or an overall score change that shows at 4 decimals (see MOVE). */
+  moved: boolean;
   /** delta = new − old: negative means the project climbed. */
   rank: NumberChange;
   tier: NumberChange;
@@ -97,6 +102,8 @@ export interface SnapshotDiff {
     /** Projects in both snapshots. */
     compared: number;
     changed: number;
+    /** Of the changed, those whose rank, tier or overall score (at 4 decimals) moved. */
+    moved: number;
     rankChanges: number;
     tierChanges: number;
     joined: number;
@@ -189,7 +196,8 @@ function compareProject(old: ProjectSnapshot, next: ProjectSnapshot, criterionCa
     figures.length > 0 ||
     errors.added.length > 0 ||
     errors.resolved.length > 0;
-  return { id: next.id, name: next.name, changed, rank, tier, overall, categories, criteria, figures, errors };
+  const moved = rank.old !== rank.new || tier.old !== tier.new || (overall.old === null) !== (overall.new === null) || Math.abs(overall.delta ?? 0) >= MOVE;
+  return { id: next.id, name: next.name, changed, moved, rank, tier, overall, categories, criteria, figures, errors };
 }
 
 /**
@@ -262,6 +270,7 @@ export function compareSnapshots(old: Snapshot, next: Snapshot, files: { old?: s
     summary: {
       compared: projects.length,
       changed: projects.filter((p) => p.changed).length,
+      moved: projects.filter((p) => p.moved).length,
       rankChanges: projects.filter((p) => p.rank.delta !== 0).length,
       tierChanges: projects.filter((p) => p.tier.old !== p.tier.new).length,
       joined: joined.length,

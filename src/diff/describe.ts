@@ -1,5 +1,5 @@
 import { formatDelta, formatFigure, formatPercent, formatScore, formatValue } from "../format/number.js";
-import type { CriterionChange, FigureChange, NumberChange, ProjectRef, SnapshotDiff } from "./compare.js";
+import type { CriterionChange, FigureChange, NumberChange, ProjectDiff, ProjectRef, SnapshotDiff } from "./compare.js";
 
 /** The words shared by the terminal and Markdown renderings of a diff. */
 
@@ -51,11 +51,25 @@ export function standing(p: ProjectRef): string {
   return `rank ${p.rank}, tier ${p.tier ?? "-"}, overall ${formatScore(p.overall)}`;
 }
 
-/** "5 compared: 4 changed, 3 rank changes, 1 tier change; 1 joined, 1 left". */
+/** "5 compared: 2 moved (2 rank changes, 1 tier change), 2 with only figures changed, 1 unchanged; 1 joined, 1 left". */
 export function summaryLine(diff: SnapshotDiff): string {
   const s = diff.summary;
   const n = (count: number, one: string, many = `${one}s`) => `${count} ${count === 1 ? one : many}`;
-  return `${s.compared} compared: ${s.changed} changed, ${n(s.rankChanges, "rank change")}, ${n(s.tierChanges, "tier change")}; ${s.joined} joined, ${s.left} left`;
+  return (
+    `${s.compared} compared: ${s.moved} moved (${n(s.rankChanges, "rank change")}, ${n(s.tierChanges, "tier change")}), ` +
+    `${s.changed - s.moved} with only figures changed, ${s.compared - s.changed} unchanged; ${s.joined} joined, ${s.left} left`
+  );
+}
+
+/** Which projects a rendering lists: those that moved, or with `all` every one compared. */
+export function listed(diff: SnapshotDiff, all: boolean): { rows: ProjectDiff[]; hidden: number } {
+  const rows = all ? diff.projects : diff.projects.filter((p) => p.moved);
+  return { rows, hidden: diff.projects.length - rows.length };
+}
+
+/** The line under a table that leaves rows out, saying how many and how to see them. */
+export function hiddenLine(hidden: number): string {
+  return `${hidden} project${hidden === 1 ? "" : "s"} not listed: no rank, tier or overall change at 4 decimals (--all lists every project)`;
 }
 
 /** "2018-03-08 → 2018-03-22 (14 days; scored with rubric v2)": both sides are scored with the config's rubric. */

@@ -1,7 +1,7 @@
 import { formatDelta, formatScore } from "../format/number.js";
 import { markdownCell, markdownTable } from "../format/table.js";
 import type { ProjectDiff, SnapshotDiff } from "./compare.js";
-import { criterionFromTo, criterionScore, figureDelta, figureFromTo, fromTo, periodLine, rankMove, standing, summaryLine } from "./describe.js";
+import { criterionFromTo, criterionScore, figureDelta, figureFromTo, fromTo, hiddenLine, listed, periodLine, rankMove, standing, summaryLine } from "./describe.js";
 
 const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
 
@@ -27,14 +27,15 @@ function detailItems(p: ProjectDiff): string[] {
  * short lists (new errors, joined, left), and each project's changed figures and
  * criteria folded in a <details> block.
  */
-export function renderDiffMarkdown(diff: SnapshotDiff): string {
+export function renderDiffMarkdown(diff: SnapshotDiff, { all = false }: { all?: boolean } = {}): string {
+  const { rows: listedRows, hidden } = listed(diff, all);
   const out: string[] = [];
   out.push(`## Showdown diff: ${diff.cohort}, ${periodLine(diff)}`, "");
   out.push(summaryLine(diff) + ".", "");
 
-  const shown = diff.projects.filter((p) => p.changed);
-  if (shown.length > 0) {
-    const rows = shown.map((p) => [
+  const shown = listedRows.filter((p) => p.changed);
+  if (listedRows.length > 0) {
+    const rows = listedRows.map((p) => [
       fromTo(p.rank),
       rankMove(p.rank),
       `${p.name} (${code(p.id)})`,
@@ -46,6 +47,7 @@ export function renderDiffMarkdown(diff: SnapshotDiff): string {
     const header = ["Rank", "Move", "Project", "Tier", "Overall", "Δ overall", "Δ categories"];
     out.push(...markdownTable(header, rows, ["right", "left", "left", "right", "right", "right", "left"]), "");
   }
+  if (hidden > 0) out.push(hiddenLine(hidden) + ".", "");
 
   const errors = shown.flatMap((p) => p.errors.added.map((e) => `- ⚠️ ${code(p.id)} ${e.field}: ${markdownCell(e.message)}`));
   if (errors.length > 0) out.push(`**New errors (figures not fetched):**`, ...errors, "");
@@ -55,7 +57,7 @@ export function renderDiffMarkdown(diff: SnapshotDiff): string {
   if (diff.left.length > 0) {
     out.push(`**Left:**`, ...diff.left.map((p) => `- ${markdownCell(p.name)} (${code(p.id)}): was ${standing(p)}`), "");
   }
-  const unchanged = diff.projects.filter((p) => !p.changed);
+  const unchanged = listedRows.filter((p) => !p.changed);
   if (unchanged.length > 0) out.push(`Unchanged: ${unchanged.map((p) => code(p.id)).join(", ")}`, "");
 
   const detailed = shown.filter((p) => p.criteria.length + p.figures.length + p.errors.resolved.length > 0);

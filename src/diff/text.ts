@@ -2,7 +2,7 @@ import { PLAIN, type Style } from "../format/color.js";
 import { formatDelta, formatScore } from "../format/number.js";
 import { layoutTable } from "../format/table.js";
 import type { ProjectDiff, SnapshotDiff } from "./compare.js";
-import { criterionFromTo, criterionScore, figureDelta, figureFromTo, fromTo, periodLine, rankMove, scoreFromTo, standing, summaryLine } from "./describe.js";
+import { criterionFromTo, criterionScore, figureDelta, figureFromTo, fromTo, hiddenLine, listed, periodLine, rankMove, scoreFromTo, standing, summaryLine } from "./describe.js";
 
 function signed(style: Style, text: string, delta: number | null): string {
   if (!delta || text === "" || /^[+-]?[0.]+$/.test(text)) return text;
@@ -37,15 +37,16 @@ function details(style: Style, p: ProjectDiff): string[] {
 }
 
 /** The terminal rendering: a header, a table of the projects in both, details, joined and left. */
-export function renderDiffText(diff: SnapshotDiff, style: Style = PLAIN): string {
+export function renderDiffText(diff: SnapshotDiff, style: Style = PLAIN, { all = false }: { all?: boolean } = {}): string {
+  const { rows: listedRows, hidden } = listed(diff, all);
   const out: string[] = [];
   out.push(style.bold(`${diff.cohort}: ${periodLine(diff)}`));
   out.push(summaryLine(diff));
 
-  if (diff.projects.length > 0) {
+  if (listedRows.length > 0) {
     out.push("");
     const header = ["Rank", "Move", "Project", "Tier", "Overall", "Δ overall"].map((h) => style.bold(h));
-    const rows = diff.projects.map((p) => [
+    const rows = listedRows.map((p) => [
       fromTo(p.rank),
       moveCell(style, p),
       p.id,
@@ -56,7 +57,9 @@ export function renderDiffText(diff: SnapshotDiff, style: Style = PLAIN): string
     out.push(...layoutTable([header, ...rows], ["right", "left", "left", "right", "right", "right"]));
   }
 
-  for (const p of diff.projects.filter((p) => p.changed)) {
+  if (hidden > 0) out.push("", hiddenLine(hidden));
+
+  for (const p of listedRows.filter((p) => p.changed)) {
     out.push("");
     const move = rankMove(p.rank);
     out.push(
@@ -74,7 +77,7 @@ export function renderDiffText(diff: SnapshotDiff, style: Style = PLAIN): string
     out.push("", style.bold(`Left (${diff.left.length})`));
     out.push(...layoutTable(diff.left.map((p) => [p.id, p.name, `was ${standing(p)}`])).map((l) => `  ${l}`));
   }
-  const unchanged = diff.projects.filter((p) => !p.changed).map((p) => p.id);
+  const unchanged = listedRows.filter((p) => !p.changed).map((p) => p.id);
   if (unchanged.length > 0) out.push("", `Unchanged (${unchanged.length}): ${unchanged.join(", ")}`);
   return out.join("\n") + "\n";
 }

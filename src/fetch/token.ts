@@ -8,7 +8,7 @@ export interface Token {
 
 /**
  * The GitHub token: GITHUB_TOKEN, then GH_TOKEN, then the GitHub CLI's stored login. Without one the
- * tool runs unauthenticated (60 core and 10 search requests an hour).
+ * tool runs unauthenticated (60 core requests an hour and 10 searches a minute: docs.github.com/en/rest/search/search#rate-limit).
  */
 export async function findToken(env: NodeJS.ProcessEnv, useGh = true): Promise<Token | undefined> {
   if (env.GITHUB_TOKEN?.trim()) return { value: env.GITHUB_TOKEN.trim(), from: "GITHUB_TOKEN" };

@@ -127,7 +127,7 @@ describe("--api rest and --api graphql against the same replica", () => {
     expect(graphql.snap!.requests).toEqual({ github: 0, githubSearch: 0, githubGraphql: 2, stackExchange: 1 });
     // alpha-org/alpha is both alpha's and kappa's: asked once by either API.
     expect(rest.seen.filter((r) => r.path === "/repos/alpha-org/alpha")).toHaveLength(1);
-    expect(graphql.result.stderr).toMatch(/^requests: github graphql 2, cost 2 points, 4,998\/5,000 points left until 00:00:00Z; stack exchange 1, quota 9,99\d\/10,000 left \(authenticated\)$/m);
+    expect(graphql.result.stderr).toMatch(/^requests: github graphql 2, cost 2 points, 4,998\/5,000 points left until 00:00:00Z \(authenticated\); stack exchange 1, quota 9,99\d\/10,000 left \(app key\)$/m);
   });
 
   it("without a token auto is REST, and --api graphql is refused with exit 1 before anything is sent", async () => {
