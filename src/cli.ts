@@ -103,6 +103,7 @@ if (isEntry) {
     cwd: process.cwd(),
     signal: controller.signal,
     isTTY: Boolean(process.stdout.isTTY),
+    columns: process.stdout.isTTY ? process.stdout.columns : undefined,
   });
   process.exitCode = interrupted ? EXIT.interrupted : code;
 }

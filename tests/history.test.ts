@@ -27,6 +27,30 @@ const d4 = (d: number) => (d > 0 ? "+" : "-") + Math.abs(d).toFixed(4);
 const re = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 describe("showdown history", () => {
+  it("comes in parts of whole columns when wider than the terminal, each line within its width", async () => {
+    const dir = await tmp();
+    const whole = await run(dir, ["history"]);
+    const wide = Math.max(...whole.stdout.split("\n").map((l) => l.length));
+    const ids = whole.stdout.split("\n")[1]!.trim().split(/\s+/).slice(1);
+    expect(ids.length).toBeGreaterThan(2);
+    for (const opts of [{ columns: 40 }, { env: { COLUMNS: "40" } }]) {
+      const r = await run(dir, ["history"], opts);
+      expect(r.code).toBe(0);
+      const lines = r.stdout.split("\n");
+      expect(wide).toBeGreaterThan(40);
+      expect(lines.filter((l) => l.length > 40)).toEqual([lines[0]]); // only the title is longer
+      const parts = lines.filter((l) => l.startsWith("part "));
+      expect(parts.length).toBeGreaterThan(1);
+      expect(lines[0]).toBe(`overall: 3 snapshots, ${ids.length} projects in ${parts.length} parts to fit 40 columns`);
+      // Every project once, in the same order, and every part has every date.
+      const headers = lines.filter((l) => l.startsWith("date "));
+      expect(headers.flatMap((h) => h.trim().split(/\s+/).slice(1))).toEqual(ids);
+      for (const date of DATES) expect(lines.filter((l) => l.startsWith(date))).toHaveLength(parts.length);
+    }
+    // Wide enough, or piped with no width known: one table, as before.
+    expect((await run(dir, ["history"], { columns: wide })).stdout).toBe(whole.stdout);
+  });
+
   it("defaults to overall for every project, one row per snapshot, gaps absent", async () => {
     const dir = await tmp();
     const r = await run(dir, ["history", "--format", "json"]);

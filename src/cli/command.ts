@@ -10,6 +10,8 @@ export interface Io {
   signal: AbortSignal;
   /** True when stdout is a terminal (colour, tables). */
   isTTY: boolean;
+  /** The terminal's width in characters, when stdout is one (wide tables are cut to fit). */
+  columns?: number;
 }
 
 export type Options = NonNullable<ParseArgsConfig["options"]>;
@@ -53,4 +55,11 @@ export function str(args: ParsedArgs, name: string): string | undefined {
 
 export function flag(args: ParsedArgs, name: string): boolean {
   return args.values[name] === true;
+}
+
+/** The width output should fit: the terminal's, else $COLUMNS, else none (a pipe or a file takes any width). */
+export function outputWidth(io: Pick<Io, "columns" | "env">): number | undefined {
+  if (io.columns !== undefined && io.columns > 0) return io.columns;
+  const env = Number(io.env.COLUMNS);
+  return Number.isInteger(env) && env > 0 ? env : undefined;
 }

@@ -4,7 +4,7 @@ import { styleFor } from "../format/color.js";
 import { renderSeriesTable, seriesCsvRows } from "../history/render.js";
 import { buildSeries, seriesPoint, type SeriesPoint } from "../history/series.js";
 import { categoryIds, metricNames, resolveMetric } from "../metrics/metric.js";
-import { EXIT, str, type Command } from "./command.js";
+import { EXIT, outputWidth, str, type Command } from "./command.js";
 import { VIEW_HELP, VIEW_OPTIONS, cohortFolder, historyFiles, noSnapshots, scorerOf, shown, streamColumns } from "./snapshot-args.js";
 
 const FORMATS = ["table", "csv", "json"] as const;
@@ -31,6 +31,8 @@ Options:
   --project ID       only this project
   --metric NAME      what to show (default overall)
   --format FORMAT    table (default), csv (date, days, then <id> and <id>.change per project) or json
+                     A table wider than the terminal (or $COLUMNS) comes in parts of whole
+                     project columns, each with the dates; piped to a file it is one table.
 ${VIEW_HELP}
 
 Every snapshot is scored when read, from its raw figures and the rubric and ratings of the config as
@@ -73,7 +75,7 @@ it is now: editing config/ changes the history shown, never the snapshot files.
     const series = buildSeries(metric.name, points);
     if (format === "json") io.stdout(JSON.stringify(series, null, 2) + "\n");
     else if (format === "csv") io.stdout(new CsvEncoder({ delimiter: ",", bom: false }).encode(seriesCsvRows(series)));
-    else io.stdout(renderSeriesTable(series, metric, styleFor(io)));
+    else io.stdout(renderSeriesTable(series, metric, styleFor(io), outputWidth(io)));
     return EXIT.ok;
   },
 };

@@ -204,7 +204,7 @@ export interface Run {
 }
 
 /** Runs the CLI in-process with a fake Io in `cwd`. */
-export async function run(cwd: string, argv: string[], opts: { isTTY?: boolean; env?: NodeJS.ProcessEnv } = {}): Promise<Run> {
+export async function run(cwd: string, argv: string[], opts: { isTTY?: boolean; env?: NodeJS.ProcessEnv; columns?: number } = {}): Promise<Run> {
   let stdout = "";
   let stderr = "";
   const io: Io = {
@@ -214,6 +214,7 @@ export async function run(cwd: string, argv: string[], opts: { isTTY?: boolean; 
     cwd,
     signal: new AbortController().signal,
     isTTY: opts.isTTY ?? false,
+    columns: opts.columns,
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };
