@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { RatingsShape, RATING_KEYS } from "./ratings.js";
 import { REPOSITORY, SLUG, SO_TAG } from "../slug.js";
+import { About, Reference } from "./context.js";
 
 const repository = z
   .string({ error: "expected \"owner/name\"" })
@@ -23,6 +24,8 @@ export const ProjectConfig = z.strictObject({
   /** Where each rating (or figure source) comes from: key -> one line citing an article or the docs. */
   sources: z.partialRecord(z.enum(SOURCE_KEYS), z.string().min(1)).optional(),
   notes: z.string().optional(),
+  /** Who is behind it, its first release and one line about it, with their source (the report's "Projects"). */
+  about: About.optional(),
 });
 
 export const CohortConfig = z
@@ -34,6 +37,10 @@ export const CohortConfig = z
     /** Length of the merged-pull-request window ending at asOf. */
     windowDays: z.number().int().positive().max(365).default(30),
     projects: z.array(ProjectConfig).min(1),
+    /** What a reader should know about the cohort as a whole (shown under the report's title). */
+    notes: z.string().min(1).optional(),
+    /** Articles the sources cite by id, with title, author, year and URL (the report links them). */
+    references: z.array(Reference).optional(),
   });
 
 /**

@@ -6,7 +6,7 @@
  */
 import type { CriterionId } from "../config/criteria.js";
 import { criterionText } from "./criteria-text.js";
-import { figure, rankDelta, score, scoreDelta, shortDate, type Delta } from "./format.js";
+import { figure, rankDelta, safeName, score, scoreDelta, shortDate, type Delta } from "./format.js";
 import { noValueReason, type CriterionView, type ProjectView, type ReportModel, type Series } from "./model.js";
 import { categoryColour, DOWN, INK, lineStyle, MUTED, RADAR, REFERENCE, tierColour, UP } from "./palette.js";
 import { renderBars, type BarRow, type BarSpec, type Cell, type Tick } from "./svg/bars.js";
@@ -30,6 +30,8 @@ export interface Chart {
 
 export interface ReportCharts {
   podium: Chart;
+  /** One per category of the rubric: the projects ranked by that category's score. */
+  rankings: Chart[];
   radars: Map<string, Chart>;
   criteriaRadars: Map<string, Chart>;
   bars: Map<CriterionId, Chart>;
@@ -40,6 +42,8 @@ export interface ReportCharts {
 /** Widths of the page's charts: full width, and half (two side by side). */
 const WIDE = 1000;
 const HALF = 496;
+/** A chart that fits a phone's screen (420 px, less the page's margins) without scaling its text down. */
+const PHONE = 350;
 
 function chart(file: string, svg: string, alt: string): Chart {
   const m = /^<svg[^>]* width="([\d.]+)" height="([\d.]+)"/.exec(svg);
@@ -115,6 +119,36 @@ function podium(model: ReportModel): Chart {
     data: { "data-chart": "podium" },
   };
   return chart("svg/podium.svg", renderBars(spec), `Podium: overall scores by tier, ${model.date}`);
+}
+
+/** The projects ranked by one category's score, as Coveo ranked each round; no score last. */
+function ranking(model: ReportModel, c: ReportModel["categories"][number]): Chart {
+  const scoreOf = (p: ProjectView) => p.snapshot.scores.categories[c.id] ?? null;
+  // Ties and missing scores by overall rank, which is the page's order everywhere else.
+  const order = model.projects.map((p, i) => ({ p, i, v: scoreOf(p) })).sort((a, b) => (b.v ?? -1) - (a.v ?? -1) || a.i - b.i);
+  const colour = categoryColour(c.index);
+  const rows: BarRow[] = order.map(({ p, v }, k) => ({
+    key: p.id,
+    label: `${v === null ? "–" : k + 1}. ${p.name}`,
+    segments: v === null ? [] : [{ value: v, colour, label: `${p.name}: ${c.name} ${score(v)}` }],
+    cells: [{ text: score(v), bold: true }],
+    note: "no score",
+  }));
+  const spec: BarSpec = {
+    id: `chart-ranking-${c.id}`,
+    title: `${c.name}`,
+    subtitle: [`Ranked by the category score (0 to 1), weight ${figure(c.weight)} in the overall.`],
+    desc: `${c.name}, projects ranked by category score: ` + order.map(({ p, v }) => `${p.name} ${score(v)}`).join("; ") + ".",
+    rows,
+    max: 1,
+    ticks: [0, 0.5, 1].map((v) => ({ value: v, label: String(v) })),
+    axisLabel: "category score",
+    columns: ["score"],
+    width: PHONE,
+    labelWidthMax: 140,
+    data: { "data-chart": "ranking", "data-category": c.id },
+  };
+  return chart(`svg/ranking-${safeName(c.id)}.svg`, renderBars(spec), `${c.name}: projects ranked by category score`);
 }
 
 function radar(model: ReportModel, p: ProjectView): Chart {
@@ -404,6 +438,7 @@ export function buildCharts(model: ReportModel, onChart?: (chart: Chart) => void
   const drawn = (c: Chart) => (onChart?.(c), c);
   return {
     podium: drawn(podium(model)),
+    rankings: model.categories.map((c) => drawn(ranking(model, c))),
     radars: new Map(model.projects.map((p) => [p.id, drawn(radar(model, p))])),
     criteriaRadars: new Map(model.projects.map((p) => [p.id, drawn(criteriaRadar(model, p))])),
     bars: new Map(model.criteria.map((k) => [k.id, drawn(bars(model, k))])),

@@ -9,7 +9,8 @@ import { SPARK_SPAN, type ReportCharts } from "./charts.js";
 import { criterionText } from "./criteria-text.js";
 import { code, para, strong, type Align, type Block, type Inline, type TableGroup } from "./doc.js";
 import { figure, rankDelta, score, scoreDelta, utcDate, type Delta } from "./format.js";
-import { criteriaWithoutValue, missingFigures, noValueReason, type ReportModel } from "./model.js";
+import { citer } from "./cite.js";
+import { criteriaWithoutValue, missingFigures, noValueReason, type ProjectView, type ReportModel } from "./model.js";
 import { categoryColour, tierColour } from "./palette.js";
 
 export interface ReportDoc {
@@ -21,6 +22,8 @@ export interface ReportDoc {
 
 const SECTIONS = [
   { id: "podium", text: "Podium" },
+  { id: "projects", text: "Projects" },
+  { id: "rankings", text: "Rankings" },
   { id: "radar-plots", text: "Radar plots" },
   { id: "criteria", text: "Criteria" },
   { id: "trends", text: "Trends" },
@@ -40,13 +43,22 @@ function tierLabel(tier: number | null): string {
   return tier === null ? "No tier" : `Tier ${tier}`;
 }
 
-function header(model: ReportModel): Block[] {
+/** The project's name linked to its repository on GitHub, with a badge when it is archived or a mirror. */
+function projectName(p: ProjectView, bold = true): Inline[] {
+  const out: Inline[] = [{ text: p.name, strong: bold, ...(p.url ? { href: p.url } : {}) }];
+  if (p.archived) out.push(" ", { text: "archived", badge: "archived", small: true });
+  if (p.mirror) out.push(" ", { text: "mirror", badge: "mirror", small: true });
+  return out;
+}
+
+function header(model: ReportModel, cite: (line: string) => Inline[]): Block[] {
   const n = model.dates.length;
   const description = model.config.description;
   const prev = model.previous ? model.dates.at(-2)! : null;
   return [
     { kind: "heading", level: 1, text: `${model.rubric.name}: ${model.cohort}` },
     ...(description ? [{ kind: "paragraph", role: "lede", content: [description] } as Block] : []),
+    ...(model.config.notes ? [{ kind: "paragraph", role: "note", content: cite(model.config.notes) } as Block] : []),
     {
       kind: "paragraph",
       role: "meta",
@@ -80,7 +92,7 @@ function podiumSection(model: ReportModel, charts: ReportCharts): Block {
     const isNew = prev && p.change === null;
     const cells: Inline[][] = [
       [strong(String(s.rank)), ...(prev ? [" ", delta(rankDelta(p.change?.rank ?? null, isNew))] : [])],
-      [strong(p.name)],
+      projectName(p),
       [
         { meter: s.overall ?? 0, colour: "#1a1a1a" },
         strong(score(s.overall)),
@@ -114,6 +126,47 @@ function podiumSection(model: ReportModel, charts: ReportCharts): Block {
       ...(model.departed.length
         ? [para(`Left the cohort: ${model.departed.map((d) => `${d.name} (last in the snapshot of ${d.lastSeen})`).join(", ")}.`)]
         : []),
+    ],
+  };
+}
+
+/** Who is behind each project, its first release and what it is: Coveo's "belligerents" table, from the config. */
+function projectsSection(model: ReportModel, cite: (line: string) => Inline[]): Block {
+  const rows = model.projects.map((p): Inline[][] => {
+    const about = p.config?.about;
+    const line: Inline[] = about?.line ? [about.line] : [];
+    if (p.config?.notes) line.push(...(line.length ? [{ br: true } as Inline] : []), { text: p.config.notes, small: true, tone: "muted" });
+    return [projectName(p), [about?.sponsoredBy ?? "–"], [about?.firstRelease === undefined ? "–" : String(about.firstRelease)], line.length ? line : ["–"]];
+  });
+  const sources = [...new Set(model.projects.map((p) => p.config?.about?.source).filter((x): x is string => x !== undefined))];
+  const badges = [
+    model.projects.some((p) => p.archived) ? "“archived” is GitHub's flag on the repository in the latest snapshot" : "",
+    model.projects.some((p) => p.mirror) ? "“mirror” a repository that takes no pull requests on GitHub (its landing rule is none), so its activity is not measured by them" : "",
+  ].filter(Boolean);
+  return {
+    kind: "section",
+    id: "projects",
+    blocks: [
+      { kind: "heading", level: 2, text: "Projects" },
+      para(
+        "Who is behind each project, the year of its first public release and what it is, in one line, with the cohort file's notes; each name links to its repository",
+        badges.length ? `. ${badges.join("; ")}.` : ".",
+      ),
+      { kind: "table", name: "projects", head: [["Project"], ["Sponsored by"], ["First release"], ["In one line"]], align: ["left", "left", "right", "left"], groups: [{ rows }] },
+      ...(sources.length ? [{ kind: "paragraph", role: "note", content: ["Sources: ", ...sources.flatMap((x, i) => [...(i ? ["; "] : []), ...cite(x)])] } as Block] : []),
+    ],
+  };
+}
+
+/** One chart per category ranking the projects by that category's score, as Coveo ranked each round. */
+function rankingsSection(model: ReportModel, charts: ReportCharts): Block {
+  return {
+    kind: "section",
+    id: "rankings",
+    blocks: [
+      { kind: "heading", level: 2, text: "Rankings by category" },
+      para(`The projects ranked by each category's score (0 to 1), one chart per category; overall is their ${model.categories.every((c) => c.weight === model.categories[0]!.weight) ? "mean" : "weighted mean"}.`),
+      { kind: "figures", layout: "rankings", charts: charts.rankings },
     ],
   };
 }
@@ -192,7 +245,7 @@ function ratingText(key: keyof Ratings, ratings: Ratings, sampleSize: number): s
   return figure(v as number);
 }
 
-function methodologySection(model: ReportModel): Block {
+function methodologySection(model: ReportModel, cite: (line: string) => Inline[]): Block {
   const latest = model.latest;
   const sampleSize = opsSample(model.rubric).length;
   const blocks: Block[] = [{ kind: "heading", level: 2, text: "Methodology" }];
@@ -250,7 +303,7 @@ function methodologySection(model: ReportModel): Block {
       return [
         strong(t.name),
         ` = ${rating}: `,
-        source ? source : { text: sources ? "no source given" : "project not in the cohort config", em: true, tone: "muted" },
+        ...(source ? cite(source) : [{ text: sources ? "no source given" : "project not in the cohort config", em: true, tone: "muted" } as Inline]),
       ];
     });
     const summary = `${p.name}: ${cited.length} of ${plural(has.length, "rating")} sourced`;
@@ -292,10 +345,19 @@ function methodologySection(model: ReportModel): Block {
 }
 
 export function buildDoc(model: ReportModel, charts: ReportCharts): ReportDoc {
+  const cite = citer(model.config.references);
   return {
     title: `${model.rubric.name}: ${model.cohort}, ${model.date}`,
-    header: header(model),
-    body: [podiumSection(model, charts), radarSection(model, charts), criteriaSection(model, charts), trendsSection(model, charts), methodologySection(model)],
+    header: header(model, cite),
+    body: [
+      podiumSection(model, charts),
+      projectsSection(model, cite),
+      rankingsSection(model, charts),
+      radarSection(model, charts),
+      criteriaSection(model, charts),
+      trendsSection(model, charts),
+      methodologySection(model, cite),
+    ],
     footer: [
       `Made by ${model.tool.name} ${model.tool.version} from the ${plural(model.dates.length, "snapshot")} of ${model.cohort} up to ${utcDate(model.latest.asOf)}. `,
       "The same snapshots always give the same page: nothing in it depends on when or where it was built.",

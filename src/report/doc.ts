@@ -9,7 +9,8 @@ export type Tone = "up" | "down" | "muted";
 
 export type Inline =
   | string
-  | { text: string; strong?: boolean; em?: boolean; code?: boolean; tone?: Tone; small?: boolean }
+  /** `href`: a link (http or https only; anything else renders as plain text). `badge`: a small label beside a name. */
+  | { text: string; strong?: boolean; em?: boolean; code?: boolean; tone?: Tone; small?: boolean; href?: string; badge?: "archived" | "mirror" }
   /** A word-sized chart (sparkline): inline <svg> in HTML, an <img> in Markdown. */
   | { chart: Chart }
   /** A proportion bar (HTML only; Markdown shows the number beside it already). */
@@ -33,7 +34,7 @@ export type Block =
   | { kind: "definitions"; items: { term: string; detail: Inline[] }[] }
   | { kind: "table"; name: string; head: Inline[][]; align: Align[]; groups: TableGroup[]; data?: Record<string, string> }
   /** Charts: "full" one per row, "grid" side by side. */
-  | { kind: "figures"; layout: "full" | "grid" | "radar"; charts: Chart[] }
+  | { kind: "figures"; layout: "full" | "grid" | "radar" | "rankings"; charts: Chart[] }
   | { kind: "details"; summary: string; blocks: Block[] }
   | { kind: "podium"; places: { rank: number; name: string; score: string; tier: string }[] }
   | { kind: "nav"; items: { id: string; text: string }[] }
@@ -49,4 +50,9 @@ export function code(text: string): Inline {
 
 export function para(...content: Inline[]): Block {
   return { kind: "paragraph", content };
+}
+
+/** Only http(s) addresses become links: a config or snapshot cannot make the page run a javascript: URL. */
+export function safeHref(href: string | undefined): string | undefined {
+  return href !== undefined && /^https?:\/\/[^\s"'<>]+$/.test(href) ? href : undefined;
 }

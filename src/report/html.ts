@@ -3,7 +3,7 @@
  * image or link that would make the browser fetch anything (a Content-Security-Policy forbids it too),
  * readable without JavaScript. Pure.
  */
-import type { Block, Inline } from "./doc.js";
+import { safeHref, type Block, type Inline } from "./doc.js";
 import { escapeXml as esc } from "./format.js";
 
 const CSS = `
@@ -20,19 +20,27 @@ p { margin: 8px 0; max-width: 78ch; }
 p.lede { font-size: 17px; color: #333; }
 p.meta { color: var(--muted); max-width: none; }
 p.note { color: var(--muted); font-size: 14px; }
-a { color: var(--accent); }
+a { color: var(--accent); overflow-wrap: anywhere; }
+main { overflow-wrap: break-word; }
+.badge { display: inline-block; font-size: 11px; font-weight: 600; text-transform: uppercase; letter-spacing: 0.04em; padding: 0 6px; border-radius: 999px; vertical-align: 1px; white-space: nowrap; }
+.badge-archived { background: #f1e6d0; color: #6b4a00; }
+.badge-mirror { background: #e3ecf5; color: #1d4f7a; }
+table.projects td:first-child { white-space: nowrap; }
 code { font: 13px/1.4 ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", "DejaVu Sans Mono", monospace; background: #ecece6; padding: 1px 4px; border-radius: 3px; }
 nav { margin: 18px 0 0; display: flex; flex-wrap: wrap; gap: 8px; }
 nav a { text-decoration: none; color: var(--ink); background: var(--card); border: 1px solid var(--line); border-radius: 999px; padding: 3px 12px; font-size: 14px; }
 nav a:hover, nav a:focus { border-color: var(--accent); color: var(--accent); }
 figure { margin: 0; }
 .figure { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 10px; margin: 14px 0; overflow-x: auto; }
-.figure svg, .card svg { display: block; max-width: 100%; height: auto; margin: 0 auto; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(470px, 1fr)); grid-auto-flow: row dense; gap: 14px; margin: 14px 0; }
+.figure svg, .card svg { display: block; max-width: none; height: auto; margin: 0 auto; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(518px, 100%), 1fr)); grid-auto-flow: row dense; gap: 14px; margin: 14px 0; }
+.rankings { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(372px, 100%), 1fr)); gap: 14px; margin: 14px 0; }
+.rankings .figure { margin: 0; }
 .grid .wide { grid-column: 1 / -1; }
 .grid .figure { margin: 0; }
-.radar { display: grid; grid-template-columns: repeat(auto-fill, minmax(240px, 1fr)); gap: 12px; margin: 14px 0; }
-.radar.wide { grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); }
+.radar { display: grid; grid-template-columns: repeat(auto-fill, minmax(254px, 1fr)); gap: 12px; margin: 14px 0; }
+.radar.wide { grid-template-columns: repeat(auto-fill, minmax(374px, 1fr)); }
+.card { overflow-x: auto; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 6px; }
 table { border-collapse: collapse; width: 100%; background: var(--card); font-variant-numeric: tabular-nums; }
 .table { border: 1px solid var(--line); border-radius: 10px; overflow-x: auto; margin: 14px 0; background: var(--card); }
@@ -68,7 +76,22 @@ details[open] > summary { margin-bottom: 6px; }
 .place-2 .step { height: 88px; background: #3d8fc4; }
 .place-3 .step { height: 64px; background: #6aaad6; }
 footer { margin-top: 56px; padding-top: 14px; border-top: 1px solid var(--line); color: var(--muted); font-size: 13px; }
-@media (max-width: 640px) { main { padding: 18px 12px 48px; } .grid { grid-template-columns: 1fr; } .place { width: 31%; } }
+@media (max-width: 640px) {
+  main { padding: 18px 12px 48px; }
+  h1 { font-size: 24px; }
+  .grid { grid-template-columns: 1fr; }
+  .place { width: 31%; }
+  .place .step { font-size: 26px; }
+  th, td { padding: 6px 6px; }
+  /* The scoreboard scrolls sideways under rank, name and overall, which stay in view. */
+  table.scoreboard :is(thead th, td):nth-child(-n+3) { position: sticky; z-index: 1; background: var(--card); }
+  table.scoreboard thead th:nth-child(-n+3) { background: #fbfbf9; }
+  table.scoreboard :is(thead th, td):nth-child(1) { left: 0; width: 52px; min-width: 52px; max-width: 52px; white-space: normal; }
+  table.scoreboard :is(thead th, td):nth-child(2) { left: 52px; width: 128px; min-width: 128px; max-width: 128px; white-space: normal; }
+  table.scoreboard :is(thead th, td):nth-child(3) { left: 180px; box-shadow: 4px 0 4px -3px rgba(0, 0, 0, 0.25); }
+  table.scoreboard td:nth-child(3) .meter { display: none; }
+  table.scoreboard td small { white-space: nowrap; }
+}
 @media print { body { background: #fff; } nav { display: none; } details { border: 0; } }
 `.trim();
 
@@ -90,6 +113,9 @@ function one(part: Inline): string {
   if (part.strong) s = `<strong>${s}</strong>`;
   if (part.small) s = `<small>${s}</small>`;
   if (part.tone) s = `<span class="${part.tone}">${s}</span>`;
+  if (part.badge) s = `<span class="badge badge-${part.badge}">${s}</span>`;
+  const href = safeHref(part.href);
+  if (href) s = `<a href="${esc(href)}">${s}</a>`;
   return s;
 }
 
@@ -136,7 +162,7 @@ function* blockParts(b: Block, wide: { pending: boolean }[] = []): Generator<str
         for (const [i, c] of b.charts.entries()) yield `${i > 0 ? "\n" : ""}<figure class="figure">${c.svg.trimEnd()}</figure>`;
         return;
       }
-      let kind: string = b.layout === "grid" ? "grid" : "radar";
+      let kind: string = b.layout;
       if (kind === "radar") {
         // What `inner.replace('<div class="radar">', ...)` of each <details> did: the innermost
         // enclosing one still waiting for its first radar grid takes this one.
@@ -147,7 +173,7 @@ function* blockParts(b: Block, wide: { pending: boolean }[] = []): Generator<str
         }
       }
       yield `<div class="${kind}">\n`;
-      for (const [i, c] of b.charts.entries()) yield `${i > 0 ? "\n" : ""}<figure class="${b.layout === "grid" ? (c.wide ? "figure wide" : "figure") : "card"}">${c.svg.trimEnd()}</figure>`;
+      for (const [i, c] of b.charts.entries()) yield `${i > 0 ? "\n" : ""}<figure class="${b.layout === "radar" ? "card" : c.wide ? "figure wide" : "figure"}">${c.svg.trimEnd()}</figure>`;
       yield "\n</div>";
       return;
     }

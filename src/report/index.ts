@@ -35,6 +35,7 @@ export function reportParts(input: ReportInput, onChart?: (chart: Chart) => void
   const doc = buildDoc(model, charts);
   const all: Chart[] = [
     charts.podium,
+    ...charts.rankings,
     ...charts.radars.values(),
     ...charts.criteriaRadars.values(),
     ...charts.bars.values(),

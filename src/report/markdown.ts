@@ -4,7 +4,7 @@
  * or snapshots is escaped so that it renders as the text it is. Pure.
  */
 import type { Chart } from "./charts.js";
-import type { Block, Inline } from "./doc.js";
+import { safeHref, type Block, type Inline } from "./doc.js";
 import { escapeLineStart, escapeMarkdown as md, escapeXml } from "./format.js";
 
 /** An <img> of a chart file; "|" as an entity, since a GFM table splits cells on it even inside HTML. */
@@ -25,8 +25,11 @@ function one(part: Inline): string {
   let s = md(part.text);
   if (!s) return "";
   if (part.code) s = "`" + part.text.replace(/`/g, "'").replace(/[\r\n]+/g, " ") + "`";
-  if (part.em) s = `*${s}*`;
+  if (part.em || part.badge) s = `*${s}*`;
   if (part.strong) s = `**${s}**`;
+  const href = safeHref(part.href);
+  // Parentheses and spaces encoded so that the address cannot end the link early.
+  if (href) s = `[${s}](${href.replace(/[()<>\s|]/g, (c) => encodeURIComponent(c))})`;
   return s;
 }
 

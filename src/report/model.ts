@@ -5,10 +5,12 @@
  * kept), the rubric, the sources of the hand ratings and the data problems. Pure.
  */
 import type { CriterionId } from "../config/criteria.js";
+import type { About, Reference } from "../config/context.js";
 import type { Rubric } from "../config/rubric.js";
 import type { Issue, Raw } from "../snapshot/schema.js";
 import type { ScoredColumns } from "../score/snapshot.js";
 import type { ScoredProject as ProjectSnapshot, ScoredSnapshot as Snapshot } from "../score/types.js";
+import { REPOSITORY } from "../slug.js";
 import { dateOfDay, dayNumber, safeName, utcDate } from "./format.js";
 import type { LinePoint } from "./svg/lines.js";
 
@@ -16,7 +18,22 @@ import type { LinePoint } from "./svg/lines.js";
 export interface ConfigInfo {
   file: string;
   description: string;
-  projects: readonly { id: string; sources?: Readonly<Record<string, string>> }[];
+  /** The cohort's own notes. */
+  notes?: string;
+  /** Articles its sources cite by id. */
+  references?: readonly Reference[];
+  projects: readonly ConfigProjectInfo[];
+}
+
+export interface ConfigProjectInfo {
+  id: string;
+  /** "owner/name" as configured (the snapshot's, which follows renames, is preferred). */
+  repository?: string;
+  sources?: Readonly<Record<string, string>>;
+  notes?: string;
+  about?: About;
+  /** The landing rule (issue 17), when the config has one: "none" marks a mirror. */
+  landing?: unknown;
 }
 
 /**
@@ -113,6 +130,14 @@ export interface ProjectView {
   snapshot: ProjectSnapshot;
   /** null: not in the previous snapshot (new), or there is no previous snapshot. */
   change: Change | null;
+  /** Its page on GitHub: the repository the latest snapshot read (renames followed), else the config's. */
+  url: string | null;
+  /** GitHub says the repository is archived (latest snapshot). */
+  archived: boolean;
+  /** The config's landing rule is `none`: the repository is a mirror that takes no pull requests. */
+  mirror: boolean;
+  /** The project's entry in the cohort config, when it has one. */
+  config: ConfigProjectInfo | undefined;
 }
 
 export interface CategoryView {
@@ -268,14 +293,23 @@ export function buildModel(input: ReportInput): ReportModel {
 
   const before = new Map(previous?.projects.map((p) => [p.id, p]) ?? []);
   const ranked = [...latest.projects].sort((a, b) => a.scores.rank - b.scores.rank || byId(a, b));
-  const projects: ProjectView[] = ranked.map((p) => ({
-    id: p.id,
-    name: p.name,
-    file: files.get(p.id)!,
-    style: styles.get(p.id)!,
-    snapshot: p,
-    change: changeOf(p, before.get(p.id), categories),
-  }));
+  const configured = new Map(input.config.projects.map((p) => [p.id, p]));
+  const projects: ProjectView[] = ranked.map((p) => {
+    const config = configured.get(p.id);
+    const repository = p.sources.repository || config?.repository;
+    return {
+      id: p.id,
+      name: p.name,
+      file: files.get(p.id)!,
+      style: styles.get(p.id)!,
+      snapshot: p,
+      change: changeOf(p, before.get(p.id), categories),
+      url: repository && REPOSITORY.test(repository) ? `https://github.com/${repository}` : null,
+      archived: p.raw.archived === true,
+      mirror: config?.landing === "none",
+      config,
+    };
+  });
   const inLatest = new Set(latest.projects.map((p) => p.id));
   const departed: Departed[] = [...everyone]
     .filter(([id]) => !inLatest.has(id))

@@ -15,7 +15,7 @@ import { reportParts, type ConfigInfo } from "./index.js";
 import { summaryOfColumns, type SnapshotSummary } from "./model.js";
 
 /** The chart files this command writes into <out>/svg/; only these are ever removed from there. */
-const OWN_SVG = /^(podium|radar-[a-z0-9-]+|criteria-radar-[a-z0-9-]+|criterion-[a-z0-9-]+|trend-[a-z0-9-]+|spark-[a-z0-9-]+)\.svg$/;
+const OWN_SVG = /^(podium|ranking-[a-z0-9-]+|radar-[a-z0-9-]+|criteria-radar-[a-z0-9-]+|criterion-[a-z0-9-]+|trend-[a-z0-9-]+|spark-[a-z0-9-]+)\.svg$/;
 
 export interface ReportJob {
   loaded: LoadedCohort;
@@ -79,7 +79,9 @@ export async function writeReport(job: ReportJob): Promise<ReportOutcome | undef
   const config: ConfigInfo = {
     file: job.shown(configFile),
     description: cohort.description,
-    projects: cohort.projects.map((p) => ({ id: p.id, sources: p.sources })),
+    notes: cohort.notes,
+    references: cohort.references,
+    projects: cohort.projects.map((p) => ({ id: p.id, repository: p.repository, sources: p.sources, notes: p.notes, about: p.about, landing: (p as { landing?: unknown }).landing })),
   };
   // Charts first, written as they are drawn; the pages that show them last, so a reader never sees a page with a missing chart.
   const output = reportParts({ cohort: cohort.cohort, snapshots: history, skipped, config, tool: job.tool }, (c) => writeAtomicSync(path.join(job.out, ...c.file.split("/")), c.svg));

@@ -28,9 +28,9 @@ describe("showdown report", () => {
     const r = await run(["report"], dir);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("report/index.html\nreport/REPORT.md\n");
-    expect(r.stderr).toBe(`${COHORT}: report of 9 snapshot(s) up to 2026-11-21, 13 projects, 58 files in report\n`);
+    expect(r.stderr).toBe(`${COHORT}: report of 9 snapshot(s) up to 2026-11-21, 13 projects, 61 files in report\n`);
     const files = await readAll(path.join(dir, "report"));
-    expect(files.size).toBe(58);
+    expect(files.size).toBe(61);
     expect(files.get("index.html")).toContain("<h1>Coveo Deep Learning Showdown: deep-learning-2018</h1>");
     expect(files.get("REPORT.md")).toContain(`From \`${CONFIG_FILE}\``);
     // No temp file is left behind.
@@ -74,7 +74,7 @@ describe("showdown report", () => {
     const b = await readAll(path.join(dir, "after"));
     expect(b.get("index.html")).not.toBe(a.get("index.html"));
     expect(b.get("REPORT.md")).not.toBe(a.get("REPORT.md"));
-    expect(b.get("REPORT.md")).toContain("**Sponsor** = 0: coveo-deep-learning-showdown.txt: sponsor of tensorflow");
+    expect(b.get("REPORT.md")).toContain("**Sponsor** = 0: [“Deep Learning Showdown”, Coveo, 2018](https://source.coveo.com/2018/08/14/deep-learning-showdown/): sponsor of tensorflow");
     // Exactly the report of the snapshots scored under the edited config.
     const expected = renderReport({ cohort: COHORT, snapshots: scored(snapshots, edited), skipped: [], config: configInfo(edited), tool: TOOL });
     for (const f of expected) expect(b.get(f.path), f.path).toBe(f.content);
@@ -136,10 +136,10 @@ describe("showdown report", () => {
     const second = await runCli(["report", "--out", "second"], { cwd: dir });
     expect(first.code, first.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(0);
-    expect(first.stderr).toBe(`${COHORT}: report of 10 snapshot(s) up to 2026-11-21, 104 projects, 331 files in first\n`);
+    expect(first.stderr).toBe(`${COHORT}: report of 10 snapshot(s) up to 2026-11-21, 104 projects, 334 files in first\n`);
     const a = await readBytes(path.join(dir, "first"));
     const b = await readBytes(path.join(dir, "second"));
-    expect(a.size).toBe(331);
+    expect(a.size).toBe(334);
     expect([...a.keys()]).toEqual([...b.keys()]);
     for (const [f, bytes] of a) expect(bytes.equals(b.get(f)!), f).toBe(true);
   }, 60_000);

@@ -16,6 +16,7 @@ import path from "node:path";
 import type { ProjectConfig } from "../../src/config/cohort.js";
 import type { Rubric } from "../../src/config/rubric.js";
 import type { Ratings } from "../../src/config/ratings.js";
+import type { About } from "../../src/config/context.js";
 import type { ConfigInfo } from "../../src/report/index.js";
 import { Scorer, type ScoringConfig } from "../../src/score/snapshot.js";
 import type { ScoredSnapshot } from "../../src/score/types.js";
@@ -227,9 +228,28 @@ export function sourcesOf(id: string, ratings: Ratings): Record<string, string> 
 /** A project of the fixture config: its sources, hand ratings and the source of each rating. */
 export type FixtureProject = ConfigProject & { sources: Record<string, string> };
 
+/** The article the fixture's sources cite by its file name, as a cohort's `references` names it. */
+export const REFERENCES = [{ id: "coveo-deep-learning-showdown.txt", title: "Deep Learning Showdown", author: "Coveo", year: 2018, url: "https://source.coveo.com/2018/08/14/deep-learning-showdown/" }];
+export const COHORT_NOTES = "Ratings as of autumn 2018; see https://source.coveo.com/2018/08/14/deep-learning-showdown/ for the rubric.";
+
+/** Coveo's "belligerents" lines for three projects (the others have none: the report shows a dash). */
+const ABOUT: Record<string, About> = {
+  tensorflow: { sponsoredBy: "Google Brain", firstRelease: 2015, line: "GCP support.", source: "coveo-deep-learning-showdown.txt (The Belligerents)" },
+  pytorch: { sponsoredBy: "Facebook's FAIR", firstRelease: 2017, line: "Still 0.x, but 1.0 is coming very soon. Also, dynamic auto-diff!", source: "coveo-deep-learning-showdown.txt (The Belligerents)" },
+  torch: { sponsoredBy: "Ronan, Clément, Koray, & Soumith", firstRelease: 2002, source: "coveo-deep-learning-showdown.txt (The Belligerents)" },
+};
+
 /** The config's projects (every project the history may hold, so that scoring leaves none out), with a source for every rating but one. */
 export function configProjects(options: CohortOptions = {}): FixtureProject[] {
-  return bases(options).map((p) => ({ id: p.id, name: p.name, ...sourcesOfBase(p), ratings: p.ratings, sources: sourcesOf(p.id, p.ratings) }));
+  return bases(options).map((p) => ({
+    id: p.id,
+    name: p.name,
+    ...sourcesOfBase(p),
+    ratings: p.ratings,
+    sources: sourcesOf(p.id, p.ratings),
+    ...(ABOUT[p.id] ? { about: ABOUT[p.id] } : {}),
+    ...(p.id === "theano" ? { notes: "Development stopped after 1.0 (Nov 2017)." } : {}),
+  }));
 }
 
 /** The same projects with some ratings edited: id -> the ratings that change. */
@@ -265,12 +285,18 @@ export const DESCRIPTION = "Coveo's Deep Learning Showdown cohort (2018): its 13
 
 /** What the report knows of the config (as `showdown report` passes it) when it is projectDir's. */
 export function configInfo(config: FixtureConfig = fixtureConfig()): ConfigInfo {
-  return { file: CONFIG_FILE, description: DESCRIPTION, projects: config.projects.map((p) => ({ id: p.id, sources: p.sources })) };
+  return {
+    file: CONFIG_FILE,
+    description: DESCRIPTION,
+    notes: COHORT_NOTES,
+    references: REFERENCES,
+    projects: config.projects.map((p) => ({ id: p.id, repository: p.repository, sources: p.sources, notes: p.notes, about: p.about, landing: undefined })),
+  };
 }
 
 /** Writes the config (rubric.json and <cohort>.json) into `configDir`; returns it. */
 export function writeFixtureConfig(configDir: string, config: FixtureConfig = fixtureConfig()): Promise<string> {
-  return writeConfig(configDir, COHORT, config.rubric, config.projects, { description: DESCRIPTION });
+  return writeConfig(configDir, COHORT, config.rubric, config.projects, { description: DESCRIPTION, notes: COHORT_NOTES, references: REFERENCES });
 }
 
 /** Writes snapshots/<cohort>/<date>.json for each snapshot under `dir`. */

@@ -127,8 +127,8 @@ describe("rendered report", () => {
 
   it("writes the page, the Markdown and one SVG per chart", () => {
     const svgs = [...out.keys()].filter((f) => f.endsWith(".svg"));
-    // podium + 13 radars + 13 criteria radars + 12 criteria + 4 trends + 13 sparklines
-    expect(svgs).toHaveLength(1 + 13 + 13 + 12 + 4 + 13);
+    // podium + 3 category rankings + 13 radars + 13 criteria radars + 12 criteria + 4 trends + 13 sparklines
+    expect(svgs).toHaveLength(1 + 3 + 13 + 13 + 12 + 4 + 13);
     expect([...out.keys()].slice(-2)).toEqual(["REPORT.md", "index.html"]);
     for (const f of svgs) expect(md.includes(`src="${f}"`), f).toBe(true);
   });
@@ -152,15 +152,17 @@ describe("rendered report", () => {
     const before = buildModel(input(snapshots)).series[0]!.points.get("tensorflow")!;
     const after = buildModel(input(rescored)).series[0]!.points.get("tensorflow")!;
     after.forEach((p, i) => expect(p.y!, `point ${i}`).toBeLessThan(before[i]!.y!));
-    expect(again.get("REPORT.md")).toContain("**Sponsor** = 0: coveo-deep-learning-showdown.txt: sponsor of tensorflow");
+    expect(again.get("REPORT.md")).toContain("**Sponsor** = 0: [“Deep Learning Showdown”, Coveo, 2018](https://source.coveo.com/2018/08/14/deep-learning-showdown/): sponsor of tensorflow");
   });
 
   it("is self-contained: no script, nothing to fetch", () => {
     expect(html).not.toMatch(/<script/i);
     expect(html).not.toMatch(/\b(src|srcset)=/i);
     expect(html).not.toMatch(/url\(|@import/i);
-    expect([...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.startsWith("#"))).not.toContain(false);
-    expect(html.replaceAll('xmlns="http://www.w3.org/2000/svg"', "")).not.toMatch(/https?:\/\//);
+    // Links go to the page's own sections, or out to a repository or a cited article: following one is the reader's choice.
+    const hrefs = [...html.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!);
+    expect(hrefs.filter((h) => !h.startsWith("#") && !/^https:\/\/(github\.com\/[\w.-]+\/[\w.-]+|source\.coveo\.com\/[\w./-]+)$/.test(h))).toEqual([]);
+    expect(html.replaceAll('xmlns="http://www.w3.org/2000/svg"', "").replace(/<a href="[^"]*">/g, "")).not.toMatch(/(src|href)=["']?https?:/);
     expect(html).toContain("Content-Security-Policy");
   });
 
@@ -183,7 +185,7 @@ describe("rendered report", () => {
   });
 
   it("tells the methodology: rubric, weights, dates, sources and data problems", () => {
-    for (const text of ["Rubric used", "Coveo Deep Learning Showdown, version 1", "÷ cohort max", "Sources of the hand ratings", CONFIG_FILE, "coveo-deep-learning-showdown.txt: sponsor of pytorch", "no source given", "HTTP 503 after 3 retries", "Stack Overflow has no tag bigdl", "2026-11-21T06:00:00.000Z", "2026-11-02", "2026-11-09 to 2026-11-10"]) {
+    for (const text of ["Rubric used", "Coveo Deep Learning Showdown, version 1", "÷ cohort max", "Sources of the hand ratings", CONFIG_FILE, ": sponsor of pytorch, as stated in the article", "no source given", "HTTP 503 after 3 retries", "Stack Overflow has no tag bigdl", "2026-11-21T06:00:00.000Z", "2026-11-02", "2026-11-09 to 2026-11-10"]) {
       expect(html, text).toContain(text);
       expect(md, text).toContain(escapeMarkdown(text));
     }
@@ -221,5 +223,83 @@ describe("methodology: the run's requests", () => {
     const { githubGraphql: _omitted, ...older } = { ...newest.requests, githubGraphql: undefined };
     const legacy = [...snapshots.slice(0, -1), { ...newest, requests: older }];
     expect(files(input(legacy)).get("REPORT.md")).toContain(`${older.github} GitHub requests, ${older.githubSearch} GitHub searches, 0 GitHub GraphQL requests`);
+  });
+});
+
+describe("context: links, badges, projects, rankings, citations", () => {
+  const snapshots = scored(history());
+  const latest = snapshots.at(-1)!;
+  const mirrored = configInfo();
+  // A mirror: the config's landing rule says the repository takes no pull requests.
+  const config = { ...mirrored, projects: mirrored.projects.map((p) => (p.id === "deeplearning4j" ? { ...p, landing: "none" } : p)) };
+  const out = files(input(snapshots, config));
+  const html = out.get("index.html")!;
+  const md = out.get("REPORT.md")!;
+  const scoreboardRow = (id: string) => {
+    const name = latest.projects.find((p) => p.id === id)!.name;
+    return html.split("\n").find((l) => l.startsWith("<tr>") && l.includes(`>${escapeXml(name)}</`) && l.includes("<svg"))!;
+  };
+
+  it("links every project's name to its repository, in the scoreboard and the projects table", () => {
+    for (const p of latest.projects) {
+      const link = `<a href="https://github.com/${p.sources.repository}"><strong>${escapeXml(p.name)}</strong></a>`;
+      expect(scoreboardRow(p.id), p.id).toContain(link);
+      expect(md, p.id).toContain(`[**${escapeMarkdown(p.name)}**](https://github.com/${p.sources.repository})`);
+    }
+    expect(html.match(/<table class="projects">[\s\S]*?<\/table>/)![0].match(/<a href="https:\/\/github\.com\//g)).toHaveLength(latest.projects.length);
+  });
+
+  it("marks archived repositories (GitHub's flag) and mirrors (landing rule none), and no other", () => {
+    for (const p of latest.projects) {
+      expect(scoreboardRow(p.id).includes("badge-archived"), p.id).toBe(p.raw.archived === true);
+      expect(scoreboardRow(p.id).includes("badge-mirror"), p.id).toBe(p.id === "deeplearning4j");
+    }
+    expect(latest.projects.some((p) => p.raw.archived)).toBe(true);
+    // Without a landing rule in the config (before issue 17's field exists) nothing is a mirror.
+    expect(files(input(snapshots)).get("index.html")).not.toContain(`class="badge badge-mirror"`);
+  });
+
+  it("shows the belligerents: sponsor, first release and one line from the config, a dash where it has none, with their source linked", () => {
+    const table = html.match(/<table class="projects">[\s\S]*?<\/table>/)![0];
+    const row = (name: string) => table.split("\n").find((l) => l.includes(`>${escapeXml(name)}</`))!;
+    expect(row("TensorFlow")).toMatch(/Google Brain<\/td><td class="r">2015<\/td><td>GCP support\.<\/td>/);
+    expect(row("Torch")).toMatch(/<td class="r">2002<\/td><td>–<\/td>/);
+    expect(row("Caffe")).toMatch(/<td>–<\/td><td class="r">–<\/td><td>–<\/td>/);
+    expect(row("Theano")).toContain("Development stopped after 1.0 (Nov 2017).");
+    expect(html).toContain('Sources: <a href="https://source.coveo.com/2018/08/14/deep-learning-showdown/">“Deep Learning Showdown”, Coveo, 2018</a> (The Belligerents)');
+    expect(md).toContain("| [**TensorFlow**](https://github.com/tensorflow/tensorflow) | Google Brain | 2015 | GCP support. |");
+  });
+
+  it("gives the cohort's notes under the title, with their address linked", () => {
+    expect(html).toContain('<p class="note">Ratings as of autumn 2018; see <a href="https://source.coveo.com/2018/08/14/deep-learning-showdown/">https://source.coveo.com/2018/08/14/deep-learning-showdown/</a> for the rubric.</p>');
+  });
+
+  it("ranks the projects in each category, highest score first", () => {
+    const categories = latest.rubric.categories;
+    for (const c of categories) {
+      const svg = out.get(`svg/ranking-${c.id}.svg`)!;
+      const order = [...svg.matchAll(/<g class="row" data-project="([^"]+)"/g)].map((m) => m[1]);
+      const expected = [...latest.projects]
+        .sort((a, b) => (b.scores.categories[c.id] ?? -1) - (a.scores.categories[c.id] ?? -1) || a.scores.rank - b.scores.rank)
+        .map((p) => p.id);
+      expect(order, c.id).toEqual(expected);
+      expect(html).toContain(`data-chart="ranking" data-category="${c.id}"`);
+      expect(md).toContain(`src="svg/ranking-${c.id}.svg"`);
+    }
+  });
+
+  it("cites the articles the sources name by id as title, author and year, linked; keeps other text as it is", () => {
+    expect(html).toContain('<strong>Sponsor</strong> = 2: <a href="https://source.coveo.com/2018/08/14/deep-learning-showdown/">“Deep Learning Showdown”, Coveo, 2018</a>: sponsor of tensorflow, as stated in the article');
+    expect(html).not.toContain("coveo-deep-learning-showdown.txt");
+  });
+
+  it("links only http(s) addresses: a javascript: URL in a source or a hostile repository stays text", () => {
+    const hostile = {
+      ...config,
+      projects: config.projects.map((p) => (p.id === "tensorflow" ? { ...p, sources: { ...p.sources, sponsor: "javascript:alert(1) and https://example.org/a\"b" } } : p)),
+    };
+    const page = files(input(snapshots, hostile)).get("index.html")!;
+    expect(page).not.toMatch(/href="javascript/i);
+    expect(page).toContain('javascript:alert(1) and <a href="https://example.org/a">https://example.org/a</a>&quot;b');
   });
 });

@@ -5,6 +5,7 @@
 import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { About, Reference } from "../../src/config/context.js";
 import type { Ratings } from "../../src/config/ratings.js";
 import type { Rubric } from "../../src/config/rubric.js";
 
@@ -18,6 +19,9 @@ export interface ConfigProject {
   ratings: Ratings;
   /** Where each rating comes from (the cohort file's `sources`). */
   sources?: Record<string, string>;
+  notes?: string;
+  /** Who is behind it, its first release and one line (the cohort file's `about`). */
+  about?: About;
 }
 
 /** A project's config entry from a snapshot project's sources and the ratings it was scored with (a v1 file holds both). */
@@ -26,7 +30,7 @@ export function configProject(p: { id: string; name: string; sources: { reposito
 }
 
 /** Writes <dir>/rubric.json and <dir>/<cohort>.json; returns dir. */
-export async function writeConfig(dir: string, cohort: string, rubric: Rubric, projects: readonly ConfigProject[], options: { windowDays?: number; description?: string } = {}): Promise<string> {
+export async function writeConfig(dir: string, cohort: string, rubric: Rubric, projects: readonly ConfigProject[], options: { windowDays?: number; description?: string; notes?: string; references?: Reference[] } = {}): Promise<string> {
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, "rubric.json"), JSON.stringify(rubric, null, 2));
   const cohortFile = {
@@ -35,6 +39,8 @@ export async function writeConfig(dir: string, cohort: string, rubric: Rubric, p
     rubric: "rubric.json",
     windowDays: options.windowDays ?? 30,
     projects: projects.map(({ ratings, ...p }) => ({ ...p, ...ratings })),
+    ...(options.notes ? { notes: options.notes } : {}),
+    ...(options.references ? { references: options.references } : {}),
   };
   await writeFile(path.join(dir, `${cohort}.json`), JSON.stringify(cohortFile, null, 2));
   return dir;
