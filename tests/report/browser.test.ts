@@ -57,7 +57,7 @@ interface Opened {
 }
 
 /** Writes the report of a history with the CLI (scored under `config`), then opens its index.html from disk. */
-async function openReport(snapshots: Snapshot[], config: FixtureConfig = fixtureConfig()): Promise<Opened> {
+async function openReport(snapshots: Snapshot[], config: FixtureConfig = fixtureConfig(), viewport?: { width: number; height: number }): Promise<Opened> {
   const dir = await projectDir(snapshots, config);
   cleanup.push(dir);
   const result = await run(["report", "--out", "site"], dir);
@@ -65,6 +65,7 @@ async function openReport(snapshots: Snapshot[], config: FixtureConfig = fixture
   expect(result.code).toBe(0);
   const url = pathToFileURL(path.join(dir, "site", "index.html")).href;
   const page = await context.newPage();
+  if (viewport) await page.setViewportSize(viewport);
   const requests: string[] = [];
   const consoleErrors: string[] = [];
   const dialogs: string[] = [];
@@ -132,7 +133,7 @@ describe("report in a browser", () => {
 
     // The podium: rank 1 first, tiers labelled; the scoreboard lists everyone in rank order.
     const ranked = [...latest.projects].sort((a, b) => a.scores.rank - b.scores.rank).map((p) => p.name);
-    const names = await page.locator("table.scoreboard tbody tr:not(.group) td:nth-child(2)").allTextContents();
+    const names = await page.locator("table.scoreboard tbody tr:not(.group) td:nth-child(2) a").allTextContents();
     expect(names).toEqual(ranked);
     await expect(page.locator(".podium .place-1 .who").textContent()).resolves.toBe(ranked[0]);
 
@@ -159,6 +160,41 @@ describe("report in a browser", () => {
     await page.locator("#radar-plots").screenshot({ path: path.join(OUTPUT, "report-radars.png") });
     await page.locator("#criteria").screenshot({ path: path.join(OUTPUT, "report-criteria.png") });
     await page.locator("#trends").screenshot({ path: path.join(OUTPUT, "report-trends.png") });
+    await page.close();
+  }, 120_000);
+
+  it("reads on a phone (420 px): no chart text under 11 px, nothing wider than the screen, rank, name and overall in view", async () => {
+    const snapshots = history();
+    const { page, requests, url, consoleErrors } = await openReport(snapshots, fixtureConfig(), { width: 420, height: 900 });
+    expect(requests).toEqual([url]);
+    expect(consoleErrors).toEqual([]);
+    await page.evaluate(`document.querySelectorAll("details").forEach((d) => { d.open = true; })`);
+    // Each chart text's size as drawn: its computed font size times the scale its chart is drawn at.
+    const sizes = (await page.evaluate(`[...document.querySelectorAll("svg")].flatMap((svg) => {
+      const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+      return [...svg.querySelectorAll("text")].filter((t) => t.getBoundingClientRect().width > 0).map((t) => ({ chart: svg.id, text: t.textContent, px: parseFloat(getComputedStyle(t).fontSize) * scale }));
+    })`)) as { chart: string; text: string; px: number }[];
+    expect(sizes.length).toBeGreaterThan(1000);
+    expect(new Set(sizes.map((s) => s.chart.replace(/-[a-z0-9]+$/, ""))).size).toBeGreaterThan(5);
+    expect(sizes.filter((s) => s.px < 11 - 0.01).slice(0, 10)).toEqual([]); // 0.01: the width attribute is rounded, the viewBox not
+    // The page itself does not scroll sideways: wide charts and tables scroll inside their frames.
+    expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(420);
+    // The category rankings fit the screen whole: no frame to scroll.
+    const rankings = (await page.evaluate(`[...document.querySelectorAll('svg[data-chart="ranking"]')].map((s) => { const f = s.closest("figure"); return f.scrollWidth <= f.clientWidth && s.getBoundingClientRect().right <= 420; })`)) as boolean[];
+    expect(rankings).toEqual([true, true, true]);
+    // The scoreboard: rank, name and overall of every row on screen, before and after its categories are scrolled to the end.
+    const inView = `[...document.querySelectorAll("table.scoreboard tbody tr:not(.group)")].flatMap((tr) => [...tr.children].slice(0, 3).map((td) => { const r = td.getBoundingClientRect(); return r.left >= 0 && r.right <= 420 && r.width > 0 ? "ok" : tr.children[1].textContent + ": " + Math.round(r.left) + ".." + Math.round(r.right); }))`;
+    const scroller = page.locator(".table:has(table.scoreboard)");
+    expect(await scroller.evaluate((el: { scrollWidth: number; clientWidth: number }) => el.scrollWidth > el.clientWidth)).toBe(true); // the categories do not fit
+    for (const end of [false, true]) {
+      if (end) await scroller.evaluate((el: { scrollLeft: number; scrollWidth: number }) => void (el.scrollLeft = el.scrollWidth));
+      const cells = (await page.evaluate(inView)) as string[];
+      expect(cells).toHaveLength(13 * 3);
+      expect(cells.filter((c) => c !== "ok")).toEqual([]);
+    }
+    expect(await scroller.evaluate((el: { scrollLeft: number }) => el.scrollLeft)).toBeGreaterThan(0);
+    await page.evaluate(`document.querySelectorAll("details").forEach((d) => { d.open = false; })`);
+    await page.screenshot({ path: path.join(OUTPUT, "report-phone.png"), fullPage: true });
     await page.close();
   }, 120_000);
 

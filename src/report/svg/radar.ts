@@ -188,10 +188,10 @@ export function renderRadar(spec: RadarSpec): string {
   parts.push(
     el(
       "g",
-      { class: "scale", "font-size": 9, fill: MUTED, stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke", "stroke-linejoin": "round", "text-anchor": "end" },
+      { class: "scale", "font-size": 11, fill: MUTED, stroke: "#ffffff", "stroke-width": 3, "paint-order": "stroke", "stroke-linejoin": "round", "text-anchor": "end" },
       ...labelled.map((ring) => {
         const p = at(0, ring);
-        return el("text", { x: p.x - 4, y: p.y + 3 }, text(String(Number(ring.toFixed(2)))));
+        return el("text", { x: p.x - 4, y: p.y + 4 }, text(String(Number(ring.toFixed(2)))));
       }),
     ),
   );
