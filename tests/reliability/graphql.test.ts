@@ -116,7 +116,7 @@ describe("a GraphQL rate limit that arrives with HTTP 200", () => {
     expect(result.stderr).toMatch(/^github graphql: rate limit used up; it resets in \d+ s, more than the 900 s allowed \(--max-wait\); no more GraphQL requests this run$/m);
     expect(result.stderr).toContain(`stopped: the GitHub GraphQL rate limit is used up until 00:00:00Z, more than --max-wait away; ${missing} figures not fetched: run again with --as-of ${AS_OF} after the reset to fetch only those`);
     // 50 repositories with their details: 200 connections, 2 points.
-    expect(result.stderr).toMatch(/^requests: github graphql 2, cost 2 points, 0\/5,000 points left until 00:00:00Z; stack exchange 1, /m);
+    expect(result.stderr).toMatch(/^requests: github graphql 2, cost 2 points, 0\/5,000 points left until 00:00:00Z \(authenticated\); stack exchange 1, /m);
     expect(snap.requests).toEqual({ github: 0, githubSearch: 0, githubGraphql: 2, stackExchange: 1 });
 
     // After the reset: only what is missing is asked for, and the snapshot is complete.
@@ -164,7 +164,7 @@ describe("the GraphQL budget", () => {
     for (const e of errors) {
       expect(e.message).toMatch(/^github graphql: not sent: 8 points left, the next query costs about [12] and 10 are kept in reserve; the limit resets at 2100-01-01T00:00:00(\.000)?Z, in \d+ s, more than the 900 s allowed$/);
     }
-    expect(result.stderr).toMatch(/^requests: github graphql 2, cost 4 points, 8\/12 points left until 00:00:00Z; /m);
+    expect(result.stderr).toMatch(/^requests: github graphql 2, cost 4 points, 8\/12 points left until 00:00:00Z \(authenticated\); /m);
   });
 });
 
