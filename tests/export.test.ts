@@ -33,25 +33,31 @@ function scored(s: Snapshot, rubric: Rubric = RUBRIC_V1, projects: readonly Conf
 const history = [snapshot1(), snapshot2(), snapshot3()].map((s) => scored(s));
 const s3 = history[2]!;
 type Row = Record<string, string>;
+/** A long row's value: whichever typed column holds it. */
+const valueOf = (row: Row | undefined) => (row ? [row.number, row["time (UTC)"], row.boolean, row.text].find((v) => v !== "") : undefined);
 
 /** The cell a snapshot value must come back as: numbers at full precision, null as empty. */
 const cell = (v: unknown) => (v === null || v === undefined ? "" : String(v));
+
+/** An instant as the CSV writes it: "YYYY-MM-DD HH:MM:SS", UTC. */
+const time = (iso: string | null | undefined) => (iso ? new Date(iso).toISOString().slice(0, 19).replace("T", " ") : "");
 
 /** The criteria of the fixture config's rubric (v1), in rubric order. */
 const CRITERIA_V1 = ["sponsor", "activity", "ecosystem", "documentation", "graph", "numerics", "ops", "languages", "scalability", "os", "aws", "onnx"];
 
 describe("showdown export (wide)", () => {
-  it("writes one row per project of the newest snapshot, every value at full precision", async () => {
+  it("writes one row per project of the newest snapshot, every value at full precision with --precision full", async () => {
     const dir = await tmp();
-    const r = await run(dir, ["export", "--format", "csv"]);
+    const r = await run(dir, ["export", "--format", "csv", "--precision", "full"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     const header = r.stdout.split("\n")[0]!.split(",");
     expect(header).toEqual([
-      "date", "id", "name", "rank", "tier", "overall", "community", "api", "platform",
+      "date", "id", "name", "repository", "url", "rank", "tier", "overall", "community", "api", "platform",
       ...CRITERIA_V1.flatMap((c) => [`${c}.value`, `${c}.normalized`]),
-      ...RAW_FIELDS,
+      ...RAW_FIELDS.map((f) => (f.endsWith("At") ? `${f} (UTC)` : f)),
       "errors",
+      "warnings",
     ]);
     const rows = parse(r.stdout, { columns: true }) as Row[];
     expect(rows.map((row) => row.id)).toEqual([...s3.projects].sort((a, b) => a.scores.rank - b.scores.rank).map((p) => p.id));
@@ -68,7 +74,10 @@ describe("showdown export (wide)", () => {
         expect(row[`${c}.value`]).toBe(cell(score?.value));
         expect(row[`${c}.normalized`]).toBe(cell(score?.normalized));
       }
-      for (const f of RAW_FIELDS) expect(row[f]).toBe(cell(p.raw[f]));
+      expect(row.repository).toBe(p.sources.repository);
+      expect(row.url).toBe(`https://github.com/${p.sources.repository}`);
+      for (const f of RAW_FIELDS) expect(f.endsWith("At") ? row[`${f} (UTC)`] : row[f]).toBe(f.endsWith("At") ? time(p.raw[f] as string | null) : cell(p.raw[f]));
+      expect(row.warnings).toBe(p.warnings.map((w) => `${w.field}: ${w.message}`).join("; "));
     }
     const cntk = rows.find((row) => row.id === "cntk")!;
     expect(cntk.stackOverflowQuestions).toBe("");
@@ -80,7 +89,7 @@ describe("showdown export (wide)", () => {
     expect(rows.some((row) => row.overall!.length > 12)).toBe(true);
   });
 
-  it("takes a snapshot by date or path, and rounds only with --precision", async () => {
+  it("takes a snapshot by date or path, and rounds to 4 decimals unless --precision says otherwise", async () => {
     const dir = await tmp();
     const byDate = await run(dir, ["export", "2018-03-01"]);
     const byPath = await run(dir, ["export", path.join("snapshots", COHORT, "2018-03-01.json")]);
@@ -88,6 +97,10 @@ describe("showdown export (wide)", () => {
     const rows = parse(byDate.stdout, { columns: true }) as Row[];
     expect(rows.map((row) => row.date)).toEqual(Array(5).fill("2018-03-01"));
     expect(rows.find((row) => row.id === "theano")!["aws.value"]).toBe("0");
+    for (const row of rows) {
+      const p = history[0]!.projects.find((x) => x.id === row.id)!;
+      expect(row.overall).toBe(String(Number(p.scores.overall!.toFixed(4))));
+    }
 
     const rounded = parse((await run(dir, ["export", "2018-03-01", "--precision", "3"])).stdout, { columns: true }) as Row[];
     for (const row of rounded) {
@@ -97,28 +110,65 @@ describe("showdown export (wide)", () => {
     }
     const bad = await run(dir, ["export", "--precision", "two"]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('--precision must be a whole number from 0 to 15, got "two"');
+    expect(bad.stderr).toBe(`showdown: --precision must be a whole number from 0 to 15 or "full", got "two"; see 'showdown export --help'\n`);
   });
 
   it("adds a BOM with --bom and uses another delimiter with --delimiter, decimals unchanged", async () => {
     const dir = await tmp();
-    const plain = await run(dir, ["export"]);
+    const plain = await run(dir, ["export", "--precision", "full"]);
     expect(plain.stdout.startsWith("date,id,")).toBe(true);
-    const bom = await run(dir, ["export", "--bom"]);
+    const bom = await run(dir, ["export", "--bom", "--precision", "full"]);
     expect(bom.stdout.startsWith("\ufeffdate,id,")).toBe(true);
     expect(bom.stdout.slice(1)).toBe(plain.stdout);
     expect(parse(bom.stdout, { columns: true, bom: true })).toEqual(parse(plain.stdout, { columns: true }));
 
-    const semi = await run(dir, ["export", "--delimiter", ";"]);
-    expect(semi.stdout.split("\n")[0]).toMatch(/^date;id;name;rank;tier;overall;/);
+    const semi = await run(dir, ["export", "--delimiter", ";", "--precision", "full"]);
+    expect(semi.stdout.split("\n")[0]).toMatch(/^date;id;name;repository;url;rank;tier;overall;/);
     const pytorch = s3.projects.find((p) => p.id === "pytorch")!.scores.overall!;
     expect(String(pytorch)).toMatch(/^0\.\d{10,}$/);
     expect(semi.stdout).toContain(`;${pytorch};`); // '.' decimals whatever the delimiter
     expect(parse(semi.stdout, { columns: true, delimiter: ";" })).toEqual(parse(plain.stdout, { columns: true }));
-    const tab = await run(dir, ["export", "--delimiter", "tab"]);
+    const tab = await run(dir, ["export", "--delimiter", "tab", "--precision", "full"]);
     expect(parse(tab.stdout, { columns: true, delimiter: "\t" })).toEqual(parse(plain.stdout, { columns: true }));
     const bad = await run(dir, ["export", "--delimiter", ";;"]);
     expect(bad.code).toBe(1);
+  });
+
+  it("is spreadsheet-ready: UTC times, 4 decimals, --decimal , with ;, the missing tag's warning beside the errors", async () => {
+    const dir = await tmp();
+    const r = await run(dir, ["export"]);
+    expect(r.code).toBe(0);
+    const rows = parse(r.stdout, { columns: true }) as Row[];
+    const chainer = rows.find((row) => row.id === "chainer")!;
+    const p = s3.projects.find((x) => x.id === "chainer")!;
+    // A tag that does not exist counts 0 in the sum, and the export says so beside the errors.
+    expect(chainer.stackOverflowQuestions).toBe(String(p.raw.stackOverflowQuestions));
+    expect(chainer.warnings).toBe("stackOverflowQuestions: Stack Overflow tag chainer-v4 does not exist (counted 0)");
+    expect(chainer["lastCommitAt (UTC)"]).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
+    expect(chainer["lastCommitAt (UTC)"]).toBe(time(p.raw.lastCommitAt));
+    expect(chainer.date).toBe("2018-03-22");
+    // Every score has at most 4 decimals; some really were longer.
+    const scores = rows.flatMap((row) => ["overall", "community", "activity.normalized"].map((c) => row[c]!)).filter(Boolean);
+    expect(scores.every((v) => /^\d+(\.\d{1,4})?$/.test(v))).toBe(true);
+    expect(s3.projects.some((x) => String(x.scores.overall).length > 8)).toBe(true);
+
+    // Comma decimals for ;-separated files, in both formats; the same numbers.
+    const comma = await run(dir, ["export", "--delimiter", ";", "--decimal", ","]);
+    expect(comma.code).toBe(0);
+    const commaRows = parse(comma.stdout, { columns: true, delimiter: ";" }) as Row[];
+    expect(commaRows.map((row) => row.overall!.replace(",", "."))).toEqual(rows.map((row) => row.overall));
+    expect(commaRows.some((row) => row.overall!.includes(","))).toBe(true);
+    const long = await run(dir, ["export", "--long", "--delimiter", ";", "--decimal", ","]);
+    const longRows = parse(long.stdout, { columns: true, delimiter: ";" }) as Row[];
+    expect(longRows.find((row) => row.date === "2018-03-22" && row.project === "chainer" && row.metric === "overall")!.number).toBe(chainer.overall!.replace(".", ","));
+
+    // A decimal mark that is also the delimiter would split every number: one line, exit 1, nothing written.
+    const clash = await run(dir, ["export", "--decimal", ",", "--out", "clash.csv"]);
+    expect(clash.code).toBe(1);
+    expect(clash.stdout).toBe("");
+    expect(clash.stderr).toBe(`showdown: --decimal "," is also the delimiter: pass --delimiter ";" (or tab) with it; see 'showdown export --help'\n`);
+    await expect(stat(path.join(dir, "clash.csv"))).rejects.toThrow();
+    expect((await run(dir, ["export", "--decimal", "·"])).stderr).toMatch(/^showdown: --decimal must be "\." or ",", got "·"/);
   });
 
   it("neutralizes formula injection in text cells, never in numbers", async () => {
@@ -183,19 +233,29 @@ describe("showdown export (wide)", () => {
 });
 
 describe("showdown export --long", () => {
-  it("writes one row per (date, project, metric, value) over the whole history", async () => {
+  it("writes one row per (date, project, metric) over the whole history, each value in its type's column", async () => {
     const dir = await tmp();
-    const r = await run(dir, ["export", "--long"]);
+    const r = await run(dir, ["export", "--long", "--precision", "full"]);
     expect(r.code).toBe(0);
-    expect(r.stdout.split("\n")[0]).toBe("date,project,metric,value");
+    expect(r.stdout.split("\n")[0]).toBe("date,project,metric,number,time (UTC),boolean,text");
     const rows = parse(r.stdout, { columns: true }) as Row[];
+    // One column holds the value, the others are empty; which one is the metric's type.
+    const TYPED = ["number", "time (UTC)", "boolean", "text"];
+    for (const row of rows) expect(TYPED.filter((c) => row[c] !== ""), JSON.stringify(row)).toHaveLength(1);
+    const column = (metric: string) => new Set(rows.filter((row) => row.metric === metric).map((row) => TYPED.find((c) => row[c] !== "")));
+    expect(column("lastCommitAt")).toEqual(new Set(["time (UTC)"]));
+    expect(column("archived")).toEqual(new Set(["boolean"]));
+    expect(column("overall")).toEqual(new Set(["number"]));
+    expect(column("stars")).toEqual(new Set(["number"]));
+    for (const m of ["repository", "errors"]) expect(column(m)).toEqual(new Set(["text"]));
     // Every value of every project of every snapshot, and nothing else.
     let expected = 0;
     for (const s of history) {
       const date = s.asOf.slice(0, 10);
       for (const p of s.projects) {
         const mine = rows.filter((row) => row.date === date && row.project === p.id);
-        const get = (metric: string) => mine.find((row) => row.metric === metric)?.value;
+        const get = (metric: string) => valueOf(mine.find((row) => row.metric === metric));
+        expect(get("repository")).toBe(p.sources.repository);
         expect(Number(get("overall"))).toBe(p.scores.overall);
         expect(get("rank")).toBe(String(p.scores.rank));
         for (const [c, v] of Object.entries(p.scores.categories)) expect(get(c)).toBe(cell(v));
@@ -203,10 +263,11 @@ describe("showdown export --long", () => {
           expect(get(`${c}.value`)).toBe(String(v.value));
           expect(get(`${c}.normalized`)).toBe(String(v.normalized));
         }
-        for (const f of RAW_FIELDS) expect(get(f)).toBe(p.raw[f] === null || p.raw[f] === undefined ? undefined : String(p.raw[f]));
+        for (const f of RAW_FIELDS) expect(get(f)).toBe(p.raw[f] === null || p.raw[f] === undefined ? undefined : f.endsWith("At") ? time(p.raw[f] as string) : String(p.raw[f]));
         expect(get("errors")).toBe(p.errors.length ? p.errors.map((e) => `${e.field}: ${e.message}`).join("; ") : undefined);
+        expect(get("warnings")).toBe(p.warnings.length ? p.warnings.map((e) => `${e.field}: ${e.message}`).join("; ") : undefined);
         const rubricCriteria = s.rubric.categories.flatMap((c) => c.criteria.map((k) => k.id)).filter((c) => p.scores.criteria[c] !== undefined);
-        const count = 2 + (p.scores.tier === null ? 0 : 1) + Object.values(p.scores.categories).filter((v) => v !== null).length + 2 * rubricCriteria.length + RAW_FIELDS.filter((f) => p.raw[f] !== null && p.raw[f] !== undefined).length + (p.errors.length ? 1 : 0);
+        const count = 3 + (p.warnings.length ? 1 : 0) + (p.scores.tier === null ? 0 : 1) + Object.values(p.scores.categories).filter((v) => v !== null).length + 2 * rubricCriteria.length + RAW_FIELDS.filter((f) => p.raw[f] !== null && p.raw[f] !== undefined).length + (p.errors.length ? 1 : 0);
         expect(mine).toHaveLength(count);
         expected += count;
       }
@@ -268,7 +329,7 @@ describe("editing config/", () => {
       expect(r.code, argv.join(" ")).toBe(0);
       return r.stdout;
     };
-    const long = await out(["export", "--long"]);
+    const long = await out(["export", "--long", "--precision", "full"]);
     const history = await out(["history", "--format", "json"]);
     const diff = await out(["diff", "--format", "json"]);
     const score = await out(["score", "--format", "json"]);
@@ -281,7 +342,7 @@ describe("editing config/", () => {
     };
   }
   const facts = (d: SnapshotDiff) => Object.fromEntries(d.projects.map((p) => [p.id, { figures: p.figures, errors: p.errors }]));
-  const isFact = (row: Row) => (RAW_FIELDS as readonly string[]).includes(row.metric!) || row.metric === "errors";
+  const isFact = (row: Row) => (RAW_FIELDS as readonly string[]).includes(row.metric!) || ["errors", "warnings", "repository"].includes(row.metric!);
 
   it("rescores every view, and leaves every byte under snapshots/ as it was", async () => {
     const dir = await tmp();
@@ -304,7 +365,7 @@ describe("editing config/", () => {
     for (const s of expected) {
       for (const p of s.projects) {
         const overall = v2.long.find((row) => row.date === s.asOf.slice(0, 10) && row.project === p.id && row.metric === "overall")!;
-        expect(overall.value).toBe(String(p.scores.overall));
+        expect(overall.number).toBe(String(p.scores.overall));
       }
     }
     expect(v2.long.filter(isFact)).toEqual(before.long.filter(isFact));
@@ -333,7 +394,7 @@ describe("editing config/", () => {
     for (const view of ["long", "history", "diff", "score"] as const) expect(rated.text[view], view).not.toBe(v2.text[view]);
     // documentation is a hand rating over a fixed scale (max 3): pytorch's value is 1 in every snapshot, scored 1/3.
     const docs = rated.long.filter((row) => row.project === "pytorch" && row.metric!.startsWith("documentation."));
-    expect(docs.map((row) => [row.date, row.metric, row.value])).toEqual(
+    expect(docs.map((row) => [row.date, row.metric, row.number])).toEqual(
       ["2018-03-01", "2018-03-08", "2018-03-22"].flatMap((date) => [[date, "documentation.value", "1"], [date, "documentation.normalized", String(1 / 3)]]),
     );
     // A fixed scale: no other project's scores move, only where pytorch ranks among them.
@@ -365,6 +426,7 @@ describe("CsvEncoder", () => {
       ["date", "project", "metric", "value"],
       ["2018-03-22", "pytorch", "overall", 0.8445146685385215],
       ["2018-03-22", "pytorch", "lastCommitAt", "2018-03-21T23:30:00Z"],
+      ["2018-03-22", "pytorch", "lastCommitAt", null, "2018-03-21 23:30:00", null, null],
       ["2018-03-22", "pytorch", "archived", false],
       ["a.b", "x-y", "c:d", 1e21],
       ["-lead", "+lead", "=lead", "@lead"],
@@ -374,9 +436,9 @@ describe("CsvEncoder", () => {
       ["１２", "＝1", "ok", "a,b"],
     ];
     for (const delimiter of [",", ";", ".", "\t", "a", "-"]) {
-      for (const precision of [undefined, 2]) {
-        const fast = new CsvEncoder({ delimiter, bom: true, precision });
-        const slow = new CsvEncoder({ delimiter, bom: true, precision });
+      for (const [precision, decimal] of [[undefined, "."], [2, "."], [4, ","]] as const) {
+        const fast = new CsvEncoder({ delimiter, bom: true, precision, decimal });
+        const slow = new CsvEncoder({ delimiter, bom: true, precision, decimal });
         expect(fast.encode(rows)).toBe(slow.encodeSlowly(rows));
         expect(fast.encode(rows.slice(1))).toBe(slow.encodeSlowly(rows.slice(1))); // the BOM only once
       }

@@ -1,10 +1,18 @@
 import path from "node:path";
 import { ShowdownError, UsageError } from "../errors.js";
-import { CsvEncoder, parseDelimiter } from "../export/csv.js";
-import { LONG_HEADER, LongCsvWriter, wideTable } from "../export/rows.js";
+import { CsvEncoder, DEFAULT_PRECISION, checkDecimal, parseDelimiter, type Decimal } from "../export/csv.js";
+import { longCsv, wideTable, type LongCsvCount } from "../export/rows.js";
 import { writeAtomic } from "../snapshot/store.js";
 import { EXIT, flag, str, type Command } from "./command.js";
 import { VIEW_HELP, VIEW_OPTIONS, historyFiles, noSnapshots, pickScored, scorerOf, shown, streamColumns } from "./snapshot-args.js";
+
+/** --precision: 0 to 15 decimals, "full" for every digit, default DEFAULT_PRECISION. */
+export function parsePrecision(text: string | undefined): number | undefined {
+  if (text === undefined) return DEFAULT_PRECISION;
+  if (text === "full") return undefined;
+  if (!/^\d+$/.test(text) || Number(text) > 15) throw new UsageError(`--precision must be a whole number from 0 to 15 or "full", got ${JSON.stringify(text)}`);
+  return Number(text);
+}
 
 export const exportCommand: Command = {
   name: "export",
@@ -14,15 +22,19 @@ export const exportCommand: Command = {
 Writes CSV to stdout (or --out FILE, atomically), with a header row.
 
 Wide (default): one row per project of SNAPSHOT (a file or a date YYYY-MM-DD; default the newest), in
-rank order, with the columns date, id, name, rank, tier, overall, each category, each criterion's
-<id>.value and <id>.normalized, each raw figure, and errors ("field: message; ...").
+rank order, with the columns date, id, name, repository, url, rank, tier, overall, each category,
+each criterion's <id>.value and <id>.normalized, each raw figure, errors and warnings ("field:
+message; ..."; e.g. a Stack Overflow tag that does not exist, counted 0).
 
-Long (--long): one row per (date, project, metric, value) across every snapshot of the cohort, for
-pivot tables; metric names are the wide columns' names. Values a project does not have are left out.
+Long (--long): one row per (date, project, metric) across every snapshot of the cohort, for pivot
+tables, with the value in the column of its type: number, time (UTC), boolean or text. Metric names
+are the wide columns' names, plus repository, errors and warnings (text). Values a project does not
+have are left out.
 
-Dates are ISO 8601, decimals are always ".", numbers have full precision (unless --precision), empty
-cells are values the project does not have. A text cell starting with =, +, -, @, tab or carriage
-return is prefixed with ' so that a spreadsheet does not run it as a formula; numbers never are.
+Spreadsheet-ready: dates are YYYY-MM-DD, times YYYY-MM-DD HH:MM:SS in UTC (the header says so),
+numbers rounded to 4 decimals (--precision), empty cells are values the project does not have. A text
+cell starting with =, +, -, @, tab or carriage return is prefixed with ' so that a spreadsheet does
+not run it as a formula; numbers never are.
 
 Options:
   --format csv       the output format (only csv for now)
@@ -30,7 +42,8 @@ Options:
   --out FILE         write FILE atomically instead of stdout
   --bom              start with a UTF-8 byte order mark (Excel)
   --delimiter C      field separator (default ","; ";" for comma-decimal locales; "tab" for tabs)
-  --precision N      round numbers to N decimals (0-15)
+  --decimal C        decimal mark: "." (default) or "," (with --delimiter ";" or tab)
+  --precision N      round numbers to N decimals, 0-15 (default ${DEFAULT_PRECISION}); "full" keeps every digit
 ${VIEW_HELP}
 
 Scores are computed when read, from each snapshot's raw figures and the config as it is now.
@@ -43,6 +56,7 @@ Scores are computed when read, from each snapshot's raw figures and the config a
     bom: { type: "boolean", default: false },
     delimiter: { type: "string", default: "," },
     precision: { type: "string" },
+    decimal: { type: "string", default: "." },
   },
   maxPositionals: 1,
   async run(args, io) {
@@ -50,17 +64,15 @@ Scores are computed when read, from each snapshot's raw figures and the config a
     if (format !== "csv") throw new UsageError(`unknown --format ${JSON.stringify(format)} (export writes csv)`);
     const delimiter = parseDelimiter(str(args, "delimiter")!);
     if (delimiter === undefined) throw new UsageError(`--delimiter must be one character other than a quote or a line break, got ${JSON.stringify(str(args, "delimiter"))}`);
-    const precisionArg = str(args, "precision");
-    let precision: number | undefined;
-    if (precisionArg !== undefined) {
-      precision = Number(precisionArg);
-      if (!/^\d+$/.test(precisionArg) || precision > 15) throw new UsageError(`--precision must be a whole number from 0 to 15, got ${JSON.stringify(precisionArg)}`);
-    }
+    const decimalProblem = checkDecimal(str(args, "decimal")!, delimiter);
+    if (decimalProblem !== undefined) throw new UsageError(decimalProblem);
+    const decimal = str(args, "decimal") as Decimal;
+    const precision = parsePrecision(str(args, "precision"));
     const long = flag(args, "long");
     const [snapshotArg] = args.positionals;
     if (long && snapshotArg !== undefined) throw new UsageError("--long exports every snapshot of the cohort; it takes no SNAPSHOT");
 
-    const encoder = new CsvEncoder({ delimiter, bom: flag(args, "bom"), precision });
+    const options = { delimiter, decimal, bom: flag(args, "bom"), precision };
     let rows = 0;
     let chunks: AsyncIterable<string | Uint8Array>;
     const scorer = await scorerOf(args, io);
@@ -68,23 +80,20 @@ Scores are computed when read, from each snapshot's raw figures and the config a
       const files = await historyFiles(args, io);
       if (files.length === 0) throw noSnapshots(0, args, io);
       chunks = (async function* () {
-        yield encoder.encode([LONG_HEADER]);
-        let exported = 0;
-        const writer = new LongCsvWriter({ delimiter, precision });
-        for await (const { columns } of streamColumns(files, scorer, args, io)) {
-          if (io.signal.aborted) throw new ShowdownError("interrupted");
-          yield writer.write(columns, scorer.config.rubric);
-          exported++;
-        }
-        rows = writer.rows;
-        if (exported === 0) throw noSnapshots(files.length, args, io);
+        const count: LongCsvCount = { snapshots: 0, rows: 0 };
+        const history = (async function* () {
+          for await (const { columns } of streamColumns(files, scorer, args, io)) yield columns;
+        })();
+        yield* longCsv(history, scorer.config.rubric, options, count, io.signal, () => new ShowdownError("interrupted"));
+        rows = count.rows;
+        if (count.snapshots === 0) throw noSnapshots(files.length, args, io);
       })();
     } else {
       const { scored } = await pickScored(snapshotArg, scorer, args, io);
       const table = wideTable(scored);
       rows = table.length - 1;
       chunks = (async function* () {
-        yield encoder.encode(table);
+        yield new CsvEncoder(options).encode(table);
       })();
     }
 

@@ -4,18 +4,47 @@ import { stringify } from "csv-stringify/sync";
 export type Cell = string | number | boolean | null | undefined;
 
 export interface CsvOptions {
-  /** One character; "," by default, ";" for spreadsheets of comma-decimal locales. Decimals are always ".". */
+  /** One character; "," by default, ";" for spreadsheets of comma-decimal locales. */
   delimiter: string;
+  /** The decimal mark of numbers: "." (default) or "," (never the delimiter: see checkDecimal). */
+  decimal?: Decimal;
   /** Start the output with a UTF-8 byte order mark, so Excel reads it as UTF-8. */
   bom: boolean;
   /** Round numbers to this many decimals; undefined keeps full precision (the shortest exact form). */
   precision?: number;
 }
 
-/** A number as written: full precision, or rounded to `precision` decimals without trailing zeros. */
-export function formatNumber(value: number, precision?: number): string {
+export type Decimal = "." | ",";
+
+/** Decimals of the scores when none are asked for: four are enough to rank and chart them. */
+export const DEFAULT_PRECISION = 4;
+
+/**
+ * A number as written: full precision, or rounded to `precision` decimals without trailing zeros,
+ * with `decimal` as the decimal mark.
+ */
+export function formatNumber(value: number, precision?: number, decimal: Decimal = "."): string {
   const v = precision === undefined ? value : Number(value.toFixed(precision));
-  return String(Object.is(v, -0) ? 0 : v);
+  const text = String(Object.is(v, -0) ? 0 : v);
+  return decimal === "." ? text : text.replace(".", decimal);
+}
+
+const ISO_UTC = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/;
+
+/**
+ * An instant as spreadsheets read a date and time, "YYYY-MM-DD HH:MM:SS" in UTC (the header says
+ * so): Excel and Sheets keep "2026-10-25T13:17:48Z" as text.
+ */
+export function formatTime(iso: string): string {
+  const m = ISO_UTC.exec(iso) ?? ISO_UTC.exec(new Date(iso).toISOString());
+  return m ? `${m[1]} ${m[2]}` : iso;
+}
+
+/** Why `decimal` cannot go with `delimiter`, or undefined: a number's decimal mark would split its cell. */
+export function checkDecimal(decimal: string, delimiter: string): string | undefined {
+  if (decimal !== "." && decimal !== ",") return `--decimal must be "." or ",", got ${JSON.stringify(decimal)}`;
+  if (decimal === delimiter) return `--decimal ${JSON.stringify(decimal)} is also the delimiter: pass --delimiter ";" (or tab) with it`;
+  return undefined;
 }
 
 /**
@@ -23,6 +52,8 @@ export function formatNumber(value: number, precision?: number): string {
  * whitespace, no formula lead), provided it does not contain the delimiter.
  */
 const PLAIN_TEXT = /^[A-Za-z0-9_.:/][A-Za-z0-9_.:/+-]*$/;
+/** A time as formatTime writes it: csv-stringify leaves an inner space as it is. */
+const PLAIN_TIME = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/;
 
 /**
  * Encodes rows as CSV with csv-stringify, one chunk at a time so that a long export streams: the first
@@ -52,9 +83,9 @@ export class CsvEncoder {
   cell(cell: Cell): string | undefined {
     let text: string;
     if (cell === null || cell === undefined || cell === "") return "";
-    else if (typeof cell === "number") text = formatNumber(cell, this.options.precision);
+    else if (typeof cell === "number") text = formatNumber(cell, this.options.precision, this.options.decimal);
     else if (typeof cell === "boolean") text = cell ? "true" : "false";
-    else if (PLAIN_TEXT.test(cell)) text = cell;
+    else if (PLAIN_TEXT.test(cell) || PLAIN_TIME.test(cell)) text = cell;
     else return undefined;
     return text.includes(this.options.delimiter) ? undefined : text;
   }
@@ -76,7 +107,7 @@ export class CsvEncoder {
       bom,
       escape_formulas: true,
       cast: {
-        number: (v) => formatNumber(v, this.options.precision),
+        number: (v) => formatNumber(v, this.options.precision, this.options.decimal),
         boolean: (v) => (v ? "true" : "false"),
       },
     });

@@ -1,10 +1,10 @@
 import { dateOf } from "../asof.js";
 import type { Rubric } from "../config/rubric.js";
-import { columnValue, metricColumn, metricValue, snapshotMetrics } from "../metrics/metric.js";
+import { columnValue, metricColumn, metricValue, snapshotMetrics, type Metric, type MetricValue } from "../metrics/metric.js";
 import type { ScoredColumns } from "../score/snapshot.js";
 import type { ScoredProject, ScoredSnapshot } from "../score/types.js";
-import type { Issue } from "../snapshot/schema.js";
-import { CsvEncoder, formatNumber, type Cell, type CsvOptions } from "./csv.js";
+import type { Issue, RawField } from "../snapshot/schema.js";
+import { CsvEncoder, formatNumber, formatTime, type Cell, type CsvOptions } from "./csv.js";
 
 /** "field: message; field: message", or "" without errors. */
 export function errorsText(p: ScoredProject): string {
@@ -19,33 +19,73 @@ function byRank(snapshot: ScoredSnapshot): ScoredProject[] {
   return [...snapshot.projects].sort((a, b) => a.scores.rank - b.scores.rank);
 }
 
+/** The figures that are instants (ISO strings in a snapshot), written as UTC date and time. */
+const TIME_FIELDS: ReadonlySet<string> = new Set<RawField>(["lastCommitAt", "numericsLastCommitAt"]);
+const isTime = (m: Metric) => m.kind === "figure" && TIME_FIELDS.has(m.field);
+
+/** A project's page: its repository on github.com. */
+export const repositoryUrl = (repository: string) => `https://github.com/${repository}`;
+
+/** A metric's value as a cell: an instant as "YYYY-MM-DD HH:MM:SS" (UTC). */
+function valueCell(value: MetricValue): Cell {
+  return typeof value === "string" ? formatTime(value) : value;
+}
+
 /**
  * The wide table of one snapshot: a header row, then one row per project (in rank order) with date,
- * id, name, then every metric of the snapshot (see snapshotMetrics), then errors.
+ * id, name, repository, url, then every metric of the snapshot (see snapshotMetrics; an instant's
+ * column says "(UTC)"), then errors and warnings (a tag that does not exist counts 0: its warning
+ * says so).
  */
 export function wideTable(snapshot: ScoredSnapshot): Cell[][] {
   const metrics = snapshotMetrics(snapshot.rubric);
   const date = dateOf(snapshot.asOf);
-  const header: Cell[] = ["date", "id", "name", ...metrics.map((m) => m.name), "errors"];
-  return [header, ...byRank(snapshot).map((p) => [date, p.id, p.name, ...metrics.map((m) => metricValue(p, m)), errorsText(p)])];
+  const header: Cell[] = ["date", "id", "name", "repository", "url", ...metrics.map((m) => (isTime(m) ? `${m.name} (UTC)` : m.name)), "errors", "warnings"];
+  return [
+    header,
+    ...byRank(snapshot).map((p) => [
+      date,
+      p.id,
+      p.name,
+      p.sources.repository,
+      repositoryUrl(p.sources.repository),
+      ...metrics.map((m) => valueCell(metricValue(p, m))),
+      errorsText(p),
+      issuesText(p.warnings),
+    ]),
+  ];
 }
 
-export const LONG_HEADER: Cell[] = ["date", "project", "metric", "value"];
+/**
+ * The long format's columns: one value column per type, so that a spreadsheet types each: numbers,
+ * instants (UTC), booleans, and text (the repository, errors and warnings).
+ */
+export const LONG_HEADER: Cell[] = ["date", "project", "metric", "number", "time (UTC)", "boolean", "text"];
+
+/** A long row: the value in its type's column. */
+function longRow(date: string, id: string, metric: string, value: Cell): Cell[] {
+  if (typeof value === "number") return [date, id, metric, value, null, null, null];
+  if (typeof value === "boolean") return [date, id, metric, null, null, value, null];
+  return [date, id, metric, null, null, null, value];
+}
 
 /**
- * The long rows of one snapshot: one (date, project, metric, value) per value the project has, in the
- * wide table's column order, plus an "errors" row when it has errors. A value the project does not
- * have (null) has no row. Lazily produced, for streaming.
+ * The long rows of one snapshot: per project (in rank order) its repository, then one row per value
+ * it has in the wide table's column order (a value it does not have, null, has no row), then its
+ * errors and warnings when it has any. Lazily produced, for streaming.
  */
 export function* longRows(snapshot: ScoredSnapshot): Generator<Cell[]> {
   const metrics = snapshotMetrics(snapshot.rubric);
   const date = dateOf(snapshot.asOf);
   for (const p of byRank(snapshot)) {
+    yield longRow(date, p.id, "repository", p.sources.repository);
     for (const m of metrics) {
       const value = metricValue(p, m);
-      if (value !== null) yield [date, p.id, m.name, value];
+      if (value === null) continue;
+      yield typeof value === "string" ? [date, p.id, m.name, null, formatTime(value), null, null] : longRow(date, p.id, m.name, value);
     }
-    if (p.errors.length > 0) yield [date, p.id, "errors", errorsText(p)];
+    if (p.errors.length > 0) yield longRow(date, p.id, "errors", errorsText(p));
+    if (p.warnings.length > 0) yield longRow(date, p.id, "warnings", issuesText(p.warnings));
   }
 }
 
@@ -54,15 +94,18 @@ export function* longRows(snapshot: ScoredSnapshot): Generator<Cell[]> {
  * CsvEncoder.encode(longRows(snapshot)) writes them (without a BOM). Faster, for a year of 1,000
  * projects is 16 million rows: the date, each id and each metric name are encoded once per snapshot
  * and rows are copied into one buffer as bytes (strings joined per row cost a third more); a number
- * equal to the one in the same cell of the previous snapshot reuses its text (most ratings' cells do
- * not change from day to day). A row the fast path cannot write goes through encode().
+ * or an instant equal to the one in the same cell of the previous snapshot reuses its text (most
+ * ratings' cells do not change from day to day). A row the fast path cannot write goes through encode().
  */
 export class LongCsvWriter {
   private readonly encoder: CsvEncoder;
-  // The previous snapshot's number and text of each (metric, position) cell.
+  // The previous snapshot's number (or instant) and text of each (metric, position) cell.
   private lastNumbers = new Float64Array(0);
+  private lastInstants: (string | undefined)[] = [];
   private lastTexts: (string | undefined)[] = [];
   private readonly numberNeedsCheck: boolean;
+  // The empty cells around a value in its type's column: before and after it, as bytes.
+  private readonly around: Record<"number" | "time" | "boolean" | "text", [Buffer, Buffer]>;
   // The size of the last snapshot's CSV: the next one's is about the same.
   private size = 1 << 20;
   rows = 0;
@@ -70,28 +113,38 @@ export class LongCsvWriter {
   constructor(private readonly options: Omit<CsvOptions, "bom">) {
     this.encoder = new CsvEncoder({ ...options, bom: false });
     // Numbers need the encoder's check for the delimiter only when it can occur in one.
-    this.numberNeedsCheck = /[-+.0-9e]/.test(options.delimiter);
+    const d = options.delimiter;
+    this.numberNeedsCheck = /[-+0-9e]/.test(d) || d === (options.decimal ?? ".");
+    const cells = (n: number) => Buffer.from(d.repeat(n), "utf8");
+    this.around = {
+      number: [cells(0), cells(3)],
+      time: [cells(1), cells(2)],
+      boolean: [cells(2), cells(1)],
+      text: [cells(3), cells(0)],
+    };
   }
 
   /** The CSV of one snapshot's rows. */
   write({ snapshot, projects, scores }: ScoredColumns, rubric: Rubric): Buffer {
-    const { encoder } = this;
+    const { encoder, around } = this;
     const d = encoder.delimiter;
     const metrics = snapshotMetrics(rubric);
     const columns = metrics.map((m) => metricColumn(scores, m));
     // "<metric><delimiter>", or undefined when the name needs the encoder.
-    const names = metrics.map((m) => {
-      const cell = encoder.cell(m.name);
-      return cell === undefined ? undefined : cell + d;
-    });
+    const cellAfter = (name: string) => {
+      const cell = encoder.cell(name);
+      return cell === undefined ? undefined : Buffer.from(cell + d, "utf8");
+    };
+    const nameBytes = metrics.map((m) => cellAfter(m.name));
+    const repositoryName = cellAfter("repository");
     const date = dateOf(snapshot.asOf);
     const dateText = encoder.cell(date);
     const n = projects.length;
     if (this.lastNumbers.length !== metrics.length * n) {
       this.lastNumbers = new Float64Array(metrics.length * n).fill(NaN);
+      this.lastInstants = new Array<string | undefined>(metrics.length * n);
       this.lastTexts = new Array<string | undefined>(metrics.length * n);
     }
-    const nameBytes = names.map((t) => (t === undefined ? undefined : Buffer.from(t, "utf8")));
     let buf = Buffer.allocUnsafe(this.size + (this.size >> 4));
     let at = 0;
     const room = (bytes: number) => {
@@ -100,51 +153,100 @@ export class LongCsvWriter {
       bigger.set(buf.subarray(0, at));
       buf = bigger;
     };
+    // One row: `head` (date, id), `name` (metric), the value's `cell` between the empty cells of the other types.
+    const put = (head: Buffer, name: Buffer, [before, after]: [Buffer, Buffer], cell: string) => {
+      // A cell the encoder passes is plain ASCII (see CsvEncoder.cell): a byte a character.
+      room(head.length + name.length + before.length + cell.length + after.length + 1);
+      buf.set(head, at);
+      at += head.length;
+      buf.set(name, at);
+      at += name.length;
+      buf.set(before, at);
+      at += before.length;
+      for (let c = 0; c < cell.length; c++) buf[at++] = cell.charCodeAt(c);
+      buf.set(after, at);
+      at += after.length;
+      buf[at++] = 10; // \n
+      this.rows++;
+    };
+    const slow = (row: Cell[]) => {
+      const text = encoder.encode([row]);
+      room(text.length * 3);
+      at += buf.write(text, at, "utf8");
+      this.rows++;
+    };
     for (const i of scores.byRank) {
       const p = projects[i]!;
       const id = encoder.cell(p.id);
       const head = dateText !== undefined && id !== undefined ? Buffer.from(dateText + d + id + d, "utf8") : undefined;
+      const repository = encoder.cell(p.sources.repository);
+      if (head !== undefined && repositoryName !== undefined && repository !== undefined) put(head, repositoryName, around.text, repository);
+      else slow(longRow(date, p.id, "repository", p.sources.repository));
       for (let j = 0; j < metrics.length; j++) {
         const value = columnValue(columns[j]!, p, i);
         if (value === null) continue; // no value, no row
+        const k = j * n + i;
         let cell: string | undefined;
-        if (typeof value === "number" && !this.numberNeedsCheck) {
-          const k = j * n + i;
-          cell = this.lastNumbers[k] === value ? this.lastTexts[k] : undefined;
+        let type: "number" | "time" | "boolean";
+        if (typeof value === "number") {
+          type = "number";
+          if (this.numberNeedsCheck) cell = encoder.cell(value);
+          else {
+            cell = this.lastNumbers[k] === value ? this.lastTexts[k] : undefined;
+            if (cell === undefined) {
+              cell = formatNumber(value, this.options.precision, this.options.decimal);
+              this.lastNumbers[k] = value;
+              this.lastTexts[k] = cell;
+            }
+          }
+        } else if (typeof value === "string") {
+          type = "time";
+          cell = this.lastInstants[k] === value ? this.lastTexts[k] : undefined;
           if (cell === undefined) {
-            cell = formatNumber(value, this.options.precision);
-            this.lastNumbers[k] = value;
+            cell = encoder.cell(formatTime(value));
+            this.lastInstants[k] = value;
             this.lastTexts[k] = cell;
           }
         } else {
-          cell = encoder.cell(value);
+          type = "boolean";
+          cell = value ? "true" : "false";
         }
         const name = nameBytes[j];
-        this.rows++;
-        if (head !== undefined && name !== undefined && cell !== undefined) {
-          // A cell the encoder passes is plain ASCII (see CsvEncoder.cell): a byte a character.
-          room(head.length + name.length + cell.length + 1);
-          buf.set(head, at);
-          at += head.length;
-          buf.set(name, at);
-          at += name.length;
-          for (let c = 0; c < cell.length; c++) buf[at++] = cell.charCodeAt(c);
-          buf[at++] = 10; // \n
-        } else {
-          const text = encoder.encode([[date, p.id, metrics[j]!.name, value]]);
-          room(text.length * 3);
-          at += buf.write(text, at, "utf8");
-        }
+        if (head !== undefined && name !== undefined && cell !== undefined) put(head, name, around[type], cell);
+        else slow(type === "time" ? [date, p.id, metrics[j]!.name, null, formatTime(value as string), null, null] : longRow(date, p.id, metrics[j]!.name, value));
       }
-      if (p.errors.length > 0) {
-        const text = encoder.encode([[date, p.id, "errors", issuesText(p.errors)]]);
-        room(text.length * 3);
-        at += buf.write(text, at, "utf8");
-        this.rows++;
-      }
+      if (p.errors.length > 0) slow(longRow(date, p.id, "errors", issuesText(p.errors)));
+      if (p.warnings.length > 0) slow(longRow(date, p.id, "warnings", issuesText(p.warnings)));
     }
     this.size = at;
     return buf.subarray(0, at);
   }
 }
 
+/** What longCsv wrote, filled in as it goes. */
+export interface LongCsvCount {
+  snapshots: number;
+  rows: number;
+}
+
+/**
+ * The long CSV of a history: the header (with the BOM when asked), then each snapshot's rows as
+ * LongCsvWriter writes them, one chunk a snapshot. Stops with `stopped()` when `signal` is aborted.
+ */
+export async function* longCsv(
+  history: AsyncIterable<ScoredColumns>,
+  rubric: Rubric,
+  options: CsvOptions,
+  count: LongCsvCount = { snapshots: 0, rows: 0 },
+  signal?: AbortSignal,
+  stopped: () => Error = () => new Error("interrupted"),
+): AsyncGenerator<string | Uint8Array> {
+  yield new CsvEncoder(options).encode([LONG_HEADER]);
+  const writer = new LongCsvWriter(options);
+  for await (const columns of history) {
+    if (signal?.aborted) throw stopped();
+    yield writer.write(columns, rubric);
+    count.snapshots++;
+    count.rows = writer.rows;
+  }
+}

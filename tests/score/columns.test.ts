@@ -28,6 +28,8 @@ function histories(): Snapshot[] {
   odd.projects[0]!.name = 'Tensor "Flow", ünïcode';
   odd.projects[1]!.errors = [{ field: "stars", message: "=HYPERLINK(\"x\"), a; b\nc" }];
   odd.projects[1]!.raw.stars = null;
+  odd.projects[1]!.warnings = [{ field: "stackOverflowQuestions", message: "the tag ghost-tag does not exist; counted 0" }];
+  odd.projects[0]!.raw.lastCommitAt = "2018-03-14T23:30:00.250+02:00";
   for (const k of Object.keys(odd.projects[2]!.raw) as (keyof Snapshot["projects"][number]["raw"])[]) (odd.projects[2]!.raw as Record<string, unknown>)[k] = null;
   odd.projects.push({ ...structuredClone(odd.projects[2]!), id: "ghost", name: "Ghost" });
   // b again, with pytorch's merged pull requests ten times as many: every other project keeps its
@@ -41,7 +43,7 @@ describe("scores as columns", () => {
   for (const [label, rubric] of [["rubric v1", RUBRIC_V1], ["rubric v2", RUBRIC_V2]] as const) {
     it(`give the same long CSV as the rows of the scored objects, over a history (${label})`, () => {
       const scorer = configured(rubric);
-      for (const options of [{ delimiter: "," }, { delimiter: ";", precision: 3 }, { delimiter: "." }, { delimiter: "\t", precision: 0 }]) {
+      for (const options of [{ delimiter: "," }, { delimiter: ";", precision: 3, decimal: "," as const }, { delimiter: "." }, { delimiter: "\t", precision: 0 }, { delimiter: "-", precision: 4 }, { delimiter: " " }]) {
         const writer = new LongCsvWriter(options);
         const encoder = new CsvEncoder({ ...options, bom: false });
         let rows = 0;
