@@ -30,9 +30,18 @@ Runs the nightly job (.github/workflows/nightly.yml) in one command:
   5. with --commit, commits the snapshots that changed (nothing when the figures are the same as
      HEAD's) as github-actions[bot], message 'snapshot: DATE (N rank changes)'; with --push, pushes,
      and when the branch moved meanwhile, pulls with --rebase and pushes again (--push-attempts).
+     With --data-branch NAME, the snapshots and CSV files are committed to that branch instead (an
+     orphan created by the first run, so a protected main is never written to), read from and
+     written to OUT/data; the checked-out branch, its index and working tree are left alone.
+     Nothing is ever force-pushed. When the push does not happen, the night's snapshots are copied
+     to OUT/unpushed/ (the workflow uploads them as an artifact) and the summary says so.
+
+Each cohort's CSV: OUT/csv/COHORT/latest.csv (today, wide) and history.csv (every date, long), also
+beside its report (on Pages) and, with --data-branch, on that branch under csv/COHORT/.
 
 Options:
   --cohort NAME          collect this cohort only (repeatable; default every cohort in config/)
+  --data-branch NAME     commit snapshots and exports to branch NAME, not the checked-out one
   --as-of ISO            count as of this instant (default now), e.g. 2026-11-21 or 2026-11-21T06:00:00Z
   --max-missing SHARE    fail when a cohort's share of missing figures is above SHARE: 0 to 1 or a
                          percentage (default ${DEFAULT_MAX_MISSING}); what was collected is still committed
@@ -48,23 +57,28 @@ Options:
   -h, --help             show this help
 
 Environment:
+  SHOWDOWN_COHORTS         --cohort when the flag is not given: names separated by spaces or commas
+  SHOWDOWN_DATA_BRANCH     --data-branch when the flag is not given (empty: the checked-out branch)
   SHOWDOWN_AS_OF           --as-of when the flag is not given (empty: now)
   SHOWDOWN_MAX_MISSING     --max-missing when the flag is not given
   SHOWDOWN_PAGES           'true': the report is published to GitHub Pages; the summary links to it
   GITHUB_STEP_SUMMARY      file the summary is appended to (set by GitHub Actions)
-  GITHUB_OUTPUT            file the step outputs are appended to: committed, commit, pushed, report,
-                           rank-changes, missing-share, failed-cohorts
+  GITHUB_OUTPUT            file the step outputs are appended to: committed, commit, pushed, changed,
+                           report, rank-changes, missing-share, failed-cohorts, snapshot-paths
   GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID   link the summary to this run's artifacts
   GITHUB_TOKEN, GH_TOKEN, STACKEXCHANGE_KEY, GITHUB_API_URL, STACKEXCHANGE_API_URL   as for collect
 
 Exit codes: 0 every cohort collected, none above --max-missing, committed and pushed as asked;
 1 a cohort could not be collected, or one is above --max-missing, or the commit or push failed
-(the cohorts that were collected are committed all the same); 130 interrupted (nothing committed).
+(the cohorts that were collected are committed all the same), or, before anything is fetched, a
+cohort that is not in config/, a branch name git refuses (or one starting with '-'), a detached
+HEAD with --push and no --data-branch; 130 interrupted (nothing committed).
 `,
   options: {
     config: { type: "string", default: "config" },
     snapshots: { type: "string", default: "snapshots" },
     cohort: { type: "string", multiple: true },
+    "data-branch": { type: "string" },
     "as-of": { type: "string" },
     "max-missing": { type: "string" },
     out: { type: "string", default: "nightly-out" },
@@ -80,9 +94,18 @@ Exit codes: 0 every cohort collected, none above --max-missing, committed and pu
     const configDir = path.resolve(io.cwd, str(args, "config")!);
     const snapshotsDir = path.resolve(io.cwd, str(args, "snapshots")!);
     const outDir = path.resolve(io.cwd, str(args, "out")!);
-    const asked = (args.values.cohort as string[] | undefined) ?? [];
-    const cohorts = asked.length > 0 ? [...new Set(asked)] : await listCohorts(configDir);
-    if (cohorts.length === 0) throw new ConfigError([{ file: configDir, path: "", message: "no cohort files here (config/<cohort>.yaml); nothing to collect" }]);
+    const flagged = (args.values.cohort as string[] | undefined) ?? [];
+    const fromEnv = io.env.SHOWDOWN_COHORTS?.split(/[\s,]+/).filter(Boolean) ?? [];
+    const asked = flagged.length > 0 ? flagged : fromEnv;
+    const known = await listCohorts(configDir);
+    if (known.length === 0) throw new ConfigError([{ file: configDir, path: "", message: "no cohort files here (config/<cohort>.yaml); nothing to collect" }]);
+    // An unknown name stops the run before anything is fetched or pushed, like any bad input.
+    const unknown = asked.find((c) => !known.includes(c));
+    if (unknown !== undefined) {
+      const source = flagged.length > 0 ? "--cohort" : "SHOWDOWN_COHORTS";
+      throw new UsageError(`${source}: ${JSON.stringify(unknown)} is not a cohort of ${path.relative(io.cwd, configDir) || "."} (cohorts: ${known.join(", ")})`);
+    }
+    const cohorts = asked.length > 0 ? [...new Set(asked)] : known;
     if (flag(args, "list-cohorts")) {
       io.stdout(cohorts.map((c) => `${c}\n`).join(""));
       return EXIT.ok;
@@ -100,6 +123,8 @@ Exit codes: 0 every cohort collected, none above --max-missing, committed and pu
     const concurrencyText = str(args, "concurrency");
     const concurrency = concurrencyText === undefined ? undefined : whole(concurrencyText, "concurrency", 1, 64, 4);
 
-    return runNightly({ cohorts, configDir, snapshotsDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, concurrency }, io);
+    const dataBranch = str(args, "data-branch") ?? (io.env.SHOWDOWN_DATA_BRANCH?.trim() || undefined);
+
+    return runNightly({ cohorts, configDir, snapshotsDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, concurrency, dataBranch }, io);
   },
 };

@@ -97,6 +97,13 @@ export function* longRows(snapshot: ScoredSnapshot): Generator<Cell[]> {
  * or an instant equal to the one in the same cell of the previous snapshot reuses its text (most
  * ratings' cells do not change from day to day). A row the fast path cannot write goes through encode().
  */
+/** A value's type: the index of its column among the long format's four value columns. */
+type ValueType = 0 | 1 | 2 | 3;
+const NUMBER = 0;
+const TIME = 1;
+const BOOLEAN = 2;
+const TEXT = 3;
+
 export class LongCsvWriter {
   private readonly encoder: CsvEncoder;
   // The previous snapshot's number (or instant) and text of each (metric, position) cell.
@@ -105,7 +112,7 @@ export class LongCsvWriter {
   private lastTexts: (string | undefined)[] = [];
   private readonly numberNeedsCheck: boolean;
   // The empty cells around a value in its type's column: before and after it, as bytes.
-  private readonly around: Record<"number" | "time" | "boolean" | "text", [Buffer, Buffer]>;
+  private readonly around: [Buffer, Buffer][];
   // The size of the last snapshot's CSV: the next one's is about the same.
   private size = 1 << 20;
   rows = 0;
@@ -116,12 +123,7 @@ export class LongCsvWriter {
     const d = options.delimiter;
     this.numberNeedsCheck = /[-+0-9e]/.test(d) || d === (options.decimal ?? ".");
     const cells = (n: number) => Buffer.from(d.repeat(n), "utf8");
-    this.around = {
-      number: [cells(0), cells(3)],
-      time: [cells(1), cells(2)],
-      boolean: [cells(2), cells(1)],
-      text: [cells(3), cells(0)],
-    };
+    this.around = [NUMBER, TIME, BOOLEAN, TEXT].map((t) => [cells(t), cells(3 - t)]);
   }
 
   /** The CSV of one snapshot's rows. */
@@ -130,13 +132,14 @@ export class LongCsvWriter {
     const d = encoder.delimiter;
     const metrics = snapshotMetrics(rubric);
     const columns = metrics.map((m) => metricColumn(scores, m));
-    // "<metric><delimiter>", or undefined when the name needs the encoder.
-    const cellAfter = (name: string) => {
+    // "<metric><delimiter>" and the empty cells before a value of each type, or undefined when the
+    // name needs the encoder; made when first needed (a metric's values are of one type).
+    const prefixes = metrics.map(() => [undefined, undefined, undefined] as (Buffer | null | undefined)[]);
+    const prefix = (name: string, type: ValueType): Buffer | null => {
       const cell = encoder.cell(name);
-      return cell === undefined ? undefined : Buffer.from(cell + d, "utf8");
+      return cell === undefined ? null : Buffer.concat([Buffer.from(cell + d, "utf8"), around[type]![0]]);
     };
-    const nameBytes = metrics.map((m) => cellAfter(m.name));
-    const repositoryName = cellAfter("repository");
+    const repositoryPrefix = prefix("repository", TEXT);
     const date = dateOf(snapshot.asOf);
     const dateText = encoder.cell(date);
     const n = projects.length;
@@ -153,22 +156,6 @@ export class LongCsvWriter {
       bigger.set(buf.subarray(0, at));
       buf = bigger;
     };
-    // One row: `head` (date, id), `name` (metric), the value's `cell` between the empty cells of the other types.
-    const put = (head: Buffer, name: Buffer, [before, after]: [Buffer, Buffer], cell: string) => {
-      // A cell the encoder passes is plain ASCII (see CsvEncoder.cell): a byte a character.
-      room(head.length + name.length + before.length + cell.length + after.length + 1);
-      buf.set(head, at);
-      at += head.length;
-      buf.set(name, at);
-      at += name.length;
-      buf.set(before, at);
-      at += before.length;
-      for (let c = 0; c < cell.length; c++) buf[at++] = cell.charCodeAt(c);
-      buf.set(after, at);
-      at += after.length;
-      buf[at++] = 10; // \n
-      this.rows++;
-    };
     const slow = (row: Cell[]) => {
       const text = encoder.encode([row]);
       room(text.length * 3);
@@ -179,17 +166,18 @@ export class LongCsvWriter {
       const p = projects[i]!;
       const id = encoder.cell(p.id);
       const head = dateText !== undefined && id !== undefined ? Buffer.from(dateText + d + id + d, "utf8") : undefined;
-      const repository = encoder.cell(p.sources.repository);
-      if (head !== undefined && repositoryName !== undefined && repository !== undefined) put(head, repositoryName, around.text, repository);
-      else slow(longRow(date, p.id, "repository", p.sources.repository));
-      for (let j = 0; j < metrics.length; j++) {
-        const value = columnValue(columns[j]!, p, i);
+      for (let j = -1; j < metrics.length; j++) {
+        // j = -1: the project's repository, a text row before its metrics.
+        const value = j < 0 ? p.sources.repository : columnValue(columns[j]!, p, i);
         if (value === null) continue; // no value, no row
         const k = j * n + i;
         let cell: string | undefined;
-        let type: "number" | "time" | "boolean";
-        if (typeof value === "number") {
-          type = "number";
+        let type: ValueType;
+        if (j < 0) {
+          type = TEXT;
+          cell = encoder.cell(value as string);
+        } else if (typeof value === "number") {
+          type = NUMBER;
           if (this.numberNeedsCheck) cell = encoder.cell(value);
           else {
             cell = this.lastNumbers[k] === value ? this.lastTexts[k] : undefined;
@@ -200,7 +188,7 @@ export class LongCsvWriter {
             }
           }
         } else if (typeof value === "string") {
-          type = "time";
+          type = TIME;
           cell = this.lastInstants[k] === value ? this.lastTexts[k] : undefined;
           if (cell === undefined) {
             cell = encoder.cell(formatTime(value));
@@ -208,12 +196,31 @@ export class LongCsvWriter {
             this.lastTexts[k] = cell;
           }
         } else {
-          type = "boolean";
+          type = BOOLEAN;
           cell = value ? "true" : "false";
         }
-        const name = nameBytes[j];
-        if (head !== undefined && name !== undefined && cell !== undefined) put(head, name, around[type], cell);
-        else slow(type === "time" ? [date, p.id, metrics[j]!.name, null, formatTime(value as string), null, null] : longRow(date, p.id, metrics[j]!.name, value));
+        let pre: Buffer | null | undefined;
+        if (j < 0) pre = repositoryPrefix;
+        else {
+          const made = prefixes[j]!;
+          pre = made[type] ?? (made[type] = prefix(metrics[j]!.name, type));
+        }
+        if (head !== undefined && pre !== null && cell !== undefined) {
+          // A cell the encoder passes is plain ASCII (see CsvEncoder.cell): a byte a character.
+          const after = around[type]![1];
+          room(head.length + pre.length + cell.length + after.length + 1);
+          buf.set(head, at);
+          at += head.length;
+          buf.set(pre, at);
+          at += pre.length;
+          for (let c = 0; c < cell.length; c++) buf[at++] = cell.charCodeAt(c);
+          for (let c = 0; c < after.length; c++) buf[at++] = after[c]!;
+          buf[at++] = 10; // \n
+          this.rows++;
+        } else {
+          const name = j < 0 ? "repository" : metrics[j]!.name;
+          slow(type === TIME ? [date, p.id, name, null, formatTime(value as string), null, null] : longRow(date, p.id, name, value));
+        }
       }
       if (p.errors.length > 0) slow(longRow(date, p.id, "errors", issuesText(p.errors)));
       if (p.warnings.length > 0) slow(longRow(date, p.id, "warnings", issuesText(p.warnings)));

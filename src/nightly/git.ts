@@ -16,7 +16,8 @@ export interface GitResult {
 }
 
 export interface Git {
-  run(args: string[]): Promise<GitResult>;
+  /** Runs git in the repository; `env` adds variables (e.g. GIT_INDEX_FILE) to the job's. */
+  run(args: string[], env?: NodeJS.ProcessEnv): Promise<GitResult>;
   /** The repository's top folder (real path). */
   root: string;
   /** The environment git runs with (for redacting its output). */
@@ -56,7 +57,24 @@ export async function openRepository(cwd: string, env: NodeJS.ProcessEnv): Promi
   const top = await exec(["rev-parse", "--show-toplevel"], cwd, env);
   if (top.code !== 0) return undefined;
   const root = await realpath(top.stdout.trim());
-  return { root, env, run: (args) => exec(args, root, env) };
+  return { root, env, run: (args, extra) => exec(args, root, extra ? { ...env, ...extra } : env) };
+}
+
+/**
+ * Why `name` cannot be a branch to push to, or undefined when it can: git's own rules (`git
+ * check-ref-format`), and no leading "-", which git would read as an option.
+ */
+export async function badBranchName(name: string, cwd: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+  if (name.startsWith("-")) return "it starts with '-', which git would read as an option";
+  // "refs/heads/..." cannot be read as an option (and check-ref-format takes no "--").
+  const check = await exec(["check-ref-format", `refs/heads/${name}`], cwd, env);
+  if (check.code === 127) return "git is not installed";
+  return check.code === 0 ? undefined : "git check-ref-format refuses it as a branch name";
+}
+
+/** Why `name` cannot be a remote to push to, or undefined: a leading "-" would be read as an option. */
+export function badRemoteName(name: string): string | undefined {
+  return name === "" || name.startsWith("-") ? "a remote's name cannot be empty or start with '-'" : undefined;
 }
 
 /** `file` relative to the repository, with forward slashes, as git names it. */
@@ -76,8 +94,8 @@ function reason(text: string): string {
  * True when the snapshot at `rel` differs from HEAD's in anything but when it was generated and the
  * request counts, i.e. when committing it records something new. A file HEAD lacks has changed.
  */
-export async function snapshotChanged(git: Git, rel: string, text: string): Promise<boolean> {
-  const head = await git.run(["show", `HEAD:${rel}`]);
+export async function snapshotChanged(git: Git, rel: string, text: string, rev = "HEAD"): Promise<boolean> {
+  const head = await git.run(["show", `${rev}:${rel}`, "--"]);
   if (head.code !== 0) return true;
   const strip = (t: string) => {
     try {
@@ -108,7 +126,7 @@ export async function commitFiles(git: Git, files: string[], message: string, id
 
 /** The branch to push: the checked-out one, else the one the Actions run is for. */
 export async function currentBranch(git: Git, env: NodeJS.ProcessEnv): Promise<string | undefined> {
-  const head = await git.run(["symbolic-ref", "--quiet", "--short", "HEAD"]);
+  const head = await git.run(["symbolic-ref", "--quiet", "--short", "--", "HEAD"]);
   if (head.code === 0 && head.stdout.trim()) return head.stdout.trim();
   if (env.GITHUB_REF_TYPE === "branch" && env.GITHUB_REF_NAME) return env.GITHUB_REF_NAME;
   return undefined;
@@ -148,13 +166,13 @@ export async function pushWithRetry(git: Git, options: PushOptions): Promise<Pus
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const target = `${options.remote}/${options.branch}`;
   for (let attempt = 1; ; attempt++) {
-    const push = await git.run(["push", "--porcelain", options.remote, `HEAD:refs/heads/${options.branch}`]);
+    const push = await git.run(["push", "--porcelain", "--", options.remote, `HEAD:refs/heads/${options.branch}`]);
     if (push.code === 0) return { pushed: true, attempts: attempt, sha: (await git.run(["rev-parse", "HEAD"])).stdout.trim() };
     const why = redact(reason(`${push.stdout}\n${push.stderr}`), git.env);
     options.log(`push to ${target} refused (attempt ${attempt} of ${options.attempts}): ${why}`);
     if (attempt >= options.attempts) return { pushed: false, attempts: attempt, error: `could not push to ${target} after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${why}` };
     await sleep(options.backoffMs * 2 ** (attempt - 1));
-    const pull = await git.run([...identityArgs(options.identity ?? BOT_IDENTITY), "pull", "--rebase", "--quiet", options.remote, options.branch]);
+    const pull = await git.run([...identityArgs(options.identity ?? BOT_IDENTITY), "pull", "--rebase", "--quiet", "--", options.remote, options.branch]);
     if (pull.code !== 0) {
       await git.run(["rebase", "--abort"]);
       return { pushed: false, attempts: attempt, error: `could not rebase onto ${target}: ${redact(reason(`${pull.stdout}\n${pull.stderr}`), git.env)}` };

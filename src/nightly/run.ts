@@ -3,23 +3,25 @@
  * scored under its config, compared with its previous snapshot, exported and reported; the job
  * summary, annotations and step outputs written; the snapshots committed and pushed.
  */
-import { appendFile, mkdir, readFile, stat, writeFile } from "node:fs/promises";
+import { appendFile, copyFile, mkdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { loadCohort, type LoadedCohort } from "../config/load.js";
 import { resolveApi, runCollect, type CollectOutcome } from "../collect-run.js";
 import { compareSnapshots } from "../diff/compare.js";
 import { renderDiffMarkdown } from "../diff/markdown.js";
 import { ShowdownError, UsageError } from "../errors.js";
-import { CsvEncoder } from "../export/csv.js";
-import { wideTable } from "../export/rows.js";
+import { CsvEncoder, DEFAULT_PRECISION, type CsvOptions } from "../export/csv.js";
+import { longCsv, wideTable } from "../export/rows.js";
 import { findToken } from "../fetch/token.js";
 import { writeReport } from "../report/write.js";
 import { Scorer } from "../score/snapshot.js";
+import { eachSnapshot } from "../snapshot/history.js";
 import { listSnapshots, readSnapshot, snapshotPath, writeAtomic } from "../snapshot/store.js";
 import { TOOL } from "../tool.js";
 import { annotation, shortList } from "./annotations.js";
 import { commitMessage, outcomeLine } from "./commit-message.js";
-import { commitFiles, currentBranch, hasRemote, openRepository, pushWithRetry, repoPath, restore, snapshotChanged, type Git } from "./git.js";
+import { checkOutData, commitData, openDataBranch, type DataBranch } from "./data-branch.js";
+import { badBranchName, badRemoteName, commitFiles, currentBranch, hasRemote, openRepository, pushWithRetry, repoPath, restore, snapshotChanged, type Git } from "./git.js";
 import { plural, type CohortOutcome } from "./outcome.js";
 import { renderSummary, type CohortSummary } from "./summary.js";
 import { missingFigures, overThreshold, percent } from "./threshold.js";
@@ -50,7 +52,20 @@ export interface NightlyJob {
   remote: string;
   pushAttempts: number;
   concurrency: number | undefined;
+  /**
+   * Commit the snapshots and exports to this branch (an orphan created on the first run) instead
+   * of the checked-out one; its files are read from and written to OUT/data.
+   */
+  dataBranch?: string;
 }
+
+/** The CSV files published per cohort (on the data branch and Pages): spreadsheets import them by URL. */
+const CSV_OPTIONS: CsvOptions = { delimiter: ",", decimal: ".", bom: false, precision: DEFAULT_PRECISION };
+export const LATEST_CSV = "latest.csv";
+export const HISTORY_CSV = "history.csv";
+
+/** Where snapshots go when the push did not happen; the workflow uploads this folder as an artifact. */
+export const UNPUSHED_DIR = "unpushed";
 
 /** GitHub refuses a step summary over 1 MiB; past this the diffs are left out of it. */
 const SUMMARY_LIMIT = 1_000_000;
@@ -84,27 +99,82 @@ function links(env: NodeJS.ProcessEnv): { run?: string; pages?: string } {
 async function setOutputs(io: NightlyIo, outputs: Record<string, string>): Promise<void> {
   const file = io.env.GITHUB_OUTPUT;
   if (!file) return;
-  await appendFile(file, Object.entries(outputs).map(([k, v]) => `${k}=${v.replace(/\n/g, " ")}\n`).join(""));
+  // A value of several lines goes between delimiters, as the runner reads them (a line never equals the delimiter).
+  const line = ([k, v]: [string, string]) => (v.includes("\n") ? `${k}<<SHOWDOWN_EOF\n${v.replace(/^SHOWDOWN_EOF$/gm, "")}\nSHOWDOWN_EOF\n` : `${k}=${v}\n`);
+  await appendFile(file, Object.entries(outputs).map(line).join(""));
+}
+
+/** What must hold before anything is fetched: a repository to commit to, a branch to push to, valid names. */
+async function checkGit(job: NightlyJob, io: NightlyIo): Promise<{ git?: Git; branch?: string }> {
+  const { commit, push, remote, dataBranch } = job;
+  if (dataBranch !== undefined) {
+    const bad = await badBranchName(dataBranch, io.cwd, io.env);
+    if (bad) throw new UsageError(`--data-branch ${JSON.stringify(dataBranch)}: not a branch name git accepts (${bad})`);
+  }
+  if (!commit && dataBranch === undefined) return {};
+  const git = await openRepository(io.cwd, io.env);
+  if (!git) throw new UsageError(`${commit ? "--commit" : "--data-branch"}: ${io.cwd} is not in a git repository (or git is not installed)`);
+  if (!push) return { git };
+  const badRemote = badRemoteName(remote);
+  if (badRemote) throw new UsageError(`--remote ${JSON.stringify(remote)}: ${badRemote}`);
+  if (dataBranch !== undefined) return { git };
+  const branch = await currentBranch(git, io.env);
+  if (!branch) throw new UsageError("--push: HEAD is detached and GITHUB_REF_NAME names no branch, so nothing could be pushed; check out a branch, or pass --data-branch NAME");
+  const bad = await badBranchName(branch, io.cwd, io.env);
+  if (bad) throw new UsageError(`--push: cannot push to branch ${JSON.stringify(branch)} (HEAD or GITHUB_REF_NAME): ${bad}`);
+  return { git, branch };
+}
+
+/** The data branch's files, fetched and written to `dir` (emptied first): the history the night adds to. */
+async function openData(git: Git, job: NightlyJob, dir: string): Promise<DataBranch> {
+  const remote = job.push && (await hasRemote(git, job.remote)) ? job.remote : undefined;
+  let data: DataBranch;
+  try {
+    data = await openDataBranch(git, job.dataBranch!, remote);
+  } catch (error) {
+    throw new ShowdownError(`--data-branch ${job.dataBranch}: ${(error as Error).message}`);
+  }
+  await rm(dir, { recursive: true, force: true });
+  await mkdir(dir, { recursive: true });
+  await checkOutData(data, dir);
+  return data;
+}
+
+/** Writes the cohort's latest.csv (wide, today) and history.csv (long, every date) to `dir`. */
+async function writeCohortCsv(dir: string, cohort: string, snapshotsDir: string, scorer: Scorer, latest: ReturnType<Scorer["score"]>, io: NightlyIo): Promise<string[]> {
+  const files = [path.join(dir, LATEST_CSV), path.join(dir, HISTORY_CSV)];
+  await writeAtomic(files[0]!, new CsvEncoder(CSV_OPTIONS).encode(wideTable(latest)));
+  const onSkip = (e: { file: string; problem: string }) => io.stderr(`showdown export: skipping ${shown(io, e.file)}: ${e.problem}\n`);
+  const history = (async function* () {
+    for await (const { snapshot } of eachSnapshot(await listSnapshots(snapshotsDir, cohort), cohort, { skipInvalid: true, onSkip })) yield scorer.columns(snapshot);
+  })();
+  await writeAtomic(files[1]!, longCsv(history, scorer.config.rubric, CSV_OPTIONS, undefined, io.signal));
+  return files;
 }
 
 /** Runs the job; its exit code (0, 1 or 130). */
 export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number> {
-  const { cohorts, configDir, snapshotsDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, concurrency } = job;
-  const date = asOf.slice(0, 10);
-  // Fail before fetching anything when the snapshots could not be committed anyway.
-  let git: Git | undefined;
-  if (commit) {
-    git = await openRepository(io.cwd, io.env);
-    if (!git) throw new UsageError(`--commit: ${io.cwd} is not in a git repository (or git is not installed)`);
-  }
-
   const log = (line: string) => io.stderr(`nightly: ${line}\n`);
+  const { cohorts, configDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, concurrency } = job;
+  const date = asOf.slice(0, 10);
+  // Fail before fetching anything when the snapshots could not be committed or pushed anyway.
+  const checked = await checkGit(job, io);
+  const git = commit ? checked.git : undefined;
+  const dataDir = path.join(outDir, "data");
+  const data = job.dataBranch !== undefined ? await openData(checked.git!, job, dataDir) : undefined;
+  const snapshotsDir = data ? path.join(dataDir, "snapshots") : job.snapshotsDir;
+  if (data) log(`data branch ${data.branch}: ${data.tip ? `at ${data.tip.slice(0, 7)}${data.remote ? ` on ${data.remote}` : ""}` : "not there yet; the first commit creates it"}`);
+
   log(`collecting ${plural(cohorts.length, "cohort")} (${cohorts.join(", ")}) as of ${asOf}; missing figures allowed up to ${percent(maxMissing)}`);
   await mkdir(outDir, { recursive: true });
 
   const summaries: CohortSummary[] = [];
   const csvFiles: string[] = [];
   const reports: string[] = [];
+  /** Night's snapshot files, by cohort. */
+  const nightFiles = new Map<string, string>();
+  /** Exports to commit on the data branch, relative to its folder. */
+  const dataExports: string[] = [];
 
   const token = await findToken(io.env);
   for (const cohort of cohorts) {
@@ -149,7 +219,8 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
     const scorer = new Scorer({ rubric: loaded.rubric, projects: loaded.cohort.projects });
     const snapshot = scorer.score(collected.snapshot);
     summary.snapshot = snapshot;
-    outcome.file = git ? await repoPath(git, file) : shown(io, file);
+    // As git names it: on the data branch, or in the repository.
+    outcome.file = data ? path.relative(dataDir, file).split(path.sep).join("/") : git ? await repoPath(git, file) : shown(io, file);
     outcome.projects = snapshot.projects.length;
     outcome.missing = missingFigures(collected.snapshot);
     outcome.status = outcome.missing.missing.length > 0 ? "partial" : "complete";
@@ -169,10 +240,19 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
       summary.diffNote = "First snapshot of this cohort: nothing to compare with.";
     }
 
-    const csv = path.join(outDir, "csv", `${cohort}-${date}.csv`);
+    nightFiles.set(cohort, file);
+    let csv: string[] = [];
     try {
-      await writeAtomic(csv, new CsvEncoder({ delimiter: ",", bom: false }).encode(wideTable(snapshot)));
-      csvFiles.push(csv);
+      csv = await writeCohortCsv(path.join(outDir, "csv", cohort), cohort, snapshotsDir, scorer, snapshot, io);
+      csvFiles.push(...csv);
+      if (data) {
+        for (const f of csv) {
+          const rel = path.posix.join("csv", cohort, path.basename(f));
+          await mkdir(path.dirname(path.join(dataDir, rel)), { recursive: true });
+          await copyFile(f, path.join(dataDir, rel));
+          dataExports.push(rel);
+        }
+      }
     } catch (error) {
       io.stdout(annotation("warning", `${cohort}: no CSV export`, failure(io, error)));
     }
@@ -187,7 +267,11 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
         signal: io.signal,
         tool: TOOL,
       });
-      if (built) reports.push(cohort);
+      if (built) {
+        reports.push(cohort);
+        // Beside the report on Pages: the same CSV under a stable address.
+        for (const f of csv) await copyFile(f, path.join(outDir, "report", cohort, path.basename(f)));
+      }
     } catch (error) {
       io.stdout(annotation("warning", `${cohort}: no HTML report`, failure(io, error)));
     }
@@ -217,71 +301,109 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
 
   // Commit and push what was collected, even when the run is going to fail on missing figures.
   let commitLine = commit ? "" : "Not committed (run without --commit).";
-  const gitOutputs: Record<string, string> = { committed: "false", pushed: "false", commit: "" };
+  const gitOutputs: Record<string, string> = { committed: "false", pushed: "false", commit: "", changed: "false" };
   let gitFailed = false;
+  let toPush = false;
   if (git) {
+    // What HEAD (or the data branch's tip) holds is compared with what was written, file by file.
+    const rev = data ? data.tip : "HEAD";
     const changed: string[] = [];
     const committed: CohortOutcome[] = [];
     for (const o of written) {
-      const text = await readFile(path.join(git.root, o.file!), "utf8");
-      if (await snapshotChanged(git, o.file!, text)) {
+      const text = await readFile(nightFiles.get(o.cohort)!, "utf8");
+      if (rev === undefined || (await snapshotChanged(git, o.file!, text, rev))) {
         changed.push(o.file!);
         committed.push(o);
       } else {
-        await restore(git, o.file!);
+        if (!data) await restore(git, o.file!);
         log(`${o.cohort}: same figures as the committed ${o.file}; left as it was`);
       }
     }
+    gitOutputs.changed = String(changed.length > 0);
+    toPush = push && changed.length > 0;
     if (changed.length === 0) {
       commitLine = written.length === 0 ? "Nothing was collected, so nothing was committed." : "Nothing changed since the last commit, so nothing was committed.";
     } else {
       const { run } = links(io.env);
-      const trailer = `Collected by ${TOOL.name} ${TOOL.version} ('showdown nightly') as of ${asOf}.${run ? `\nRun: ${run}` : ""}`;
+      const trailer = `Collected by ${TOOL.name} ${TOOL.version} ('${TOOL.name} nightly') as of ${asOf}.${run ? `\nRun: ${run}` : ""}`;
       const message = commitMessage(date, committed, outcomes.filter((o) => !committed.includes(o)), trailer);
-      try {
-        const sha = await commitFiles(git, changed, message);
-        gitOutputs.committed = "true";
-        gitOutputs.commit = sha;
-        log(`committed ${sha.slice(0, 7)} ${message.split("\n")[0]}`);
-        commitLine = `Committed \`${sha.slice(0, 7)}\` “${message.split("\n")[0]}”`;
-        if (push) {
-          const branch = await currentBranch(git, io.env);
-          if (!(await hasRemote(git, remote))) {
-            commitLine += `; no remote ${remote}, so not pushed.`;
-            log(`no remote ${remote}; not pushed`);
-          } else if (!branch) {
-            gitFailed = true;
-            commitLine += "; not pushed: HEAD is detached and GITHUB_REF_NAME names no branch.";
-            io.stdout(annotation("error", "Snapshot not pushed", "HEAD is detached and GITHUB_REF_NAME names no branch"));
-          } else {
-            const pushed = await pushWithRetry(git, { remote, branch, attempts: pushAttempts, backoffMs: 1000, log });
-            if (pushed.pushed) {
-              gitOutputs.pushed = "true";
-              gitOutputs.commit = pushed.sha ?? sha;
-              commitLine = `Committed \`${gitOutputs.commit.slice(0, 7)}\` “${message.split("\n")[0]}” and pushed to ${remote}/${branch}${pushed.attempts > 1 ? ` (after ${pushed.attempts - 1} rebase${pushed.attempts > 2 ? "s" : ""})` : ""}.`;
-              log(`pushed to ${remote}/${branch}`);
-            } else {
-              gitFailed = true;
-              commitLine += `; **not pushed**: ${pushed.error}.`;
-              io.stdout(annotation("error", "Snapshot not pushed", pushed.error ?? "push failed"));
-            }
-          }
-        } else {
-          commitLine += ".";
+      const subject = message.split("\n")[0];
+      if (data) {
+        const result = await commitData(data, { files: [...changed, ...dataExports], owned: changed, dir: dataDir, message, attempts: data.remote ? pushAttempts : 1, backoffMs: 1000, log });
+        if (result.sha) {
+          gitOutputs.committed = String(result.stored);
+          gitOutputs.commit = result.sha;
         }
-      } catch (error) {
-        gitFailed = true;
-        commitLine = `**Not committed**: ${(error as Error).message}.`;
-        io.stdout(annotation("error", "Snapshot not committed", (error as Error).message));
+        const where = `${data.remote ? `${data.remote}/` : ""}${data.branch}`;
+        if (!result.stored) {
+          gitFailed = true;
+          commitLine = `**Not committed to ${where}**: ${result.error}.`;
+          io.stdout(annotation("error", "Snapshot not pushed", result.error ?? "commit failed"));
+        } else if (result.sha) {
+          log(`committed ${result.sha.slice(0, 7)} ${subject} to ${where}`);
+          commitLine = `Committed \`${result.sha.slice(0, 7)}\` “${subject}” to ${data.remote ? `${where} and pushed it` : `the local branch ${data.branch}`}${result.attempts > 1 ? ` (after ${result.attempts - 1} new tip${result.attempts > 2 ? "s" : ""})` : ""}`;
+          commitLine += push && !data.remote ? `; no remote ${remote}, so not pushed.` : ".";
+          if (data.remote) gitOutputs.pushed = "true";
+        } else {
+          commitLine = `${where} already holds these files, so nothing was committed.`;
+        }
+      } else {
+        try {
+          const sha = await commitFiles(git, changed, message);
+          gitOutputs.committed = "true";
+          gitOutputs.commit = sha;
+          log(`committed ${sha.slice(0, 7)} ${subject}`);
+          commitLine = `Committed \`${sha.slice(0, 7)}\` “${subject}”`;
+          if (push) {
+            const branch = checked.branch!;
+            if (!(await hasRemote(git, remote))) {
+              commitLine += `; no remote ${remote}, so not pushed.`;
+              log(`no remote ${remote}; not pushed`);
+            } else {
+              const pushed = await pushWithRetry(git, { remote, branch, attempts: pushAttempts, backoffMs: 1000, log });
+              if (pushed.pushed) {
+                gitOutputs.pushed = "true";
+                gitOutputs.commit = pushed.sha ?? sha;
+                commitLine = `Committed \`${gitOutputs.commit.slice(0, 7)}\` “${subject}” and pushed to ${remote}/${branch}${pushed.attempts > 1 ? ` (after ${pushed.attempts - 1} rebase${pushed.attempts > 2 ? "s" : ""})` : ""}.`;
+                log(`pushed to ${remote}/${branch}`);
+              } else {
+                gitFailed = true;
+                commitLine += `; **not pushed**: ${pushed.error}.`;
+                io.stdout(annotation("error", "Snapshot not pushed", pushed.error ?? "push failed"));
+              }
+            }
+          } else {
+            commitLine += ".";
+          }
+        } catch (error) {
+          gitFailed = true;
+          commitLine = `**Not committed**: ${(error as Error).message}.`;
+          io.stdout(annotation("error", "Snapshot not committed", (error as Error).message));
+        }
       }
     }
+  }
+
+  // A night whose push did not happen is not lost: its snapshots go to OUT/unpushed/, which the
+  // workflow uploads as an artifact (a rerun could not fetch the same figures again).
+  const unpushed = toPush && gitOutputs.pushed !== "true";
+  if (unpushed) {
+    for (const file of nightFiles.values()) {
+      const copy = path.join(outDir, UNPUSHED_DIR, path.relative(snapshotsDir, file));
+      await mkdir(path.dirname(copy), { recursive: true });
+      await copyFile(file, copy);
+    }
+    log(`not pushed: the snapshots are saved in ${shown(io, path.join(outDir, UNPUSHED_DIR))}`);
   }
 
   // Where the CSV and the report are.
   const { run, pages } = links(io.env);
   const outputs: string[] = [];
   const where = run ? ` (artifacts of [this run](${run}#artifacts))` : "";
-  if (csvFiles.length > 0) outputs.push(`CSV export: ${csvFiles.map((f) => `\`${path.basename(f)}\``).join(", ")}${where}.`);
+  if (unpushed) {
+    outputs.push(`**The snapshots were not pushed**: they are saved in \`${shown(io, path.join(outDir, UNPUSHED_DIR))}/\` and uploaded as the artifact \`showdown-snapshots\`${where}. Download and commit them: a rerun cannot fetch the same figures again.`);
+  }
+  if (csvFiles.length > 0) outputs.push(`CSV export: ${csvFiles.map((f) => `\`${path.relative(path.join(outDir, "csv"), f).split(path.sep).join("/")}\``).join(", ")}${where}${data ? ` and on the branch ${data.branch} under csv/` : ""}.`);
   if (reports.length > 0) {
     outputs.push(`HTML report: ${reports.map((c) => `\`${c}\``).join(", ")}${where}.`);
     if (io.env.SHOWDOWN_PAGES === "true") outputs.push(`Published to GitHub Pages by the \`pages\` job${pages ? `: ${pages}` : ""} (its exact address is in that job's summary).`);
@@ -304,6 +426,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
     "rank-changes": String(written.reduce((s, o) => s + (o.rankChanges ?? 0), 0)),
     "missing-share": String(Number(maxShare.toFixed(4))),
     "failed-cohorts": failed.map((o) => o.cohort).join(","),
+    "snapshot-paths": [...nightFiles.values()].map((f) => shown(io, f)).join("\n"),
   });
 
   for (const o of over) log(`${o.cohort}: ${percent(o.missing!.share)} of figures missing, above --max-missing ${percent(maxMissing)}: failing the run`);

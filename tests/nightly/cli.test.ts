@@ -117,9 +117,9 @@ describe("showdown nightly", () => {
     const summary = await readFile(path.join(work, "nightly-out", "summary.md"), "utf8");
     expect(summary).toContain("Not committed (run without --commit).");
     expect(await readFile(stepSummary, "utf8")).toBe(`earlier step\n${summary}`);
-    expect(await readdir(path.join(work, "nightly-out", "csv"))).toEqual(["mini-2026-11-19.csv"]);
+    expect(await readdir(path.join(work, "nightly-out", "csv", "mini"))).toEqual(["history.csv", "latest.csv"]);
     expect(existsSync(path.join(work, "nightly-out", "report", "mini", "index.html"))).toBe(true);
-    expect(summary).toContain("CSV export: `mini-2026-11-19.csv`.");
+    expect(summary).toContain("CSV export: `mini/latest.csv`, `mini/history.csv`.");
     expect(summary).toContain("HTML report: `mini`.");
     // The snapshot holds facts only; the summary's scoreboard is scored from the config.
     const text = await readFile(path.join(work, FILE), "utf8");
@@ -195,7 +195,7 @@ describe("showdown nightly", () => {
     expect(await readFile(path.join(work, "nightly-out", "summary.md"), "utf8")).toContain("no remote origin, so not pushed.");
   });
 
-  it("gives up after --push-attempts when the remote refuses every push, keeping the commit", async () => {
+  it("gives up after --push-attempts when the remote refuses every push, keeping the commit and saving the snapshots", async () => {
     const { work, origin } = await project("origin");
     const hook = path.join(origin!, "hooks", "pre-receive");
     await writeFile(hook, "#!/bin/sh\necho 'protected branch' >&2\nexit 1\n");
@@ -210,6 +210,9 @@ describe("showdown nightly", () => {
     expect(await git(["log", "-1", "--format=%s", "main"], work)).toBe("snapshot: 2026-11-19 (first snapshot)\n");
     expect(await git(["log", "--format=%s", "main"], origin!)).toBe("config\n");
     expect(await readFile(outputs, "utf8")).toMatch(/^committed=true$[\s\S]*^pushed=false$/m);
+    // The night is not lost: the snapshot is saved for the workflow's artifact, and the summary says where.
+    expect(await readFile(path.join(work, "nightly-out", "unpushed", "mini", "2026-11-19.json"), "utf8")).toBe(await readFile(path.join(work, FILE), "utf8"));
+    expect(await readFile(path.join(work, "nightly-out", "summary.md"), "utf8")).toContain("**The snapshots were not pushed**: they are saved in `nightly-out/unpushed/` and uploaded as the artifact `showdown-snapshots`");
   });
 
   it("stops, with the rebase aborted, when the branch moved with a conflicting snapshot", async () => {
@@ -239,5 +242,144 @@ describe("showdown nightly", () => {
     const message = await git(["log", "-1", "--format=%B", "main"], work);
     expect(message).toMatch(/^snapshot: 2026-11-19 \(first snapshot\)\n\nmini: 2 projects, first snapshot, 0 of 16 figures missing\nbroken: not collected \(config\/broken\.yaml: invalid YAML/);
     expect(await git(["show", "--name-only", "--format=", "HEAD"], work)).toBe(`${FILE}\n`);
+  });
+
+  it("refuses a detached HEAD with --push before collecting anything (GITHUB_REF_NAME unset)", async () => {
+    const { work, origin } = await project("origin");
+    await git(["checkout", "--quiet", "--detach"], work);
+    const result = await nightly(work, ["--push", "--as-of", AS_OF]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("showdown: --push: HEAD is detached and GITHUB_REF_NAME names no branch, so nothing could be pushed; check out a branch, or pass --data-branch NAME; see 'showdown nightly --help'\n");
+    expect(replica!.requests).toHaveLength(0);
+    expect(existsSync(path.join(work, "snapshots"))).toBe(false);
+    expect(await git(["log", "--format=%s", "HEAD"], work)).toBe("config\n");
+    expect(await git(["log", "--format=%s", "main"], origin!)).toBe("config\n");
+  });
+
+  it("never lets a branch name from the environment reach git as an option (--upload-pack)", async () => {
+    const { dir, work, origin } = await project("origin");
+    await git(["checkout", "--quiet", "--detach"], work);
+    const pwned = path.join(dir, "pwned");
+    // A branch name git would read as an option, were it not checked: it runs a command.
+    const result = await nightly(work, ["--push", "--push-attempts", "2", "--as-of", AS_OF], {
+      GITHUB_REF_TYPE: "branch",
+      GITHUB_REF_NAME: `--upload-pack=touch ${pwned};false`,
+    });
+    expect(existsSync(pwned)).toBe(false); // on the main of 2026-12-07 05:00 UTC, git ran the command
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^showdown: --push: cannot push to branch "--upload-pack=touch .*" \(HEAD or GITHUB_REF_NAME\): it starts with '-', which git would read as an option; see 'showdown nightly --help'\n$/);
+    expect(replica!.requests).toHaveLength(0);
+    expect(await git(["log", "--format=%s", "main"], origin!)).toBe("config\n");
+    // Names git's own rules refuse are refused too.
+    const spaced = await nightly(work, ["--push", "--as-of", AS_OF], { GITHUB_REF_TYPE: "branch", GITHUB_REF_NAME: "a..b" });
+    expect(spaced.code).toBe(1);
+    expect(spaced.stderr).toContain('cannot push to branch "a..b" (HEAD or GITHUB_REF_NAME): git check-ref-format refuses it as a branch name');
+    expect(replica!.requests).toHaveLength(0);
+  });
+
+  it("refuses a cohort that is not in config/ and a data branch git would not accept: one line, exit 1, nothing fetched or pushed", async () => {
+    const { work, origin } = await project("origin");
+    for (const [args, env, line] of [
+      [[], { SHOWDOWN_COHORTS: "mini, nope" }, `showdown: SHOWDOWN_COHORTS: "nope" is not a cohort of config (cohorts: mini); see 'showdown nightly --help'\n`],
+      [["--cohort", "../mini"], {}, `showdown: --cohort: "../mini" is not a cohort of config (cohorts: mini); see 'showdown nightly --help'\n`],
+      [["--data-branch=-f"], {}, `showdown: --data-branch "-f": not a branch name git accepts (it starts with '-', which git would read as an option); see 'showdown nightly --help'\n`],
+      [[], { SHOWDOWN_DATA_BRANCH: "data:x" }, `showdown: --data-branch "data:x": not a branch name git accepts (git check-ref-format refuses it as a branch name); see 'showdown nightly --help'\n`],
+    ] as const) {
+      const result = await nightly(work, ["--push", "--as-of", AS_OF, ...args], env);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toBe(line);
+    }
+    expect(replica!.requests).toHaveLength(0);
+    expect(existsSync(path.join(work, "snapshots"))).toBe(false);
+    expect(await git(["for-each-ref", "--format=%(refname)"], origin!)).toBe("refs/heads/main\n");
+  });
+
+  it("collects only the cohorts SHOWDOWN_COHORTS names", async () => {
+    const { work } = await project("none");
+    await writeFile(path.join(work, "config", "another.yaml"), COHORT.replace("cohort: mini", "cohort: another"));
+    const result = await nightly(work, ["--as-of", AS_OF], { SHOWDOWN_COHORTS: "another" });
+    expect(result.code, result.stderr).toBe(0);
+    expect(await readdir(path.join(work, "snapshots"))).toEqual(["another"]);
+  });
+});
+
+describe("showdown nightly --data-branch", () => {
+  /** A main that refuses every push, as a protected branch does; other branches are accepted. */
+  async function protect(origin: string) {
+    const hook = path.join(origin, "hooks", "pre-receive");
+    await writeFile(hook, "#!/bin/sh\nwhile read old new ref; do\n  if [ \"$ref\" = refs/heads/main ]; then echo 'main is protected' >&2; exit 1; fi\ndone\n");
+    await chmod(hook, 0o755);
+  }
+  const NEXT = "2026-11-20T05:17:00.000Z";
+
+  it("creates an orphan branch on the first night and adds to it the next, never touching main", async () => {
+    const { dir, work, origin } = await project("origin");
+    await protect(origin!);
+    const outputs = path.join(dir, "outputs");
+    await writeFile(outputs, "");
+    const first = await nightly(work, ["--push", "--data-branch", "showdown-data", "--as-of", AS_OF], { GITHUB_OUTPUT: outputs });
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain("nightly: data branch showdown-data: not there yet; the first commit creates it");
+    const tip1 = (await git(["rev-parse", "showdown-data"], origin!)).trim();
+    // An orphan: one commit, no parent, holding the snapshot and the two CSV files only.
+    expect(await git(["rev-list", "--parents", "showdown-data"], origin!)).toBe(`${tip1}\n`);
+    expect((await git(["ls-tree", "-r", "--name-only", "showdown-data"], origin!)).split("\n").filter(Boolean)).toEqual(["csv/mini/history.csv", "csv/mini/latest.csv", FILE]);
+    expect(await git(["log", "-1", "--format=%s|%an", "showdown-data"], origin!)).toBe("snapshot: 2026-11-19 (first snapshot)|github-actions[bot]\n");
+    // main, the checkout's HEAD, index and working tree are as they were.
+    expect(await git(["log", "--format=%s", "main"], origin!)).toBe("config\n");
+    expect(await git(["log", "--format=%s", "HEAD"], work)).toBe("config\n");
+    expect(await git(["status", "--porcelain"], work)).toBe("");
+    expect(existsSync(path.join(work, "snapshots"))).toBe(false);
+    const out = await readFile(outputs, "utf8");
+    expect(out).toMatch(/^pushed=true$/m);
+    expect(out).toMatch(/^changed=true$/m);
+    expect(out).toContain(`snapshot-paths=nightly-out/data/${FILE}\n`);
+
+    // Someone adds a file to the branch meanwhile: the next night builds on it (no force push).
+    const other = path.join(dir, "other");
+    await git(["clone", "--quiet", "--branch", "showdown-data", origin!, other], dir);
+    await writeFile(path.join(other, "NOTES.md"), "notes\n");
+    await git(["add", "NOTES.md"], other);
+    await git(["commit", "--quiet", "-m", "notes"], other);
+    await git(["push", "--quiet", "origin", "showdown-data"], other);
+    const tip2 = (await git(["rev-parse", "showdown-data"], origin!)).trim();
+
+    const second = await nightly(work, ["--push", "--as-of", NEXT], { SHOWDOWN_DATA_BRANCH: "showdown-data" });
+    expect(second.code, second.stderr).toBe(0);
+    expect(await git(["log", "--format=%s", "showdown-data"], origin!)).toBe("snapshot: 2026-11-20 (0 rank changes)\nnotes\nsnapshot: 2026-11-19 (first snapshot)\n");
+    expect((await git(["rev-parse", "showdown-data~1"], origin!)).trim()).toBe(tip2);
+    const files = (await git(["ls-tree", "-r", "--name-only", "showdown-data"], origin!)).split("\n").filter(Boolean);
+    expect(files).toEqual(["NOTES.md", "csv/mini/history.csv", "csv/mini/latest.csv", FILE, "snapshots/mini/2026-11-20.json"]);
+    // history.csv holds both nights, latest.csv the second.
+    const history = await git(["show", "showdown-data:csv/mini/history.csv"], origin!);
+    expect(new Set(history.split("\n").slice(1).filter(Boolean).map((l) => l.split(",")[0]))).toEqual(new Set(["2026-11-19", "2026-11-20"]));
+    expect((await git(["show", "showdown-data:csv/mini/latest.csv"], origin!)).split("\n")[1]).toMatch(/^2026-11-20,/);
+    // The diff was against the first night's snapshot, read from the branch.
+    expect(await readFile(path.join(work, "nightly-out", "summary.md"), "utf8")).toContain("2026-11-19");
+    expect(await git(["log", "--format=%s", "main"], origin!)).toBe("config\n");
+
+    // The same figures again: nothing committed.
+    const again = await nightly(work, ["--push", "--as-of", NEXT], { SHOWDOWN_DATA_BRANCH: "showdown-data" });
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toContain("same figures as the committed snapshots/mini/2026-11-20.json");
+    expect(await git(["rev-list", "--count", "showdown-data"], origin!)).toBe("3\n");
+  });
+
+  it("without a remote, commits to the local branch; a refused push saves the snapshots and fails", async () => {
+    const local = await project("local");
+    const result = await nightly(local.work, ["--commit", "--data-branch", "data", "--as-of", AS_OF]);
+    expect(result.code, result.stderr).toBe(0);
+    expect(await git(["log", "--format=%s", "data"], local.work)).toBe("snapshot: 2026-11-19 (first snapshot)\n");
+    expect(await git(["log", "--format=%s", "main"], local.work)).toBe("config\n");
+
+    const { work, origin } = await project("origin");
+    const hook = path.join(origin!, "hooks", "pre-receive");
+    await writeFile(hook, "#!/bin/sh\necho 'no pushes today' >&2\nexit 1\n");
+    await chmod(hook, 0o755);
+    const refused = await nightly(work, ["--push", "--push-attempts", "1", "--data-branch", "data", "--as-of", AS_OF]);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/^::error title=Snapshot not pushed::could not push to origin\/data after 1 attempt: /m);
+    expect(existsSync(path.join(work, "nightly-out", "unpushed", "mini", "2026-11-19.json"))).toBe(true);
+    expect(await git(["for-each-ref", "--format=%(refname)"], origin!)).toBe("refs/heads/main\n");
   });
 });

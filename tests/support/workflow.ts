@@ -98,9 +98,20 @@ export interface RunJobOptions {
   timeoutMs?: number;
 }
 
+/** $GITHUB_OUTPUT as the runner reads it: `name=value` lines, and `name<<DELIMITER` ... `DELIMITER` blocks. */
 function parseOutputs(text: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const line of text.split("\n")) {
+  const lines = text.split("\n");
+  for (let k = 0; k < lines.length; k++) {
+    const line = lines[k]!;
+    const block = /^([^=]+?)<<(.+)$/.exec(line);
+    if (block) {
+      const end = lines.indexOf(block[2]!, k + 1);
+      if (end < 0) throw new Error(`GITHUB_OUTPUT: no closing ${block[2]} for ${block[1]}`);
+      out[block[1]!] = lines.slice(k + 1, end).join("\n");
+      k = end;
+      continue;
+    }
     const i = line.indexOf("=");
     if (i > 0) out[line.slice(0, i)] = line.slice(i + 1);
   }

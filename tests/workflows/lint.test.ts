@@ -125,6 +125,8 @@ describe("the nightly workflow", () => {
       SHOWDOWN_AS_OF: "${{ inputs.as-of }}",
       SHOWDOWN_MAX_MISSING: "${{ vars.SHOWDOWN_MAX_MISSING || '0.2' }}",
       SHOWDOWN_PAGES: "${{ vars.SHOWDOWN_PAGES }}",
+      SHOWDOWN_COHORTS: "${{ vars.SHOWDOWN_COHORTS }}",
+      SHOWDOWN_DATA_BRANCH: "${{ vars.SHOWDOWN_DATA_BRANCH }}",
     });
     for (const s of allSteps(nightly())) if (s.run) expect(s.run).not.toContain("${{");
   });

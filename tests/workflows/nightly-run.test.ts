@@ -12,7 +12,7 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { execFile } from "node:child_process";
-import { mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, readdir, symlink, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -241,7 +241,7 @@ describe("the nightly workflow's collect job, run step by step", () => {
     const first = await night(box, NIGHT_1, dataFor(NIGHT_1, 1));
     expect(first.nightly.stderr).not.toContain("unexpected error");
     expect(first.nightly.code, first.nightly.stderr).toBe(0);
-    expect(first.steps.map((s) => s.status)).toEqual(["uses", "uses", "skipped", "uses", "ran", "uses", "uses", "uses"]);
+    expect(first.steps.map((s) => s.status)).toEqual(["uses", "uses", "skipped", "uses", "ran", "uses", "uses", "uses", "uses"]);
     let log = await originLog(box);
     expect(log).toHaveLength(2);
     expect(log[0]!.subject).toBe("snapshot: 2026-11-19 (first snapshot)");
@@ -254,11 +254,13 @@ describe("the nightly workflow's collect job, run step by step", () => {
     expect(first.summary).toContain("First snapshot of this cohort");
     expect(first.summary).toContain("pushed to origin/main");
     for (const c of cohorts) expect(first.summary).toContain(`## ${c}`);
-    // The CSV artifact: one file per cohort, a row per project.
+    // The CSV artifact: per cohort latest.csv (a row per project) and history.csv, also beside the report (Pages).
     const csvDir = path.join(box.work, "nightly-out", "csv");
-    expect((await readdir(csvDir)).sort()).toEqual(cohorts.map((c) => `${c}-2026-11-19.csv`).sort());
+    expect((await readdir(csvDir)).sort()).toEqual([...cohorts].sort());
     for (const c of cohorts) {
-      const rows = parseCsv(await readFile(path.join(csvDir, `${c}-2026-11-19.csv`), "utf8"), { columns: true }) as Record<string, string>[];
+      expect((await readdir(path.join(csvDir, c))).sort()).toEqual(["history.csv", "latest.csv"]);
+      for (const f of ["history.csv", "latest.csv"]) expect(await readFile(path.join(box.work, "nightly-out", "report", c, f), "utf8")).toBe(await readFile(path.join(csvDir, c, f), "utf8"));
+      const rows = parseCsv(await readFile(path.join(csvDir, c, "latest.csv"), "utf8"), { columns: true }) as Record<string, string>[];
       const snap = await readSnap(box, `snapshots/${c}/2026-11-19.json`);
       expect(rows.map((r) => r.id).sort()).toEqual(snap.projects.map((p) => p.id).sort());
       expect(rows.every((r) => r.date === "2026-11-19")).toBe(true);
@@ -394,5 +396,26 @@ describe("the nightly workflow's collect job, run step by step", () => {
     expect(annotations(run.nightly.stdout).map((n) => `${n.level} ${n.title}`)).toEqual(cohorts.map((c) => `error ${c}: not collected`));
     expect(run.summary).toContain("❌ **Not collected**");
     expect(run.summary).toContain("Nothing was collected, so nothing was committed.");
+  });
+
+  it("a night whose push is refused uploads its snapshots as an artifact and says so", { timeout: 60_000 }, async () => {
+    const box = await sandbox();
+    // A protected main: every push refused.
+    const hook = path.join(box.origin, "hooks", "pre-receive");
+    await writeFile(hook, "#!/bin/sh\necho 'protected branch' >&2\nexit 1\n");
+    await chmod(hook, 0o755);
+    const run = await night(box, NIGHT_1, dataFor(NIGHT_1, 1));
+    expect(run.nightly.code).toBe(1);
+    expect(run.nightly.outputs).toMatchObject({ committed: "true", pushed: "false", changed: "true" });
+    expect(await originLog(box)).toHaveLength(1);
+    // The upload step runs when the push did not happen, and its folder holds the night's snapshots, byte for byte.
+    const upload = workflow.jobs.collect!.steps.find((s) => s.uses?.startsWith("actions/upload-artifact@") && (s.with as Record<string, string>).name === "showdown-snapshots")!;
+    expect(upload.if).toBe("${{ !cancelled() && steps.nightly.outputs.pushed != 'true' }}");
+    const folder = path.join(box.work, (upload.with as Record<string, string>).path!);
+    for (const c of cohorts) {
+      expect(await readFile(path.join(folder, c, "2026-11-19.json"), "utf8")).toBe(await readFile(path.join(box.work, "snapshots", c, "2026-11-19.json"), "utf8"));
+    }
+    expect(run.summary).toContain("**The snapshots were not pushed**: they are saved in `nightly-out/unpushed/` and uploaded as the artifact `showdown-snapshots` (artifacts of [this run](https://github.com/acme/showdown/actions/runs/4242#artifacts))");
+    expect(run.nightly.outputs["snapshot-paths"]!.split("\n").sort()).toEqual(snapshotFiles("2026-11-19"));
   });
 });
