@@ -4,7 +4,7 @@
  * every push, a rebase that conflicts, a cohort that cannot be collected).
  */
 import { afterEach, describe, expect, it } from "vitest";
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { chmod, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
@@ -381,5 +381,34 @@ describe("showdown nightly --data-branch", () => {
     expect(refused.stdout).toMatch(/^::error title=Snapshot not pushed::could not push to origin\/data after 1 attempt: /m);
     expect(existsSync(path.join(work, "nightly-out", "unpushed", "mini", "2026-11-19.json"))).toBe(true);
     expect(await git(["for-each-ref", "--format=%(refname)"], origin!)).toBe("refs/heads/main\n");
+  });
+  it("stops, never overwriting, when the same day's snapshot reached the data branch while it collected", async () => {
+    const { dir, work, origin } = await project("origin");
+    // The branch exists; while the night fetches, another run pushes the same day's snapshot to it.
+    const other = path.join(dir, "other");
+    await git(["init", "--quiet", other], dir);
+    await writeFile(path.join(other, "README.md"), "data\n");
+    await git(["add", "."], other);
+    await git(["commit", "--quiet", "-m", "start"], other);
+    await git(["push", "--quiet", origin!, "HEAD:refs/heads/data"], other);
+    await mkdir(path.join(other, "snapshots", "mini"), { recursive: true });
+    await writeFile(path.join(other, FILE), "{}\n");
+    await git(["add", "."], other);
+    await git(["commit", "--quiet", "-m", "someone else's night"], other);
+    let pushed = false;
+    replica = await startReplica(DATA, {
+      onRequest: () => {
+        if (pushed) return;
+        pushed = true;
+        // Synchronously: the branch has moved before the night's first answer arrives.
+        execFileSync("git", ["push", "--quiet", origin!, "HEAD:refs/heads/data"], { cwd: other });
+      },
+    });
+    const result = await nightly(work, ["--push", "--data-branch", "data", "--as-of", AS_OF]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/^::error title=Snapshot not pushed::origin\/data moved meanwhile with another snapshots\/mini\/2026-11-19\.json; not pushed over it$/m);
+    expect(await git(["log", "--format=%s", "data"], origin!)).toBe("someone else's night\nstart\n");
+    expect(await git(["show", `data:${FILE}`], origin!)).toBe("{}\n");
+    expect(existsSync(path.join(work, "nightly-out", "unpushed", "mini", "2026-11-19.json"))).toBe(true);
   });
 });
