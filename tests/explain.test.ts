@@ -38,7 +38,7 @@ describe("showdown explain", () => {
     // activity: the last commit is 2.5 days old, so the recency term is capped at 1.
     const mxActivity = 1 / Math.max(1, weeks("2018-03-19T12:00:00Z")) + 170;
     expect(mxActivity).toBe(171);
-    expect(out).toContain(`activity = 1/max(1, ${r4(weeks("2018-03-19T12:00:00Z"))} weeks) + 170 = 171`);
+    expect(out).toContain(`activity = 1 / max(1, ${r4(weeks("2018-03-19T12:00:00Z"))} weeks) + 170 = 171`);
     // The cohort maximum: pytorch's last commit is half an hour old, 455 merged pull requests.
     const ptActivity = 1 / Math.max(1, weeks("2018-03-21T23:30:00Z")) + 455;
     expect(out).toContain(`score = 171 / ${r4(ptActivity)} = ${r4(mxActivity / ptActivity)}  [cohort maximum ${r4(ptActivity)} (pytorch)]`);
@@ -46,14 +46,14 @@ describe("showdown explain", () => {
     // ecosystem: log10(1 + repositories) + log10(1 + questions), divided by tensorflow's.
     const eco = Math.log10(1 + 1950) + Math.log10(1 + 660);
     const ecoMax = Math.log10(1 + 40500) + Math.log10(1 + 25400);
-    expect(out).toContain(`ecosystem = log10(1 + 1950) + log10(1 + 660) = ${r4(Math.log10(1951))} + ${r4(Math.log10(661))} = ${r4(eco)}`);
+    expect(out).toContain(`ecosystem = log10(1 + 1950) + log10(1 + 660) = ${r4(eco)}`);
     expect(out).toContain(`score = ${r4(eco)} / ${r4(ecoMax)} = ${r4(eco / ecoMax)}  [cohort maximum ${r4(ecoMax)} (tensorflow)]`);
 
     // numerics from the separate numerics repository: last commit exactly 3 weeks before asOf.
     expect(weeks("2018-03-01T00:00:00Z")).toBe(3);
     const numerics = 3 + 3 + (1 / 3 + 3);
-    expect(out).toContain(`numerics (api, weight 1): maturity + ease of use + activity of the numerics library (dmlc/mshadow)`);
-    expect(out).toContain(`numerics = 3 + 3 + (1/max(1, 3 weeks) + 3) = ${r4(numerics)}`);
+    expect(out).toContain(`numerics (api, weight 1): maturity + ease of use + activity of the numerics library's repository`);
+    expect(out).toContain(`numerics = 3 + 3 + (1 / max(1, 3 weeks) + 3) = ${r4(numerics)}`);
 
     // Hand ratings over a fixed scale, and a sum of bindings over the cohort maximum (tensorflow's 3).
     expect(out).toContain("documentation = 2 (hand rating)\n    score = 2 / 3 = 0.6667  [scale maximum 3]");
@@ -119,7 +119,7 @@ describe("showdown explain", () => {
     );
     expect(out).toMatch(/community \(weight 1\) = \(1×1 \+ 2×[0-9.]+ \+ 1×0\.6667\) \/ \(1 \+ 2 \+ 1\) = [0-9.]+  \(left out, no score: ecosystem\)/);
     const a = 1 / weeks("2018-03-01T09:30:00Z") + 30;
-    expect(out).toContain(`activity = 1/max(1, ${r4(weeks("2018-03-01T09:30:00Z"))} weeks) + 30 = ${r4(a)}`);
+    expect(out).toContain(`activity = 1 / max(1, ${r4(weeks("2018-03-01T09:30:00Z"))} weeks) + 30 = ${r4(a)}`);
   });
 
   it("explains an older snapshot, with a checklist of ops", async () => {

@@ -164,7 +164,9 @@ describe("showdown history", () => {
     expect(after.stdout.trimEnd().split("\n")[4]).toMatch(/^2018-03-22\s+0\.8445 \([+-]0\.\d{4}\)\s+0\.8061 \([+-]0\.\d{4}\)/);
     // aws is no criterion of v2: no snapshot has a value for it; activity weighs more, its value is the same.
     const values = async (metric: string) => ((JSON.parse((await run(dir, ["history", "--project", "pytorch", "--metric", metric, "--format", "json"])).stdout) as Series).rows.map((row) => row.values.pytorch));
-    expect(await values("aws.value")).toEqual([null, null, null]);
+    const aws = await run(dir, ["history", "--project", "pytorch", "--metric", "aws.value", "--format", "json"]);
+    expect(aws.code).toBe(1);
+    expect(aws.stderr).toMatch(/unknown --metric "aws\.value" \(metrics: rank, tier, overall, community, api, platform, sponsor, sponsor\.value, activity/);
     expect(await values("activity.value")).toEqual(history.map((s) => project(s, "pytorch")!.scores.criteria.activity!.value));
     // Raw figures do not depend on the config.
     expect(await values("stars")).toEqual([11000, 11600, 12800]);

@@ -3,7 +3,7 @@ import { CsvEncoder } from "../export/csv.js";
 import { styleFor } from "../format/color.js";
 import { renderSeriesTable, seriesCsvRows } from "../history/render.js";
 import { buildSeries, seriesPoint, type SeriesPoint } from "../history/series.js";
-import { categoryIds, metricNames, resolveMetric } from "../metrics/metric.js";
+import { categoryIds, criterionIds, metricNames, resolveMetric } from "../metrics/metric.js";
 import { EXIT, outputWidth, str, type Command } from "./command.js";
 import { VIEW_HELP, VIEW_OPTIONS, cohortFolder, historyFiles, noSnapshots, scorerOf, shown, streamColumns } from "./snapshot-args.js";
 
@@ -57,10 +57,11 @@ it is now: editing config/ changes the history shown, never the snapshot files.
     // or criterion can only be a category of the rubric.
     const name = str(args, "metric")!;
     const project = str(args, "project");
-    const metric = resolveMetric(name, [name])!;
+    const criteria = criterionIds([scorer.config.rubric]);
+    const metric = resolveMetric(name, [name], criteria)!;
     const categories = categoryIds([scorer.config.rubric]);
     if (metric.kind === "category" && !categories.includes(name)) {
-      throw new UsageError(`unknown --metric ${JSON.stringify(name)} (metrics: ${metricNames(categories).join(", ")})`);
+      throw new UsageError(`unknown --metric ${JSON.stringify(name)} (metrics: ${metricNames(categories, criteria).join(", ")})`);
     }
     const ids = new Set<string>();
     const points: SeriesPoint[] = [];

@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { RatingsShape, RATING_KEYS } from "./ratings.js";
 import { REPOSITORY, SLUG, SO_TAG } from "../slug.js";
 import { About, Reference } from "./context.js";
 
@@ -7,9 +6,14 @@ const repository = z
   .string({ error: "expected \"owner/name\"" })
   .regex(REPOSITORY, { error: (i) => `expected "owner/name" as on GitHub, got ${JSON.stringify(i.input)}` });
 
-const SOURCE_KEYS = [...RATING_KEYS, "repository", "stackOverflowTags", "repositoryQuery", "numericsRepository"] as const;
+/** Sources a project entry may cite besides its ratings' (the rubric's rated criteria). */
+export const FIGURE_SOURCE_KEYS = ["repository", "stackOverflowTags", "repositoryQuery", "numericsRepository"];
 
-export const ProjectConfig = z.strictObject({
+/**
+ * A project entry: its fixed fields, and its hand ratings under the ids of the rubric's rated
+ * criteria (checked against the rubric when both are loaded: see ratingProblems).
+ */
+export const ProjectConfig = z.looseObject({
   id: z.string().regex(SLUG, { error: (i) => `expected a lowercase slug (a-z, 0-9, -), got ${JSON.stringify(i.input)}` }),
   name: z.string().min(1),
   repository,
@@ -20,9 +24,8 @@ export const ProjectConfig = z.strictObject({
   repositoryQuery: z.string().min(1).max(256, "GitHub search queries are limited to 256 characters"),
   /** The numerics library's own repository, when it is not the project's. */
   numericsRepository: repository.optional(),
-  ...RatingsShape,
   /** Where each rating (or figure source) comes from: key -> one line citing an article or the docs. */
-  sources: z.partialRecord(z.enum(SOURCE_KEYS), z.string().min(1)).optional(),
+  sources: z.record(z.string(), z.string().min(1)).optional(),
   notes: z.string().optional(),
   /** Who is behind it, its first release and one line about it, with their source (the report's "Projects"). */
   about: About.optional(),

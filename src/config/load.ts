@@ -3,8 +3,10 @@ import path from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type Problem } from "../errors.js";
-import { CohortConfig, duplicateProblems } from "./cohort.js";
-import { Rubric, opsSample } from "./rubric.js";
+import { CohortConfig, FIGURE_SOURCE_KEYS, ProjectConfig, duplicateProblems } from "./cohort.js";
+import { Rubric, declared, isLegacyForm, ratedCriteria } from "./rubric.js";
+import { LEGACY_CRITERIA } from "./legacy-criteria.js";
+import { ratingProblems } from "./ratings.js";
 import { zodProblems, formatPath } from "./issues.js";
 
 export const DEFAULT_COHORT = "deep-learning-2018";
@@ -79,35 +81,60 @@ export async function listCohorts(configDir: string): Promise<string[]> {
     .sort();
 }
 
-/** Checks that need both files: ratings against the rubric's criteria and ops sample. */
-function crossCheck(cohort: CohortConfig, rubric: Rubric, file: string): Problem[] {
+/**
+ * Checks that need both files, on the cohort's raw data so that they are reported with every other
+ * problem: each key of a project entry that is not one of its fixed fields is a rating of one of the
+ * rubric's rated criteria, in the shape its kind takes; `sources` cite ratings or figure sources.
+ */
+function crossCheck(data: unknown, rubric: Rubric, file: string): Problem[] {
+  const projects = (data as { projects?: unknown } | null)?.projects;
+  if (!Array.isArray(projects)) return [];
+  const rated = new Map(ratedCriteria(rubric).map((d) => [d.id, d]));
+  // A rubric in showdown 0.1's form (criteria named, with no kind) let a cohort rate any of the twelve
+  // built-in criteria, used or not (a rubric that dropped aws kept the cohort's aws ratings valid).
+  const legacy = new Map(isLegacyForm(rubric) ? Object.entries(LEGACY_CRITERIA).filter(([id]) => !rated.has(id)).map(([id, c]) => [id, declared(c)]) : []);
+  const fixed = new Set(Object.keys(ProjectConfig.shape));
+  const ratedList = [...rated.keys()].join(", ") || "none";
   const problems: Problem[] = [];
-  const sample = new Set(opsSample(rubric));
-  cohort.projects.forEach((p, i) => {
-    if (p.ops !== undefined && sample.size > 0) {
-      if (typeof p.ops === "number") {
-        if (p.ops > sample.size) problems.push({ file, path: formatPath(["projects", i, "ops"]), message: `expected at most ${sample.size} (the size of the ops sample), got ${p.ops}` });
-      } else {
-        for (const op of Object.keys(p.ops)) {
-          if (!sample.has(op)) problems.push({ file, path: formatPath(["projects", i, "ops", op]), message: `not in the rubric's ops sample (known: ${[...sample].join(", ")})` });
-        }
+  projects.forEach((p: unknown, i) => {
+    if (typeof p !== "object" || p === null || Array.isArray(p)) return;
+    for (const [key, value] of Object.entries(p)) {
+      if (fixed.has(key)) continue;
+      const d = rated.get(key) ?? legacy.get(key);
+      if (d === undefined) problems.push({ file, path: formatPath(["projects", i, key]), message: `unknown field (misspelt, or not a criterion rubric "${rubric.name}" rates by hand: ${ratedList})` });
+      else problems.push(...ratingProblems(file, ["projects", i, key], d, value));
+    }
+    const sources = (p as { sources?: unknown }).sources;
+    if (typeof sources === "object" && sources !== null) {
+      for (const key of Object.keys(sources)) {
+        if (!rated.has(key) && !legacy.has(key) && !FIGURE_SOURCE_KEYS.includes(key)) problems.push({ file, path: formatPath(["projects", i, "sources", key]), message: `cites neither a rated criterion (${ratedList}) nor a figure source (${FIGURE_SOURCE_KEYS.join(", ")}); fix the key or move the text to notes` });
       }
     }
   });
   return problems;
 }
 
+/** A rubric file's data, parsed; a file that is no rubric at all (a cohort, a list) is one line, not a dozen. */
+export function parseRubric(data: unknown, file: string): Rubric {
+  const isObject = typeof data === "object" && data !== null && !Array.isArray(data);
+  if (!isObject || !("categories" in data)) {
+    const what = isObject && "projects" in data ? "a cohort file" : isObject ? "an object without categories" : Array.isArray(data) ? "a list" : "not an object";
+    throw new ConfigError([{ file, path: "", message: `not a rubric (${what}): a rubric has version, name and categories of criteria; point the cohort's rubric: at one (see docs/rubric.md)` }]);
+  }
+  return parseWith(Rubric, data, file);
+}
+
 export async function loadCohort(configDir: string, name: string): Promise<LoadedCohort> {
   const file = await findCohortFile(configDir, name);
   const data = await readDataFile(file);
+  // The rubric first: a project's ratings are checked against it, in the same report as the rest.
+  const named = (data as { rubric?: unknown } | null)?.rubric;
+  const rubricFile = path.join(path.dirname(file), typeof named === "string" && named !== "" ? named : "rubric.yaml");
+  const rubric = parseRubric(await readDataFile(rubricFile), rubricFile);
   const duplicates = duplicateProblems(data).map((d) => ({ file, path: formatPath(d.path), message: d.message }));
-  const cohort = parseWith(CohortConfig, data, file, duplicates);
+  const cohort = parseWith(CohortConfig, data, file, [...crossCheck(data, rubric, file), ...duplicates]);
   if (cohort.cohort !== name) {
     throw new ConfigError([{ file, path: "cohort", message: `is ${JSON.stringify(cohort.cohort)} but the file is named for ${name}; make them match` }]);
   }
-  const rubricFile = path.join(path.dirname(file), cohort.rubric);
-  const rubric = parseWith(Rubric, await readDataFile(rubricFile), rubricFile);
-  const problems = crossCheck(cohort, rubric, file);
-  if (problems.length > 0) throw new ConfigError(problems);
   return { cohort, rubric, file, rubricFile };
 }

@@ -1,5 +1,6 @@
 import type { Problem } from "../errors.js";
-import { RATED } from "./criteria.js";
+import { ratedCriteria } from "./rubric.js";
+import { isDated } from "./ratings.js";
 import type { LoadedCohort } from "./load.js";
 import { formatPath } from "./issues.js";
 
@@ -16,16 +17,17 @@ export interface Review {
  * check every number and every gap.
  */
 export function reviewCohort({ cohort, rubric, file }: LoadedCohort): Review {
-  const used = new Set(rubric.categories.flatMap((c) => c.criteria.map((k) => k.id)));
+  const rated = ratedCriteria(rubric).map((d) => d.id);
   const problems: Problem[] = [];
   const notes: string[] = [];
   cohort.projects.forEach((p, i) => {
     const missing: string[] = [];
-    for (const key of RATED) {
-      if (!used.has(key)) continue;
-      const cited = Boolean(p.sources?.[key]?.trim());
+    for (const key of rated) {
+      const value = p[key];
+      // A dated rating cites a source in each entry.
+      const cited = isDated(value) ? true : Boolean(p.sources?.[key]?.trim());
       const where = formatPath(["projects", i, "sources", key]);
-      if (p[key] === undefined) {
+      if (value === undefined) {
         if (cited) missing.push(key);
         else problems.push({ file, path: formatPath(["projects", i, key]), message: `no ${key} rating and no source saying why; rate it, or explain its absence in ${where}` });
       } else if (!cited) {

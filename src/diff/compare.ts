@@ -1,4 +1,3 @@
-import type { CriterionId } from "../config/criteria.js";
 import { RAW_FIELDS, type Issue, type RawField } from "../snapshot/schema.js";
 import type { CriterionScore, ScoredProject as ProjectSnapshot, ScoredSnapshot as Snapshot } from "../score/types.js";
 
@@ -37,7 +36,7 @@ export interface CategoryChange extends NumberChange {
 }
 
 export interface CriterionChange {
-  id: CriterionId;
+  id: string;
   /** The category it counts in; null when the rubric has no such criterion. */
   category: string | null;
   /** null: the project had no value (no rating in force, or a figure it needs missing). */
@@ -147,12 +146,12 @@ function sameScore(a: CriterionScore | null, b: CriterionScore | null): boolean 
   return a === b || (a !== null && b !== null && a.value === b.value && a.normalized === b.normalized);
 }
 
-function compareProject(old: ProjectSnapshot, next: ProjectSnapshot, criterionCategory: Map<CriterionId, string>, categoryIds: string[]): ProjectDiff {
+function compareProject(old: ProjectSnapshot, next: ProjectSnapshot, criterionCategory: Map<string, string>, categoryIds: string[]): ProjectDiff {
   const categories = categoryIds.map((id) => ({ id, ...change(old.scores.categories[id] ?? null, next.scores.categories[id] ?? null) }));
 
-  const criterionIds = new Set<CriterionId>([
-    ...(Object.keys(next.scores.criteria) as CriterionId[]),
-    ...(Object.keys(old.scores.criteria) as CriterionId[]),
+  const criterionIds = new Set<string>([
+    ...(Object.keys(next.scores.criteria) as string[]),
+    ...(Object.keys(old.scores.criteria) as string[]),
   ]);
   const criteria: CriterionChange[] = [];
   for (const id of [...criterionCategory.keys(), ...criterionIds]) {
@@ -240,7 +239,7 @@ function snapshotRef(s: Snapshot, file: string | null): SnapshotRef {
  * figures did under the rubric in force (the new side's rubric is the one named). Pure.
  */
 export function compareSnapshots(old: Snapshot, next: Snapshot, files: { old?: string; new?: string } = {}): SnapshotDiff {
-  const criterionCategory = new Map<CriterionId, string>();
+  const criterionCategory = new Map<string, string>();
   for (const category of next.rubric.categories) {
     for (const c of category.criteria) criterionCategory.set(c.id, category.id);
   }

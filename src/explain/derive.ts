@@ -1,5 +1,8 @@
-import type { CriterionId } from "../config/criteria.js";
-import { weeksBetween } from "../score/activity.js";
+import { declaredCriteria, metricExpression, type Declared, type Normalization } from "../config/rubric.js";
+import { FIGURE_TYPES, REPOSITORY_FIGURES } from "../config/figures.js";
+import type { RatingValue } from "../config/ratings.js";
+import { figuresOf, fillExpression, since } from "../rubric/expression.js";
+import { formulaText } from "../rubric/describe.js";
 import { formatPlain as n } from "../format/number.js";
 import type { Issue, RawField } from "../snapshot/schema.js";
 import type { CriterionScore, ScoredProject as ProjectSnapshot, ScoredSnapshot as Snapshot } from "../score/types.js";
@@ -33,7 +36,7 @@ export interface FigureExplanation {
 }
 
 export interface CriterionExplanation {
-  id: CriterionId;
+  id: string;
   category: string;
   weight: number;
   /** What the value is, in words with symbols: "1/max(1, weeks since the last commit) + merged pull requests". */
@@ -45,7 +48,8 @@ export interface CriterionExplanation {
   /** The score (null when the project has no value). */
   score: CriterionScore | null;
   normalization: {
-    by: "scale" | "cohortMax";
+    by: Normalization["by"];
+    /** fixed: the top of the scale; cohortMax: the cohort's largest value; threshold: the threshold. */
     max: number;
     /** cohortMax: the projects holding the maximum. */
     heldBy: string[];
@@ -73,83 +77,77 @@ export interface Neighbour {
   overall: number | null;
 }
 
-function activityFilled(last: string | null, merged: number, asOf: string): string {
-  if (last === null) return `0 (no commit before asOf) + ${merged}`;
-  return `1/max(1, ${n(weeksBetween(last, asOf))} weeks) + ${merged}`;
-}
-
-function errorOf(project: ProjectSnapshot, field: RawField): string | undefined {
+function errorOf(project: ProjectSnapshot, field: string): string | undefined {
   const e = project.errors.find((i) => i.field === field);
   return e && `${field} could not be fetched (${e.message})`;
 }
 
-/** The formula of a criterion, filled in for one project, or why it has no value. */
-function formulaOf(id: CriterionId, p: ProjectSnapshot, asOf: string): { formula: string; filled: string | null; missing: string | null; final?: boolean } {
-  const { raw, ratings } = p;
-  const none = (missing: string, formula: string) => ({ formula, filled: null, missing });
-  const rated = (formula: string) =>
-    ratings[id as keyof typeof ratings] === undefined ? none(`no ${id} rating in the cohort config`, formula) : { formula, filled: `${ratings[id as keyof typeof ratings] as number} (hand rating)`, missing: null, final: true };
-  switch (id) {
-    case "activity": {
-      const formula = "1/max(1, weeks since the last commit) + pull requests merged in the window";
-      const why = (raw.mergedPullRequests === null && (errorOf(p, "mergedPullRequests") ?? "mergedPullRequests is unknown")) || (raw.lastCommitAt === null && errorOf(p, "lastCommitAt"));
-      if (why) return none(why, formula);
-      return { formula, filled: activityFilled(raw.lastCommitAt, raw.mergedPullRequests!, asOf), missing: null };
-    }
-    case "ecosystem": {
-      const formula = "log10(1 + GitHub repositories) + log10(1 + Stack Overflow questions)";
-      for (const field of ["repositoryCount", "stackOverflowQuestions"] as const) {
-        if (raw[field] === null) return none(errorOf(p, field) ?? `${field} is unknown`, formula);
-      }
-      const r = raw.repositoryCount!;
-      const q = raw.stackOverflowQuestions!;
-      return { formula, filled: `log10(1 + ${r}) + log10(1 + ${q}) = ${n(Math.log10(1 + r))} + ${n(Math.log10(1 + q))}`, missing: null };
-    }
-    case "numerics": {
-      const own = raw.numericsMergedPullRequests === undefined;
-      const where = own ? "the project's own repository" : `${p.sources.numericsRepository ?? "its numerics repository"}`;
-      const formula = `maturity + ease of use + activity of the numerics library (${where})`;
-      if (!ratings.numerics) return none("no numerics rating in the cohort config", formula);
-      const commitField: RawField = own ? "lastCommitAt" : "numericsLastCommitAt";
-      const mergedField: RawField = own ? "mergedPullRequests" : "numericsMergedPullRequests";
-      const merged = raw[mergedField];
-      const last = raw[commitField];
-      if (typeof merged !== "number") return none(errorOf(p, mergedField) ?? `${mergedField} is unknown`, formula);
-      if (last === null && errorOf(p, commitField)) return none(errorOf(p, commitField)!, formula);
-      const act = activityFilled(typeof last === "string" ? last : null, merged, asOf);
-      return { formula, filled: `${ratings.numerics.maturity} + ${ratings.numerics.easeOfUse} + (${act})`, missing: null };
-    }
-    case "ops": {
-      const formula = "operations of the rubric's sample built in (1 each, 0.5 where trivial to write)";
-      if (ratings.ops === undefined) return none("no ops rating in the cohort config", formula);
-      if (typeof ratings.ops === "number") return { formula, filled: `${ratings.ops} (hand count)`, missing: null, final: true };
-      const items = Object.entries(ratings.ops);
-      return { formula, filled: items.length === 0 ? "0 (empty checklist)" : items.map(([op, v]) => `${v} (${op})`).join(" + "), missing: null };
-    }
-    case "languages": {
-      const formula = "sum over language bindings of their maturity (0 to 1)";
-      if (ratings.languages === undefined) return none("no languages rating in the cohort config", formula);
-      const items = Object.entries(ratings.languages);
-      return { formula, filled: items.length === 0 ? "0 (no bindings)" : items.map(([lang, v]) => `${v} (${lang})`).join(" + "), missing: null };
-    }
-    case "os": {
-      const formula = "number of operating systems officially supported";
-      if (ratings.os === undefined) return none("no os rating in the cohort config", formula);
-      return { formula, filled: `count of [${ratings.os.join(", ")}]`, missing: null };
-    }
-    case "sponsor":
-      return rated("0 individual, 1 sponsor with few resources, 2 with many");
-    case "documentation":
-      return rated("1 to 3, qualitative");
-    case "graph":
-      return rated("2 dynamic, 1 symbolic, 0 neither");
-    case "scalability":
-      return rated("0 none, 1 third-party, 2 built in");
-    case "aws":
-      return rated("0 no information, 1 example, 2 supported, 3 endorsed");
-    case "onnx":
-      return rated("0 none, 1 community, 2 built in");
+type Filled = { filled: string | null; missing: string | null; final?: boolean };
+
+/** A metric filled in with a project's figures (those of another repository when it names one and the project has it). */
+function metricFilled(d: Declared, p: ProjectSnapshot, asOf: string): Filled {
+  let expr;
+  try {
+    expr = metricExpression(d);
+  } catch (error) {
+    return { filled: null, missing: (error as Error).message };
   }
+  const map = d.repository === undefined ? undefined : REPOSITORY_FIGURES[d.repository];
+  const used = [...figuresOf(expr)];
+  const own = map === undefined || used.every((f) => p.raw[(map[f] ?? f) as RawField] === undefined);
+  const field = (f: string) => (own ? f : (map![f] ?? f));
+  for (const f of used) {
+    const v = p.raw[field(f) as RawField];
+    if (v === undefined || (v === null && (FIGURE_TYPES[field(f)] !== "date" || errorOf(p, field(f))))) return { filled: null, missing: errorOf(p, field(f)) ?? `${field(f)} is unknown` };
+  }
+  const asOfMs = Date.parse(asOf);
+  const filled = fillExpression(
+    expr,
+    (f, fn) => {
+      const v = p.raw[field(f) as RawField];
+      if (fn) return since(fn, typeof v === "string" ? Date.parse(v) : -Infinity, asOfMs);
+      return typeof v === "number" ? v : v === true ? 1 : 0;
+    },
+    n,
+  );
+  return { filled, missing: null };
+}
+
+/** A hand-rated value in words: "2 (hand rating)", "1 (dense) + 0.5 (conv2d)", "count of [linux, macos]". */
+function ratedFilled(d: Declared, v: RatingValue): Filled {
+  switch (d.kind) {
+    case "checklist": {
+      if (typeof v === "number") return { filled: `${v} (hand count)`, missing: null, final: true };
+      const items = Object.entries(v as Record<string, number>);
+      return { filled: items.length === 0 ? "0 (empty checklist)" : items.map(([k, x]) => `${x} (${k})`).join(" + "), missing: null };
+    }
+    case "weightedSet": {
+      const items = Object.entries(v as Record<string, number>);
+      return { filled: items.length === 0 ? "0 (none)" : items.map(([k, x]) => `${x} (${k})`).join(" + "), missing: null };
+    }
+    case "list":
+      return { filled: `count of [${(v as string[]).join(", ")}]`, missing: null };
+    default:
+      return { filled: `${v as number} (hand rating)`, missing: null, final: true };
+  }
+}
+
+/** The formula of a criterion, filled in for one project, or why it has no value. */
+function formulaOf(d: Declared, p: ProjectSnapshot, asOf: string): { formula: string; filled: string | null; missing: string | null; final?: boolean } {
+  const formula = formulaText(d);
+  if (d.kind === "metric") return { formula, ...metricFilled(d, p, asOf) };
+  const v = p.ratings[d.id];
+  if (v === undefined) return { formula, filled: null, missing: `no ${d.id} rating in force in the cohort config` };
+  if (d.kind !== "composite") return { formula, ...ratedFilled(d, v) };
+  const terms: string[] = [];
+  for (const part of d.parts ?? []) {
+    if (part.kind === "metric") {
+      const m = metricFilled(part, p, asOf);
+      if (m.filled === null) return { formula, filled: null, missing: m.missing };
+      terms.push(`(${m.filled})`);
+    } else terms.push(n((v as Record<string, number>)[part.id]!));
+  }
+  return { formula, filled: terms.join(" + "), missing: null };
 }
 
 function weightedMean(id: string, name: string, weight: number, parts: WeightedMean["parts"], leftOut: string[], score: number | null): WeightedMean {
@@ -183,17 +181,22 @@ export function explainProject(snapshot: Snapshot, id: string): Explanation {
 
   const criteria: CriterionExplanation[] = [];
   const categories: WeightedMean[] = [];
+  const declaredById = new Map(declaredCriteria(snapshot.rubric).map((d) => [d.id, d]));
   for (const category of snapshot.rubric.categories) {
     const parts: WeightedMean["parts"] = [];
     const leftOut: string[] = [];
     for (const c of category.criteria) {
+      const d = declaredById.get(c.id)!;
       const score = p.scores.criteria[c.id] ?? null;
-      const { formula, filled, missing, final } = formulaOf(c.id, p, asOf);
-      let max: number;
+      const { formula, filled, missing, final } = formulaOf(d, p, asOf);
+      const by = c.normalize;
+      let max = 0;
       let heldBy: string[] = [];
-      if (c.normalize.by === "scale") {
-        max = c.normalize.max;
-      } else {
+      if (by.by === "scale" || by.by === "fixed") {
+        max = by.max;
+      } else if (by.by === "threshold") {
+        max = by.threshold;
+      } else if (by.by === "cohortMax") {
         const values = snapshot.projects.flatMap((x) => {
           const v = x.scores.criteria[c.id]?.value;
           return v === undefined ? [] : [{ id: x.id, v }];
@@ -203,9 +206,20 @@ export function explainProject(snapshot: Snapshot, id: string): Explanation {
       }
       let normalizedFilled: string | null = null;
       if (score !== null) {
-        const ratio = max === 0 ? "0 (the maximum is 0)" : score.value / max > 1 ? `min(1, ${n(score.value)} / ${n(max)})` : `${n(score.value)} / ${n(max)}`;
-        normalizedFilled = `${ratio} = ${n(score.normalized)}`;
+        const v = score.value;
+        const min = by.by === "fixed" ? (by.min ?? 0) : 0;
+        const ratio =
+          by.by === "threshold"
+            ? `log(1 + ${n(v)}) / log(1 + max(${n(v)}, ${n(max)}))`
+            : by.by === "percentile"
+              ? "share of the cohort's other values below (ties half)"
+              : max === 0
+                ? "0 (the maximum is 0)"
+                : `${(v - min) / (max - min) > 1 ? "min(1, " : ""}${min === 0 ? n(v) : `(${n(v)} - ${n(min)})`} / ${min === 0 ? n(max) : `(${n(max)} - ${n(min)})`}${(v - min) / (max - min) > 1 ? ")" : ""}`;
+        normalizedFilled = `${d.direction === "lower" ? `1 - ${ratio}` : ratio} = ${n(score.normalized)}`;
         parts.push({ id: c.id, weight: c.weight, score: score.normalized });
+      } else if (d.missing === "zero" && !Number.isNaN(p.scores.categories[category.id] ?? NaN)) {
+        parts.push({ id: c.id, weight: c.weight, score: 0 });
       } else {
         leftOut.push(c.id);
       }

@@ -41,10 +41,15 @@ export function renderExplanation(e: Explanation, style: Style = PLAIN): string 
       continue;
     }
     out.push(`    ${c.id} = ${c.filled}`);
+    const by = c.normalization.by;
     const max =
-      c.normalization.by === "scale"
+      by === "scale" || by === "fixed"
         ? `scale maximum ${n(c.normalization.max)}`
-        : `cohort maximum ${n(c.normalization.max)}${c.normalization.heldBy.length ? ` (${c.normalization.heldBy.join(", ")})` : ""}`;
+        : by === "threshold"
+          ? `threshold ${n(c.normalization.max)}`
+          : by === "percentile"
+            ? "cohort percentile"
+            : `cohort maximum ${n(c.normalization.max)}${c.normalization.heldBy.length ? ` (${c.normalization.heldBy.join(", ")})` : ""}`;
     out.push(`    score = ${c.normalization.filled}  [${max}]`);
   }
 

@@ -1,4 +1,3 @@
-import { CRITERIA, type CriterionId } from "../config/criteria.js";
 import type { Rubric } from "../config/rubric.js";
 import type { CohortScores } from "../score/index.js";
 import type { ScoredProject } from "../score/types.js";
@@ -19,7 +18,7 @@ import { RAW_FIELDS, type ProjectFacts, type RawField } from "../snapshot/schema
 export type Metric =
   | { name: string; kind: "overall" | "rank" | "tier" }
   | { name: string; kind: "category"; category: string }
-  | { name: string; kind: "criterion"; criterion: CriterionId; part: "value" | "normalized" }
+  | { name: string; kind: "criterion"; criterion: string; part: "value" | "normalized" }
   | { name: string; kind: "figure"; field: RawField };
 
 export type MetricValue = number | string | boolean | null;
@@ -33,21 +32,28 @@ export function categoryIds(rubrics: Iterable<Rubric>): string[] {
   return [...ids];
 }
 
-/** The metric a name means, or undefined. `categories`: the category ids that exist. */
-export function resolveMetric(name: string, categories: readonly string[]): Metric | undefined {
+/** The criterion ids of any of the rubrics, in first-seen order. */
+export function criterionIds(rubrics: Iterable<Rubric>): string[] {
+  const ids = new Set<string>();
+  for (const r of rubrics) for (const c of r.categories) for (const k of c.criteria) ids.add(k.id);
+  return [...ids];
+}
+
+/** The metric a name means, or undefined. `categories`, `criteria`: the ids that exist. */
+export function resolveMetric(name: string, categories: readonly string[], criteria: readonly string[]): Metric | undefined {
   if ((STANDING as readonly string[]).includes(name)) return { name, kind: name as (typeof STANDING)[number] };
   if ((RAW_FIELDS as readonly string[]).includes(name)) return { name, kind: "figure", field: name as RawField };
   const [head, part, ...rest] = name.split(".");
-  if (rest.length === 0 && (CRITERIA as readonly string[]).includes(head!) && (part === undefined || part === "value" || part === "normalized")) {
-    return { name, kind: "criterion", criterion: head as CriterionId, part: part === "value" ? "value" : "normalized" };
+  if (rest.length === 0 && criteria.includes(head!) && (part === undefined || part === "value" || part === "normalized")) {
+    return { name, kind: "criterion", criterion: head!, part: part === "value" ? "value" : "normalized" };
   }
   if (categories.includes(name)) return { name, kind: "category", category: name };
   return undefined;
 }
 
 /** Every metric name, for messages: standing, categories, criteria, figures. */
-export function metricNames(categories: readonly string[]): string[] {
-  return [...STANDING, ...categories, ...CRITERIA.flatMap((c) => [c, `${c}.value`]), ...RAW_FIELDS];
+export function metricNames(categories: readonly string[], criteria: readonly string[]): string[] {
+  return [...STANDING, ...categories, ...criteria.flatMap((c) => [c, `${c}.value`]), ...RAW_FIELDS];
 }
 
 /** A project's value of a metric: null when it has none (no score, no rating, a figure not fetched). */

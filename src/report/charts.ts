@@ -4,7 +4,6 @@
  * chart per category and overall, one sparkline per project. Each chart is written once and used both
  * inline in index.html and as a file beside REPORT.md. Pure.
  */
-import type { CriterionId } from "../config/criteria.js";
 import { criterionText } from "./criteria-text.js";
 import { figure, rankDelta, safeName, score, scoreDelta, shortDate, type Delta } from "./format.js";
 import { noValueReason, type CriterionView, type ProjectView, type ReportModel, type Series } from "./model.js";
@@ -34,7 +33,7 @@ export interface ReportCharts {
   rankings: Chart[];
   radars: Map<string, Chart>;
   criteriaRadars: Map<string, Chart>;
-  bars: Map<CriterionId, Chart>;
+  bars: Map<string, Chart>;
   trends: Chart[];
   sparklines: Map<string, Chart>;
 }
@@ -236,8 +235,8 @@ function criterionColumns(model: ReportModel, k: CriterionView): { headers: stri
       return {
         headers: ["rating", "value", "score"],
         cells: (p) => {
-          const r = p.snapshot.ratings.numerics;
-          return [{ text: r ? `${figure(r.maturity)} + ${figure(r.easeOfUse)}` : "–" }, valueCell(p), scoreCell(p)];
+          const r = p.snapshot.ratings.numerics as Record<string, number> | undefined;
+          return [{ text: r ? Object.values(r).map(figure).join(" + ") : "–" }, valueCell(p), scoreCell(p)];
         },
       };
     default:

@@ -2,8 +2,7 @@
  * What the report says, section by section, as a document tree (doc.ts) that both the HTML page and
  * REPORT.md are rendered from. Pure.
  */
-import { RATED } from "../config/criteria.js";
-import { opsSample } from "../config/rubric.js";
+import { declaredCriteria, isRated, type Declared } from "../config/rubric.js";
 import type { Ratings } from "../config/ratings.js";
 import { SPARK_SPAN, type ReportCharts } from "./charts.js";
 import { criterionText } from "./criteria-text.js";
@@ -229,25 +228,46 @@ function trendsSection(model: ReportModel, charts: ReportCharts): Block {
   };
 }
 
-function ratingText(key: keyof Ratings, ratings: Ratings, sampleSize: number): string {
-  const v = ratings[key];
+/** A hand rating as the report shows it, in the shape of its kind. */
+function ratingText(d: Declared, ratings: Ratings): string {
+  const v = ratings[d.id];
   if (v === undefined) return "not rated";
-  if (key === "numerics") {
-    const n = v as NonNullable<Ratings["numerics"]>;
-    return `maturity ${figure(n.maturity)}, ease of use ${figure(n.easeOfUse)}`;
+  switch (d.kind) {
+    case "composite":
+      return (d.parts ?? [])
+        .filter((p) => p.kind !== "metric")
+        .map((p) => `${(p.name ?? p.id).toLowerCase()} ${figure((v as Record<string, number>)[p.id] ?? null)}`)
+        .join(", ");
+    case "checklist": {
+      const total = typeof v === "number" ? v : Object.values(v as Record<string, number>).reduce((s, x) => s + x, 0);
+      return `${figure(total)} of ${d.items?.length ?? 0}`;
+    }
+    case "weightedSet":
+      return Object.entries(v as Record<string, number>).map(([l, m]) => `${l} ${figure(m)}`).join(", ") || "none";
+    case "list":
+      return (v as string[]).join(", ") || "none";
+    default:
+      return figure(v as number);
   }
-  if (key === "ops") {
-    const total = typeof v === "number" ? v : Object.values(v as Record<string, number>).reduce((s, x) => s + x, 0);
-    return `${figure(total)} of ${sampleSize}`;
+}
+
+/** How a criterion's value becomes its score, in a table cell. */
+function normalizedBy(by: ReportModel["criteria"][number]["normalize"], denominator: number): string {
+  switch (by.by) {
+    case "scale":
+    case "fixed":
+      return by.by === "fixed" && (by.min ?? 0) !== 0 ? `(v − ${figure(by.min!)}) ÷ ${figure(by.max - by.min!)} (scale)` : `÷ ${figure(by.max)} (scale)`;
+    case "cohortMax":
+      return `÷ cohort max (${figure(denominator)})`;
+    case "threshold":
+      return `log(1 + v) ÷ log(1 + max(v, ${figure(by.threshold)}))`;
+    case "percentile":
+      return "cohort percentile";
   }
-  if (key === "languages") return Object.entries(v as Record<string, number>).map(([l, m]) => `${l} ${figure(m)}`).join(", ") || "none";
-  if (key === "os") return (v as string[]).join(", ") || "none";
-  return figure(v as number);
 }
 
 function methodologySection(model: ReportModel, cite: (line: string) => Inline[]): Block {
   const latest = model.latest;
-  const sampleSize = opsSample(model.rubric).length;
   const blocks: Block[] = [{ kind: "heading", level: 2, text: "Methodology" }];
 
   const tools = [...new Set([latest.tool].map((t) => `${t.name} ${t.version}`))];
@@ -280,7 +300,7 @@ function methodologySection(model: ReportModel, cite: (line: string) => Inline[]
           [strong(t.name), " ", code(k.id)],
           [t.what, ...(t.log ? [" ", { text: "(log scale)", em: true } as Inline] : [])],
           [figure(k.weight)],
-          [k.normalize.by === "scale" ? `÷ ${figure(k.normalize.max)} (scale)` : `÷ cohort max (${figure(k.denominator)})`],
+          [normalizedBy(k.normalize, k.denominator)],
         ];
       }),
   }));
@@ -288,7 +308,8 @@ function methodologySection(model: ReportModel, cite: (line: string) => Inline[]
 
   // Sources of the hand ratings.
   blocks.push({ kind: "heading", level: 3, text: "Sources of the hand ratings" });
-  const rated = model.criteria.filter((k) => (RATED as readonly string[]).includes(k.id)).map((k) => k.id as (typeof RATED)[number]);
+  const declared = new Map(declaredCriteria(model.rubric).map((d) => [d.id, d]));
+  const rated = model.criteria.filter((k) => isRated(declared.get(k.id)!)).map((k) => k.id);
   blocks.push(para("From ", code(model.config.file), " (", code("projects[].sources"), "), one line per rating; the rating shown is the config's, which scores every snapshot of the history."));
   const sourcesOf = new Map(model.config.projects.map((p) => [p.id, p.sources ?? {}]));
   for (const p of model.projects) {
@@ -297,7 +318,7 @@ function methodologySection(model: ReportModel, cite: (line: string) => Inline[]
     const cited = has.filter((k) => sources?.[k]);
     const items: Inline[][] = rated.map((k) => {
       const t = criterionText(k, model.rubric, latest.windowDays);
-      const rating = ratingText(k, p.snapshot.ratings, sampleSize);
+      const rating = ratingText(declared.get(k)!, p.snapshot.ratings);
       const source = sources?.[k];
       if (p.snapshot.ratings[k] === undefined) return [strong(t.name), ": ", { text: "not rated (no value for this criterion)", em: true, tone: "muted" }];
       return [

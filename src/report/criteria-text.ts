@@ -1,10 +1,9 @@
 /**
- * How the report names and explains each criterion (the formulas are in src/score/ and
- * docs/methodology.md; the config's rubric says which criteria count and how they are weighted).
+ * How the report names and explains each criterion: from the rubric's declaration (its name and
+ * description, or words made from its kind; see src/rubric/describe.ts).
  */
-import type { CriterionId } from "../config/criteria.js";
-import type { Rubric } from "../config/rubric.js";
-import { opsSample } from "../config/rubric.js";
+import { declaredCriteria, isRated, type Rubric } from "../config/rubric.js";
+import { formulaText } from "../rubric/describe.js";
 
 export interface CriterionText {
   name: string;
@@ -12,35 +11,15 @@ export interface CriterionText {
   what: string;
   /** The value is a sum of logarithms: the bars' raw axis is a log scale. */
   log: boolean;
-  /** A hand rating from the cohort config (numerics: half rated, half fetched). */
+  /** A hand rating from the cohort config (a composite: partly rated). */
   rated: boolean;
 }
 
-export function criterionText(id: CriterionId, rubric: Rubric, windowDays: number): CriterionText {
-  switch (id) {
-    case "sponsor":
-      return { name: "Sponsor", what: "hand rating: 0 individual, 1 sponsor with few resources, 2 with many", log: false, rated: true };
-    case "activity":
-      return { name: "Activity", what: `1 / max(1, weeks since the last commit) + pull requests merged in the last ${windowDays} days`, log: false, rated: false };
-    case "ecosystem":
-      return { name: "Ecosystem", what: "log10(1 + GitHub repositories) + log10(1 + Stack Overflow questions)", log: true, rated: false };
-    case "documentation":
-      return { name: "Documentation", what: "hand rating, 1 to 3", log: false, rated: true };
-    case "graph":
-      return { name: "Graph", what: "hand rating: 2 dynamic, 1 symbolic, 0 neither", log: false, rated: true };
-    case "numerics":
-      return { name: "Numerics", what: "maturity (0–5) + ease of use (0–5) + activity of the numerics library's repository", log: false, rated: true };
-    case "ops":
-      return { name: "Operations", what: `operations of the ${opsSample(rubric).length}-operation sample built in (0.5 where trivial to write)`, log: false, rated: true };
-    case "languages":
-      return { name: "Languages", what: "sum over official language bindings of their maturity (0 to 1 each)", log: false, rated: true };
-    case "scalability":
-      return { name: "Scalability", what: "hand rating: 0 none, 1 third-party, 2 built in", log: false, rated: true };
-    case "os":
-      return { name: "Operating systems", what: "number of operating systems officially supported", log: false, rated: true };
-    case "aws":
-      return { name: "AWS", what: "hand rating: 0 no information, 1 example, 2 supported, 3 endorsed", log: false, rated: true };
-    case "onnx":
-      return { name: "ONNX", what: "hand rating: 0 none, 1 community, 2 built in", log: false, rated: true };
-  }
+export function criterionText(id: string, rubric: Rubric, windowDays: number): CriterionText {
+  const d = declaredCriteria(rubric).find((k) => k.id === id);
+  if (d === undefined) return { name: id, what: "", log: false, rated: false };
+  const name = d.name ?? id.charAt(0).toUpperCase() + id.slice(1);
+  const what = formulaText(d).replaceAll("the window", `the last ${windowDays} days`);
+  const log = d.kind === "metric" && /\b(log10|ln)\(/.test(d.expression ?? "");
+  return { name, what, log, rated: isRated(d) };
 }

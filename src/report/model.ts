@@ -4,7 +4,6 @@
  * everywhere, changes since the previous snapshot, every score's time series on a day axis (gaps
  * kept), the rubric, the sources of the hand ratings and the data problems. Pure.
  */
-import type { CriterionId } from "../config/criteria.js";
 import type { About, Reference } from "../config/context.js";
 import type { Rubric } from "../config/rubric.js";
 import type { Issue, Raw } from "../snapshot/schema.js";
@@ -148,7 +147,7 @@ export interface CategoryView {
 }
 
 export interface CriterionView {
-  id: CriterionId;
+  id: string;
   category: CategoryView;
   weight: number;
   normalize: Rubric["categories"][number]["criteria"][number]["normalize"];
@@ -199,7 +198,7 @@ export interface ReportModel {
   series: Series[];
   /** Cohort median of each category in the latest snapshot (null when no project has it). */
   medians: Record<string, number | null>;
-  criterionMedians: Partial<Record<CriterionId, number>>;
+  criterionMedians: Partial<Record<string, number>>;
   config: ConfigInfo;
   skipped: readonly { file: string; problem: string }[];
 }
@@ -277,7 +276,7 @@ export function buildModel(input: ReportInput): ReportModel {
         .map((p) => ({ p, v: p.scores.criteria[k.id]?.value }))
         .filter((e): e is { p: ProjectSnapshot; v: number } => typeof e.v === "number");
       const top = [...values].sort((a, b) => b.v - a.v || byId(a.p, b.p))[0];
-      const denominator = k.normalize.by === "scale" ? k.normalize.max : Math.max(0, ...values.map((e) => e.v));
+      const denominator = k.normalize.by === "scale" || k.normalize.by === "fixed" ? k.normalize.max : k.normalize.by === "threshold" ? k.normalize.threshold : Math.max(0, ...values.map((e) => e.v));
       return { id: k.id, category: categories[ci]!, weight: k.weight, normalize: k.normalize, denominator, maxHolder: k.normalize.by === "cohortMax" && top ? top.p.name : null };
     }),
   );
@@ -348,7 +347,7 @@ export function buildModel(input: ReportInput): ReportModel {
   const medians = Object.fromEntries(
     categories.map((c) => [c.id, median(latest.projects.map((p) => p.scores.categories[c.id]).filter((v): v is number => typeof v === "number"))]),
   );
-  const criterionMedians: Partial<Record<CriterionId, number>> = {};
+  const criterionMedians: Partial<Record<string, number>> = {};
   for (const k of criteria) {
     const m = median(latest.projects.map((p) => p.scores.criteria[k.id]?.normalized).filter((v): v is number => typeof v === "number"));
     if (m !== null) criterionMedians[k.id] = m;
@@ -385,12 +384,12 @@ export function missingFigures(p: ProjectSnapshot): { field: keyof Raw; error: I
 }
 
 /** Criteria of the rubric that a project has no value for. */
-export function criteriaWithoutValue(model: ReportModel, p: ProjectSnapshot): CriterionId[] {
+export function criteriaWithoutValue(model: ReportModel, p: ProjectSnapshot): string[] {
   return model.criteria.filter((k) => p.scores.criteria[k.id] === undefined).map((k) => k.id);
 }
 
 /** Why a project has no value for a criterion: a hand rating it lacks, or a figure that failed to fetch. */
-export function noValueReason(id: CriterionId, p: ProjectSnapshot): string {
+export function noValueReason(id: string, p: ProjectSnapshot): string {
   const failed = (...fields: (keyof Raw)[]) => fields.some((f) => p.raw[f] === null);
   switch (id) {
     case "activity":

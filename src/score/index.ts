@@ -1,8 +1,9 @@
-import type { Rubric } from "../config/rubric.js";
-import type { CriterionId } from "../config/criteria.js";
+import type { Normalization, Rubric } from "../config/rubric.js";
 import type { CriterionScore, Scores } from "./types.js";
-import { criterionValue, type CriterionInput } from "./criteria.js";
+import { compileRubric, criterionColumn, FigureColumns, type CriterionInput } from "./criteria.js";
 import { jenksTiers } from "./tiers.js";
+import type { FigureType } from "../rubric/expression.js";
+import { FIGURE_TYPES } from "../config/figures.js";
 
 export interface ScoreInput extends CriterionInput {
   id: string;
@@ -15,7 +16,7 @@ export interface ScoreInput extends CriterionInput {
  */
 export interface CohortScores {
   /** The rubric's criteria, category by category. */
-  criteria: { id: CriterionId; value: Float64Array; normalized: Float64Array }[];
+  criteria: { id: string; value: Float64Array; normalized: Float64Array }[];
   categories: { id: string; score: Float64Array }[];
   overall: Float64Array;
   /** 1 for the best. */
@@ -29,45 +30,91 @@ export interface CohortScores {
 /** Clamped: rounding drift (e.g. 1.0000000000000002) must not take a score outside [0, 1]. */
 const unit = (x: number) => Math.min(1, Math.max(0, x));
 
+/** Each value's score in [0, 1] under a normalization (NaN stays NaN: no value). */
+function normalize(value: Float64Array, by: Normalization): Float64Array {
+  const n = value.length;
+  const out = new Float64Array(n);
+  switch (by.by) {
+    case "fixed":
+    case "scale": {
+      const min = by.by === "fixed" ? (by.min ?? 0) : 0;
+      const span = by.max - min;
+      for (let i = 0; i < n; i++) out[i] = unit((value[i]! - min) / span);
+      break;
+    }
+    case "cohortMax": {
+      let max = 0;
+      for (let i = 0; i < n; i++) if (!Number.isNaN(value[i]!)) max = Math.max(max, value[i]!);
+      for (let i = 0; i < n; i++) {
+        const v = value[i]!;
+        out[i] = Number.isNaN(v) ? NaN : max === 0 ? 0 : unit(v / max);
+      }
+      break;
+    }
+    case "threshold":
+      for (let i = 0; i < n; i++) out[i] = unit(Math.log(1 + value[i]!) / Math.log(1 + Math.max(value[i]!, by.threshold)));
+      break;
+    case "percentile": {
+      // The share of the other values below (ties count half): 1 for the single best, 0 for the worst.
+      const order = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !Number.isNaN(value[i]!)).sort((a, b) => value[a]! - value[b]!);
+      const m = order.length;
+      out.fill(NaN);
+      for (let start = 0; start < m; ) {
+        let end = start;
+        while (end < m && value[order[end]!] === value[order[start]!]) end++;
+        const rank = m === 1 ? 1 : (start + (end - start - 1) / 2) / (m - 1);
+        for (let k = start; k < end; k++) out[order[k]!] = rank;
+        start = end;
+      }
+      break;
+    }
+  }
+  return out;
+}
+
 /**
  * Scores a whole cohort: normalization needs every project's values (open-ended criteria are divided
  * by the cohort maximum), ranks and tiers need every overall score. Pure: `asOf` is the only clock.
+ * `figures`: the raw figures metrics may read (the snapshot's, unless a test brings its own).
  */
-export function scoreColumns(projects: readonly ScoreInput[], rubric: Rubric, asOf: string): CohortScores {
+export function scoreColumns(projects: readonly ScoreInput[], rubric: Rubric, asOf: string, figures?: Readonly<Record<string, FigureType>>): CohortScores {
   const n = projects.length;
+  const asOfMs = Date.parse(asOf);
   // Ids are unique in practice; where one is not, a project's value is the last defined one of its id.
   const ids = new Set<string>();
   for (const p of projects) ids.add(p.id);
   const unique = ids.size === n;
+  const compiled = compileRubric(rubric, figures);
+  const columns = new FigureColumns(projects, figures ?? FIGURE_TYPES);
   const criteria: CohortScores["criteria"] = [];
   const plan: { weight: number; criteria: { weight: number; value: Float64Array; normalized: Float64Array }[]; score: Float64Array }[] = [];
+  let k = 0;
   for (const category of rubric.categories) {
     const members = [];
-    for (const criterion of category.criteria) {
-      const value = new Float64Array(n);
-      for (let i = 0; i < n; i++) value[i] = criterionValue(criterion.id, projects[i]!, asOf) ?? NaN;
+    for (let j = 0; j < category.criteria.length; j++) {
+      const c = compiled[k++]!;
+      const value = criterionColumn(c, projects, columns, asOfMs);
       // Where ids repeat, every position of an id then holds the same value: the maximum counts it once.
       if (!unique) lastOfEachId(projects, value);
-      let max = 0;
-      for (let i = 0; i < n; i++) if (!Number.isNaN(value[i]!)) max = Math.max(max, value[i]!);
-      const denominator = criterion.normalize.by === "scale" ? criterion.normalize.max : max;
-      const normalized = new Float64Array(n);
-      for (let i = 0; i < n; i++) {
-        const v = value[i]!;
-        normalized[i] = Number.isNaN(v) ? NaN : denominator === 0 ? 0 : unit(v / denominator);
-      }
-      criteria.push({ id: criterion.id, value, normalized });
-      members.push({ weight: criterion.weight, value, normalized });
+      const normalized = normalize(value, c.d.normalize);
+      if (c.d.direction === "lower") for (let i = 0; i < n; i++) normalized[i] = 1 - normalized[i]!;
+      if (c.d.missing === "zero") for (let i = 0; i < n; i++) if (Number.isNaN(normalized[i]!)) normalized[i] = 0;
+      criteria.push({ id: c.d.id, value, normalized });
+      members.push({ weight: c.d.weight, value, normalized });
     }
-    plan.push({ weight: category.weight, criteria: members, score: new Float64Array(n) });
+    plan.push({ weight: category.weight ?? 1, criteria: members, score: new Float64Array(n) });
   }
 
   // Weighted means summed in rubric order, as they always were (the sums' rounding is part of the scores).
+  // A project with no criterion in a category (of weight > 0) is incomplete: no overall score unless
+  // the rubric asks for the mean of the categories it has.
+  const partial = rubric.incomplete === "partial";
   const overall = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let weights = 0;
     let sum = 0;
     let counted = 0;
+    let incomplete = false;
     for (const category of plan) {
       let w = 0;
       let s = 0;
@@ -79,15 +126,15 @@ export function scoreColumns(projects: readonly ScoreInput[], rubric: Rubric, as
         s += normalized * criterion.weight;
         k++;
       }
-      const score = k === 0 || w === 0 ? NaN : unit(s / w);
+      const score = k === 0 || !(w > 0) ? NaN : unit(s / w);
       category.score[i] = score;
       if (!Number.isNaN(score)) {
         weights += category.weight;
         sum += score * category.weight;
         counted++;
-      }
+      } else if (category.weight > 0) incomplete = true;
     }
-    overall[i] = counted === 0 || weights === 0 ? NaN : unit(sum / weights);
+    overall[i] = counted === 0 || weights === 0 || (incomplete && !partial) ? NaN : unit(sum / weights);
   }
 
   // Highest overall first, unscored last, ties by id.
@@ -141,7 +188,7 @@ const orNull = (v: number) => (Number.isNaN(v) ? null : v);
 
 /** The scores of the project at input position i, as objects. */
 export function scoresAt(columns: CohortScores, i: number): Scores {
-  const criteria: Partial<Record<CriterionId, CriterionScore>> = {};
+  const criteria: Record<string, CriterionScore> = {};
   for (const c of columns.criteria) if (!Number.isNaN(c.value[i]!)) criteria[c.id] = { value: c.value[i]!, normalized: c.normalized[i]! };
   const categories: Record<string, number | null> = {};
   for (const c of columns.categories) categories[c.id] = orNull(c.score[i]!);

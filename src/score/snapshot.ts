@@ -1,6 +1,6 @@
 import type { ProjectConfig } from "../config/cohort.js";
-import { RATING_KEYS, type Ratings } from "../config/ratings.js";
-import type { Rubric } from "../config/rubric.js";
+import { datedRating, entryAt, isDated, type DatedRating, type Ratings } from "../config/ratings.js";
+import { ratedCriteria, type Rubric } from "../config/rubric.js";
 import type { ProjectFacts, Snapshot } from "../snapshot/schema.js";
 import { scoreColumns, scoresAt, type CohortScores, type ScoreInput } from "./index.js";
 import type { ScoredProject, ScoredSnapshot } from "./types.js";
@@ -11,13 +11,47 @@ export interface ScoringConfig {
   projects: readonly ProjectConfig[];
 }
 
-/** The hand ratings of a project config, in the rubric's canonical key order. */
-export function ratingsOf(project: ProjectConfig): Ratings {
-  const ratings: Record<string, unknown> = {};
-  for (const key of RATING_KEYS) {
-    if (project[key] !== undefined) ratings[key] = project[key];
+/** A project's hand ratings as the config gives them: undated values, and dated lists to resolve per asOf. */
+interface ConfigRatings {
+  fixed: Ratings;
+  dated: [string, DatedRating][];
+  /** Ratings in force, by the entries in force (one object per combination met). */
+  resolved: Map<string, Ratings>;
+}
+
+function configRatings(project: ProjectConfig, rubric: Rubric): ConfigRatings {
+  const fixed: Ratings = {};
+  const dated: [string, DatedRating][] = [];
+  for (const { id } of ratedCriteria(rubric)) {
+    const v = project[id];
+    if (v === undefined) continue;
+    if (isDated(v)) dated.push([id, datedRating(v)]);
+    else fixed[id] = v as Ratings[string];
   }
-  return ratings as Ratings;
+  return { fixed, dated, resolved: new Map() };
+}
+
+/** The ratings in force at asOf, in rubric order: a dated rating's entry in force (none before its first). */
+function ratingsAt(c: ConfigRatings, rubric: Rubric, asOfMs: number): Ratings {
+  if (c.dated.length === 0) return c.fixed;
+  const at = c.dated.map(([, d]) => entryAt(d, asOfMs));
+  const key = at.join(",");
+  let r = c.resolved.get(key);
+  if (r === undefined) {
+    const values: Ratings = { ...c.fixed };
+    c.dated.forEach(([id, d], j) => {
+      if (at[j]! >= 0) values[id] = d.values[at[j]!]!;
+    });
+    r = {};
+    for (const { id } of ratedCriteria(rubric)) if (values[id] !== undefined) r[id] = values[id];
+    c.resolved.set(key, r);
+  }
+  return r;
+}
+
+/** The hand ratings of a project config in force at asOf (undated ones whatever the date), in rubric order. */
+export function ratingsOf(project: ProjectConfig, rubric: Rubric, asOf?: string): Ratings {
+  return ratingsAt(configRatings(project, rubric), rubric, asOf === undefined ? Infinity : Date.parse(asOf));
 }
 
 /** A snapshot's scored projects as columns (see CohortScores): what the views over a whole history read. */
@@ -35,18 +69,20 @@ export interface ScoredColumns {
  * the file). Pure: the snapshot's asOf is the only clock.
  */
 export class Scorer {
-  private readonly ratings: ReadonlyMap<string, Ratings>;
+  private readonly ratings: ReadonlyMap<string, ConfigRatings>;
   constructor(readonly config: ScoringConfig) {
-    this.ratings = new Map(config.projects.map((p) => [p.id, ratingsOf(p)]));
+    this.ratings = new Map(config.projects.map((p) => [p.id, configRatings(p, config.rubric)]));
   }
 
   columns(snapshot: Snapshot): ScoredColumns {
     const inputs: ScoreInput[] = [];
     const projects: ProjectFacts[] = [];
     const ratings: Ratings[] = [];
+    const asOfMs = Date.parse(snapshot.asOf);
     for (const p of snapshot.projects) {
-      const r = this.ratings.get(p.id);
-      if (r === undefined) continue;
+      const c = this.ratings.get(p.id);
+      if (c === undefined) continue;
+      const r = ratingsAt(c, this.config.rubric, asOfMs);
       inputs.push({ id: p.id, raw: p.raw, ratings: r, errors: p.errors });
       projects.push(p);
       ratings.push(r);

@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { CRITERIA } from "../config/criteria.js";
 import { Rubric } from "../config/rubric.js";
-import { Ratings } from "../config/ratings.js";
 import { ProjectFacts, Snapshot } from "../snapshot/schema.js";
 
 const unit = z.number().min(0).max(1);
@@ -10,7 +8,7 @@ export const CriterionScore = z.strictObject({ value: z.number(), normalized: un
 export type CriterionScore = z.infer<typeof CriterionScore>;
 
 export const Scores = z.strictObject({
-  criteria: z.partialRecord(z.enum(CRITERIA), CriterionScore),
+  criteria: z.record(z.string(), CriterionScore),
   categories: z.record(z.string(), unit.nullable()),
   overall: unit.nullable(),
   rank: z.number().int().positive(),
@@ -18,8 +16,11 @@ export const Scores = z.strictObject({
 });
 export type Scores = z.infer<typeof Scores>;
 
+/** The hand ratings in force for a project at a snapshot's asOf (see src/config/ratings.ts). */
+export const RatingsInForce = z.record(z.string(), z.union([z.number(), z.array(z.string()), z.record(z.string(), z.number())]));
+
 /** A project as the views see it: its facts, the ratings in force for it and the scores they give. */
-export const ScoredProject = z.strictObject({ ...ProjectFacts.shape, ratings: Ratings, scores: Scores });
+export const ScoredProject = z.strictObject({ ...ProjectFacts.shape, ratings: RatingsInForce, scores: Scores });
 export type ScoredProject = z.infer<typeof ScoredProject>;
 
 /** A snapshot scored under the config as it is now: computed when read, never stored. */

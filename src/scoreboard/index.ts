@@ -4,7 +4,6 @@
  */
 import { z } from "zod";
 import { dateOf } from "../asof.js";
-import { CRITERIA } from "../config/criteria.js";
 import type { Cell } from "../export/csv.js";
 import { PLAIN, type Style } from "../format/color.js";
 import { formatScore } from "../format/number.js";
@@ -16,7 +15,7 @@ import { CriterionScore, type ScoredSnapshot } from "../score/types.js";
 export const ScoreboardProject = z.strictObject({
   id: z.string(),
   name: z.string(),
-  criteria: z.partialRecord(z.enum(CRITERIA), CriterionScore),
+  criteria: z.record(z.string(), CriterionScore),
   categories: z.record(z.string(), z.number().nullable()),
   overall: z.number().nullable(),
   rank: z.number().int().positive(),

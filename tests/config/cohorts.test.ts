@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { listCohorts, loadCohort } from "../../src/config/load.js";
-import { opsSample } from "../../src/config/rubric.js";
+import { checklistItems } from "../../src/config/rubric.js";
 import { reviewCohort } from "../../src/config/validate.js";
 import { ROOT } from "../support/cli.js";
 
@@ -41,7 +41,7 @@ describe("every cohort in config/", () => {
 
     it("checks every operation of the rubric's sample in each ops checklist (when the rubric has one)", async () => {
       const { cohort, rubric } = await loadCohort(configDir, name);
-      const sample = [...opsSample(rubric)].sort();
+      const sample = [...checklistItems(rubric, "ops")].sort();
       if (sample.length === 0) return;
       for (const p of cohort.projects) {
         expect(typeof p.ops, `${p.id}.ops should be a checklist`).toBe("object");

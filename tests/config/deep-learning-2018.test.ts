@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCohort, type LoadedCohort } from "../../src/config/load.js";
-import { RATED } from "../../src/config/criteria.js";
+import { ratedCriteria } from "../../src/config/rubric.js";
 
 const configDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../config");
 
@@ -50,8 +50,7 @@ describe.skipIf(!shipped)("the deep-learning-2018 cohort", () => {
   });
 
   it("rates every project on every hand-rated criterion, numerics aside for the unratable ones", () => {
-    const rubricCriteria = loaded.rubric.categories.flatMap((c) => c.criteria.map((k) => k.id as string));
-    const rated = RATED.filter((id) => rubricCriteria.includes(id));
+    const rated = ratedCriteria(loaded.rubric).map((d) => d.id);
     expect(rated.length).toBeGreaterThan(0);
     for (const p of loaded.cohort.projects) {
       for (const key of rated) {

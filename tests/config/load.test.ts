@@ -43,9 +43,9 @@ describe("config validation", () => {
   it("reports every problem, one line each", async () => {
     const lines = await problems(head + project("    documentation: 0\n    aws: 7") + project("    languages: { python: 2 }").replace("o/p1", "not-a-repo"));
     expect(lines).toEqual([
+      'config/c.yaml: projects[1].repository: expected "owner/name" as on GitHub, got "not-a-repo"',
       "config/c.yaml: projects[0].documentation: expected 1, 2 or 3, got 0",
       "config/c.yaml: projects[0].aws: expected 0, 1, 2 or 3, got 7",
-      'config/c.yaml: projects[1].repository: expected "owner/name" as on GitHub, got "not-a-repo"',
       "config/c.yaml: projects[1].languages.python: expected a number from 0 to 1, got 2",
       "config/c.yaml: projects[1].id: duplicate id p1 (also projects[0])",
     ]);
@@ -53,26 +53,27 @@ describe("config validation", () => {
 
   it("rejects unknown criteria in a project and in the rubric", async () => {
     expect(await problems(head + project("    sponser: 1"))).toEqual([
-      "config/c.yaml: projects[0].sponser: unknown field (misspelt, or not a criterion this rubric knows)",
+      'config/c.yaml: projects[0].sponser: unknown field (misspelt, or not a criterion rubric "Coveo Deep Learning Showdown (test copy)" rates by hand: sponsor, documentation, graph, numerics, ops, languages, scalability, os, aws, onnx)',
     ]);
     const rubric = `version: 1\nname: r\ncategories:\n  - id: x\n    name: X\n    criteria:\n      - { id: popularity, normalize: { by: cohortMax } }\n`;
     const lines = await problems(head + project(""), rubric);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^config\/rubric\.yaml: categories\[0\]\.criteria\[0\]\.id: unknown criterion "popularity"; known: sponsor, activity/);
+    expect(lines[0]).toBe("config/rubric.yaml: categories[0].criteria[0].kind: criterion popularity needs a kind: rating, checklist, weightedSet, list, metric, composite (see docs/rubric.md)");
   });
 
-  it("rejects weights that are not finite numbers >= 0", async () => {
+  it("rejects weights that are not finite numbers, and a category whose weights add up to 0 or less", async () => {
     const rubric = (w: string) => `version: 1\nname: r\ncategories:\n  - id: x\n    name: X\n    criteria:\n      - { id: sponsor, weight: ${w}, normalize: { by: scale, max: 2 } }\n`;
-    expect(await problems(head + project(""), rubric("-1"))).toEqual(["config/rubric.yaml: categories[0].criteria[0].weight: expected a finite number >= 0, got -1"]);
-    expect(await problems(head + project(""), rubric(".inf"))).toEqual(["config/rubric.yaml: categories[0].criteria[0].weight: expected a finite number >= 0, got Infinity"]);
-    expect((await problems(head + project(""), rubric("heavy")))[0]).toMatch(/criteria\[0\]\.weight: expected a finite number >= 0, got "heavy"/);
+    // A criterion may weigh against (criticality_score's time since the last update), never a whole category.
+    expect(await problems(head + project(""), rubric("-1"))).toEqual(["config/rubric.yaml: categories[0].criteria: the criteria's weights add up to -1; they must add up to more than 0"]);
+    expect(await problems(head + project(""), rubric(".inf"))).toEqual(["config/rubric.yaml: categories[0].criteria[0].weight: expected a finite number, got Infinity"]);
+    expect((await problems(head + project(""), rubric("heavy")))[0]).toMatch(/criteria\[0\]\.weight: expected a finite number, got "heavy"/);
   });
 
   it("checks an ops checklist against the rubric's sample", async () => {
     expect(await problems(head + project("    ops: { dense: 1, teleport: 1 }"))).toEqual([
-      expect.stringMatching(/^config\/c\.yaml: projects\[0\]\.ops\.teleport: not in the rubric's ops sample \(known: dense, conv1d/),
+      expect.stringMatching(/^config\/c\.yaml: projects\[0\]\.ops\.teleport: not in the rubric's ops items \(known: dense, conv1d/),
     ]);
-    expect(await problems(head + project("    ops: 40"))).toEqual(["config/c.yaml: projects[0].ops: expected at most 32 (the size of the ops sample), got 40"]);
+    expect(await problems(head + project("    ops: 40"))).toEqual(["config/c.yaml: projects[0].ops: expected at most 32 (the number of items of ops), got 40"]);
   });
 
   it("names the line of a YAML syntax error", async () => {

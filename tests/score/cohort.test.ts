@@ -25,6 +25,9 @@ const rubric = Rubric.parse({
   ],
 });
 
+// The rubric of showdown 0.1's behaviour: a project missing a whole category is scored over the others.
+const partial = Rubric.parse({ ...rubric, incomplete: "partial" });
+
 const projects: ScoreInput[] = [
   { id: "a", raw: raw({ lastCommitAt: "2026-11-07T00:00:00Z", mergedPullRequests: 9 }), ratings: { sponsor: 2, graph: 2, os: ["linux", "macos", "windows"], onnx: 2 }, errors: [] },
   { id: "b", raw: raw({ lastCommitAt: "2026-11-20T00:00:00Z", mergedPullRequests: 18 }), ratings: { sponsor: 1, graph: 1, os: ["linux"], onnx: 0 }, errors: [] },
@@ -48,12 +51,26 @@ describe("scoreCohort", () => {
     expect(scores.get("c")!.categories.api).toBeNull(); // no graph rating: nothing to average
     expect(scores.get("c")!.criteria.graph).toBeUndefined();
   });
-  it("takes overall as the mean of the categories a project has, and ranks by it", () => {
+  it("takes overall as the mean of the categories, and ranks by it", () => {
     expect(scores.get("a")!.overall).toBeCloseTo(2.75 / 3, 12);
     expect(scores.get("b")!.overall).toBeCloseTo((0.75 + 0.5 + 2 / 9) / 3, 12);
-    expect(scores.get("c")!.overall).toBeCloseTo(11 / 36, 12); // (0 + 11/18) / 2
-    expect(["a", "b", "c"].map((id) => scores.get(id)!.rank)).toEqual([1, 2, 3]);
-    expect(["a", "b", "c"].map((id) => scores.get(id)!.tier)).toEqual([1, 2, 3]);
+    expect(["a", "b"].map((id) => scores.get(id)!.rank)).toEqual([1, 2]);
+  });
+  it("gives no overall to a project with no criterion in a category, and ranks it after the complete ones", () => {
+    // c has no graph rating, so nothing in api: incomplete, even though its other categories would lift it.
+    expect(scores.get("c")!.overall).toBeNull();
+    expect(scores.get("c")!.rank).toBe(3);
+    expect(scores.get("c")!.tier).toBeNull();
+    const lifted: ScoreInput[] = [projects[1]!, { ...projects[2]!, ratings: { sponsor: 2, os: ["linux", "macos", "windows"], onnx: 2 } }];
+    const s = scoreCohort(lifted, rubric, asOf);
+    expect([s.get("b")!.rank, s.get("c")!.rank]).toEqual([1, 2]); // c's two perfect categories do not rank it first
+    expect(s.get("c")!.categories.platform).toBe(1);
+  });
+  it("scores an incomplete project over the categories it has when the rubric says incomplete: partial", () => {
+    const s = scoreCohort(projects, partial, asOf);
+    expect(s.get("c")!.overall).toBeCloseTo(11 / 36, 12); // (0 + 11/18) / 2
+    expect(["a", "b", "c"].map((id) => s.get(id)!.rank)).toEqual([1, 2, 3]);
+    expect(["a", "b", "c"].map((id) => s.get(id)!.tier)).toEqual([1, 2, 3]);
   });
   it("breaks ties in overall by id", () => {
     const twins: ScoreInput[] = [
@@ -61,7 +78,7 @@ describe("scoreCohort", () => {
       { id: "alpha", raw: raw({}), ratings: { sponsor: 2 }, errors: [] },
       { id: "mid", raw: raw({}), ratings: { sponsor: 1 }, errors: [] },
     ];
-    const s = scoreCohort(twins, rubric, asOf);
+    const s = scoreCohort(twins, partial, asOf);
     expect([s.get("alpha")!.rank, s.get("zeta")!.rank, s.get("mid")!.rank]).toEqual([1, 2, 3]);
     expect([s.get("alpha")!.tier, s.get("zeta")!.tier, s.get("mid")!.tier]).toEqual([1, 1, 2]);
   });
@@ -78,7 +95,7 @@ describe("scoreCohort", () => {
   });
   it("gives 0, not NaN, when the cohort maximum of an open-ended criterion is 0", () => {
     const idle: ScoreInput[] = [{ id: "x", raw: raw({ mergedPullRequests: 0 }), ratings: {}, errors: [] }];
-    const s = scoreCohort(idle, rubric, asOf);
+    const s = scoreCohort(idle, partial, asOf);
     expect(s.get("x")!.criteria.activity).toEqual({ value: 0, normalized: 0 });
     expect(s.get("x")!.overall).toBe(0);
   });

@@ -1,8 +1,22 @@
 import { describe, expect, it } from "vitest";
-import { activity, weeksBetween } from "../../src/score/activity.js";
-import { ecosystem } from "../../src/score/ecosystem.js";
-import { criterionValue } from "../../src/score/criteria.js";
+import { compileRubric, criterionColumn, FigureColumns, type CriterionInput } from "../../src/score/criteria.js";
+import { FIGURE_TYPES } from "../../src/config/figures.js";
+import type { Rubric } from "../../src/config/rubric.js";
 import type { Raw } from "../../src/snapshot/schema.js";
+
+// Coveo's twelve criteria as a version 1 rubric names them (declared by the legacy table), one category.
+const IDS = ["sponsor", "activity", "ecosystem", "documentation", "graph", "numerics", "ops", "languages", "scalability", "os", "aws", "onnx"];
+const RUBRIC: Rubric = { version: 1, name: "r", categories: [{ id: "all", name: "All", weight: 1, criteria: IDS.map((id) => ({ id, weight: 1, normalize: { by: "cohortMax" } })) }] };
+
+/** One criterion's value for one project, through the compiled rubric; undefined when it has none. */
+function criterionValue(id: string, input: CriterionInput, asOf: string): number | undefined {
+  const c = compileRubric(RUBRIC).find((k) => k.d.id === id)!;
+  const v = criterionColumn(c, [input], new FigureColumns([input], FIGURE_TYPES), Date.parse(asOf))[0]!;
+  return Number.isNaN(v) ? undefined : v;
+}
+const weeksBetween = (from: string, asOf: string) => (Date.parse(asOf) - Date.parse(from)) / (7 * 24 * 3600 * 1000);
+const activity = (last: string | null, merged: number, asOf: string) => criterionValue("activity", { raw: raw({ lastCommitAt: last, mergedPullRequests: merged }), ratings: {}, errors: [] }, asOf);
+const ecosystem = (repositories: number, questions: number) => criterionValue("ecosystem", { raw: raw({ repositoryCount: repositories, stackOverflowQuestions: questions }), ratings: {}, errors: [] }, asOf)!;
 
 const asOf = "2026-11-21T00:00:00.000Z";
 const raw = (over: Partial<Raw> = {}): Raw => ({
