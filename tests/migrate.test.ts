@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { loadCohort } from "../src/config/load.js";
 import type { Ratings } from "../src/config/ratings.js";
 import type { Rubric } from "../src/config/rubric.js";
+import { LEGACY_CRITERIA } from "../src/config/legacy-criteria.js";
 import { SnapshotError } from "../src/errors.js";
 import { Scorer } from "../src/score/snapshot.js";
 import type { Scores } from "../src/score/types.js";
@@ -143,6 +144,27 @@ describe("schema 1 files scored when read: same formulas and numbers", () => {
       expect(p.ratings, p.id).toEqual(Object.fromEntries(Object.entries(was.ratings).filter(([k]) => used.has(k))));
       expect(p.scores, p.id).toEqual(was.scores);
     }
+  });
+
+  // The same rubrics with each criterion spelled out as data (kind, scale, expression, parts), as
+  // config/rubric.yaml declares Coveo's: the declared rubric gives the stored numbers, to the last bit.
+  it.each(V1_FILES)("%s: the same numbers with every criterion declared in the rubric, not built in", async (name) => {
+    const stored = await readV1(name);
+    const spelled: Rubric = {
+      ...stored.rubric,
+      categories: stored.rubric.categories.map((c) => ({
+        ...c,
+        criteria: c.criteria.map(({ sample, ...k }) => ({ ...LEGACY_CRITERIA[k.id]!, ...(sample ? { items: sample } : {}), ...k, normalize: k.normalize.by === "scale" ? { by: "fixed" as const, max: k.normalize.max } : k.normalize })),
+      })),
+    };
+    expect(spelled.categories.flatMap((c) => c.criteria.map((k) => k.kind))).not.toContain(undefined);
+    // A declared rubric takes ratings of its own criteria only (rubric v2 dropped aws).
+    const used = new Set(spelled.categories.flatMap((c) => c.criteria.map((k) => k.id)));
+    const projects = stored.projects.map((p) => ({ ...p, ratings: Object.fromEntries(Object.entries(p.ratings).filter(([k]) => used.has(k))) }));
+    const dir = await tempConfig(stored.cohort, spelled, projects.map(configProject));
+    const { cohort, rubric } = await loadCohort(path.join(dir, "config"), stored.cohort);
+    const scored = new Scorer({ rubric, projects: cohort.projects }).score(await readSnapshot(path.join(fixtures, name), COHORT));
+    for (const p of scored.projects) expect(p.scores, p.id).toEqual(stored.projects.find((q) => q.id === p.id)!.scores);
   });
 
   it("covers both rubrics the history was scored with, and projects that joined and left", async () => {
