@@ -1,5 +1,6 @@
 import path from "node:path";
-import { listCohorts, loadCohort } from "../config/load.js";
+import { readdir } from "node:fs/promises";
+import { findCohortFile, listCohorts, loadCohort, parseRubric, readDataFile, rubricFileOf } from "../config/load.js";
 import { reviewCohort } from "../config/validate.js";
 import { ConfigError, formatProblem } from "../errors.js";
 import { EXIT, str, type Command } from "./command.js";
@@ -9,10 +10,13 @@ export const validate: Command = {
   summary: "check every cohort and rubric in config/: schema, duplicates, and a source for every rating",
   help: `Usage: showdown validate [options]
 
-Checks every cohort file in the config folder and the rubric it uses: the schema (ranges, owner/name,
-Stack Overflow tags, unknown fields), duplicate ids and repositories, ops checklists against the
-rubric's sample, and that every hand rating cites a source. Prints one line per problem; exits 1 if
-there is any. Ratings a project lacks are listed as notes (its category averages without them).
+Checks every cohort file in the config folder together with the rubric it uses, and every other
+rubric file there: the rubric's criteria (each kind's fields, expressions that refer only to known
+figures, dates used only as dates, normalizations with their parameters), the cohort's schema (owner/
+name, Stack Overflow tags, unknown fields), duplicate ids and repositories, each rating against its
+criterion (on its scale, checklist items in the rubric's list, dated lists oldest first), and that
+every hand rating cites a source. Prints one line per problem (file: path: what is wrong and the
+fix); exits 1 if there is any. Ratings a project lacks are listed as notes.
 
 Options:
   --cohort NAME      check only this cohort
@@ -27,8 +31,11 @@ Options:
     if (names.length === 0) throw new ConfigError([{ file: dir, path: "", message: "no cohort files found (expected NAME.yaml beside rubric.yaml)" }]);
     const shown = (text: string) => text.split(io.cwd + path.sep).join("");
     let failed = 0;
+    const checked = new Set<string>();
     for (const name of names) {
       try {
+        const file = await findCohortFile(dir, name);
+        checked.add(path.resolve(rubricFileOf(file, await readDataFile(file).catch(() => null))));
         const loaded = await loadCohort(dir, name);
         const review = reviewCohort(loaded);
         for (const p of review.problems) io.stderr(`showdown: ${shown(formatProblem(p))}\n`);
@@ -40,6 +47,21 @@ Options:
         for (const line of error.message.split("\n")) io.stderr(`showdown: ${shown(line)}\n`);
         io.stdout(`${name}: invalid\n`);
         failed++;
+      }
+    }
+    // Rubrics no cohort uses yet (a second rubric kept beside the default) are checked on their own.
+    if (str(args, "cohort") === undefined) {
+      const rubrics = (await readdir(dir)).filter((f) => f.startsWith("rubric") && /\.(ya?ml|json)$/.test(f)).sort();
+      for (const file of rubrics.map((f) => path.join(dir, f)).filter((f) => !checked.has(path.resolve(f)))) {
+        try {
+          parseRubric(await readDataFile(file), file);
+          io.stdout(`${shown(file)}: rubric, used by no cohort, ok\n`);
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          for (const line of error.message.split("\n")) io.stderr(`showdown: ${shown(line)}\n`);
+          io.stdout(`${shown(file)}: invalid\n`);
+          failed++;
+        }
       }
     }
     return failed > 0 ? EXIT.error : EXIT.ok;

@@ -114,6 +114,12 @@ function crossCheck(data: unknown, rubric: Rubric, file: string): Problem[] {
   return problems;
 }
 
+/** The rubric file a cohort file's data names (rubric.yaml beside it unless it says). */
+export function rubricFileOf(cohortFile: string, data: unknown): string {
+  const named = (data as { rubric?: unknown } | null)?.rubric;
+  return path.join(path.dirname(cohortFile), typeof named === "string" && named !== "" ? named : "rubric.yaml");
+}
+
 /** A rubric file's data, parsed; a file that is no rubric at all (a cohort, a list) is one line, not a dozen. */
 export function parseRubric(data: unknown, file: string): Rubric {
   const isObject = typeof data === "object" && data !== null && !Array.isArray(data);
@@ -128,8 +134,7 @@ export async function loadCohort(configDir: string, name: string): Promise<Loade
   const file = await findCohortFile(configDir, name);
   const data = await readDataFile(file);
   // The rubric first: a project's ratings are checked against it, in the same report as the rest.
-  const named = (data as { rubric?: unknown } | null)?.rubric;
-  const rubricFile = path.join(path.dirname(file), typeof named === "string" && named !== "" ? named : "rubric.yaml");
+  const rubricFile = rubricFileOf(file, data);
   const rubric = parseRubric(await readDataFile(rubricFile), rubricFile);
   const duplicates = duplicateProblems(data).map((d) => ({ file, path: formatPath(d.path), message: d.message }));
   const cohort = parseWith(CohortConfig, data, file, [...crossCheck(data, rubric, file), ...duplicates]);

@@ -31,7 +31,7 @@ export function reviewCohort({ cohort, rubric, file }: LoadedCohort): Review {
         if (cited) missing.push(key);
         else problems.push({ file, path: formatPath(["projects", i, key]), message: `no ${key} rating and no source saying why; rate it, or explain its absence in ${where}` });
       } else if (!cited) {
-        problems.push({ file, path: where, message: `the ${key} rating has no source; cite an article in shared/sources or the project's docs` });
+        problems.push({ file, path: where, message: `the ${key} rating has no source; cite an article by title, author, year and URL, or the project's docs or issue URL` });
       }
     }
     if (missing.length > 0) notes.push(`${p.id}: ${missing.join(", ")} not rated, on purpose (see its sources); left out of its category`);

@@ -30,8 +30,12 @@ export interface CohortScores {
 /** Clamped: rounding drift (e.g. 1.0000000000000002) must not take a score outside [0, 1]. */
 const unit = (x: number) => Math.min(1, Math.max(0, x));
 
-/** Each value's score in [0, 1] under a normalization (NaN stays NaN: no value). */
-function normalize(value: Float64Array, by: Normalization): Float64Array {
+/**
+ * Each value's score in [0, 1] under a normalization (NaN stays NaN: no value). Lower is better: 1
+ * minus the score, except under a threshold, where (as criticality_score's smaller_is_better) the value
+ * is mirrored inside it: log(1 + T - min(x, T)) / log(1 + T).
+ */
+function normalize(value: Float64Array, by: Normalization, lower: boolean): Float64Array {
   const n = value.length;
   const out = new Float64Array(n);
   switch (by.by) {
@@ -51,9 +55,12 @@ function normalize(value: Float64Array, by: Normalization): Float64Array {
       }
       break;
     }
-    case "threshold":
-      for (let i = 0; i < n; i++) out[i] = unit(Math.log(1 + value[i]!) / Math.log(1 + Math.max(value[i]!, by.threshold)));
-      break;
+    case "threshold": {
+      const t = by.threshold;
+      if (lower) for (let i = 0; i < n; i++) out[i] = unit(Math.log(1 + t - Math.min(Math.max(value[i]!, 0), t)) / Math.log(1 + t));
+      else for (let i = 0; i < n; i++) out[i] = unit(Math.log(1 + value[i]!) / Math.log(1 + Math.max(value[i]!, t)));
+      return out;
+    }
     case "percentile": {
       // The share of the other values below (ties count half): 1 for the single best, 0 for the worst.
       const order = Int32Array.from({ length: n }, (_, i) => i).filter((i) => !Number.isNaN(value[i]!)).sort((a, b) => value[a]! - value[b]!);
@@ -69,6 +76,7 @@ function normalize(value: Float64Array, by: Normalization): Float64Array {
       break;
     }
   }
+  if (lower) for (let i = 0; i < n; i++) out[i] = 1 - out[i]!;
   return out;
 }
 
@@ -96,8 +104,7 @@ export function scoreColumns(projects: readonly ScoreInput[], rubric: Rubric, as
       const value = criterionColumn(c, projects, columns, asOfMs);
       // Where ids repeat, every position of an id then holds the same value: the maximum counts it once.
       if (!unique) lastOfEachId(projects, value);
-      const normalized = normalize(value, c.d.normalize);
-      if (c.d.direction === "lower") for (let i = 0; i < n; i++) normalized[i] = 1 - normalized[i]!;
+      const normalized = normalize(value, c.d.normalize, c.d.direction === "lower");
       if (c.d.missing === "zero") for (let i = 0; i < n; i++) if (Number.isNaN(normalized[i]!)) normalized[i] = 0;
       criteria.push({ id: c.d.id, value, normalized });
       members.push({ weight: c.d.weight, value, normalized });

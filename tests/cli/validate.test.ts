@@ -31,7 +31,7 @@ describe("showdown validate", () => {
     const dir = await tempProject("v", COHORT);
     const result = await run(["validate"], dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("showdown: config/v.yaml: projects[0].sources.graph: the graph rating has no source; cite an article in shared/sources or the project's docs\n");
+    expect(result.stderr).toContain("showdown: config/v.yaml: projects[0].sources.graph: the graph rating has no source; cite an article by title, author, year and URL, or the project's docs or issue URL\n");
     expect(result.stderr).toContain("showdown: config/v.yaml: projects[0].documentation: no documentation rating and no source saying why; rate it, or explain its absence in projects[0].sources.documentation\n");
     expect(result.stderr.match(/no source saying why/g)).toHaveLength(8); // documentation, numerics, ops, languages, scalability, os, aws, onnx
     expect(result.stdout).toBe("v: 1 projects, 9 problem(s)\n");

@@ -27,12 +27,16 @@ projects:
     stackOverflowTags: [alpha]
     repositoryQuery: "alpha"
     sponsor: 2
+    graph: 2
+    os: [linux]
   - id: beta
     name: Beta
     repository: beta-org/beta
     stackOverflowTags: [beta]
     repositoryQuery: "beta"
     sponsor: 1
+    graph: 1
+    os: [linux]
 `;
 
 const DATA: ReplicaData = {

@@ -170,4 +170,10 @@ describe("OpenSSF criticality_score's formula as a rubric", () => {
     const overall = scoreColumns([kubernetes], rubric, asOf, figures).overall[0]!;
     expect(Math.round(overall * 1e5) / 1e5).toBe(0.98514);
   });
+
+  it("mirrors a lower-is-better value inside its threshold, as its scorer's smaller_is_better does", () => {
+    const r = oneCategory([{ id: "updatedSince", kind: "metric", expression: "openIssues", direction: "lower", normalize: { by: "threshold", threshold: 120 } }]);
+    const s = scoreCohort([0, 10, 120, 400].map((v) => project(`p${v}`, { openIssues: v })), r, asOf);
+    expect([0, 10, 120, 400].map((v) => s.get(`p${v}`)!.criteria.updatedSince!.normalized)).toEqual([1, Math.log(111) / Math.log(121), 0, 0]);
+  });
 });
