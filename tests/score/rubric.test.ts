@@ -40,7 +40,7 @@ describe("metric expressions", () => {
     expect(parseError("constructor")).toMatch(/^unknown figure constructor;/);
     expect(parseError("__proto__")).toMatch(/^unknown figure __proto__;/);
     expect(parseError("Math")).toMatch(/^unknown figure Math;/);
-    expect(parseError('require("fs")')).toMatch(/^unexpected ["] at character 9/);
+    expect(parseError('require("fs")')).toMatch(/^unexpected """ at character 9/);
     expect(parseError("require(1)")).toMatch(/^unknown function require;/);
     expect(parseError("eval(1)")).toMatch(/^unknown function eval;/);
     expect(parseError("stars; forks")).toMatch(/^unexpected ";" at character 6/);
