@@ -23,5 +23,5 @@ export const FIGURE_TYPES: Readonly<Record<string, FigureType>> = Object.fromEnt
  * figures when it has no numerics repository: the library then lives in the project's repository).
  */
 export const REPOSITORY_FIGURES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
-  numerics: { lastCommitAt: "numericsLastCommitAt", mergedPullRequests: "numericsMergedPullRequests" },
+  numerics: { lastCommitAt: "numericsLastCommitAt", mergedPullRequests: "numericsMergedPullRequests", commits: "numericsCommits" },
 };

@@ -30,7 +30,7 @@ export const Normalization = z.discriminatedUnion(
     z.strictObject({ by: z.literal("threshold"), threshold: positive("threshold: the value from which a criterion scores 1") }),
     z.strictObject({ by: z.literal("percentile") }),
   ],
-  { error: (i) => `expected by: fixed, cohortMax, threshold or percentile, got ${JSON.stringify((i.input as { by?: unknown } | undefined)?.by ?? i.input)}` },
+  { error: (i) => `expected fixed, cohortMax, threshold or percentile, got ${JSON.stringify((i.input as { by?: unknown } | undefined)?.by ?? i.input)}` },
 );
 
 export const KINDS = ["rating", "checklist", "weightedSet", "list", "metric", "composite"] as const;

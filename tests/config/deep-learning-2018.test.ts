@@ -4,6 +4,8 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { loadCohort, type LoadedCohort } from "../../src/config/load.js";
 import { ratedCriteria } from "../../src/config/rubric.js";
+import { isDated } from "../../src/config/ratings.js";
+import { ratingsOf } from "../../src/score/snapshot.js";
 
 const configDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../config");
 
@@ -60,14 +62,15 @@ describe.skipIf(!shipped)("the deep-learning-2018 cohort", () => {
           continue;
         }
         expect(value, `${p.id}.${key}`).toBeDefined();
-        const source = p.sources?.[key];
-        expect(typeof source === "string" && source.trim().length > 0, `${p.id}.sources.${key}`).toBe(true);
+        // A dated rating cites a source in each entry.
+        const sources = isDated(value) ? value.map((e) => e.source) : [p.sources?.[key]];
+        for (const source of sources) expect(typeof source === "string" && source.trim().length > 0, `${p.id}.sources.${key}`).toBe(true);
       }
     }
   });
 
-  it("follows the ratings Coveo's text states outright", () => {
-    const byId = new Map(loaded.cohort.projects.map((p) => [p.id, p]));
+  it("follows the ratings Coveo's text states outright, in force on the day of its article", () => {
+    const byId = new Map(loaded.cohort.projects.map((p) => [p.id, ratingsOf(p, loaded.rubric, "2018-08-14T00:00:00Z")]));
     expect(byId.get("tensorflow")?.graph).toBe(1); // symbolic despite eager mode
     expect(byId.get("pytorch")?.graph).toBe(2);
     expect(byId.get("mxnet")?.graph).toBe(2); // Gluon
@@ -76,5 +79,15 @@ describe.skipIf(!shipped)("the deep-learning-2018 cohort", () => {
     expect(byId.get("mxnet")?.aws).toBe(3); // AWS "framework of choice"
     expect(byId.get("tensorflow")?.onnx).toBeLessThan(2);
     expect(byId.get("deeplearning4j")?.onnx).toBe(0);
+  });
+
+  it("changes the dated ratings on the day the facts did", () => {
+    const at = (id: string, asOf: string) => ratingsOf(loaded.cohort.projects.find((p) => p.id === id)!, loaded.rubric, asOf);
+    expect(at("tensorflow", "2019-09-29T00:00:00Z").graph).toBe(1);
+    expect(at("tensorflow", "2019-09-30T00:00:00Z").graph).toBe(2); // TensorFlow 2.0: eager by default
+    expect(at("pytorch", "2017-12-04T00:00:00Z").onnx).toBe(0);
+    expect(at("pytorch", "2017-12-05T00:00:00Z").onnx).toBe(2); // PyTorch 0.3.0: torch.onnx
+    expect(at("mxnet", "2023-08-31T00:00:00Z").sponsor).toBe(2);
+    expect(at("mxnet", "2023-09-01T00:00:00Z").sponsor).toBe(0); // retired to the Apache Attic
   });
 });

@@ -76,6 +76,32 @@ describe("config validation", () => {
     expect(await problems(head + project("    ops: 40"))).toEqual(["config/c.yaml: projects[0].ops: expected at most 32 (the number of items of ops), got 40"]);
   });
 
+  it("says what is wrong with a declared rubric in one line each: file, path, problem and fix", async () => {
+    const rubric = (criterion: string) => `version: 1\nname: r\ncategories:\n  - id: x\n    name: X\n    criteria:\n      - ${criterion}\n`;
+    const lines = (criterion: string) => problems(head + project(""), rubric(criterion));
+    expect(await lines(`{ id: reach, kind: metric, expression: "log10(1 + starz)", normalize: { by: cohortMax } }`)).toEqual([
+      expect.stringMatching(/^config\/rubric\.yaml: categories\[0\]\.criteria\[0\]\.expression: unknown figure starz; known: lastCommitAt, mergedPullRequests, /),
+    ]);
+    expect(await lines(`{ id: reach, kind: metric, expression: "log10(1 + stars", normalize: { by: cohortMax } }`)).toEqual(['config/rubric.yaml: categories[0].criteria[0].expression: expected ")" at the end']);
+    expect(await lines(`{ id: reach, kind: metric, expression: "stars", normalize: { by: threshold } }`)).toEqual([
+      "config/rubric.yaml: categories[0].criteria[0].normalize.threshold: expected threshold: the value from which a criterion scores 1 (a number > 0), got undefined",
+    ]);
+    expect(await lines(`{ id: reach, kind: metric, expression: "stars", normalize: { by: magic } }`)).toEqual([
+      'config/rubric.yaml: categories[0].criteria[0].normalize.by: expected fixed, cohortMax, threshold or percentile, got "magic"',
+    ]);
+    expect(await lines(`{ id: docs, kind: rating, normalize: { by: fixed, max: 2 } }`)).toEqual(["config/rubric.yaml: categories[0].criteria[0].scale: a rating needs its scale, e.g. scale: { min: 0, max: 2 }"]);
+    expect(await lines(`{ id: docs, kind: rating, scale: { min: 0, max: 2 }, expression: stars, normalize: { by: fixed, max: 2 } }`)).toEqual([
+      "config/rubric.yaml: categories[0].criteria[0].expression: a rating takes no expression; remove it (or change kind)",
+    ]);
+    expect(await lines(`{ id: stars, kind: metric, expression: stars, normalize: { by: cohortMax } }`)).toEqual([
+      "config/rubric.yaml: categories[0].criteria[0].id: stars is already the name of a project field, a figure or a standing; name the criterion differently (e.g. starsScore)",
+    ]);
+    // A file that is no rubric at all: one line, not one per missing field.
+    const dir = await tempProject("c", head + project(""));
+    await writeFile(path.join(dir, "config", "rubric.yaml"), head + project(""));
+    await expect(loadCohort(path.join(dir, "config"), "c")).rejects.toThrow(/rubric\.yaml: not a rubric \(a cohort file\): a rubric has version, name and categories of criteria; point the cohort's rubric: at one \(see docs\/rubric\.md\)$/);
+  });
+
   it("names the line of a YAML syntax error", async () => {
     const lines = await problems("cohort: c\nprojects: [\n  - id: x\n");
     expect(lines).toHaveLength(1);
