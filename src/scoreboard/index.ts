@@ -123,7 +123,8 @@ export function scoreboardRows(boards: readonly Scoreboard[]): Cell[][] {
 export function scoreboardTable(board: Scoreboard, categoryNames: ReadonlyMap<string, string>, style: Style = PLAIN): string {
   const categories = categoryIds(board);
   const header = ["#", "project", "tier", "overall", ...categories.map((c) => categoryNames.get(c) ?? c)];
-  const rows = board.projects.map((p) => [String(p.rank), p.name, p.tier === null ? "-" : String(p.tier), formatScore(p.overall), ...categories.map((c) => formatScore(p.categories[c]))]);
+  // No overall score: some category has no criterion with a value (ranked after the complete ones).
+  const rows = board.projects.map((p) => [String(p.rank), p.name, p.tier === null ? "-" : String(p.tier), p.overall === null ? "incomplete" : formatScore(p.overall), ...categories.map((c) => formatScore(p.categories[c]))]);
   const lines = layoutTable([header.map(style.bold), ...rows], ["right", "left", "right", "right", ...categories.map(() => "right" as const)]);
   return `${style.bold(`${board.cohort}, ${dateOf(board.asOf)}`)} (rubric "${board.rubric.name}" v${board.rubric.version}, scored now from the config)\n${lines.join("\n")}\n`;
 }

@@ -80,7 +80,7 @@ describe("showdown score", () => {
     // The table shows the same board: rank, name, tier and overall to 4 decimals.
     got.projects.forEach((p, i) => {
       const cells = lines[2 + i]!.split(/\s{2,}/);
-      expect(cells.slice(0, 4)).toEqual([String(p.rank), p.name, p.tier === null ? "-" : String(p.tier), formatScore(p.overall)]);
+      expect(cells.slice(0, 4)).toEqual([String(p.rank), p.name, p.tier === null ? "-" : String(p.tier), p.overall === null ? "incomplete" : formatScore(p.overall)]);
     });
     // A criterion the project has no value for is absent: cntk's ecosystem needs the missing Stack Overflow count.
     expect(got.projects.find((p) => p.id === "cntk")!.criteria.ecosystem).toBeUndefined();

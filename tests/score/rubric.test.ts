@@ -7,6 +7,7 @@ import { ExpressionError, parseExpression, type FigureType } from "../../src/rub
 import { Rubric, rubricFigures } from "../../src/config/rubric.js";
 import { FIGURE_TYPES } from "../../src/config/figures.js";
 import { scoreCohort, scoreColumns, type ScoreInput } from "../../src/score/index.js";
+import { scoreboardTable } from "../../src/scoreboard/index.js";
 
 const asOf = "2026-11-21T00:00:00.000Z";
 const DAY = 24 * 3600 * 1000;
@@ -175,5 +176,28 @@ describe("OpenSSF criticality_score's formula as a rubric", () => {
     const r = oneCategory([{ id: "updatedSince", kind: "metric", expression: "openIssues", direction: "lower", normalize: { by: "threshold", threshold: 120 } }]);
     const s = scoreCohort([0, 10, 120, 400].map((v) => project(`p${v}`, { openIssues: v })), r, asOf);
     expect([0, 10, 120, 400].map((v) => s.get(`p${v}`)!.criteria.updatedSince!.normalized)).toEqual([1, Math.log(111) / Math.log(121), 0, 0]);
+  });
+});
+
+describe("an incomplete project in the score table", () => {
+  it("reads incomplete, ranked after the complete ones", () => {
+    const r = Rubric.parse({
+      version: 1,
+      name: "t",
+      categories: [
+        { id: "a", name: "A", criteria: [{ id: "doc", kind: "rating", scale: { min: 0, max: 2 }, normalize: { by: "fixed", max: 2 } }] },
+        { id: "b", name: "B", criteria: [{ id: "reach", kind: "metric", expression: "stars", normalize: { by: "cohortMax" } }] },
+      ],
+    });
+    const snapshot = scoreCohort([project("full", { stars: 1 }, { doc: 1 }), project("half", { stars: null }, { doc: 2 })], r, asOf);
+    const board = {
+      cohort: "c",
+      asOf,
+      rubric: { name: "t", version: 1 },
+      projects: ["full", "half"].map((id) => ({ id, name: id, ...snapshot.get(id)! })).sort((x, y) => x.rank - y.rank),
+    };
+    const lines = scoreboardTable(board, new Map()).split("\n");
+    expect(lines[2]!.split(/\s{2,}/).slice(0, 4)).toEqual(["1", "full", "1", "0.7500"]);
+    expect(lines[3]!.split(/\s{2,}/).slice(0, 4)).toEqual(["2", "half", "-", "incomplete"]);
   });
 });
