@@ -11,12 +11,12 @@ async function mainHelp(): Promise<string> {
   const width = Math.max(...commands.map((c) => c.name.length));
   return `${TOOL.name} ${TOOL.version}: collect, score and compare open-source projects with the Deep Learning Showdown rubric
 
-Usage: showdown <command> [options]
+Usage: oss-showdown <command> [options]
 
 Commands:
 ${commands.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 
-Run 'showdown help <command>' (or 'showdown <command> --help') for a command's options.
+Run 'oss-showdown help <command>' (or 'oss-showdown <command> --help') for a command's options.
 Exit codes: 0 done, 1 error (nothing written), 2 partial (some figures missing), 130 interrupted.
 `;
 }
@@ -43,7 +43,7 @@ function parse(command: Command, argv: string[]) {
 /** Runs one CLI invocation; returns the exit code instead of exiting, for in-process tests. */
 export async function main(argv: string[], io: Io): Promise<number> {
   const [name, ...rest] = argv;
-  // `showdown help COMMAND` is `showdown COMMAND --help`.
+  // `oss-showdown help COMMAND` is `oss-showdown COMMAND --help`.
   if (name === "help" && rest.length > 0) return main([rest[0]!, "--help"], io);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(await mainHelp());
@@ -67,13 +67,13 @@ export async function main(argv: string[], io: Io): Promise<number> {
     // Paths are shown as the user would type them: relative to where the command runs.
     const shown = (text: string) => text.split(io.cwd.endsWith(path.sep) ? io.cwd : io.cwd + path.sep).join("");
     if (error instanceof ConfigError) {
-      for (const line of shown(error.message).split("\n")) io.stderr(`showdown: ${line}\n`);
+      for (const line of shown(error.message).split("\n")) io.stderr(`oss-showdown: ${line}\n`);
     } else if (error instanceof UsageError) {
-      io.stderr(`showdown: ${error.message}; see 'showdown ${command ? `${command.name} ` : ""}--help'\n`);
+      io.stderr(`oss-showdown: ${error.message}; see 'oss-showdown ${command ? `${command.name} ` : ""}--help'\n`);
     } else if (error instanceof ShowdownError) {
-      io.stderr(`showdown: ${shown(error.message)}\n`);
+      io.stderr(`oss-showdown: ${shown(error.message)}\n`);
     } else {
-      io.stderr(`showdown: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
+      io.stderr(`oss-showdown: unexpected error: ${(error as Error).stack ?? String(error)}\n`);
     }
     return EXIT.error;
   }
@@ -86,12 +86,12 @@ if (isEntry) {
   const stop = () => {
     if (interrupted) process.exit(EXIT.interrupted); // a second Ctrl-C does not wait
     interrupted = true;
-    process.stderr.write("\nshowdown: stopping; nothing will be written\n");
+    process.stderr.write("\noss-showdown: stopping; nothing will be written\n");
     controller.abort();
   };
   process.on("SIGINT", stop);
   process.on("SIGTERM", stop);
-  // `showdown export | head`: the reader has gone, which is not an error.
+  // `oss-showdown export | head`: the reader has gone, which is not an error.
   process.stdout.on("error", (error: NodeJS.ErrnoException) => {
     if (error.code === "EPIPE") process.exit(EXIT.ok);
     throw error;

@@ -122,7 +122,7 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
   const etags = EtagStore.load(path.join(cacheDir, "etags.json"), cacheLog);
   const saveEtags = () => {
     const problem = etags.save();
-    if (problem) log(`showdown: ${shown(problem)}; the next run's requests will not be conditional`);
+    if (problem) log(`oss-showdown: ${shown(problem)}; the next run's requests will not be conditional`);
   };
   const github = createGitHub({
     baseUrl: githubApiUrl(job.env),
@@ -184,7 +184,7 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
   } catch (error) {
     if (error instanceof Interrupted) {
       saveEtags();
-      if (runCache.size > 0) job.stderr(`showdown: ${runCache.size} answers kept in ${shown(runCache.file!)}; run again with --as-of ${asOf} to go on from there\n`);
+      if (runCache.size > 0) job.stderr(`oss-showdown: ${runCache.size} answers kept in ${shown(runCache.file!)}; run again with --as-of ${asOf} to go on from there\n`);
       return { code: 130 };
     }
     throw error;
@@ -212,7 +212,7 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
     // Nothing worth resuming from: only errors were answered.
     runCache.remove();
     const error = "no figure could be fetched; nothing written (is the network or the API reachable?)";
-    job.stderr(`showdown: ${error}\n`);
+    job.stderr(`oss-showdown: ${error}\n`);
     return { code: 1, error };
   }
   const snapshot = buildSnapshot({
@@ -230,7 +230,7 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
     runCache.remove();
   } else if (runCache.size > 0) {
     // Kept: the same --as-of again asks only for what is missing (e.g. after a rate limit's reset).
-    job.stderr(`showdown: answers kept in ${shown(runCache.file!)}: 'showdown collect --as-of ${asOf}' again fetches only the missing figures\n`);
+    job.stderr(`oss-showdown: answers kept in ${shown(runCache.file!)}: 'oss-showdown collect --as-of ${asOf}' again fetches only the missing figures\n`);
   }
   return { code: partial ? 2 : 0, file, snapshot };
 }

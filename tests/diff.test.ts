@@ -156,7 +156,7 @@ describe("compareSnapshots", () => {
   });
 });
 
-describe("showdown diff", () => {
+describe("oss-showdown diff", () => {
   it("compares the two newest snapshots by default", async () => {
     const dir = await tmp();
     const r = await run(dir, ["diff"]);
@@ -194,7 +194,7 @@ describe("showdown diff", () => {
     expect([json.old.date, json.new.date]).toEqual(["2018-03-01", "2018-03-22"]);
     const missing = await run(dir, ["diff", "2018-03-15", "2018-03-22"]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe(`showdown: no snapshot dated 2018-03-15 in snapshots/${COHORT} (dates: 2018-03-01, 2018-03-08, 2018-03-22)\n`);
+    expect(missing.stderr).toBe(`oss-showdown: no snapshot dated 2018-03-15 in snapshots/${COHORT} (dates: 2018-03-01, 2018-03-08, 2018-03-22)\n`);
   });
 
   it("writes the documented JSON", async () => {
@@ -326,7 +326,7 @@ describe("showdown diff", () => {
     const moved = await run(dir, ["diff", "--fail-on-rank-change"]);
     expect(moved.code).toBe(1);
     expect(moved.stdout).toContain("tensorflow");
-    expect(moved.stderr).toBe("showdown: 2 project(s) changed rank (--fail-on-rank-change)\n");
+    expect(moved.stderr).toBe("oss-showdown: 2 project(s) changed rank (--fail-on-rank-change)\n");
     // 2018-03-01 → 2018-03-08 also moves pytorch and mxnet; a snapshot and itself moves nothing.
     expect((await run(dir, ["diff", "2018-03-22", "2018-03-22", "--fail-on-rank-change"])).code).toBe(0);
     const still = structuredClone(s3);
@@ -371,9 +371,9 @@ describe("showdown diff", () => {
     const r = await run(one, ["diff"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`showdown: snapshots/${COHORT}: diff needs two snapshots, found 1 (collect another day's, or pass OLD and NEW)\n`);
+    expect(r.stderr).toBe(`oss-showdown: snapshots/${COHORT}: diff needs two snapshots, found 1 (collect another day's, or pass OLD and NEW)\n`);
     const none = await tmp([]);
-    expect((await run(none, ["diff"])).stderr).toBe(`showdown: snapshots/${COHORT}: diff needs two snapshots, found 0 (collect another day's, or pass OLD and NEW)\n`);
+    expect((await run(none, ["diff"])).stderr).toBe(`oss-showdown: snapshots/${COHORT}: diff needs two snapshots, found 0 (collect another day's, or pass OLD and NEW)\n`);
   });
 
   it("fails on a damaged snapshot, or skips it with --skip-invalid and says so", async () => {
@@ -383,10 +383,10 @@ describe("showdown diff", () => {
     const r = await run(dir, ["diff"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(new RegExp(`^showdown: snapshots/${COHORT}/2018-03-22\\.json: invalid JSON \\(truncated or damaged\\?\\): .*\\n$`));
+    expect(r.stderr).toMatch(new RegExp(`^oss-showdown: snapshots/${COHORT}/2018-03-22\\.json: invalid JSON \\(truncated or damaged\\?\\): .*\\n$`));
     const skipped = await run(dir, ["diff", "--skip-invalid"]);
     expect(skipped.code).toBe(0);
-    expect(skipped.stderr).toMatch(new RegExp(`^showdown: skipped snapshots/${COHORT}/2018-03-22\\.json: invalid JSON`));
+    expect(skipped.stderr).toMatch(new RegExp(`^oss-showdown: skipped snapshots/${COHORT}/2018-03-22\\.json: invalid JSON`));
     expect(skipped.stdout.split("\n")[0]).toBe("deep-learning-2018: 2018-03-01 → 2018-03-08 (7 days; scored with rubric v1)");
   });
 
@@ -394,6 +394,6 @@ describe("showdown diff", () => {
     const dir = await tmp();
     const r = await run(dir, ["diff", "--format", "html"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`showdown: unknown --format "html" (formats: table, markdown, json); see 'showdown diff --help'\n`);
+    expect(r.stderr).toBe(`oss-showdown: unknown --format "html" (formats: table, markdown, json); see 'oss-showdown diff --help'\n`);
   });
 });

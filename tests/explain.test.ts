@@ -28,7 +28,7 @@ afterAll(async () => {
   for (const d of [dir, v1Dir]) await rm(d, { recursive: true, force: true });
 });
 
-describe("showdown explain", () => {
+describe("oss-showdown explain", () => {
   it("fills each criterion's formula with the project's values, computed here independently", async () => {
     const r = await run(dir, ["explain", "mxnet"]);
     expect(r.code).toBe(0);
@@ -153,7 +153,7 @@ describe("showdown explain", () => {
     const r = await run(dir, ["explain", "keras"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`showdown: no project "keras" scored in snapshots/${COHORT}/2018-03-22.json: only projects both in the snapshot and in the cohort config are (ids: chainer, cntk, mxnet, pytorch, tensorflow)\n`);
+    expect(r.stderr).toBe(`oss-showdown: no project "keras" scored in snapshots/${COHORT}/2018-03-22.json: only projects both in the snapshot and in the cohort config are (ids: chainer, cntk, mxnet, pytorch, tensorflow)\n`);
     const none = await run(dir, ["explain"]);
     expect(none.code).toBe(1);
     expect(none.stderr).toContain("explain needs a project ID");
@@ -166,7 +166,7 @@ describe("showdown explain", () => {
       await writeFixtureConfig(path.join(without, "config"), RUBRIC_V1, fixtureProjects().filter((p) => p.id !== "theano"));
       const r = await run(without, ["explain", "theano", "2018-03-08"]);
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe(`showdown: no project "theano" scored in snapshots/${COHORT}/2018-03-08.json: only projects both in the snapshot and in the cohort config are (ids: cntk, mxnet, pytorch, tensorflow)\n`);
+      expect(r.stderr).toBe(`oss-showdown: no project "theano" scored in snapshots/${COHORT}/2018-03-08.json: only projects both in the snapshot and in the cohort config are (ids: cntk, mxnet, pytorch, tensorflow)\n`);
     } finally {
       await rm(without, { recursive: true, force: true });
     }

@@ -45,7 +45,7 @@ const time = (iso: string | null | undefined) => (iso ? new Date(iso).toISOStrin
 /** The criteria of the fixture config's rubric (v1), in rubric order. */
 const CRITERIA_V1 = ["sponsor", "activity", "ecosystem", "documentation", "graph", "numerics", "ops", "languages", "scalability", "os", "aws", "onnx"];
 
-describe("showdown export (wide)", () => {
+describe("oss-showdown export (wide)", () => {
   it("writes one row per project of the newest snapshot, every value at full precision with --precision full", async () => {
     const dir = await tmp();
     const r = await run(dir, ["export", "--format", "csv", "--precision", "full"]);
@@ -110,7 +110,7 @@ describe("showdown export (wide)", () => {
     }
     const bad = await run(dir, ["export", "--precision", "two"]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toBe(`showdown: --precision must be a whole number from 0 to 15 or "full", got "two"; see 'showdown export --help'\n`);
+    expect(bad.stderr).toBe(`oss-showdown: --precision must be a whole number from 0 to 15 or "full", got "two"; see 'oss-showdown export --help'\n`);
   });
 
   it("adds a BOM with --bom and uses another delimiter with --delimiter, decimals unchanged", async () => {
@@ -166,9 +166,9 @@ describe("showdown export (wide)", () => {
     const clash = await run(dir, ["export", "--decimal", ",", "--out", "clash.csv"]);
     expect(clash.code).toBe(1);
     expect(clash.stdout).toBe("");
-    expect(clash.stderr).toBe(`showdown: --decimal "," is also the delimiter: pass --delimiter ";" (or tab) with it; see 'showdown export --help'\n`);
+    expect(clash.stderr).toBe(`oss-showdown: --decimal "," is also the delimiter: pass --delimiter ";" (or tab) with it; see 'oss-showdown export --help'\n`);
     await expect(stat(path.join(dir, "clash.csv"))).rejects.toThrow();
-    expect((await run(dir, ["export", "--decimal", "·"])).stderr).toMatch(/^showdown: --decimal must be "\." or ",", got "·"/);
+    expect((await run(dir, ["export", "--decimal", "·"])).stderr).toMatch(/^oss-showdown: --decimal must be "\." or ",", got "·"/);
   });
 
   it("neutralizes formula injection in text cells, never in numbers", async () => {
@@ -216,7 +216,7 @@ describe("showdown export (wide)", () => {
     const r = await run(dir, ["export", "--out", "out/ranking.csv"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe("showdown: wrote out/ranking.csv (5 rows and a header)\n");
+    expect(r.stderr).toBe("oss-showdown: wrote out/ranking.csv (5 rows and a header)\n");
     expect(await readFile(path.join(dir, "out", "ranking.csv"), "utf8")).toBe(plain.stdout);
     expect((await readdir(path.join(dir, "out"))).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
@@ -225,14 +225,14 @@ describe("showdown export (wide)", () => {
     const dir = await tmp();
     const xlsx = await run(dir, ["export", "--format", "xlsx"]);
     expect(xlsx.code).toBe(1);
-    expect(xlsx.stderr).toBe(`showdown: unknown --format "xlsx" (export writes csv); see 'showdown export --help'\n`);
+    expect(xlsx.stderr).toBe(`oss-showdown: unknown --format "xlsx" (export writes csv); see 'oss-showdown export --help'\n`);
     const long = await run(dir, ["export", "2018-03-01", "--long"]);
     expect(long.code).toBe(1);
     expect(long.stderr).toContain("--long exports every snapshot of the cohort; it takes no SNAPSHOT");
   });
 });
 
-describe("showdown export --long", () => {
+describe("oss-showdown export --long", () => {
   it("writes one row per (date, project, metric) over the whole history, each value in its type's column", async () => {
     const dir = await tmp();
     const r = await run(dir, ["export", "--long", "--precision", "full"]);
@@ -298,13 +298,13 @@ describe("showdown export --long", () => {
     await writeFile(last, "{\"schemaVersion\": 1, \"cohort\": ");
     const r = await run(dir, ["export", "--long", "--out", "long.csv"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(new RegExp(`^showdown: snapshots/${COHORT}/2018-03-22\\.json: invalid JSON \\(truncated or damaged\\?\\)`));
+    expect(r.stderr).toMatch(new RegExp(`^oss-showdown: snapshots/${COHORT}/2018-03-22\\.json: invalid JSON \\(truncated or damaged\\?\\)`));
     await expect(stat(path.join(dir, "long.csv"))).rejects.toThrow();
     expect((await readdir(dir)).filter((f) => f.endsWith(".tmp"))).toEqual([]);
 
     const skipped = await run(dir, ["export", "--long", "--skip-invalid"]);
     expect(skipped.code).toBe(0);
-    expect(skipped.stderr).toMatch(new RegExp(`^showdown: skipped snapshots/${COHORT}/2018-03-22\\.json: invalid JSON`));
+    expect(skipped.stderr).toMatch(new RegExp(`^oss-showdown: skipped snapshots/${COHORT}/2018-03-22\\.json: invalid JSON`));
     const rows = parse(skipped.stdout, { columns: true }) as Row[];
     expect([...new Set(rows.map((row) => row.date))]).toEqual(["2018-03-01", "2018-03-08"]);
   });

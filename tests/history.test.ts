@@ -26,7 +26,7 @@ const f4 = (x: number) => x.toFixed(4);
 const d4 = (d: number) => (d > 0 ? "+" : "-") + Math.abs(d).toFixed(4);
 const re = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-describe("showdown history", () => {
+describe("oss-showdown history", () => {
   it("comes in parts of whole columns when wider than the terminal, each line within its width", async () => {
     const dir = await tmp();
     const whole = await run(dir, ["history"]);
@@ -180,7 +180,7 @@ describe("showdown history", () => {
     expect(json.rows.map((row) => Object.keys(row.values).length)).toEqual([4, 4, 5]);
     const r = await run(dir, ["history", "--project", "theano"]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`showdown: no project "theano" scored in any snapshot of snapshots/${COHORT}: only projects both in a snapshot and in the cohort config are (ids: chainer, cntk, mxnet, pytorch, tensorflow)\n`);
+    expect(r.stderr).toBe(`oss-showdown: no project "theano" scored in any snapshot of snapshots/${COHORT}: only projects both in a snapshot and in the cohort config are (ids: chainer, cntk, mxnet, pytorch, tensorflow)\n`);
   });
 
   it("names the known metrics and ids when given unknown ones", async () => {
@@ -188,10 +188,10 @@ describe("showdown history", () => {
     const metric = await run(dir, ["history", "--metric", "popularity"]);
     expect(metric.code).toBe(1);
     expect(metric.stderr.split("\n")).toHaveLength(2);
-    expect(metric.stderr).toMatch(/^showdown: unknown --metric "popularity" \(metrics: rank, tier, overall, community, api, platform, sponsor, sponsor\.value, activity, activity\.value, .*stars.*\)/);
+    expect(metric.stderr).toMatch(/^oss-showdown: unknown --metric "popularity" \(metrics: rank, tier, overall, community, api, platform, sponsor, sponsor\.value, activity, activity\.value, .*stars.*\)/);
     const id = await run(dir, ["history", "--project", "keras"]);
     expect(id.code).toBe(1);
-    expect(id.stderr).toBe(`showdown: no project "keras" scored in any snapshot of snapshots/${COHORT}: only projects both in a snapshot and in the cohort config are (ids: chainer, cntk, mxnet, pytorch, tensorflow, theano)\n`);
+    expect(id.stderr).toBe(`oss-showdown: no project "keras" scored in any snapshot of snapshots/${COHORT}: only projects both in a snapshot and in the cohort config are (ids: chainer, cntk, mxnet, pytorch, tensorflow, theano)\n`);
   });
 
   it("fails on a damaged snapshot, or skips it with --skip-invalid and says so", async () => {
@@ -203,10 +203,10 @@ describe("showdown history", () => {
     const r = await run(dir, ["history"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toMatch(new RegExp(`^showdown: snapshots/${COHORT}/2018-03-08\\.json: not a valid snapshot: projects\\[1\\]\\.raw\\.stars: `));
+    expect(r.stderr).toMatch(new RegExp(`^oss-showdown: snapshots/${COHORT}/2018-03-08\\.json: not a valid snapshot: projects\\[1\\]\\.raw\\.stars: `));
     const skipped = await run(dir, ["history", "--skip-invalid", "--format", "json"]);
     expect(skipped.code).toBe(0);
-    expect(skipped.stderr).toMatch(new RegExp(`^showdown: skipped snapshots/${COHORT}/2018-03-08\\.json: not a valid snapshot: projects\\[1\\]\\.raw\\.stars`));
+    expect(skipped.stderr).toMatch(new RegExp(`^oss-showdown: skipped snapshots/${COHORT}/2018-03-08\\.json: not a valid snapshot: projects\\[1\\]\\.raw\\.stars`));
     const series = JSON.parse(skipped.stdout) as Series;
     expect(series.rows.map((row) => [row.date, row.days])).toEqual([
       ["2018-03-01", null],

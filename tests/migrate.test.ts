@@ -1,7 +1,7 @@
 /**
  * Every snapshot format this tool ever wrote still reads: schema 1 (facts plus the rubric, ratings
  * and scores of its day) is migrated in memory to schema 2 (facts only), whose scores come from the
- * config when read; and `showdown migrate` rewrites a cohort's schema 1 files as schema 2, once.
+ * config when read; and `oss-showdown migrate` rewrites a cohort's schema 1 files as schema 2, once.
  */
 import { copyFile, mkdir, mkdtemp, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
@@ -97,7 +97,7 @@ describe("stored snapshot of every version", () => {
     expect((await caught(readSnapshot(file))).message).toContain(`${file}: not a valid snapshot: projects[0].raw.stars:`);
   });
 
-  it("refuses v3 (a newer showdown's) and says which version wrote it", async () => {
+  it("refuses v3 (a newer oss-showdown's) and says which version wrote it", async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), "showdown-migrate-"));
     const v3 = { ...(JSON.parse(await readFile(path.join(fixtures, "v2.json"), "utf8")) as Record<string, unknown>), schemaVersion: 3, tool: { name: "showdown", version: "3.0.0" } };
     const file = path.join(dir, "v3.json");
@@ -105,21 +105,21 @@ describe("stored snapshot of every version", () => {
     const error = await caught(readSnapshot(file));
     expect(error.file).toBe(file);
     expect(error.message).toBe(
-      `${file}: schemaVersion 3 was written by a newer showdown; this one reads up to 2: upgrade showdown ` +
-        `(the file was written by showdown 3.0.0; this is ${TOOL.version})`,
+      `${file}: schemaVersion 3 was written by a newer oss-showdown; this one reads up to 2: upgrade oss-showdown ` +
+        `(the file was written by oss-showdown 3.0.0; this is ${TOOL.version})`,
     );
   });
 
-  it("keeps the newer-version message when the file does not say which showdown wrote it", () => {
+  it("keeps the newer-version message when the file does not say which oss-showdown wrote it", () => {
     expect(() => parseSnapshot("x.json", { schemaVersion: 7 })).toThrow(
-      "x.json: schemaVersion 7 was written by a newer showdown; this one reads up to 2: upgrade showdown",
+      "x.json: schemaVersion 7 was written by a newer oss-showdown; this one reads up to 2: upgrade oss-showdown",
     );
   });
 
   it("refuses a missing or malformed schemaVersion, and versions older than any release", () => {
     expect(() => parseSnapshot("a.json", { cohort: "x" })).toThrow("a.json: not a valid snapshot: schemaVersion is missing (expected a whole number from 1 to 2)");
     expect(() => parseSnapshot("b.json", { schemaVersion: "1" })).toThrow('schemaVersion is "1"');
-    expect(() => parseSnapshot("c.json", { schemaVersion: 0 })).toThrow("c.json: schemaVersion 0 is older than any showdown release wrote (the oldest is 1)");
+    expect(() => parseSnapshot("c.json", { schemaVersion: 0 })).toThrow("c.json: schemaVersion 0 is older than any oss-showdown release wrote (the oldest is 1)");
     // Not an object at all: left to the schema, which names the root.
     expect(() => parseSnapshot("d.json", [1, 2])).toThrow("d.json: not a valid snapshot: (root):");
   });
@@ -175,7 +175,7 @@ describe("schema 1 files scored when read: same formulas and numbers", () => {
   });
 });
 
-describe("showdown migrate", () => {
+describe("oss-showdown migrate", () => {
   const HISTORY = ["2018-03-01", "2018-03-08", "2018-03-22"];
   const folder = path.join("snapshots", COHORT);
 
@@ -260,7 +260,7 @@ describe("showdown migrate", () => {
     expect(result.stdout.trimEnd().split("\n")).toHaveLength(3);
     const err = result.stderr.trimEnd().split("\n");
     expect(err).toHaveLength(2);
-    expect(err[0]).toMatch(new RegExp(`^showdown: ${folder}/2018-03-15\\.json: invalid JSON \\(truncated or damaged\\?\\): .*; left as it is$`));
+    expect(err[0]).toMatch(new RegExp(`^oss-showdown: ${folder}/2018-03-15\\.json: invalid JSON \\(truncated or damaged\\?\\): .*; left as it is$`));
     expect(err[1]).toBe(`${COHORT}: 4 snapshot(s): 3 migrated, 0 already schema 2, 1 unreadable (left as they are)`);
     expect(await readFile(damaged, "utf8")).toBe(truncated);
     expect((await stat(damaged)).mtimeMs).toBe(before.mtimeMs);
@@ -284,8 +284,8 @@ describe("showdown migrate", () => {
     const result = await run(["migrate"], dir);
     expect(result.code).toBe(2);
     const err = result.stderr.trimEnd().split("\n");
-    expect(err).toContain(`showdown: ${folder}/2018-03-09.json: asOf is 2018-03-08T00:00:00Z, but the file is named for 2018-03-09; rename it 2018-03-08.json; left as it is`);
-    expect(err).toContain(`showdown: ${folder}/2018-03-10.json: cohort is "deep-learning-2026", but the file is in deep-learning-2018's folder; move it to snapshots/deep-learning-2026/; left as it is`);
+    expect(err).toContain(`oss-showdown: ${folder}/2018-03-09.json: asOf is 2018-03-08T00:00:00Z, but the file is named for 2018-03-09; rename it 2018-03-08.json; left as it is`);
+    expect(err).toContain(`oss-showdown: ${folder}/2018-03-10.json: cohort is "deep-learning-2026", but the file is in deep-learning-2018's folder; move it to snapshots/deep-learning-2026/; left as it is`);
     expect(await readFile(misnamed, "utf8")).toBe(text);
     expect(await readFile(other, "utf8")).toBe(otherText);
   });

@@ -17,11 +17,11 @@ function apiChoice(text: string | undefined): ApiChoice {
 export const collect: Command = {
   name: "collect",
   summary: "fetch every project's figures and write the snapshot of them (what `npm start` runs)",
-  help: `Usage: showdown collect [options]
+  help: `Usage: oss-showdown collect [options]
 
 Fetches each project's GitHub and Stack Overflow figures and writes what was observed to
 snapshots/<cohort>/YYYY-MM-DD.json (the UTC date of --as-of; a rerun that day replaces it).
-The snapshot holds no scores: 'showdown score' and the other views compute them when they read it.
+The snapshot holds no scores: 'oss-showdown score' and the other views compute them when they read it.
 Progress goes to stderr; the snapshot's path to stdout.
 
 Options:

@@ -23,9 +23,9 @@ export interface ParsedArgs {
 
 export interface Command {
   name: string;
-  /** One line for `showdown --help`. */
+  /** One line for `oss-showdown --help`. */
   summary: string;
-  /** The full `showdown NAME --help` text, options included. */
+  /** The full `oss-showdown NAME --help` text, options included. */
   help: string;
   options: Options;
   /** At most this many positionals. */

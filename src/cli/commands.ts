@@ -15,7 +15,7 @@ const LOADERS: Record<string, () => Promise<Command>> = {
   migrate: async () => (await import("./migrate.js")).migrate,
 };
 
-/** Every subcommand's name, in the order `showdown --help` lists them. */
+/** Every subcommand's name, in the order `oss-showdown --help` lists them. */
 export const COMMAND_NAMES: readonly string[] = Object.keys(LOADERS);
 
 /** The command of that name, its module loaded; undefined when there is none. */
@@ -23,7 +23,7 @@ export async function loadCommand(name: string): Promise<Command | undefined> {
   return Object.hasOwn(LOADERS, name) ? LOADERS[name]!() : undefined;
 }
 
-/** Every subcommand, in the order `showdown --help` lists them. */
+/** Every subcommand, in the order `oss-showdown --help` lists them. */
 export function loadCommands(): Promise<Command[]> {
   return Promise.all(COMMAND_NAMES.map((name) => LOADERS[name]!()));
 }

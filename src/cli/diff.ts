@@ -11,7 +11,7 @@ const FORMATS = ["table", "markdown", "json"] as const;
 export const diff: Command = {
   name: "diff",
   summary: "show what changed between two snapshots: ranks, tiers, scores, figures and cohort",
-  help: `Usage: showdown diff [OLD] [NEW] [options]
+  help: `Usage: oss-showdown diff [OLD] [NEW] [options]
 
 Compares two snapshots of a cohort, both scored under the rubric and ratings of --config as it is
 now: for each project in both, its rank and tier moves, overall and category score deltas, the
@@ -79,7 +79,7 @@ ${VIEW_HELP}
     else io.stdout(renderDiffText(result, styleFor(io), { all: flag(args, "all") }));
 
     if (flag(args, "fail-on-rank-change") && result.summary.rankChanges > 0) {
-      io.stderr(`showdown: ${result.summary.rankChanges} project(s) changed rank (--fail-on-rank-change)\n`);
+      io.stderr(`oss-showdown: ${result.summary.rankChanges} project(s) changed rank (--fail-on-rank-change)\n`);
       return EXIT.error;
     }
     return EXIT.ok;

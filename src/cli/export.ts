@@ -17,7 +17,7 @@ export function parsePrecision(text: string | undefined): number | undefined {
 export const exportCommand: Command = {
   name: "export",
   summary: "export a snapshot (or, with --long, the whole history) as CSV for spreadsheets",
-  help: `Usage: showdown export [SNAPSHOT] [options]
+  help: `Usage: oss-showdown export [SNAPSHOT] [options]
 
 Writes CSV to stdout (or --out FILE, atomically), with a header row.
 
@@ -101,7 +101,7 @@ Scores are computed when read, from each snapshot's raw figures and the config a
     if (out !== undefined) {
       const file = path.resolve(io.cwd, out);
       await writeAtomic(file, chunks);
-      io.stderr(`showdown: wrote ${shown(io, file)} (${rows} row${rows === 1 ? "" : "s"} and a header)\n`);
+      io.stderr(`oss-showdown: wrote ${shown(io, file)} (${rows} row${rows === 1 ? "" : "s"} and a header)\n`);
     } else {
       for await (const chunk of chunks) io.stdout(chunk);
     }

@@ -12,7 +12,7 @@ const FORMATS = ["table", "csv", "json"] as const;
 export const history: Command = {
   name: "history",
   summary: "print a score or figure over every snapshot, with the change per period",
-  help: `Usage: showdown history [--project ID] [--metric NAME] [options]
+  help: `Usage: oss-showdown history [--project ID] [--metric NAME] [options]
 
 One row per snapshot of the cohort (oldest first; days without a snapshot are simply absent, never
 interpolated), with the metric's value and its change since the previous snapshot. Without --project,
@@ -50,7 +50,7 @@ it is now: editing config/ changes the history shown, never the snapshot files.
     if (!(FORMATS as readonly string[]).includes(format)) throw new UsageError(`unknown --format ${JSON.stringify(format)} (formats: ${FORMATS.join(", ")})`);
     const files = await historyFiles(args, io);
     const folder = shown(io, cohortFolder(args, io));
-    if (files.length === 0) throw new ShowdownError(`no snapshots in ${folder} (run 'showdown collect' first, or pass --snapshots/--cohort)`);
+    if (files.length === 0) throw new ShowdownError(`no snapshots in ${folder} (run 'oss-showdown collect' first, or pass --snapshots/--cohort)`);
 
     const scorer = await scorerOf(args, io);
     // One pass, keeping only the metric's values of each snapshot. A name that is no standing, figure

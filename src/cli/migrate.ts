@@ -8,9 +8,9 @@ import { shown } from "./snapshot-args.js";
 export const migrate: Command = {
   name: "migrate",
   summary: `rewrite a cohort's snapshots of an older format as schema ${SCHEMA_VERSION} (once; the only command that rewrites snapshots)`,
-  help: `Usage: showdown migrate [--dry-run] [options]
+  help: `Usage: oss-showdown migrate [--dry-run] [options]
 
-Rewrites each snapshot of the cohort that an older showdown wrote in the current format (schema
+Rewrites each snapshot of the cohort that an older oss-showdown wrote in the current format (schema
 ${SCHEMA_VERSION}), each file atomically, and prints what each lost. Schema 1 files held the rubric, the hand
 ratings and the scores as they were when collected; schema ${SCHEMA_VERSION} holds only what collect observed, and
 every view scores it when read. Every command reads schema 1 as it is, so migrating is optional: it
@@ -46,7 +46,7 @@ Options:
         damaged++;
         // Paths in the problem (a misplaced file's fix) as the user would type them, like every error's.
         const problem = outcome.problem.split(io.cwd.endsWith(path.sep) ? io.cwd : io.cwd + path.sep).join("");
-        io.stderr(`showdown: ${shown(io, file)}: ${problem}; left as it is\n`);
+        io.stderr(`oss-showdown: ${shown(io, file)}: ${problem}; left as it is\n`);
       }
     }
     const current = files.length - migrated - damaged;

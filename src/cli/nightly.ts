@@ -16,12 +16,12 @@ function whole(text: string | undefined, name: string, min: number, max: number,
 export const nightly: Command = {
   name: "nightly",
   summary: "what the nightly GitHub Action runs: collect every cohort, summarize, export, commit and push",
-  help: `Usage: showdown nightly [options]
+  help: `Usage: oss-showdown nightly [options]
 
 Runs the nightly job (.github/workflows/nightly.yml) in one command:
-  1. collects every cohort in config/ (or each --cohort) as of one instant, like 'showdown collect';
-  2. diffs each new snapshot against the cohort's previous one ('showdown diff'), exports it as CSV
-     ('showdown export') to OUT/csv/, and builds the HTML report ('showdown report') to OUT/report/;
+  1. collects every cohort in config/ (or each --cohort) as of one instant, like 'oss-showdown collect';
+  2. diffs each new snapshot against the cohort's previous one ('oss-showdown diff'), exports it as CSV
+     ('oss-showdown export') to OUT/csv/, and builds the HTML report ('oss-showdown report') to OUT/report/;
      every snapshot is scored when read, under the config as it is now;
   3. writes the job summary (per cohort: status, scoreboard, what changed, missing figures) to
      OUT/summary.md and appends it to $GITHUB_STEP_SUMMARY;

@@ -1,5 +1,5 @@
 /**
- * `showdown collect --dry-run`: the requests a run would send per API and the rate-limit budget they
+ * `oss-showdown collect --dry-run`: the requests a run would send per API and the rate-limit budget they
  * need, worked out from the config alone. Pure: nothing is sent, nothing is written.
  */
 import { mergeWindow, type CohortPlan } from "../collect.js";

@@ -11,7 +11,7 @@ function shown(cwd: string, file: string): string {
 export const report: Command = {
   name: "report",
   summary: "write a static report of the cohort's snapshot history: podium, radar plots, criteria, trends (index.html, REPORT.md)",
-  help: `Usage: showdown report [options]
+  help: `Usage: oss-showdown report [options]
 
 Builds a report from every snapshot of the cohort, each scored when read under the rubric and ratings
 of the config as it is now: the podium (overall scores by tier, with the change since the previous
@@ -41,7 +41,7 @@ ${COMMON_HELP}
       snapshotsDir: path.resolve(io.cwd, str(args, "snapshots")!),
       out,
       shown: (file) => shown(io.cwd, file),
-      onSkip: (file, problem) => io.stderr(`showdown: skipping ${file}: ${problem}\n`),
+      onSkip: (file, problem) => io.stderr(`oss-showdown: skipping ${file}: ${problem}\n`),
       signal: io.signal,
       tool: TOOL,
     });

@@ -11,7 +11,7 @@ const FORMATS = ["table", "json", "csv"] as const;
 export const score: Command = {
   name: "score",
   summary: "print the scoreboard of a snapshot (or of every one), scored now from its figures and the config",
-  help: `Usage: showdown score [--date YYYY-MM-DD | --all] [--format table|json|csv] [options]
+  help: `Usage: oss-showdown score [--date YYYY-MM-DD | --all] [--format table|json|csv] [options]
 
 Scores a snapshot from its raw figures and the rubric and ratings of the config as it is now, and
 prints the scoreboard in rank order. Nothing is written: edit a weight or a rating in config/ and

@@ -74,7 +74,7 @@ export function readOptions(args: ParsedArgs, io: Io): ReadOptions {
   return {
     skipInvalid: flag(args, "skip-invalid"),
     onSkip(error) {
-      io.stderr(`showdown: skipped ${shown(io, error.file)}: ${error.problem}\n`);
+      io.stderr(`oss-showdown: skipped ${shown(io, error.file)}: ${error.problem}\n`);
     },
   };
 }
@@ -120,6 +120,6 @@ export async function pickScored(arg: string | undefined, scorer: Scorer, args: 
 export function noSnapshots(files: number, args: ParsedArgs, io: Io): ShowdownError {
   const folder = shown(io, cohortFolder(args, io));
   return new ShowdownError(
-    files === 0 ? `no snapshots in ${folder} (run 'showdown collect' first, or pass --snapshots/--cohort)` : `no readable snapshot in ${folder} (all ${files} skipped)`,
+    files === 0 ? `no snapshots in ${folder} (run 'oss-showdown collect' first, or pass --snapshots/--cohort)` : `no readable snapshot in ${folder} (all ${files} skipped)`,
   );
 }

@@ -8,7 +8,7 @@ import { EXIT, str, type Command } from "./command.js";
 export const validate: Command = {
   name: "validate",
   summary: "check every cohort and rubric in config/: schema, duplicates, and a source for every rating",
-  help: `Usage: showdown validate [options]
+  help: `Usage: oss-showdown validate [options]
 
 Checks every cohort file in the config folder together with the rubric it uses, and every other
 rubric file there: the rubric's criteria (each kind's fields, expressions that refer only to known
@@ -38,13 +38,13 @@ Options:
         checked.add(path.resolve(rubricFileOf(file, await readDataFile(file).catch(() => null))));
         const loaded = await loadCohort(dir, name);
         const review = reviewCohort(loaded);
-        for (const p of review.problems) io.stderr(`showdown: ${shown(formatProblem(p))}\n`);
+        for (const p of review.problems) io.stderr(`oss-showdown: ${shown(formatProblem(p))}\n`);
         for (const note of review.notes) io.stderr(`  note ${name}: ${note}\n`);
         if (review.problems.length > 0) failed++;
         io.stdout(`${name}: ${loaded.cohort.projects.length} projects, ${review.problems.length === 0 ? "ok" : `${review.problems.length} problem(s)`}\n`);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
-        for (const line of error.message.split("\n")) io.stderr(`showdown: ${shown(line)}\n`);
+        for (const line of error.message.split("\n")) io.stderr(`oss-showdown: ${shown(line)}\n`);
         io.stdout(`${name}: invalid\n`);
         failed++;
       }

@@ -80,7 +80,7 @@ export class RunCache {
     }
     const h = header?.run as { version?: unknown; cohort?: unknown; asOf?: unknown; pinned?: unknown } | undefined;
     if (h?.version !== VERSION || h.cohort !== run.cohort || h.asOf !== run.asOf) {
-      log(`showdown: ${file}: not this run's cache; starting afresh`);
+      log(`oss-showdown: ${file}: not this run's cache; starting afresh`);
       const fresh = new RunCache(file, run, log, []);
       return fresh;
     }
@@ -128,7 +128,7 @@ export class RunCache {
       }
     } catch (error) {
       this.broken = true;
-      this.log(`showdown: ${this.file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); a restart would fetch everything again`);
+      this.log(`oss-showdown: ${this.file}: cannot write (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}); a restart would fetch everything again`);
     }
   }
 

@@ -43,7 +43,7 @@ export class EtagStore {
     try {
       text = readFileSync(file, "utf8");
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "ENOENT") log(`showdown: ${file}: cannot read (${(error as NodeJS.ErrnoException).code}); requests will not be conditional this run`);
+      if ((error as NodeJS.ErrnoException).code !== "ENOENT") log(`oss-showdown: ${file}: cannot read (${(error as NodeJS.ErrnoException).code}); requests will not be conditional this run`);
       return store;
     }
     try {
@@ -53,7 +53,7 @@ export class EtagStore {
         if (typeof e?.etag === "string" && typeof e.body === "string" && typeof e.usedAt === "string") store.entries.set(url, e);
       }
     } catch {
-      log(`showdown: ${file}: damaged; ignored (it is rebuilt by this run)`);
+      log(`oss-showdown: ${file}: damaged; ignored (it is rebuilt by this run)`);
       store.changed = true;
     }
     return store;

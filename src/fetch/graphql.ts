@@ -110,7 +110,7 @@ export interface GraphqlGitHubOptions {
  */
 export const DEFAULT_BATCH_SIZE = 50;
 
-/** What collecting would take through GraphQL, worked out without sending anything (showdown collect --dry-run). */
+/** What collecting would take through GraphQL, worked out without sending anything (oss-showdown collect --dry-run). */
 export interface GraphqlPlan {
   /** Alias groups: one per repository (with its merged-PR search), one per repository search. */
   groups: number;

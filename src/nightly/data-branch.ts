@@ -135,7 +135,7 @@ export async function commitData(data: DataBranch, options: DataCommitOptions): 
     if (sha === undefined) return { stored: true, attempts: attempt };
     if (remote === undefined) {
       // Compare-and-swap: only from the tip the commit was built on (all zeros: the branch must not exist).
-      const moved = await git.run(["update-ref", "-m", "showdown nightly", ref, sha, parent ?? "0".repeat(40)]);
+      const moved = await git.run(["update-ref", "-m", "oss-showdown nightly", ref, sha, parent ?? "0".repeat(40)]);
       if (moved.code === 0) return { sha, stored: true, attempts: attempt };
       return { sha, stored: false, attempts: attempt, error: `could not move ${branch} to the new commit: ${firstLine(moved.stderr)}` };
     }

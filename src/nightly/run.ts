@@ -1,5 +1,5 @@
 /**
- * The nightly job (`showdown nightly`, the GitHub Action): every cohort collected as of one instant,
+ * The nightly job (`oss-showdown nightly`, the GitHub Action): every cohort collected as of one instant,
  * scored under its config, compared with its previous snapshot, exported and reported; the job
  * summary, annotations and step outputs written; the snapshots committed and pushed.
  */
@@ -144,7 +144,7 @@ async function openData(git: Git, job: NightlyJob, dir: string): Promise<DataBra
 async function writeCohortCsv(dir: string, cohort: string, snapshotsDir: string, scorer: Scorer, latest: ReturnType<Scorer["score"]>, io: NightlyIo): Promise<string[]> {
   const files = [path.join(dir, LATEST_CSV), path.join(dir, HISTORY_CSV)];
   await writeAtomic(files[0]!, new CsvEncoder(CSV_OPTIONS).encode(wideTable(latest)));
-  const onSkip = (e: { file: string; problem: string }) => io.stderr(`showdown export: skipping ${shown(io, e.file)}: ${e.problem}\n`);
+  const onSkip = (e: { file: string; problem: string }) => io.stderr(`oss-showdown export: skipping ${shown(io, e.file)}: ${e.problem}\n`);
   const history = (async function* () {
     for await (const { snapshot } of eachSnapshot(await listSnapshots(snapshotsDir, cohort), cohort, { skipInvalid: true, onSkip })) yield scorer.columns(snapshot);
   })();
@@ -203,7 +203,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
       });
     } catch (error) {
       collected = { code: CODE.error, error: failure(io, error) };
-      io.stderr(`showdown collect: ${collected.error}\n`);
+      io.stderr(`oss-showdown collect: ${collected.error}\n`);
     }
     if (collected.code === CODE.interrupted || io.signal.aborted) {
       log("interrupted; nothing committed");
@@ -263,7 +263,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
         snapshotsDir,
         out: path.join(outDir, "report", cohort),
         shown: (f) => shown(io, f),
-        onSkip: (f, problem) => io.stderr(`showdown report: skipping ${f}: ${problem}\n`),
+        onSkip: (f, problem) => io.stderr(`oss-showdown report: skipping ${f}: ${problem}\n`),
         signal: io.signal,
         tool: TOOL,
       });
@@ -411,7 +411,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
 
   let summaryText = renderSummary({ date, asOf, maxMissing, cohorts: summaries, commitLine, outputs });
   if (Buffer.byteLength(summaryText) > SUMMARY_LIMIT) {
-    const trimmed = summaries.map((s) => (s.diffMarkdown ? { ...s, diffMarkdown: undefined, diffNote: "The diff is too long for the job summary: run 'showdown diff' on the two snapshots." } : s));
+    const trimmed = summaries.map((s) => (s.diffMarkdown ? { ...s, diffMarkdown: undefined, diffNote: "The diff is too long for the job summary: run 'oss-showdown diff' on the two snapshots." } : s));
     summaryText = renderSummary({ date, asOf, maxMissing, cohorts: trimmed, commitLine, outputs });
   }
   await writeFile(path.join(outDir, "summary.md"), summaryText);

@@ -7,7 +7,7 @@ export interface CohortSummary {
   outcome: CohortOutcome;
   snapshot?: Snapshot;
   previous?: Snapshot;
-  /** `showdown diff --format markdown` against the previous snapshot, when it could be made. */
+  /** `oss-showdown diff --format markdown` against the previous snapshot, when it could be made. */
   diffMarkdown?: string;
   /** Why there is no diff (first snapshot, or it failed). */
   diffNote?: string;

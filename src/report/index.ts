@@ -1,5 +1,5 @@
 /**
- * `showdown report` without the I/O: from a cohort's snapshots (and its config, when there is one) to
+ * `oss-showdown report` without the I/O: from a cohort's snapshots (and its config, when there is one) to
  * the files of a static site: index.html (self-contained), REPORT.md and the SVG charts beside it.
  * Pure and deterministic: the same input gives the same bytes.
  */

@@ -1,5 +1,5 @@
 /**
- * `showdown report`'s work, for the CLI and nightly alike: every snapshot of the cohort read and
+ * `oss-showdown report`'s work, for the CLI and nightly alike: every snapshot of the cohort read and
  * scored under the config, down to what the trends draw (the latest two in full), then the report's
  * files written, the charts before the pages that show them.
  */
@@ -57,7 +57,7 @@ export async function writeReport(job: ReportJob): Promise<ReportOutcome | undef
   const { cohort, rubric, file: configFile } = job.loaded;
   const files = await listSnapshots(job.snapshotsDir, cohort.cohort);
   const folder = job.shown(path.join(job.snapshotsDir, cohort.cohort));
-  if (files.length === 0) throw new ShowdownError(`${folder}: no snapshots of ${cohort.cohort}; run 'showdown collect' first`);
+  if (files.length === 0) throw new ShowdownError(`${folder}: no snapshots of ${cohort.cohort}; run 'oss-showdown collect' first`);
   const scorer = new Scorer({ rubric, projects: cohort.projects });
   const skipped: { file: string; problem: string }[] = [];
   const onSkip = (error: SnapshotError) => {

@@ -1,5 +1,5 @@
 /**
- * The scoreboard of a scored snapshot: `showdown score`'s output and the machine-readable score
+ * The scoreboard of a scored snapshot: `oss-showdown score`'s output and the machine-readable score
  * contract (README, "The score contract"). Pure.
  */
 import { z } from "zod";

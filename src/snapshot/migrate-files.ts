@@ -1,5 +1,5 @@
 /**
- * `showdown migrate`: rewrites a cohort's snapshot files of an older schema as the current one, once,
+ * `oss-showdown migrate`: rewrites a cohort's snapshot files of an older schema as the current one, once,
  * each atomically. A file already current is left alone; a damaged one is left as it is and named.
  */
 import { SnapshotError } from "../errors.js";

@@ -14,7 +14,7 @@ export interface Migration {
 }
 
 /**
- * Every snapshot format some release of showdown wrote, as the chain that brings it to the current
+ * Every snapshot format some release of oss-showdown wrote, as the chain that brings it to the current
  * one. When a release changes the snapshot shape: bump SCHEMA_VERSION, append `{ from: <old>, ... }`
  * here, and store a file of the old version under tests/fixtures/snapshots/ so that reading it stays
  * tested.
@@ -54,7 +54,7 @@ function isRecord(data: unknown): data is Record<string, unknown> {
 
 /**
  * Brings the parsed JSON of a snapshot of any version this tool ever wrote to the current shape, in
- * memory; validation against the current schema comes after. Refuses files from a newer showdown (the
+ * memory; validation against the current schema comes after. Refuses files from a newer oss-showdown (the
  * message names the version that wrote it), and files without a usable schemaVersion. Anything that
  * is not an object is passed on for the schema to reject.
  */
@@ -67,16 +67,16 @@ export function migrateSnapshot(file: string, data: unknown, plan: MigrationPlan
   }
   if (version > plan.current) {
     const tool = isRecord(data.tool) && typeof data.tool.version === "string" ? data.tool.version : undefined;
-    const which = tool === undefined ? "" : ` (the file was written by showdown ${tool}; this is ${TOOL.version})`;
-    throw new SnapshotError(file, `schemaVersion ${version} was written by a newer showdown; this one reads up to ${plan.current}: upgrade showdown${which}`);
+    const which = tool === undefined ? "" : ` (the file was written by oss-showdown ${tool}; this is ${TOOL.version})`;
+    throw new SnapshotError(file, `schemaVersion ${version} was written by a newer oss-showdown; this one reads up to ${plan.current}: upgrade oss-showdown${which}`);
   }
   if (version < plan.oldest) {
-    throw new SnapshotError(file, `schemaVersion ${version} is older than any showdown release wrote (the oldest is ${plan.oldest}): not a showdown snapshot?`);
+    throw new SnapshotError(file, `schemaVersion ${version} is older than any oss-showdown release wrote (the oldest is ${plan.oldest}): not a oss-showdown snapshot?`);
   }
   let current: Record<string, unknown> = data;
   for (let v = version; v < plan.current; v++) {
     const step = plan.migrations.find((m) => m.from === v);
-    if (!step) throw new SnapshotError(file, `no migration from schemaVersion ${v} to ${v + 1} (a bug in showdown: please report it)`);
+    if (!step) throw new SnapshotError(file, `no migration from schemaVersion ${v} to ${v + 1} (a bug in oss-showdown: please report it)`);
     current = { ...step.migrate(current), schemaVersion: v + 1 };
   }
   return current;

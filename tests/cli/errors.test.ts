@@ -27,19 +27,19 @@ async function expectOneLine(argv: string[], pattern: RegExp, prepare?: (dir: st
 }
 
 describe("bad input: one clear line, exit 1, nothing modified", () => {
-  it("an unknown flag", () => expectOneLine(["collect", "--cohort", "e", "--frobnicate"], /^showdown: Unknown option '--frobnicate'; see 'showdown collect --help'$/));
-  it("an unknown command", () => expectOneLine(["colect"], /^showdown: unknown command "colect" \(commands: collect, score, [a-z, ]+\); see 'showdown --help'$/));
-  it("an invalid --as-of", () => expectOneLine(["collect", "--cohort", "e", "--as-of", "yesterday"], /^showdown: --as-of: expected an ISO-8601 date or date-time with offset, e\.g\. .*got "yesterday"/));
-  it("an --as-of without an offset", () => expectOneLine(["collect", "--cohort", "e", "--as-of", "2026-01-01T10:00"], /^showdown: --as-of: expected an ISO-8601/));
-  it("an --as-of in the future", () => expectOneLine(["collect", "--cohort", "e", "--as-of", "2999-01-01"], /^showdown: --as-of: 2999-01-01T00:00:00\.000Z is in the future/));
-  it("a missing config folder", () => expectOneLine(["collect", "--config", "nowhere"], /^showdown: .*nowhere: config folder not found/));
-  it("an unknown cohort", () => expectOneLine(["collect", "--cohort", "nope"], /^showdown: config\/nope\.yaml: no cohort nope \(cohorts here: e\)$/));
+  it("an unknown flag", () => expectOneLine(["collect", "--cohort", "e", "--frobnicate"], /^oss-showdown: Unknown option '--frobnicate'; see 'oss-showdown collect --help'$/));
+  it("an unknown command", () => expectOneLine(["colect"], /^oss-showdown: unknown command "colect" \(commands: collect, score, [a-z, ]+\); see 'oss-showdown --help'$/));
+  it("an invalid --as-of", () => expectOneLine(["collect", "--cohort", "e", "--as-of", "yesterday"], /^oss-showdown: --as-of: expected an ISO-8601 date or date-time with offset, e\.g\. .*got "yesterday"/));
+  it("an --as-of without an offset", () => expectOneLine(["collect", "--cohort", "e", "--as-of", "2026-01-01T10:00"], /^oss-showdown: --as-of: expected an ISO-8601/));
+  it("an --as-of in the future", () => expectOneLine(["collect", "--cohort", "e", "--as-of", "2999-01-01"], /^oss-showdown: --as-of: 2999-01-01T00:00:00\.000Z is in the future/));
+  it("a missing config folder", () => expectOneLine(["collect", "--config", "nowhere"], /^oss-showdown: .*nowhere: config folder not found/));
+  it("an unknown cohort", () => expectOneLine(["collect", "--cohort", "nope"], /^oss-showdown: config\/nope\.yaml: no cohort nope \(cohorts here: e\)$/));
   it("invalid YAML", () =>
-    expectOneLine(["collect", "--cohort", "e"], /^showdown: config\/e\.yaml: invalid YAML at line \d+, column \d+: Nested mappings/, (dir) => writeFile(path.join(dir, "config", "e.yaml"), "cohort: e\n  description: : x\n")));
+    expectOneLine(["collect", "--cohort", "e"], /^oss-showdown: config\/e\.yaml: invalid YAML at line \d+, column \d+: Nested mappings/, (dir) => writeFile(path.join(dir, "config", "e.yaml"), "cohort: e\n  description: : x\n")));
   it("a snapshots folder that is a file", () =>
-    expectOneLine(["collect", "--cohort", "e", "--snapshots", "snaps"], /^showdown: snaps: is not a folder; snapshots cannot be written there$/, (dir) => writeFile(path.join(dir, "snaps"), "")));
-  it("a --concurrency that is not a number", () => expectOneLine(["collect", "--cohort", "e", "--concurrency", "lots"], /^showdown: --concurrency: expected a whole number from 1 to 64, got "lots"/));
-  it("a stray argument", () => expectOneLine(["score", "extra"], /^showdown: unexpected argument "extra"/, (dir) => mkdir(path.join(dir, "snapshots"))));
+    expectOneLine(["collect", "--cohort", "e", "--snapshots", "snaps"], /^oss-showdown: snaps: is not a folder; snapshots cannot be written there$/, (dir) => writeFile(path.join(dir, "snaps"), "")));
+  it("a --concurrency that is not a number", () => expectOneLine(["collect", "--cohort", "e", "--concurrency", "lots"], /^oss-showdown: --concurrency: expected a whole number from 1 to 64, got "lots"/));
+  it("a stray argument", () => expectOneLine(["score", "extra"], /^oss-showdown: unexpected argument "extra"/, (dir) => mkdir(path.join(dir, "snapshots"))));
 });
 
 describe("help", () => {
@@ -54,15 +54,5 @@ describe("help", () => {
     for (const word of ["--as-of", "--concurrency", "--cohort", "GITHUB_TOKEN", "STACKEXCHANGE_KEY", "GITHUB_API_URL", "STACKEXCHANGE_API_URL"]) {
       expect(result.stdout).toContain(word);
     }
-  });
-});
-
-describe("npx showdown", () => {
-  // "showdown" is also an unrelated package on the npm registry: without the self-link in
-  // devDependencies, `npx showdown` would look for it there instead of running this CLI.
-  it("resolves to this project's CLI through node_modules/.bin", async () => {
-    const { realpath } = await import("node:fs/promises");
-    const { ROOT, CLI } = await import("../support/cli.js");
-    expect(await realpath(path.join(ROOT, "node_modules", ".bin", "showdown"))).toBe(await realpath(CLI));
   });
 });

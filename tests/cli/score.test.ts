@@ -1,5 +1,5 @@
 /**
- * `showdown score`: a read-only view. It scores a snapshot (the newest, --date's or, with --all, every
+ * `oss-showdown score`: a read-only view. It scores a snapshot (the newest, --date's or, with --all, every
  * one) from its raw figures and the config as it is now, and prints the scoreboard as a table, the
  * JSON score contract or CSV. It writes nothing; editing the config changes what it prints, never a
  * snapshot file. A snapshot filed in the wrong place is refused by every view, naming the fix.
@@ -57,7 +57,7 @@ async function expectScoredAsConfig(dir: string, got: Scoreboard): Promise<void>
   }
 }
 
-describe("showdown score", () => {
+describe("oss-showdown score", () => {
   it("prints the newest snapshot's scoreboard by default, in rank order, scored from the config", async () => {
     const dir = await historyDir();
     const table = await run(dir, ["score"]);
@@ -98,7 +98,7 @@ describe("showdown score", () => {
     const missing = await run(dir, ["score", "--date", "2018-03-15"]);
     expect(missing.code).toBe(1);
     expect(missing.stdout).toBe("");
-    expect(missing.stderr).toBe(`showdown: no snapshot dated 2018-03-15 in ${FOLDER} (dates: ${DATES.join(", ")})\n`);
+    expect(missing.stderr).toBe(`oss-showdown: no snapshot dated 2018-03-15 in ${FOLDER} (dates: ${DATES.join(", ")})\n`);
   });
 
   it("--all prints every snapshot, oldest first: JSON lines, tables one after another, one CSV", async () => {
@@ -151,9 +151,9 @@ describe("showdown score", () => {
   it("refuses bad options with one line", async () => {
     const dir = await historyDir();
     const cases: [string[], string][] = [
-      [["score", "--format", "xml"], `showdown: unknown --format "xml" (formats: table, json, csv); see 'showdown score --help'`],
-      [["score", "--date", "22/03/2018"], `showdown: --date: expected YYYY-MM-DD, got "22/03/2018"; see 'showdown score --help'`],
-      [["score", "--all", "--date", "2018-03-08"], "showdown: --all and --date exclude each other; see 'showdown score --help'"],
+      [["score", "--format", "xml"], `oss-showdown: unknown --format "xml" (formats: table, json, csv); see 'oss-showdown score --help'`],
+      [["score", "--date", "22/03/2018"], `oss-showdown: --date: expected YYYY-MM-DD, got "22/03/2018"; see 'oss-showdown score --help'`],
+      [["score", "--all", "--date", "2018-03-08"], "oss-showdown: --all and --date exclude each other; see 'oss-showdown score --help'"],
     ];
     for (const [argv, line] of cases) {
       const result = await run(dir, argv);
@@ -162,7 +162,7 @@ describe("showdown score", () => {
       expect(result.stderr).toBe(`${line}\n`);
     }
     // The old write mode is gone: --check is an unknown option now.
-    expect((await run(dir, ["score", "--check"])).stderr).toMatch(/^showdown: Unknown option '--check'/);
+    expect((await run(dir, ["score", "--check"])).stderr).toMatch(/^oss-showdown: Unknown option '--check'/);
   });
 
   it("writes nothing: every file is byte for byte as it was, whatever the format", async () => {
@@ -223,13 +223,13 @@ describe("showdown score", () => {
       expect(result.code, argv.join(" ")).toBe(1);
       // --all streams: the boards before the damaged file are out already, none after it.
       expect(printed(result.stdout)).toEqual(argv.includes("--all") ? DATES.slice(0, 2) : []);
-      expect(result.stderr).toMatch(/^showdown: snapshots\/deep-learning-2018\/2018-03-22\.json: invalid JSON \(truncated or damaged\?\)/);
+      expect(result.stderr).toMatch(/^oss-showdown: snapshots\/deep-learning-2018\/2018-03-22\.json: invalid JSON \(truncated or damaged\?\)/);
       expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
     }
     const skipped = await run(dir, ["score", "--skip-invalid", "--format", "json"]);
     expect(skipped.code).toBe(0);
     expect(board(skipped.stdout).asOf).toBe("2018-03-08T00:00:00Z");
-    expect(skipped.stderr).toMatch(/^showdown: skipped snapshots\/deep-learning-2018\/2018-03-22\.json: invalid JSON/);
+    expect(skipped.stderr).toMatch(/^oss-showdown: skipped snapshots\/deep-learning-2018\/2018-03-22\.json: invalid JSON/);
     const all = await run(dir, ["score", "--all", "--skip-invalid", "--format", "json"]);
     expect(all.stdout.trimEnd().split("\n").map((l) => board(l).asOf.slice(0, 10))).toEqual(DATES.slice(0, 2));
     expect(await tree(dir)).toEqual(before);
@@ -240,7 +240,7 @@ describe("showdown score", () => {
     await rm(path.join(dir, "snapshots"), { recursive: true });
     const result = await run(dir, ["score"]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe(`showdown: no snapshots in ${FOLDER} (run 'showdown collect' first, or pass --snapshots/--cohort)\n`);
+    expect(result.stderr).toBe(`oss-showdown: no snapshots in ${FOLDER} (run 'oss-showdown collect' first, or pass --snapshots/--cohort)\n`);
   });
 
   it("reads schema 1 files as they are, scoring them under the config of today, not their stored scores", async () => {
@@ -278,7 +278,7 @@ describe("a snapshot filed in the wrong place is refused by every view, naming t
     // score --all streams: only the boards of the files before the misplaced one are out.
     expect(printed(result.stdout), argv.join(" ")).toEqual(argv[0] === "score" && argv.includes("--all") ? before : []);
     if (argv[0] !== "score") expect(result.stdout, argv.join(" ")).toBe("");
-    expect(result.stderr, argv.join(" ")).toBe(`showdown: ${line}\n`);
+    expect(result.stderr, argv.join(" ")).toBe(`oss-showdown: ${line}\n`);
   }
 
   it("a snapshot of another cohort in this cohort's folder", async () => {
@@ -293,7 +293,7 @@ describe("a snapshot filed in the wrong place is refused by every view, naming t
     for (const argv of [["score", "--date", "2018-03-08"], ["diff", "2018-03-01", "2018-03-08"]]) {
       const result = await run(dir, argv);
       expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/^showdown: snapshots\/deep-learning-2018\/2018-03-08\.json: .*cohort.*deep-learning-2026/);
+      expect(result.stderr).toMatch(/^oss-showdown: snapshots\/deep-learning-2018\/2018-03-08\.json: .*cohort.*deep-learning-2026/);
       expect(result.stderr.trimEnd().split("\n")).toHaveLength(1);
     }
     expect(await tree(dir)).toEqual(before);

@@ -18,10 +18,10 @@ projects:
     sources: { sponsor: "coveo-deep-learning-showdown.txt: 'Google Brain'" }
 `;
 
-describe("showdown validate", () => {
+describe("oss-showdown validate", () => {
   it("passes the committed config: every cohort valid, every rating sourced", async () => {
     const result = await run(["validate"], ROOT);
-    expect(result.stderr).not.toMatch(/^showdown:/m);
+    expect(result.stderr).not.toMatch(/^oss-showdown:/m);
     expect(result.code).toBe(0);
     // One "ok" line per cohort in config/, whichever cohorts a fork keeps there.
     for (const name of await listCohorts(path.join(ROOT, "config"))) expect(result.stdout).toMatch(new RegExp(`^${name}: \\d+ projects, ok$`, "m"));
@@ -31,8 +31,8 @@ describe("showdown validate", () => {
     const dir = await tempProject("v", COHORT);
     const result = await run(["validate"], dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("showdown: config/v.yaml: projects[0].sources.graph: the graph rating has no source; cite an article by title, author, year and URL, or the project's docs or issue URL\n");
-    expect(result.stderr).toContain("showdown: config/v.yaml: projects[0].documentation: no documentation rating and no source saying why; rate it, or explain its absence in projects[0].sources.documentation\n");
+    expect(result.stderr).toContain("oss-showdown: config/v.yaml: projects[0].sources.graph: the graph rating has no source; cite an article by title, author, year and URL, or the project's docs or issue URL\n");
+    expect(result.stderr).toContain("oss-showdown: config/v.yaml: projects[0].documentation: no documentation rating and no source saying why; rate it, or explain its absence in projects[0].sources.documentation\n");
     expect(result.stderr.match(/no source saying why/g)).toHaveLength(8); // documentation, numerics, ops, languages, scalability, os, aws, onnx
     expect(result.stdout).toBe("v: 1 projects, 9 problem(s)\n");
   });
@@ -53,6 +53,6 @@ describe("showdown validate", () => {
     const result = await run(["validate"], dir);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("v: 1 projects, ok\nw: invalid\n");
-    expect(result.stderr).toContain("showdown: config/w.yaml: projects[0].sponsor: expected 0, 1 or 2, got 3\n");
+    expect(result.stderr).toContain("oss-showdown: config/w.yaml: projects[0].sponsor: expected 0, 1 or 2, got 3\n");
   });
 });

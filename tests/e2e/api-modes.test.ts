@@ -136,7 +136,7 @@ describe("--api rest and --api graphql against the same replica", () => {
     const noToken = { GITHUB_TOKEN: "", GH_TOKEN: "", PATH: "/nonexistent" }; // and no gh to ask
     const refused = await collect(replica, yaml, ["--api", "graphql"], noToken);
     expect(refused.result.code).toBe(1);
-    expect(refused.result.stderr).toMatch(/^showdown: --api graphql: GitHub's GraphQL API needs a token/m);
+    expect(refused.result.stderr).toMatch(/^oss-showdown: --api graphql: GitHub's GraphQL API needs a token/m);
     expect(refused.seen).toEqual([]);
     const auto = await collect(replica, yaml, [], { ...noToken, SHOWDOWN_RETRIES: "0" });
     expect(auto.result.stderr).toContain("through GitHub's REST API (no token: unauthenticated, slow)");
@@ -147,7 +147,7 @@ describe("--api rest and --api graphql against the same replica", () => {
     const replica = await replicaFor(data());
     const bad = await collect(replica, cohortYaml("rel", PROJECTS), ["--api", "soap"]);
     expect(bad.result.code).toBe(1);
-    expect(bad.result.stderr).toBe(`showdown: --api: expected auto, graphql or rest, got "soap"; see 'showdown collect --help'\n`);
+    expect(bad.result.stderr).toBe(`oss-showdown: --api: expected auto, graphql or rest, got "soap"; see 'oss-showdown collect --help'\n`);
     expect(bad.seen).toEqual([]);
   });
 });
@@ -318,6 +318,6 @@ describe("collect --dry-run", () => {
     const result = await runCliTimed(["collect", "--cohort", "rel", "--dry-run"], { cwd: dir, env: { GITHUB_TOKEN: "x" } });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
-    expect(result.stderr).toMatch(/^showdown: config\/rel\.yaml: /);
+    expect(result.stderr).toMatch(/^oss-showdown: config\/rel\.yaml: /);
   });
 });

@@ -81,7 +81,7 @@ async function collect(api: "rest" | "graphql", dataset: ReplicaData, cohort = C
   return { dir, result, replica };
 }
 
-/** The scoreboard `showdown score --format json` prints for the collected snapshot (scored now from config/). */
+/** The scoreboard `oss-showdown score --format json` prints for the collected snapshot (scored now from config/). */
 async function scoreboard(dir: string): Promise<Scoreboard> {
   const result = await runCli(["score", "--cohort", "e2e", "--format", "json"], { cwd: dir });
   expect(result.stderr).toBe("");
@@ -90,7 +90,7 @@ async function scoreboard(dir: string): Promise<Scoreboard> {
 }
 
 // Each GitHub API, REST and GraphQL, against the same data.
-describe.each(["rest", "graphql"] as const)("showdown collect --api %s against a loopback replica of both APIs", (api) => {
+describe.each(["rest", "graphql"] as const)("oss-showdown collect --api %s against a loopback replica of both APIs", (api) => {
   it("writes the exact figures (facts only), prints the path, and score scores them from the config", async () => {
     const { dir, result, replica } = await collect(api, data());
     expect(result.stderr).not.toContain("unexpected error");

@@ -88,7 +88,7 @@ describe("the run cache", () => {
     const lines: string[] = [];
     const other = RunCache.open(file, RUN, (l) => lines.push(l));
     expect(other.size).toBe(0);
-    expect(lines).toEqual([`showdown: ${file}: not this run's cache; starting afresh`]);
+    expect(lines).toEqual([`oss-showdown: ${file}: not this run's cache; starting afresh`]);
   });
 
   it("keeps the stopped run's choice of asking for the last commit with or without `until`", () => {

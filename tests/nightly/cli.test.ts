@@ -1,5 +1,5 @@
 /**
- * `showdown nightly` in-process, on a two-project cohort against the loopback replica: the options,
+ * `oss-showdown nightly` in-process, on a two-project cohort against the loopback replica: the options,
  * and the ways committing and pushing can go wrong (no repository, no remote, a remote that refuses
  * every push, a rebase that conflicts, a cohort that cannot be collected).
  */
@@ -94,7 +94,7 @@ async function nightly(cwd: string, args: string[], env: Record<string, string> 
   });
 }
 
-describe("showdown nightly", () => {
+describe("oss-showdown nightly", () => {
   it("lists the cohorts it would collect: every cohort of config/, or each --cohort", async () => {
     const { work } = await project("none");
     await writeFile(path.join(work, "config", "another.yaml"), COHORT.replace("cohort: mini", "cohort: another"));
@@ -106,7 +106,7 @@ describe("showdown nightly", () => {
     await mkdir(path.join(empty, "config"));
     const none = await run(["nightly", "--list-cohorts"], empty);
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/^showdown: config: no cohort files here/);
+    expect(none.stderr).toMatch(/^oss-showdown: config: no cohort files here/);
   });
 
   it("without --commit, collects, writes the summary, the CSV and the report, and touches no repository", async () => {
@@ -136,7 +136,7 @@ describe("showdown nightly", () => {
   it("diffs against the previous snapshot, a schema 1 one too, scored under today's config", async () => {
     const { work } = await project("none");
     expect((await nightly(work, ["--as-of", "2026-11-18T05:17:00.000Z"])).code).toBe(0);
-    // Make the first night's file what an older showdown wrote: schema 1, with its day's derived parts.
+    // Make the first night's file what an older oss-showdown wrote: schema 1, with its day's derived parts.
     const first = path.join(work, "snapshots/mini/2026-11-18.json");
     const facts = JSON.parse(await readFile(first, "utf8")) as Record<string, unknown> & { projects: Record<string, unknown>[] };
     const v1 = { ...facts, schemaVersion: 1, rubric: { version: 0, name: "old" }, projects: facts.projects.map((p) => ({ ...p, ratings: { sponsor: 0 }, scores: { rank: 9 } })) };
@@ -177,9 +177,9 @@ describe("showdown nightly", () => {
     expect(existsSync(path.join(work, "snapshots/mini/2026-11-18.json"))).toBe(true);
     const badEnv = await nightly(work, [], { SHOWDOWN_MAX_MISSING: "lots" });
     expect(badEnv.code).toBe(1);
-    expect(badEnv.stderr).toMatch(/^showdown: SHOWDOWN_MAX_MISSING: expected a share of missing figures from 0 to 1/m);
+    expect(badEnv.stderr).toMatch(/^oss-showdown: SHOWDOWN_MAX_MISSING: expected a share of missing figures from 0 to 1/m);
     const badFlag = await nightly(work, ["--max-missing", "2"], { SHOWDOWN_MAX_MISSING: "0.1" });
-    expect(badFlag.stderr).toMatch(/^showdown: --max-missing: expected a share/m);
+    expect(badFlag.stderr).toMatch(/^oss-showdown: --max-missing: expected a share/m);
   });
 
   it("refuses --commit outside a git repository before fetching anything", async () => {
@@ -253,7 +253,7 @@ describe("showdown nightly", () => {
     await git(["checkout", "--quiet", "--detach"], work);
     const result = await nightly(work, ["--push", "--as-of", AS_OF]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe("showdown: --push: HEAD is detached and GITHUB_REF_NAME names no branch, so nothing could be pushed; check out a branch, or pass --data-branch NAME; see 'showdown nightly --help'\n");
+    expect(result.stderr).toBe("oss-showdown: --push: HEAD is detached and GITHUB_REF_NAME names no branch, so nothing could be pushed; check out a branch, or pass --data-branch NAME; see 'oss-showdown nightly --help'\n");
     expect(replica!.requests).toHaveLength(0);
     expect(existsSync(path.join(work, "snapshots"))).toBe(false);
     expect(await git(["log", "--format=%s", "HEAD"], work)).toBe("config\n");
@@ -271,7 +271,7 @@ describe("showdown nightly", () => {
     });
     expect(existsSync(pwned)).toBe(false); // on the main of 2026-12-07 05:00 UTC, git ran the command
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^showdown: --push: cannot push to branch "--upload-pack=touch .*" \(HEAD or GITHUB_REF_NAME\): it starts with '-', which git would read as an option; see 'showdown nightly --help'\n$/);
+    expect(result.stderr).toMatch(/^oss-showdown: --push: cannot push to branch "--upload-pack=touch .*" \(HEAD or GITHUB_REF_NAME\): it starts with '-', which git would read as an option; see 'oss-showdown nightly --help'\n$/);
     expect(replica!.requests).toHaveLength(0);
     expect(await git(["log", "--format=%s", "main"], origin!)).toBe("config\n");
     // Names git's own rules refuse are refused too.
@@ -284,10 +284,10 @@ describe("showdown nightly", () => {
   it("refuses a cohort that is not in config/ and a data branch git would not accept: one line, exit 1, nothing fetched or pushed", async () => {
     const { work, origin } = await project("origin");
     for (const [args, env, line] of [
-      [[], { SHOWDOWN_COHORTS: "mini, nope" }, `showdown: SHOWDOWN_COHORTS: "nope" is not a cohort of config (cohorts: mini); see 'showdown nightly --help'\n`],
-      [["--cohort", "../mini"], {}, `showdown: --cohort: "../mini" is not a cohort of config (cohorts: mini); see 'showdown nightly --help'\n`],
-      [["--data-branch=-f"], {}, `showdown: --data-branch "-f": not a branch name git accepts (it starts with '-', which git would read as an option); see 'showdown nightly --help'\n`],
-      [[], { SHOWDOWN_DATA_BRANCH: "data:x" }, `showdown: --data-branch "data:x": not a branch name git accepts (git check-ref-format refuses it as a branch name); see 'showdown nightly --help'\n`],
+      [[], { SHOWDOWN_COHORTS: "mini, nope" }, `oss-showdown: SHOWDOWN_COHORTS: "nope" is not a cohort of config (cohorts: mini); see 'oss-showdown nightly --help'\n`],
+      [["--cohort", "../mini"], {}, `oss-showdown: --cohort: "../mini" is not a cohort of config (cohorts: mini); see 'oss-showdown nightly --help'\n`],
+      [["--data-branch=-f"], {}, `oss-showdown: --data-branch "-f": not a branch name git accepts (it starts with '-', which git would read as an option); see 'oss-showdown nightly --help'\n`],
+      [[], { SHOWDOWN_DATA_BRANCH: "data:x" }, `oss-showdown: --data-branch "data:x": not a branch name git accepts (git check-ref-format refuses it as a branch name); see 'oss-showdown nightly --help'\n`],
     ] as const) {
       const result = await nightly(work, ["--push", "--as-of", AS_OF, ...args], env);
       expect(result.code).toBe(1);
@@ -307,7 +307,7 @@ describe("showdown nightly", () => {
   });
 });
 
-describe("showdown nightly --data-branch", () => {
+describe("oss-showdown nightly --data-branch", () => {
   /** A main that refuses every push, as a protected branch does; other branches are accepted. */
   async function protect(origin: string) {
     const hook = path.join(origin, "hooks", "pre-receive");

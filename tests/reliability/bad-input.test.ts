@@ -43,7 +43,7 @@ const collect = ["collect", "--cohort", "e", "--as-of", AS_OF];
 
 describe("bad input to collect leaves every file as it was, caches included", () => {
   it("an unreadable cohort file", () =>
-    expectRefused(collect, /^showdown: config\/e\.yaml: cannot read \(EISDIR\)$/, {
+    expectRefused(collect, /^oss-showdown: config\/e\.yaml: cannot read \(EISDIR\)$/, {
       prepare: async (dir) => {
         await rm(path.join(dir, "config", "e.yaml"));
         await mkdir(path.join(dir, "config", "e.yaml"));
@@ -51,33 +51,33 @@ describe("bad input to collect leaves every file as it was, caches included", ()
     }));
 
   it("invalid JSON in a cohort file", () =>
-    expectRefused(collect, /^showdown: config\/e\.json: invalid JSON: /, {
+    expectRefused(collect, /^oss-showdown: config\/e\.json: invalid JSON: /, {
       prepare: async (dir) => {
         await rm(path.join(dir, "config", "e.yaml"));
         await writeFile(path.join(dir, "config", "e.json"), '{"cohort": "e", "projects": [');
       },
     }));
 
-  it("a missing rubric", () => expectRefused(collect, /^showdown: config\/rubric\.yaml: file not found$/, { prepare: (dir) => rm(path.join(dir, "config", "rubric.yaml")) }));
+  it("a missing rubric", () => expectRefused(collect, /^oss-showdown: config\/rubric\.yaml: file not found$/, { prepare: (dir) => rm(path.join(dir, "config", "rubric.yaml")) }));
 
   it("an invalid cohort (the first run of a cohort creates no cache)", () =>
-    expectRefused(collect, /^showdown: config\/e\.yaml: projects\[0\]\.sponsor: /, {
+    expectRefused(collect, /^oss-showdown: config\/e\.yaml: projects\[0\]\.sponsor: /, {
       caches: false,
       prepare: (dir) => writeFile(path.join(dir, "config", "e.yaml"), COHORT.replace("repositoryQuery: a }", "repositoryQuery: a, sponsor: 7 }")),
     }));
 
-  it("--max-wait that is not a number of seconds", () => expectRefused([...collect, "--max-wait", "soon"], /^showdown: --max-wait: expected a whole number from 0 to 86,400, got "soon"; see 'showdown collect --help'$/));
-  it("a negative --max-wait", () => expectRefused([...collect, "--max-wait=-5"], /^showdown: --max-wait: expected a whole number from 0 to 86,400, got "-5"/));
-  it("a --max-wait without its value", () => expectRefused(["collect", "--cohort", "e", "--max-wait"], /^showdown: Option '--max-wait <value>' argument missing; see 'showdown collect --help'$/));
-  it("an invalid SHOWDOWN_RETRIES", () => expectRefused(collect, /^showdown: SHOWDOWN_RETRIES: expected a whole number from 0 to 10, got "lots"/, { env: { SHOWDOWN_RETRIES: "lots" } }));
-  it("an invalid SHOWDOWN_HTTP_TIMEOUT_MS", () => expectRefused(collect, /^showdown: SHOWDOWN_HTTP_TIMEOUT_MS: expected a whole number from 1 to 600,000, got "0"/, { env: { SHOWDOWN_HTTP_TIMEOUT_MS: "0" } }));
-  it("an invalid --as-of", () => expectRefused(["collect", "--cohort", "e", "--as-of", "2026-13-01"], /^showdown: --as-of: expected an ISO-8601 date/));
+  it("--max-wait that is not a number of seconds", () => expectRefused([...collect, "--max-wait", "soon"], /^oss-showdown: --max-wait: expected a whole number from 0 to 86,400, got "soon"; see 'oss-showdown collect --help'$/));
+  it("a negative --max-wait", () => expectRefused([...collect, "--max-wait=-5"], /^oss-showdown: --max-wait: expected a whole number from 0 to 86,400, got "-5"/));
+  it("a --max-wait without its value", () => expectRefused(["collect", "--cohort", "e", "--max-wait"], /^oss-showdown: Option '--max-wait <value>' argument missing; see 'oss-showdown collect --help'$/));
+  it("an invalid SHOWDOWN_RETRIES", () => expectRefused(collect, /^oss-showdown: SHOWDOWN_RETRIES: expected a whole number from 0 to 10, got "lots"/, { env: { SHOWDOWN_RETRIES: "lots" } }));
+  it("an invalid SHOWDOWN_HTTP_TIMEOUT_MS", () => expectRefused(collect, /^oss-showdown: SHOWDOWN_HTTP_TIMEOUT_MS: expected a whole number from 1 to 600,000, got "0"/, { env: { SHOWDOWN_HTTP_TIMEOUT_MS: "0" } }));
+  it("an invalid --as-of", () => expectRefused(["collect", "--cohort", "e", "--as-of", "2026-13-01"], /^oss-showdown: --as-of: expected an ISO-8601 date/));
 
   it.runIf(process.platform === "linux")("a snapshots folder that cannot be written", () =>
-    expectRefused(["collect", "--cohort", "e", "--snapshots", "/proc/sys/showdown-snapshots"], /^showdown: \/proc\/sys: not writable; fix its permissions or pass --snapshots DIR$/));
+    expectRefused(["collect", "--cohort", "e", "--snapshots", "/proc/sys/showdown-snapshots"], /^oss-showdown: \/proc\/sys: not writable; fix its permissions or pass --snapshots DIR$/));
 
   it.skipIf(process.getuid?.() === 0)("a snapshots folder without write permission", () =>
-    expectRefused(collect, /^showdown: snapshots\/e: not writable; fix its permissions or pass --snapshots DIR$/, {
+    expectRefused(collect, /^oss-showdown: snapshots\/e: not writable; fix its permissions or pass --snapshots DIR$/, {
       prepare: async (dir) => {
         await mkdir(path.join(dir, "snapshots", "e"), { recursive: true });
         await chmod(path.join(dir, "snapshots", "e"), 0o555);

@@ -96,7 +96,7 @@ describe("conditional requests", () => {
     await writeFile(path.join(dir, ".cache", "etags.json"), '{"version": 1, "entries": {"x": ');
     const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^showdown: .*\.cache\/etags\.json: damaged; ignored \(it is rebuilt by this run\)$/m);
+    expect(result.stderr).toMatch(/^oss-showdown: .*\.cache\/etags\.json: damaged; ignored \(it is rebuilt by this run\)$/m);
     expect(JSON.parse(await readFile(path.join(dir, ".cache", "etags.json"), "utf8")).version).toBe(1);
     expect(replica.requests.every((r) => r.ifNoneMatch === undefined)).toBe(true);
   });

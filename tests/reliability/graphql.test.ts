@@ -201,7 +201,7 @@ describe("a GraphQL run stopped part way", () => {
     ref.running = startCli(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(stopped.replica, FAST) });
     const first = await ref.running.done;
     expect(first.code).toBe(130);
-    expect(first.stderr).toMatch(new RegExp(`^showdown: \\d+ answers kept in .cache/runs/rel--${AS_OF.replace(/:/g, "")}\\.jsonl; run again with --as-of ${AS_OF} to go on from there$`, "m"));
+    expect(first.stderr).toMatch(new RegExp(`^oss-showdown: \\d+ answers kept in .cache/runs/rel--${AS_OF.replace(/:/g, "")}\\.jsonl; run again with --as-of ${AS_OF} to go on from there$`, "m"));
     // Those under way when the signal came finished (the signal takes a moment to arrive); no others were sent.
     const sentFirst = stopped.posts.length;
     expect(sentFirst).toBeGreaterThanOrEqual(3);

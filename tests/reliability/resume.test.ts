@@ -64,8 +64,8 @@ describe("a run stopped part way", () => {
     expect(sent).toBe(true);
     expect(first.code).toBe(130);
     expect(first.stdout).toBe("");
-    expect(first.stderr).toContain("showdown: stopping; nothing will be written");
-    expect(first.stderr).toMatch(new RegExp(`^showdown: \\d+ answers kept in ${RUN_CACHE.replace(/\./g, "\\.")}; run again with --as-of ${AS_OF} to go on from there$`, "m"));
+    expect(first.stderr).toContain("oss-showdown: stopping; nothing will be written");
+    expect(first.stderr).toMatch(new RegExp(`^oss-showdown: \\d+ answers kept in ${RUN_CACHE.replace(/\./g, "\\.")}; run again with --as-of ${AS_OF} to go on from there$`, "m"));
     expect(existsSync(path.join(dir, "snapshots"))).toBe(false);
     const firstRequests = replica.requests.length;
     expect(firstRequests).toBeLessThan(clean.requests.length);
@@ -96,7 +96,7 @@ describe("a run stopped part way", () => {
     const dir = await tempProject("rel", cohortYaml("rel", SMALL));
     const first = await runCliTimed([...ARGS, "--concurrency", "1"], { cwd: dir, env: env(replica, FAST) });
     expect(first.code).toBe(2);
-    expect(first.stderr).toContain(`showdown: answers kept in ${RUN_CACHE}: 'showdown collect --as-of ${AS_OF}' again fetches only the missing figures`);
+    expect(first.stderr).toContain(`oss-showdown: answers kept in ${RUN_CACHE}: 'oss-showdown collect --as-of ${AS_OF}' again fetches only the missing figures`);
     const before = replica.requests.length;
 
     limited = false;
@@ -136,8 +136,8 @@ describe("a run stopped part way", () => {
     await writeFile(path.join(dir, "not-a-folder"), "");
     const result = await runCliTimed(ARGS, { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_CACHE_DIR: "not-a-folder/cache" }) });
     expect(result.code).toBe(0);
-    expect(result.stderr).toMatch(/^showdown: not-a-folder\/cache\/runs\/rel--.*\.jsonl: cannot write \(ENOTDIR\); a restart would fetch everything again$/m);
-    expect(result.stderr).toMatch(/^showdown: not-a-folder\/cache\/etags\.json: cannot write \(ENOTDIR\); the next run's requests will not be conditional$/m);
+    expect(result.stderr).toMatch(/^oss-showdown: not-a-folder\/cache\/runs\/rel--.*\.jsonl: cannot write \(ENOTDIR\); a restart would fetch everything again$/m);
+    expect(result.stderr).toMatch(/^oss-showdown: not-a-folder\/cache\/etags\.json: cannot write \(ENOTDIR\); the next run's requests will not be conditional$/m);
     const { snap } = await readSnapshotIn(dir, "rel");
     for (const p of SMALL) expect(snap.projects.find((q) => q.id === p.id)!.raw).toEqual(expectedRaw(data, p));
   });

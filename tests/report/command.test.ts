@@ -1,4 +1,4 @@
-/** `showdown report` end to end: snapshots and config on disk in, files out. */
+/** `oss-showdown report` end to end: snapshots and config on disk in, files out. */
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -22,7 +22,7 @@ async function readBytes(dir: string): Promise<Map<string, Buffer>> {
   return out;
 }
 
-describe("showdown report", () => {
+describe("oss-showdown report", () => {
   it("writes index.html, REPORT.md and the charts, and prints the two pages", async () => {
     const dir = await projectDir(history({ days: 10, missing: ["2026-11-15"] }));
     const r = await run(["report"], dir);
@@ -87,7 +87,7 @@ describe("showdown report", () => {
     const r = await run(["report"], dir);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
-    expect(r.stderr).toBe(`showdown: config/${COHORT}.yaml: no cohort ${COHORT} (cohorts here: none)\n`);
+    expect(r.stderr).toBe(`oss-showdown: config/${COHORT}.yaml: no cohort ${COHORT} (cohorts here: none)\n`);
     await expect(readdir(path.join(dir, "report"))).rejects.toThrow(/ENOENT/);
   });
 
@@ -97,7 +97,7 @@ describe("showdown report", () => {
     await writeFile(file, (await readFile(file, "utf8")).replace('"sponsor": 2', '"sponsor": 5'));
     const r = await run(["report"], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^showdown: config\/deep-learning-2018\.json: projects\[\d+\]\.sponsor: expected 0, 1 or 2, got 5\n/);
+    expect(r.stderr).toMatch(/^oss-showdown: config\/deep-learning-2018\.json: projects\[\d+\]\.sponsor: expected 0, 1 or 2, got 5\n/);
   });
 
   it("skips a damaged snapshot, naming it on stderr and in the report", async () => {
@@ -105,7 +105,7 @@ describe("showdown report", () => {
     await writeFile(path.join(dir, "snapshots", COHORT, "2026-11-18.json"), "{ truncated");
     const r = await run(["report"], dir);
     expect(r.code).toBe(0);
-    expect(r.stderr).toMatch(/^showdown: skipping snapshots\/deep-learning-2018\/2026-11-18\.json: invalid JSON/);
+    expect(r.stderr).toMatch(/^oss-showdown: skipping snapshots\/deep-learning-2018\/2026-11-18\.json: invalid JSON/);
     const html = await readFile(path.join(dir, "report", "index.html"), "utf8");
     expect(html).toContain("snapshots/deep-learning-2018/2026-11-18.json");
     expect(html).toContain("1 snapshot file of the history could not be read");
@@ -115,7 +115,7 @@ describe("showdown report", () => {
     const dir = await projectDir([]);
     const r = await run(["report"], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("showdown: snapshots/deep-learning-2018: no snapshots of deep-learning-2018; run 'showdown collect' first\n");
+    expect(r.stderr).toBe("oss-showdown: snapshots/deep-learning-2018: no snapshots of deep-learning-2018; run 'oss-showdown collect' first\n");
   });
 
   it("is listed in --help and runs from the built CLI", async () => {

@@ -1,5 +1,5 @@
 /**
- * A realistic history for the report: the 13 frameworks of Coveo's showdown (hand ratings as in
+ * A realistic history for the report: the 13 frameworks of Coveo's oss-showdown (hand ratings as in
  * config/deep-learning-2018.yaml, ops counts invented), 30 daily snapshots from 2026-10-23 to
  * 2026-11-21 with three days missing (11-02, 11-09, 11-10), figures evolving smoothly from a seeded
  * random walk, PyTorch overtaking TensorFlow, and the latest run with one fetch error and one warning.
@@ -283,7 +283,7 @@ export function scored(snapshots: readonly Snapshot[], config: FixtureConfig = f
 export const CONFIG_FILE = `config/${COHORT}.json`;
 export const DESCRIPTION = "Coveo's Deep Learning Showdown cohort (2018): its 13 frameworks.";
 
-/** What the report knows of the config (as `showdown report` passes it) when it is projectDir's. */
+/** What the report knows of the config (as `oss-showdown report` passes it) when it is projectDir's. */
 export function configInfo(config: FixtureConfig = fixtureConfig()): ConfigInfo {
   return {
     file: CONFIG_FILE,

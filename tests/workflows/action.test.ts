@@ -199,9 +199,9 @@ describe("the Action's steps, run as a runner would", () => {
   it("stops on an input that is not a cohort or a data branch git refuses: one line, exit 1, nothing fetched or pushed", { timeout: 60_000 }, async () => {
     const box = await sandbox();
     for (const [given, line] of [
-      [{ cohorts: "second, third" }, `showdown: SHOWDOWN_COHORTS: "third" is not a cohort of config (cohorts: first, second); see 'showdown nightly --help'\n`],
-      [{ "data-branch": "--force" }, `showdown: --data-branch "--force": not a branch name git accepts (it starts with '-', which git would read as an option); see 'showdown nightly --help'\n`],
-      [{ "data-branch": "data branch" }, `showdown: --data-branch "data branch": not a branch name git accepts (git check-ref-format refuses it as a branch name); see 'showdown nightly --help'\n`],
+      [{ cohorts: "second, third" }, `oss-showdown: SHOWDOWN_COHORTS: "third" is not a cohort of config (cohorts: first, second); see 'oss-showdown nightly --help'\n`],
+      [{ "data-branch": "--force" }, `oss-showdown: --data-branch "--force": not a branch name git accepts (it starts with '-', which git would read as an option); see 'oss-showdown nightly --help'\n`],
+      [{ "data-branch": "data branch" }, `oss-showdown: --data-branch "data branch": not a branch name git accepts (git check-ref-format refuses it as a branch name); see 'oss-showdown nightly --help'\n`],
     ] as const) {
       const run = await runAction(box, { ...given, "as-of": AS_OF });
       expect(run.nightly.code).toBe(1);

@@ -168,8 +168,8 @@ describe("the ci workflow", () => {
     expect(runs.slice(0, 4)).toEqual(["npm ci --no-audit --no-fund", "npm run typecheck", "npm run lint", "npm test"]);
     // Scores are no longer stored, so there is nothing to keep up to date: the check is that every
     // snapshot reads and scores under config/ as it is (score --all, read-only).
-    expect(runs[4]).toContain("showdown nightly --list-cohorts");
-    expect(runs[4]).toMatch(/showdown score --all --cohort "\$cohort"/);
+    expect(runs[4]).toContain("node dist/cli.js nightly --list-cohorts");
+    expect(runs[4]).toMatch(/node dist\/cli\.js score --all --cohort "\$cohort"/);
     expect(runs[4]).not.toContain("--check");
   });
 });
@@ -181,11 +181,12 @@ describe("the ci workflow's history check, run as a runner would", () => {
     return { ...ci, jobs: { test: { ...ci.jobs.test!, steps: [steps.at(-1)!] } } } as Workflow;
   };
 
-  /** A checkout with a config of two cohorts, the fixture history of one, and this tree's node_modules (npm ci's). */
+  /** A checkout with a config of two cohorts, the fixture history of one, and this tree's node_modules and dist (npm ci's). */
   async function checkout(): Promise<string> {
     const dir = await historyDir();
     await writeConfig(path.join(dir, "config"), "no-history-yet", RUBRIC_V1, fixtureProjects().slice(0, 2));
     await symlink(path.join(ROOT, "node_modules"), path.join(dir, "node_modules"));
+    await symlink(path.join(ROOT, "dist"), path.join(dir, "dist"));
     return dir;
   }
 
@@ -209,6 +210,6 @@ describe("the ci workflow's history check, run as a runner would", () => {
     await writeFile(file, (await readFile(file, "utf8")).replace('"stars": 11600', '"stars": "many"'));
     const result = await runStep(dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^showdown: snapshots\/deep-learning-2018\/2018-03-08\.json: not a valid snapshot: projects\[\d\]\.raw\.stars:/m);
+    expect(result.stderr).toMatch(/^oss-showdown: snapshots\/deep-learning-2018\/2018-03-08\.json: not a valid snapshot: projects\[\d\]\.raw\.stars:/m);
   });
 });

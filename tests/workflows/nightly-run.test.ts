@@ -314,7 +314,7 @@ describe("the nightly workflow's collect job, run step by step", () => {
     const body = await git(["log", "-1", "--format=%b", "main"], box.origin);
     for (const c of cohorts) expect(body).toMatch(new RegExp(`^${c}: \\d+ projects, \\d+ rank changes? since 2026-11-19, 0 of \\d+ figures missing$`, "m"));
     expect(body).toContain("Run: https://github.com/acme/showdown/actions/runs/4242");
-    // The summary carries the diff against night 1 (showdown diff --format markdown) and the scoreboard.
+    // The summary carries the diff against night 1 (oss-showdown diff --format markdown) and the scoreboard.
     expect(second.summary).toContain("What changed");
     expect(second.summary).toContain("### Showdown diff");
     expect(second.summary).toMatch(/\| Rank \| Move \| Project \| Tier \| Overall \| Missing \|/);
