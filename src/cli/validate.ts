@@ -58,7 +58,7 @@ Options:
           io.stdout(`${shown(file)}: rubric, used by no cohort, ok\n`);
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
-          for (const line of error.message.split("\n")) io.stderr(`showdown: ${shown(line)}\n`);
+          for (const line of error.message.split("\n")) io.stderr(`oss-showdown: ${shown(line)}\n`);
           io.stdout(`${shown(file)}: invalid\n`);
           failed++;
         }

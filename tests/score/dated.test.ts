@@ -78,7 +78,7 @@ describe("dated ratings", () => {
     const dir = await tempProject("d", cohort(DATED.replace("2019-09-30", "2014-01-01")));
     const result = await run(["validate"], dir);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("showdown: config/d.yaml: projects[0].graph[1].from: 2014-01-01 is not after the entry before it (2015-11-09)");
+    expect(result.stderr).toContain("oss-showdown: config/d.yaml: projects[0].graph[1].from: 2014-01-01 is not after the entry before it (2015-11-09)");
     expect(result.stdout).toBe("d: invalid\n");
   });
 });
