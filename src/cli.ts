@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { setMaxListeners } from "node:events";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ShowdownError, UsageError, ConfigError } from "./errors.js";
@@ -82,6 +83,9 @@ export async function main(argv: string[], io: Io): Promise<number> {
 const isEntry = process.argv[1] !== undefined && import.meta.url === (await import("node:url")).pathToFileURL((await import("node:fs")).realpathSync(process.argv[1])).href;
 if (isEntry) {
   const controller = new AbortController();
+  // Every wait of the run (back-off, rate-limit reset) listens to this signal, so that Ctrl-C ends it at
+  // once, and removes its listener when it ends: many at a time is the run's concurrency, not a leak.
+  setMaxListeners(0, controller.signal);
   let interrupted = false;
   const stop = () => {
     if (interrupted) process.exit(EXIT.interrupted); // a second Ctrl-C does not wait

@@ -4,7 +4,7 @@ import { CsvEncoder, DEFAULT_PRECISION, checkDecimal, parseDelimiter, type Decim
 import { longCsv, wideTable, type LongCsvCount } from "../export/rows.js";
 import { writeAtomic } from "../snapshot/store.js";
 import { EXIT, flag, str, type Command } from "./command.js";
-import { VIEW_HELP, VIEW_OPTIONS, historyFiles, noSnapshots, pickScored, scorerOf, shown, streamColumns } from "./snapshot-args.js";
+import { VIEW_HELP, VIEW_OPTIONS, assertOutsideSnapshots, historyFiles, noSnapshots, pickScored, scorerOf, shown, streamColumns } from "./snapshot-args.js";
 
 /** --precision: 0 to 15 decimals, "full" for every digit, default DEFAULT_PRECISION. */
 export function parsePrecision(text: string | undefined): number | undefined {
@@ -72,6 +72,8 @@ Scores are computed when read, from each snapshot's raw figures and the config a
     const [snapshotArg] = args.positionals;
     if (long && snapshotArg !== undefined) throw new UsageError("--long exports every snapshot of the cohort; it takes no SNAPSHOT");
 
+    const outArg = str(args, "out");
+    if (outArg !== undefined) await assertOutsideSnapshots(args, io, path.resolve(io.cwd, outArg), "--out");
     const options = { delimiter, decimal, bom: flag(args, "bom"), precision };
     let rows = 0;
     let chunks: AsyncIterable<string | Uint8Array>;

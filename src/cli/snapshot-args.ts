@@ -1,7 +1,7 @@
-import { access } from "node:fs/promises";
+import { access, realpath } from "node:fs/promises";
 import path from "node:path";
 import { loadCohort } from "../config/load.js";
-import { ShowdownError, SnapshotError } from "../errors.js";
+import { ShowdownError, SnapshotError, UsageError } from "../errors.js";
 import { Scorer, scoredSnapshot, type ScoredColumns } from "../score/snapshot.js";
 import type { ScoredSnapshot } from "../score/types.js";
 import { eachSnapshot, type ReadOptions } from "../snapshot/history.js";
@@ -32,6 +32,25 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 export function shown(io: Io, file: string): string {
   const rel = path.relative(io.cwd, file);
   return rel && !rel.startsWith("..") && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** The nearest existing folder of `file`, links resolved: where a write to it would land. */
+async function landing(file: string): Promise<string> {
+  for (let dir = path.dirname(file); ; dir = path.dirname(dir)) {
+    const real = await realpath(dir).catch(() => undefined);
+    if (real) return path.join(real, path.relative(dir, file));
+    if (path.dirname(dir) === dir) return file;
+  }
+}
+
+/** Refuses an output file inside the snapshots folder (or a link into it): it could replace the history it was read from. */
+export async function assertOutsideSnapshots(args: ParsedArgs, io: Io, file: string, flagName: string): Promise<void> {
+  const snapshots = path.resolve(io.cwd, str(args, "snapshots")!);
+  const root = await realpath(snapshots).catch(() => snapshots);
+  const rel = path.relative(root, await landing(file));
+  if (rel === "" || (!rel.startsWith("..") && !path.isAbsolute(rel))) {
+    throw new UsageError(`${flagName} ${shown(io, file)}: is inside the snapshots folder ${shown(io, snapshots)}; write it elsewhere`);
+  }
 }
 
 /** snapshots/<cohort>, absolute. */

@@ -1,4 +1,4 @@
-import { readFile, readdir } from "node:fs/promises";
+import { readFile, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
@@ -40,7 +40,40 @@ export async function readDataFile(file: string): Promise<unknown> {
       }),
     );
   }
-  return doc.toJS() as unknown;
+  try {
+    return doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown;
+  } catch (error) {
+    // The yaml package refuses an alias that expands too far (a "billion laughs" file) with a ReferenceError.
+    if (error instanceof ReferenceError) {
+      throw new ConfigError([{ file, path: "", message: `invalid YAML: its aliases expand to more than ${MAX_ALIASES} copies; write the values out instead` }]);
+    }
+    throw error;
+  }
+}
+
+/** Aliases a config file may expand (the yaml package counts each alias's copies); a real config uses a few. */
+const MAX_ALIASES = 100;
+
+/**
+ * `file` (a path a config file names, or a cohort file) as a file of the config folder: refused
+ * when it is outside it, or a link that leads out of it, so that a cohort cannot make `validate`
+ * read and print another file (`rubric: ../../../../proc/self/environ`).
+ */
+export async function insideConfig(configDir: string, file: string, problem: Omit<Problem, "message">): Promise<string> {
+  const root = path.resolve(configDir);
+  const target = path.resolve(root, file);
+  const within = (dir: string, p: string) => {
+    const rel = path.relative(dir, p);
+    return rel !== "" && !rel.startsWith("..") && !path.isAbsolute(rel);
+  };
+  if (!within(root, target)) {
+    throw new ConfigError([{ ...problem, message: `${JSON.stringify(file)} is outside the config folder ${root}; name a file in it` }]);
+  }
+  const [realRoot, realTarget] = await Promise.all([realpath(root).catch(() => root), realpath(target).catch(() => target)]);
+  if (!within(realRoot, realTarget)) {
+    throw new ConfigError([{ ...problem, message: `${JSON.stringify(file)} is a link to ${realTarget}, outside the config folder; copy the file into it` }]);
+  }
+  return path.join(configDir, file);
 }
 
 export function parseWith<T extends z.ZodType>(schema: T, data: unknown, file: string, extra: Problem[] = []): z.infer<T> {
@@ -66,7 +99,7 @@ export async function findCohortFile(configDir: string, name: string): Promise<s
     throw new ConfigError([{ file: configDir, path: "", message: "config folder not found (run from the project folder, or pass --config DIR)" }]);
   }
   for (const ext of EXTENSIONS) {
-    if (entries.includes(name + ext)) return path.join(configDir, name + ext);
+    if (entries.includes(name + ext)) return insideConfig(configDir, name + ext, { file: path.join(configDir, name + ext), path: "" });
   }
   const known = (await listCohorts(configDir)).join(", ") || "none";
   throw new ConfigError([{ file: path.join(configDir, `${name}.yaml`), path: "", message: `no cohort ${name} (cohorts here: ${known})` }]);
@@ -116,8 +149,13 @@ function crossCheck(data: unknown, rubric: Rubric, file: string): Problem[] {
 
 /** The rubric file a cohort file's data names (rubric.yaml beside it unless it says). */
 export function rubricFileOf(cohortFile: string, data: unknown): string {
+  return path.join(path.dirname(cohortFile), rubricName(data));
+}
+
+/** What the cohort's rubric: names, as written (default rubric.yaml). */
+function rubricName(data: unknown): string {
   const named = (data as { rubric?: unknown } | null)?.rubric;
-  return path.join(path.dirname(cohortFile), typeof named === "string" && named !== "" ? named : "rubric.yaml");
+  return typeof named === "string" && named !== "" ? named : "rubric.yaml";
 }
 
 /** A rubric file's data, parsed; a file that is no rubric at all (a cohort, a list) is one line, not a dozen. */
@@ -134,7 +172,7 @@ export async function loadCohort(configDir: string, name: string): Promise<Loade
   const file = await findCohortFile(configDir, name);
   const data = await readDataFile(file);
   // The rubric first: a project's ratings are checked against it, in the same report as the rest.
-  const rubricFile = rubricFileOf(file, data);
+  const rubricFile = await insideConfig(path.dirname(file), rubricName(data), { file, path: "rubric" });
   const rubric = parseRubric(await readDataFile(rubricFile), rubricFile);
   const duplicates = duplicateProblems(data).map((d) => ({ file, path: formatPath(d.path), message: d.message }));
   const cohort = parseWith(CohortConfig, data, file, [...crossCheck(data, rubric, file), ...duplicates]);

@@ -4,9 +4,9 @@
  * tests/cli/errors.test.ts covers the other flags and config errors.
  */
 import { describe, expect, it } from "vitest";
-import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { tempProject } from "../support/cli.js";
+import { TEST_RUBRIC_YAML, tempProject } from "../support/cli.js";
 import { run } from "../support/io.js";
 import { allFiles, AS_OF } from "./model.js";
 
@@ -81,6 +81,61 @@ describe("bad input to collect leaves every file as it was, caches included", ()
       prepare: async (dir) => {
         await mkdir(path.join(dir, "snapshots", "e"), { recursive: true });
         await chmod(path.join(dir, "snapshots", "e"), 0o555);
+      },
+    }));
+
+  it("a rubric path out of the config folder (a cohort naming /proc/self/environ): nothing read, printed or cached", async () => {
+    const refused = /^showdown: config\/e\.yaml: rubric: "\.\.\/\.\.\/\.\.\/\.\.\/proc\/self\/environ" is outside the config folder .*; name a file in it$/;
+    const prepare = (dir: string) => writeFile(path.join(dir, "config", "e.yaml"), `rubric: ../../../../proc/self/environ\n${COHORT}`);
+    await expectRefused(collect, refused, { prepare });
+    const dir = await tempProject("e", COHORT);
+    await prepare(dir);
+    const validate = await run(["validate", "--cohort", "e"], dir, { ...ENV, SHOWDOWN_SECRET_IN_ENV: "do-not-print" });
+    expect(validate.code).toBe(1);
+    expect(validate.stderr).toMatch(new RegExp(refused.source, "m"));
+    expect(validate.stdout + validate.stderr).not.toContain("do-not-print");
+  });
+
+  it("a rubric that is a link out of the config folder", () =>
+    expectRefused(collect, /^showdown: config\/e\.yaml: rubric: "linked\.yaml" is a link to .*outside\.yaml, outside the config folder; copy the file into it$/, {
+      prepare: async (dir) => {
+        await writeFile(path.join(dir, "outside.yaml"), TEST_RUBRIC_YAML);
+        await symlink(path.join(dir, "outside.yaml"), path.join(dir, "config", "linked.yaml"));
+        await writeFile(path.join(dir, "config", "e.yaml"), `rubric: linked.yaml\n${COHORT}`);
+      },
+    }));
+
+  it("a cohort file that is a link out of the config folder", () =>
+    expectRefused(collect, /^showdown: config\/e\.yaml: "e\.yaml" is a link to .*elsewhere\/e\.yaml, outside the config folder; copy the file into it$/, {
+      prepare: async (dir) => {
+        await mkdir(path.join(dir, "elsewhere"));
+        await writeFile(path.join(dir, "elsewhere", "e.yaml"), await readFile(path.join(dir, "config", "e.yaml"), "utf8"));
+        await rm(path.join(dir, "config", "e.yaml"));
+        await symlink(path.join(dir, "elsewhere", "e.yaml"), path.join(dir, "config", "e.yaml"));
+      },
+    }));
+
+  it("a YAML alias bomb (a billion laughs): one line, no stack trace", () =>
+    expectRefused(collect, /^showdown: config\/e\.yaml: invalid YAML: its aliases expand to more than 100 copies; write the values out instead$/, {
+      prepare: (dir) =>
+        writeFile(
+          path.join(dir, "config", "e.yaml"),
+          `${COHORT}x0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n` +
+            Array.from({ length: 8 }, (_, i) => `x${i + 1}: &a${i + 1} [${Array(9).fill(`*a${i}`).join(", ")}]`).join("\n") +
+            "\n",
+        ),
+    }));
+
+  it("a folder where the snapshot would go: refused before any request", () =>
+    expectRefused(collect, /^showdown: snapshots\/e\/2026-11-21\.json: is a folder; remove it, or pass --snapshots DIR$/, {
+      prepare: async (dir) => void (await mkdir(path.join(dir, "snapshots", "e", "2026-11-21.json"), { recursive: true })),
+    }));
+
+  it("export --out into the snapshots folder (it could replace an input snapshot)", () =>
+    expectRefused(["export", "--cohort", "e", "--out", "snapshots/e/2026-11-21.json"], /^showdown: --out snapshots\/e\/2026-11-21\.json: is inside the snapshots folder snapshots; write it elsewhere; see 'showdown export --help'$/, {
+      prepare: async (dir) => {
+        await mkdir(path.join(dir, "snapshots", "e"), { recursive: true });
+        await writeFile(path.join(dir, "snapshots", "e", "2026-11-21.json"), "{}\n");
       },
     }));
 });

@@ -9,6 +9,9 @@ import { createGitHub } from "../../src/fetch/github.js";
 import { createGraphqlGitHub } from "../../src/fetch/graphql.js";
 import { createStackExchange } from "../../src/fetch/stackexchange.js";
 import { FetchError } from "../../src/fetch/types.js";
+import { tempProject } from "../support/cli.js";
+import { runCliTimed } from "../support/spawn.js";
+import { cohortYaml, generated } from "./model.js";
 
 /** A loopback address where nothing listens. */
 async function closedPort(): Promise<string> {
@@ -54,5 +57,21 @@ describe("no network", () => {
     expect([...result.failed.keys()]).toEqual(["pytorch", "tensorflow"]);
     expect(result.counts.size).toBe(0);
     expect(lines).toEqual([expect.stringMatching(/^stackexchange: .*ECONNREFUSED.*; retrying$/)]);
+  });
+});
+
+describe("no network, through the CLI", () => {
+  it("a cohort whose every request is retried at once prints no MaxListenersExceededWarning: one line per failure, exit 1", async () => {
+    const { projects } = generated(30, 3);
+    const dir = await tempProject("rel", cohortYaml("rel", projects));
+    const base = await closedPort();
+    const result = await runCliTimed(["collect", "--cohort", "rel", "--api", "rest", "--concurrency", "16"], {
+      cwd: dir,
+      // Waits long enough to overlap: every one of them listens to the run's signal (Ctrl-C ends it).
+      env: { GITHUB_TOKEN: "ghp_noNetwork0123456789", GITHUB_API_URL: `${base}/api/v3`, STACKEXCHANGE_API_URL: `${base}/se`, SHOWDOWN_RETRY_BASE_MS: "300", SHOWDOWN_RETRIES: "1" },
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/retry 1\/1/);
+    expect(result.stderr).not.toMatch(/Warning/);
   });
 });
