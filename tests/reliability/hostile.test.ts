@@ -38,7 +38,8 @@ async function setup(s: Setup = {}): Promise<{ dir: string; replica: Replica; pr
 }
 
 function collect(dir: string, proxy: HostileProxy, args: string[] = [], extra: Record<string, string> = {}) {
-  return runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF, ...args], { cwd: dir, env: env(proxy, { ...FAST, ...extra }) });
+  // A timeout that a loaded machine does not reach: these tests count requests, and a retry after a timeout would add one.
+  return runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF, ...args], { cwd: dir, env: env(proxy, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "20000", ...extra }) });
 }
 
 async function project(dir: string, id: string) {
