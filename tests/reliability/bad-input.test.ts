@@ -85,7 +85,7 @@ describe("bad input to collect leaves every file as it was, caches included", ()
     }));
 
   it("a rubric path out of the config folder (a cohort naming /proc/self/environ): nothing read, printed or cached", async () => {
-    const refused = /^showdown: config\/e\.yaml: rubric: "\.\.\/\.\.\/\.\.\/\.\.\/proc\/self\/environ" is outside the config folder .*; name a file in it$/;
+    const refused = /^oss-showdown: config\/e\.yaml: rubric: "\.\.\/\.\.\/\.\.\/\.\.\/proc\/self\/environ" is outside the config folder .*; name a file in it$/;
     const prepare = (dir: string) => writeFile(path.join(dir, "config", "e.yaml"), `rubric: ../../../../proc/self/environ\n${COHORT}`);
     await expectRefused(collect, refused, { prepare });
     const dir = await tempProject("e", COHORT);
@@ -97,7 +97,7 @@ describe("bad input to collect leaves every file as it was, caches included", ()
   });
 
   it("a rubric that is a link out of the config folder", () =>
-    expectRefused(collect, /^showdown: config\/e\.yaml: rubric: "linked\.yaml" is a link to .*outside\.yaml, outside the config folder; copy the file into it$/, {
+    expectRefused(collect, /^oss-showdown: config\/e\.yaml: rubric: "linked\.yaml" is a link to .*outside\.yaml, outside the config folder; copy the file into it$/, {
       prepare: async (dir) => {
         await writeFile(path.join(dir, "outside.yaml"), TEST_RUBRIC_YAML);
         await symlink(path.join(dir, "outside.yaml"), path.join(dir, "config", "linked.yaml"));
@@ -106,7 +106,7 @@ describe("bad input to collect leaves every file as it was, caches included", ()
     }));
 
   it("a cohort file that is a link out of the config folder", () =>
-    expectRefused(collect, /^showdown: config\/e\.yaml: "e\.yaml" is a link to .*elsewhere\/e\.yaml, outside the config folder; copy the file into it$/, {
+    expectRefused(collect, /^oss-showdown: config\/e\.yaml: "e\.yaml" is a link to .*elsewhere\/e\.yaml, outside the config folder; copy the file into it$/, {
       prepare: async (dir) => {
         await mkdir(path.join(dir, "elsewhere"));
         await writeFile(path.join(dir, "elsewhere", "e.yaml"), await readFile(path.join(dir, "config", "e.yaml"), "utf8"));
@@ -116,7 +116,7 @@ describe("bad input to collect leaves every file as it was, caches included", ()
     }));
 
   it("a YAML alias bomb (a billion laughs): one line, no stack trace", () =>
-    expectRefused(collect, /^showdown: config\/e\.yaml: invalid YAML: its aliases expand to more than 100 copies; write the values out instead$/, {
+    expectRefused(collect, /^oss-showdown: config\/e\.yaml: invalid YAML: its aliases expand to more than 100 copies; write the values out instead$/, {
       prepare: (dir) =>
         writeFile(
           path.join(dir, "config", "e.yaml"),
@@ -127,12 +127,12 @@ describe("bad input to collect leaves every file as it was, caches included", ()
     }));
 
   it("a folder where the snapshot would go: refused before any request", () =>
-    expectRefused(collect, /^showdown: snapshots\/e\/2026-11-21\.json: is a folder; remove it, or pass --snapshots DIR$/, {
+    expectRefused(collect, /^oss-showdown: snapshots\/e\/2026-11-21\.json: is a folder; remove it, or pass --snapshots DIR$/, {
       prepare: async (dir) => void (await mkdir(path.join(dir, "snapshots", "e", "2026-11-21.json"), { recursive: true })),
     }));
 
   it("export --out into the snapshots folder (it could replace an input snapshot)", () =>
-    expectRefused(["export", "--cohort", "e", "--out", "snapshots/e/2026-11-21.json"], /^showdown: --out snapshots\/e\/2026-11-21\.json: is inside the snapshots folder snapshots; write it elsewhere; see 'showdown export --help'$/, {
+    expectRefused(["export", "--cohort", "e", "--out", "snapshots/e/2026-11-21.json"], /^oss-showdown: --out snapshots\/e\/2026-11-21\.json: is inside the snapshots folder snapshots; write it elsewhere; see 'oss-showdown export --help'$/, {
       prepare: async (dir) => {
         await mkdir(path.join(dir, "snapshots", "e"), { recursive: true });
         await writeFile(path.join(dir, "snapshots", "e", "2026-11-21.json"), "{}\n");
