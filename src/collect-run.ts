@@ -21,6 +21,7 @@ import { TOOL } from "./tool.js";
 import { projectLine, summaryLines } from "./collect-progress.js";
 import type { GitHubApi } from "./fetch/types.js";
 import { cacheRoot } from "./cache.js";
+import { acquireLock } from "./lock.js";
 import { DEFAULT_CAPS, type BodyCap } from "./fetch/body.js";
 
 export const API_CHOICES = ["auto", "graphql", "rest"] as const;
@@ -105,16 +106,35 @@ export interface CollectOutcome {
 
 /** Collects the cohort and writes its snapshot (see CollectJob). Throws a ShowdownError when nothing can be written. */
 export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
-  const { cohort, file: cohortFile } = job.loaded;
-  const { asOf, token, api, concurrency, maxWait } = job;
+  const { cohort } = job.loaded;
   const tuning = httpTuning(job.env);
-  const file = snapshotPath(job.snapshotsDir, cohort.cohort, asOf);
+  const file = snapshotPath(job.snapshotsDir, cohort.cohort, job.asOf);
   await assertWritable(file);
   // Nothing is written under the cache folder before this point: a run that fails validation leaves no trace.
 
   const shown = (p: string) => path.relative(job.cwd, p) || p;
   const log = (line: string) => job.stderr(`${line}\n`);
   const cacheDir = cacheRoot(job.env, job.cwd);
+  // One run of a cohort at a time: a second would share the run cache and race for the snapshot.
+  const lock = acquireLock(cacheDir, cohort.cohort, new Date(), shown, log);
+  try {
+    return await collectLocked(job, { file, cacheDir, tuning, shown, log });
+  } finally {
+    lock.release();
+  }
+}
+
+interface RunPlace {
+  file: string;
+  cacheDir: string;
+  tuning: ReturnType<typeof httpTuning>;
+  shown: (p: string) => string;
+  log: (line: string) => void;
+}
+
+async function collectLocked(job: CollectJob, { file, cacheDir, tuning, shown, log }: RunPlace): Promise<CollectOutcome> {
+  const { cohort, file: cohortFile } = job.loaded;
+  const { asOf, token, api, concurrency, maxWait } = job;
   pruneRunCaches(cacheDir, cohort.cohort);
   // Paths in the caches' notes are shown as the user would type them.
   const cacheLog = (line: string) => log(line.split(job.cwd.endsWith(path.sep) ? job.cwd : job.cwd + path.sep).join(""));
