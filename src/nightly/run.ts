@@ -13,6 +13,7 @@ import { ShowdownError, UsageError } from "../errors.js";
 import { CsvEncoder, DEFAULT_PRECISION, type CsvOptions } from "../export/csv.js";
 import { longCsv, wideTable } from "../export/rows.js";
 import { findToken } from "../fetch/token.js";
+import { renderLanding, type LandingCohort } from "../report/landing.js";
 import { writeReport } from "../report/write.js";
 import { Scorer } from "../score/snapshot.js";
 import { eachSnapshot } from "../snapshot/history.js";
@@ -170,7 +171,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
 
   const summaries: CohortSummary[] = [];
   const csvFiles: string[] = [];
-  const reports: string[] = [];
+  const reports: LandingCohort[] = [];
   /** Night's snapshot files, by cohort. */
   const nightFiles = new Map<string, string>();
   /** Exports to commit on the data branch, relative to its folder. */
@@ -268,7 +269,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
         tool: TOOL,
       });
       if (built) {
-        reports.push(cohort);
+        reports.push({ cohort, description: loaded.cohort.description, date: built.latest, projects: built.projects, snapshots: built.snapshots, podium: built.podium });
         // Beside the report on Pages: the same CSV under a stable address.
         for (const f of csv) await copyFile(f, path.join(outDir, "report", cohort, path.basename(f)));
       }
@@ -290,13 +291,10 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
   const outcomes = summaries.map((s) => s.outcome);
   const written = outcomes.filter((o) => o.status !== "failed");
 
-  // The report's landing page when there are several cohorts (each cohort's report is in its folder).
+  // The report's front page when there are several cohorts (each cohort's report is in its folder).
   if (reports.length > 0) {
     const index = path.join(outDir, "report", "index.html");
-    if (!(await stat(index).catch(() => undefined))) {
-      const items = reports.map((c) => `<li><a href="${encodeURI(c)}/">${c.replace(/[<>&"]/g, "")}</a></li>`).join("\n");
-      await writeFile(index, `<!doctype html>\n<html lang="en"><meta charset="utf-8"><title>Showdown ${date}</title>\n<h1>Showdown, ${date}</h1>\n<ul>\n${items}\n</ul>\n</html>\n`);
-    }
+    if (!(await stat(index).catch(() => undefined))) await writeAtomic(index, renderLanding(reports, TOOL));
   }
 
   // Commit and push what was collected, even when the run is going to fail on missing figures.
@@ -405,7 +403,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
   }
   if (csvFiles.length > 0) outputs.push(`CSV export: ${csvFiles.map((f) => `\`${path.relative(path.join(outDir, "csv"), f).split(path.sep).join("/")}\``).join(", ")}${where}${data ? ` and on the branch ${data.branch} under csv/` : ""}.`);
   if (reports.length > 0) {
-    outputs.push(`HTML report: ${reports.map((c) => `\`${c}\``).join(", ")}${where}.`);
+    outputs.push(`HTML report: ${reports.map((c) => `\`${c.cohort}\``).join(", ")}${where}.`);
     if (io.env.SHOWDOWN_PAGES === "true") outputs.push(`Published to GitHub Pages by the \`pages\` job${pages ? `: ${pages}` : ""} (its exact address is in that job's summary).`);
   }
 

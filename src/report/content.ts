@@ -72,6 +72,15 @@ function header(model: ReportModel, cite: (line: string) => Inline[]): Block[] {
   ];
 }
 
+/** The top three with an overall score, as the podium shows them. */
+export function podiumOf(snapshot: ReportModel["latest"]): { rank: number; name: string; score: string; tier: string }[] {
+  return [...snapshot.projects]
+    .sort((a, b) => a.scores.rank - b.scores.rank || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .filter((p) => p.scores.overall !== null)
+    .slice(0, 3)
+    .map((p) => ({ rank: p.scores.rank, name: p.name, score: score(p.scores.overall), tier: tierLabel(p.scores.tier) }));
+}
+
 function podiumSection(model: ReportModel, charts: ReportCharts): Block {
   const prev = model.previous !== null;
   const head: Inline[][] = [["Rank"], ["Project"], ["Overall"], ...model.categories.map((c) => [c.name]), [`Trend, ${plural(model.dates.length, "snapshot")}`]];
@@ -106,13 +115,12 @@ function podiumSection(model: ReportModel, charts: ReportCharts): Block {
     ];
     group.rows.push(cells);
   }
-  const top = model.projects.filter((p) => p.snapshot.scores.overall !== null).slice(0, 3);
   return {
     kind: "section",
     id: "podium",
     blocks: [
       { kind: "heading", level: 2, text: "Podium" },
-      { kind: "podium", places: top.map((p) => ({ rank: p.snapshot.scores.rank, name: p.name, score: score(p.snapshot.scores.overall), tier: tierLabel(p.snapshot.scores.tier) })) },
+      { kind: "podium", places: podiumOf(model.latest) },
       { kind: "figures", layout: "full", charts: [charts.podium] },
       para(
         `Scoreboard: rank, overall and category scores (0 to 1) as of ${model.date}`,

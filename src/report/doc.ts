@@ -52,7 +52,10 @@ export function para(...content: Inline[]): Block {
   return { kind: "paragraph", content };
 }
 
-/** Only http(s) addresses become links: a config or snapshot cannot make the page run a javascript: URL. */
+/**
+ * Only http(s) addresses and a cohort's own folder ("deep-learning-2018/") become links: a config or
+ * snapshot cannot make the page run a javascript: URL.
+ */
 export function safeHref(href: string | undefined): string | undefined {
-  return href !== undefined && /^https?:\/\/[^\s"'<>]+$/.test(href) ? href : undefined;
+  return href !== undefined && /^(https?:\/\/[^\s"'<>]+|[a-z0-9][a-z0-9-]*\/)$/.test(href) ? href : undefined;
 }

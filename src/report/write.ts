@@ -12,6 +12,7 @@ import type { ScoredSnapshot } from "../score/types.js";
 import { eachSnapshot } from "../snapshot/history.js";
 import { listSnapshots, writeAtomic, writeAtomicSync } from "../snapshot/store.js";
 import { reportParts, type ConfigInfo } from "./index.js";
+import { podiumOf } from "./content.js";
 import { summaryOfColumns, type SnapshotSummary } from "./model.js";
 
 /** The chart files this command writes into <out>/svg/; only these are ever removed from there. */
@@ -34,6 +35,8 @@ export interface ReportOutcome {
   latest: string;
   files: number;
   skipped: number;
+  /** The top three of the latest snapshot, as the report's podium shows them (for the Pages front page). */
+  podium: { rank: number; name: string; score: string; tier: string }[];
 }
 
 /** Pieces of a page joined into writes of about 1 MB. */
@@ -102,5 +105,6 @@ export async function writeReport(job: ReportJob): Promise<ReportOutcome | undef
     latest: latest.asOf.slice(0, 10),
     files: output.length,
     skipped: skipped.length,
+    podium: "summary" in latest ? [] : podiumOf(latest),
   };
 }

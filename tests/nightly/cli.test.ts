@@ -109,6 +109,28 @@ describe("oss-showdown nightly", () => {
     expect(none.stderr).toMatch(/^oss-showdown: config: no cohort files here/);
   });
 
+  it("publishes a front page listing every cohort with its podium, linked to its report, in the report's style", async () => {
+    const { work } = await project("none");
+    await writeFile(path.join(work, "config", "second.yaml"), COHORT.replace("cohort: mini", "cohort: second").replace("description: Two projects.", "description: The same two, again."));
+    const result = await nightly(work, ["--as-of", AS_OF]);
+    expect(result.code, result.stderr).toBe(0);
+    const page = await readFile(path.join(work, "nightly-out", "report", "index.html"), "utf8");
+    for (const [cohort, description] of [["mini", "Two projects."], ["second", "The same two, again."]]) {
+      expect(existsSync(path.join(work, "nightly-out", "report", cohort!, "index.html"))).toBe(true);
+      const section = page.match(new RegExp(`<section id="cohort-${cohort}">[\\s\\S]*?</section>`))![0];
+      expect(section).toContain(`<h2>${cohort}</h2>`);
+      expect(section).toContain(description);
+      expect(section).toContain("As of 2026-11-19 · 2 projects · 1 snapshot");
+      // The podium: Alpha first, Beta second (sponsor 2 against 1, more of every figure).
+      expect(section).toMatch(/<div class="place place-1"[^>]*><div class="who">Alpha<\/div><div class="score">\d\.\d{3} · Tier \d<\/div>/);
+      expect(section).toMatch(/<div class="place place-2"[^>]*><div class="who">Beta<\/div>/);
+      expect(section).toContain(`<a href="${cohort}/"><strong>The full report of ${cohort}`);
+    }
+    expect(page).toContain('<nav aria-label="Sections"><a href="#cohort-mini">mini</a><a href="#cohort-second">second</a></nav>');
+    expect(page).toContain("<style>"); // styled like the reports, and as self-contained
+    expect(page).not.toMatch(/<script|\bsrc=/i);
+  });
+
   it("without --commit, collects, writes the summary, the CSV and the report, and touches no repository", async () => {
     const { dir, work } = await project("none");
     const stepSummary = path.join(dir, "step-summary.md");
