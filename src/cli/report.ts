@@ -15,12 +15,14 @@ export const report: Command = {
 
 Builds a report from every snapshot of the cohort, each scored when read under the rubric and ratings
 of the config as it is now: the podium (overall scores by tier, with the change since the previous
-snapshot), one radar plot per project, one bar chart per criterion, a trend chart per category and
-overall, and the methodology (rubric, weights, dates, sources of every hand rating from
-config/<cohort>.yaml, and the run's errors and warnings).
+snapshot), the projects (names linked to their repositories, archived and mirror badges, sponsor,
+first release and one line from the config), a ranking chart per category, one radar plot per
+project, one bar chart per criterion, a trend chart per category and overall, and the methodology
+(rubric, weights, dates, sources of every hand rating from config/<cohort>.yaml with the articles
+they cite linked, and the run's errors and warnings). It reads on a phone (see docs/report.md).
 
 Writes, in the output folder:
-  index.html   one self-contained page (inline SVG and CSS; no script, no network requests)
+  index.html   one self-contained page (inline SVG and CSS; no script, nothing fetched)
   REPORT.md    the same content for GitHub to render
   svg/*.svg    the charts, which REPORT.md shows (chart files left from earlier runs are removed)
 The same snapshots and config always give byte-identical files. Damaged snapshot files are skipped,
