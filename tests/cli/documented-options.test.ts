@@ -36,7 +36,7 @@ function optionTables(text: string): { commands: string[]; options: string[]; he
     .slice(1)
     .map((section) => {
       const heading = section.split("\n", 1)[0]!;
-      const commands = [...heading.matchAll(/`(?:showdown )?([a-z]+)/g)].map((m) => m[1]!).filter((c) => COMMAND_NAMES.includes(c));
+      const commands = [...heading.matchAll(/`(?:(?:oss-)?showdown )?([a-z]+)/g)].map((m) => m[1]!).filter((c) => COMMAND_NAMES.includes(c));
       const options = [...section.matchAll(/^\| `--([a-z][a-z-]*)/gm)].map((m) => m[1]!);
       return { commands, options, heading };
     })
@@ -95,7 +95,7 @@ describe("help COMMAND", () => {
     }
     const unknown = await run(["help", "colect"], "/");
     expect(unknown.code).toBe(1);
-    expect(unknown.stderr).toMatch(/^showdown: unknown command "colect"/);
+    expect(unknown.stderr).toMatch(/^oss-showdown: unknown command "colect"/);
   });
 });
 
