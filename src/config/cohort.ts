@@ -6,9 +6,6 @@ const repository = z
   .string({ error: "expected \"owner/name\"" })
   .regex(REPOSITORY, { error: (i) => `expected "owner/name" as on GitHub, got ${JSON.stringify(i.input)}` });
 
-/** Sources a project entry may cite besides its ratings' (the rubric's rated criteria). */
-export const FIGURE_SOURCE_KEYS = ["repository", "stackOverflowTags", "repositoryQuery", "numericsRepository"];
-
 /**
  * A project entry: its fixed fields, and its hand ratings under the ids of the rubric's rated
  * criteria (checked against the rubric when both are loaded: see ratingProblems).
@@ -30,6 +27,9 @@ export const ProjectConfig = z.looseObject({
   /** Who is behind it, its first release and one line about it, with their source (the report's "Projects"). */
   about: About.optional(),
 });
+
+/** Fields a project entry's sources may cite besides its ratings: each choice it makes (repository, tags, ...). */
+export const FIGURE_SOURCE_KEYS = Object.keys(ProjectConfig.shape).filter((k) => !["id", "name", "sources", "notes"].includes(k));
 
 export const CohortConfig = z
   .strictObject({

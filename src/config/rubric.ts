@@ -321,6 +321,15 @@ export function rubricProblems(rubric: z.infer<typeof Rubric> | Rubric): RawProb
       if (criterion.normalize.by === "fixed" && !(criterion.normalize.max > (criterion.normalize.min ?? 0))) {
         out.push({ path: [...path, "normalize", "max"], message: `max (${criterion.normalize.max}) must be above min (${criterion.normalize.min ?? 0})` });
       }
+      // Units: a fixed scale must hold every value the rating or checklist can take.
+      const by = criterion.normalize;
+      const top = d.kind === "rating" ? d.scale!.max : d.kind === "checklist" ? d.items!.length : undefined;
+      if (top !== undefined && (by.by === "fixed" || by.by === "scale") && by.max < top && criterion.kind !== undefined) {
+        out.push({ path: [...path, "normalize", "max"], message: `${by.max} is below the top of ${criterion.id}'s ${d.kind === "rating" ? "scale" : "items"} (${top}): every value above would score 1; use max: ${top}` });
+      }
+      if (d.kind === "rating" && by.by === "fixed" && (by.min ?? 0) > d.scale!.min) {
+        out.push({ path: [...path, "normalize", "min"], message: `${by.min} is above the bottom of ${criterion.id}'s scale (${d.scale!.min}); use min: ${d.scale!.min} or leave it out` });
+      }
       if (d.kind === "checklist" && (criterion.normalize.by === "fixed" || criterion.normalize.by === "scale") && criterion.normalize.max !== d.items!.length && criterion.kind === undefined) {
         out.push({ path: [...path, "normalize"], message: `ops is scored out of its sample: expected {by: scale, max: ${d.items!.length}}` });
       }

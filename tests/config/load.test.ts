@@ -73,6 +73,9 @@ describe("config validation", () => {
     expect(await problems(head + project("    ops: { dense: 1, teleport: 1 }"))).toEqual([
       expect.stringMatching(/^config\/c\.yaml: projects\[0\]\.ops\.teleport: not in the rubric's ops items \(known: dense, conv1d/),
     ]);
+    expect(await problems(head + project('    sources: { sponser: "a typo" }'))).toEqual([
+      expect.stringMatching(/^config\/c\.yaml: projects\[0\]\.sources\.sponser: cites neither a rated criterion \(sponsor, documentation, .*\) nor a figure source \(repository, stackOverflowTags, .*\); fix the key or move the text to notes$/),
+    ]);
     expect(await problems(head + project("    ops: 40"))).toEqual(["config/c.yaml: projects[0].ops: expected at most 32 (the number of items of ops), got 40"]);
   });
 
@@ -92,6 +95,9 @@ describe("config validation", () => {
     expect(await lines(`{ id: docs, kind: rating, normalize: { by: fixed, max: 2 } }`)).toEqual(["config/rubric.yaml: categories[0].criteria[0].scale: a rating needs its scale, e.g. scale: { min: 0, max: 2 }"]);
     expect(await lines(`{ id: docs, kind: rating, scale: { min: 0, max: 2 }, expression: stars, normalize: { by: fixed, max: 2 } }`)).toEqual([
       "config/rubric.yaml: categories[0].criteria[0].expression: a rating takes no expression; remove it (or change kind)",
+    ]);
+    expect(await lines(`{ id: docs, kind: rating, scale: { min: 0, max: 3 }, normalize: { by: fixed, max: 2 } }`)).toEqual([
+      "config/rubric.yaml: categories[0].criteria[0].normalize.max: 2 is below the top of docs's scale (3): every value above would score 1; use max: 3",
     ]);
     expect(await lines(`{ id: stars, kind: metric, expression: stars, normalize: { by: cohortMax } }`)).toEqual([
       "config/rubric.yaml: categories[0].criteria[0].id: stars is already the name of a project field, a figure or a standing; name the criterion differently (e.g. starsScore)",
