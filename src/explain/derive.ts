@@ -216,7 +216,10 @@ export function explainProject(snapshot: Snapshot, id: string): Explanation {
               : max === 0
                 ? "0 (the maximum is 0)"
                 : `${(v - min) / (max - min) > 1 ? "min(1, " : ""}${min === 0 ? n(v) : `(${n(v)} - ${n(min)})`} / ${min === 0 ? n(max) : `(${n(max)} - ${n(min)})`}${(v - min) / (max - min) > 1 ? ")" : ""}`;
-        normalizedFilled = `${d.direction === "lower" ? `1 - ${ratio}` : ratio} = ${n(score.normalized)}`;
+        const lower = d.direction === "lower";
+        // Lower is better under a threshold: the value mirrored inside it (criticality_score's smaller_is_better).
+        const shown = lower && by.by === "threshold" ? `log(1 + ${n(max)} - min(${n(v)}, ${n(max)})) / log(1 + ${n(max)})` : lower ? `1 - ${ratio}` : ratio;
+        normalizedFilled = `${shown} = ${n(score.normalized)}`;
         parts.push({ id: c.id, weight: c.weight, score: score.normalized });
       } else if (d.missing === "zero" && !Number.isNaN(p.scores.categories[category.id] ?? NaN)) {
         parts.push({ id: c.id, weight: c.weight, score: 0 });
