@@ -8,6 +8,8 @@ import { Rubric, rubricFigures } from "../../src/config/rubric.js";
 import { FIGURE_TYPES } from "../../src/config/figures.js";
 import { scoreCohort, scoreColumns, type ScoreInput } from "../../src/score/index.js";
 import { scoreboardTable } from "../../src/scoreboard/index.js";
+import { explainProject } from "../../src/explain/derive.js";
+import { Scorer } from "../../src/score/snapshot.js";
 
 const asOf = "2026-11-21T00:00:00.000Z";
 const DAY = 24 * 3600 * 1000;
@@ -199,5 +201,47 @@ describe("an incomplete project in the score table", () => {
     const lines = scoreboardTable(board, new Map()).split("\n");
     expect(lines[2]!.split(/\s{2,}/).slice(0, 4)).toEqual(["1", "full", "1", "0.7500"]);
     expect(lines[3]!.split(/\s{2,}/).slice(0, 4)).toEqual(["2", "half", "-", "incomplete"]);
+  });
+});
+
+describe("explain, for criteria declared in the rubric", () => {
+  it("fills a metric with the figures, a weighted set with its entries, and shows each normalization", () => {
+    const rubric = Rubric.parse({
+      version: 1,
+      name: "t",
+      categories: [
+        {
+          id: "all",
+          name: "All",
+          criteria: [
+            { id: "reach", kind: "metric", expression: "log10(1 + stars) + weeksSince(lastCommitAt)", normalize: { by: "threshold", threshold: 10 } },
+            { id: "langs", kind: "weightedSet", normalize: { by: "percentile" } },
+            { id: "stale", kind: "metric", expression: "daysSince(lastCommitAt)", direction: "lower", normalize: { by: "threshold", threshold: 30 } },
+          ],
+        },
+      ],
+    });
+    const facts = (id: string, stars: number) => ({
+      id,
+      name: id,
+      sources: { repository: `o/${id}`, stackOverflowTags: [id], repositoryQuery: id },
+      raw: { ...raw({ stars, lastCommitAt: new Date(Date.parse(asOf) - 14 * DAY).toISOString() }) } as never,
+      errors: [],
+      warnings: [],
+    });
+    const snapshot = { schemaVersion: 2 as const, cohort: "c", asOf, generatedAt: asOf, tool: { name: "t", version: "0" }, windowDays: 30, requests: { github: 0, githubSearch: 0, stackExchange: 0 }, projects: [facts("a", 99), facts("b", 9)] };
+    const projects = [
+      { id: "a", name: "a", repository: "o/a", stackOverflowTags: ["a"], repositoryQuery: "a", langs: { python: 1, rust: 0.5 } },
+      { id: "b", name: "b", repository: "o/b", stackOverflowTags: ["b"], repositoryQuery: "b", langs: { python: 1 } },
+    ];
+    const e = explainProject(new Scorer({ rubric, projects }).score(snapshot), "a");
+    const by = (id: string) => e.criteria.find((c) => c.id === id)!;
+    expect(by("reach").formula).toBe("log10(1 + stars) + weeksSince(lastCommitAt)");
+    expect(by("reach").filled).toBe("log10(1 + 99) + 2 weeks = 4");
+    expect(by("reach").normalization.filled).toBe(`log(1 + 4) / log(1 + max(4, 10)) = ${Number((Math.log(5) / Math.log(11)).toFixed(4))}`);
+    expect(by("langs").filled).toBe("1 (python) + 0.5 (rust) = 1.5");
+    expect(by("langs").normalization).toMatchObject({ by: "percentile", filled: "share of the cohort's other values below (ties half) = 1" });
+    expect(by("stale").filled).toBe("14 days = 14");
+    expect(by("stale").normalization.filled).toBe(`log(1 + 30 - min(14, 30)) / log(1 + 30) = ${Number((Math.log(17) / Math.log(31)).toFixed(4))}`);
   });
 });
