@@ -42,6 +42,9 @@ beside its report (on Pages) and, with --data-branch, on that branch under csv/C
 Options:
   --cohort NAME          collect this cohort only (repeatable; default every cohort in config/)
   --data-branch NAME     commit snapshots and exports to branch NAME, not the checked-out one
+  --pull-request         push the commit to a new branch showdown/snapshot-DATE-SHA and open a pull
+                         request into the checked-out branch (implies --push; needs a token with
+                         pull-requests: write, and GITHUB_REPOSITORY)
   --as-of ISO            count as of this instant (default now), e.g. 2026-11-21 or 2026-11-21T06:00:00Z
   --max-missing SHARE    fail when a cohort's share of missing figures is above SHARE: 0 to 1 or a
                          percentage (default ${DEFAULT_MAX_MISSING}); what was collected is still committed
@@ -59,12 +62,14 @@ Options:
 Environment:
   SHOWDOWN_COHORTS         --cohort when the flag is not given: names separated by spaces or commas
   SHOWDOWN_DATA_BRANCH     --data-branch when the flag is not given (empty: the checked-out branch)
+  SHOWDOWN_PULL_REQUEST    'true': --pull-request
   SHOWDOWN_AS_OF           --as-of when the flag is not given (empty: now)
   SHOWDOWN_MAX_MISSING     --max-missing when the flag is not given
   SHOWDOWN_PAGES           'true': the report is published to GitHub Pages; the summary links to it
   GITHUB_STEP_SUMMARY      file the summary is appended to (set by GitHub Actions)
   GITHUB_OUTPUT            file the step outputs are appended to: committed, commit, pushed, changed,
-                           report, rank-changes, missing-share, failed-cohorts, snapshot-paths
+                           report, rank-changes, missing-share, failed-cohorts, snapshot-paths,
+                           pull-request (its address)
   GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_RUN_ID   link the summary to this run's artifacts
   GITHUB_TOKEN, GH_TOKEN, STACKEXCHANGE_KEY, GITHUB_API_URL, STACKEXCHANGE_API_URL   as for collect
 
@@ -79,6 +84,7 @@ HEAD with --push and no --data-branch; 130 interrupted (nothing committed).
     snapshots: { type: "string", default: "snapshots" },
     cohort: { type: "string", multiple: true },
     "data-branch": { type: "string" },
+    "pull-request": { type: "boolean", default: false },
     "as-of": { type: "string" },
     "max-missing": { type: "string" },
     out: { type: "string", default: "nightly-out" },
@@ -116,7 +122,8 @@ HEAD with --push and no --data-branch; 130 interrupted (nothing committed).
     const asOf = asOfText === undefined ? now.toISOString() : parseAsOf(asOfText, now);
     const maxMissingText = str(args, "max-missing") ?? (io.env.SHOWDOWN_MAX_MISSING?.trim() || undefined);
     const maxMissing = maxMissingText === undefined ? DEFAULT_MAX_MISSING : parseThreshold(maxMissingText, str(args, "max-missing") !== undefined ? "--max-missing" : "SHOWDOWN_MAX_MISSING");
-    const push = flag(args, "push");
+    const pullRequest = flag(args, "pull-request") || io.env.SHOWDOWN_PULL_REQUEST?.trim() === "true";
+    const push = pullRequest || flag(args, "push");
     const commit = push || flag(args, "commit");
     const remote = str(args, "remote")!;
     const pushAttempts = whole(str(args, "push-attempts"), "push-attempts", 1, 10, 4);
@@ -125,6 +132,6 @@ HEAD with --push and no --data-branch; 130 interrupted (nothing committed).
 
     const dataBranch = str(args, "data-branch") ?? (io.env.SHOWDOWN_DATA_BRANCH?.trim() || undefined);
 
-    return runNightly({ cohorts, configDir, snapshotsDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, concurrency, dataBranch }, io);
+    return runNightly({ cohorts, configDir, snapshotsDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, concurrency, dataBranch, pullRequest }, io);
   },
 };

@@ -22,6 +22,7 @@ import { TOOL } from "../tool.js";
 import { annotation, shortList } from "./annotations.js";
 import { commitMessage, outcomeLine } from "./commit-message.js";
 import { checkOutData, commitData, openDataBranch, type DataBranch } from "./data-branch.js";
+import { openPullRequest, REPOSITORY } from "./pull-request.js";
 import { badBranchName, badRemoteName, commitFiles, currentBranch, hasRemote, openRepository, pushWithRetry, repoPath, restore, snapshotChanged, type Git } from "./git.js";
 import { plural, type CohortOutcome } from "./outcome.js";
 import { renderSummary, type CohortSummary } from "./summary.js";
@@ -58,6 +59,8 @@ export interface NightlyJob {
    * of the checked-out one; its files are read from and written to OUT/data.
    */
   dataBranch?: string;
+  /** Push the commit to a branch of its own and open a pull request into the checked-out branch. */
+  pullRequest?: boolean;
 }
 
 /** The CSV files published per cohort (on the data branch and Pages): spreadsheets import them by URL. */
@@ -108,6 +111,11 @@ async function setOutputs(io: NightlyIo, outputs: Record<string, string>): Promi
 /** What must hold before anything is fetched: a repository to commit to, a branch to push to, valid names. */
 async function checkGit(job: NightlyJob, io: NightlyIo): Promise<{ git?: Git; branch?: string }> {
   const { commit, push, remote, dataBranch } = job;
+  if (job.pullRequest) {
+    if (dataBranch !== undefined) throw new UsageError("--pull-request and --data-branch go separately: a data branch takes the commits without review, a pull request asks for one");
+    const repository = io.env.GITHUB_REPOSITORY ?? "";
+    if (!REPOSITORY.test(repository)) throw new UsageError(`--pull-request: GITHUB_REPOSITORY must name the repository as owner/name (GitHub Actions sets it), got ${JSON.stringify(repository)}`);
+  }
   if (dataBranch !== undefined) {
     const bad = await badBranchName(dataBranch, io.cwd, io.env);
     if (bad) throw new UsageError(`--data-branch ${JSON.stringify(dataBranch)}: not a branch name git accepts (${bad})`);
@@ -178,6 +186,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
   const dataExports: string[] = [];
 
   const token = await findToken(io.env);
+  if (job.pullRequest && token === undefined) throw new UsageError("--pull-request: no token to open the pull request with (GITHUB_TOKEN, GH_TOKEN or 'gh auth login')");
   for (const cohort of cohorts) {
     const file = snapshotPath(snapshotsDir, cohort, asOf);
     const previousFile = (await listSnapshots(snapshotsDir, cohort)).filter((f) => path.basename(f, ".json") < date).at(-1);
@@ -299,7 +308,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
 
   // Commit and push what was collected, even when the run is going to fail on missing figures.
   let commitLine = commit ? "" : "Not committed (run without --commit).";
-  const gitOutputs: Record<string, string> = { committed: "false", pushed: "false", commit: "", changed: "false" };
+  const gitOutputs: Record<string, string> = { committed: "false", pushed: "false", commit: "", changed: "false", "pull-request": "" };
   let gitFailed = false;
   let toPush = false;
   if (git) {
@@ -357,6 +366,23 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
             if (!(await hasRemote(git, remote))) {
               commitLine += `; no remote ${remote}, so not pushed.`;
               log(`no remote ${remote}; not pushed`);
+            } else if (job.pullRequest) {
+              // A branch of its own, new (so nothing is ever pushed over), and a pull request from it.
+              const head = `showdown/snapshot-${date}-${sha.slice(0, 7)}`;
+              const pushed = await pushWithRetry(git, { remote, branch: head, attempts: 1, backoffMs: 0, log });
+              const opened = pushed.pushed
+                ? await openPullRequest({ apiUrl: io.env.GITHUB_API_URL || "https://api.github.com", repository: io.env.GITHUB_REPOSITORY!, token: token!.value, head, base: branch, title: subject!, body: message, signal: io.signal, env: io.env })
+                : { error: pushed.error ?? "push failed" };
+              if (pushed.pushed) gitOutputs.pushed = "true";
+              if ("url" in opened) {
+                gitOutputs["pull-request"] = opened.url;
+                commitLine += `, pushed to ${remote}/${head} and opened pull request [#${opened.number}](${opened.url}) into ${branch}.`;
+                log(`opened pull request #${opened.number} from ${head} into ${branch}: ${opened.url}`);
+              } else {
+                gitFailed = true;
+                commitLine += pushed.pushed ? `; pushed to ${remote}/${head}, but **no pull request**: ${opened.error}.` : `; **not pushed**: ${opened.error}.`;
+                io.stdout(annotation("error", pushed.pushed ? "No pull request" : "Snapshot not pushed", opened.error));
+              }
             } else {
               const pushed = await pushWithRetry(git, { remote, branch, attempts: pushAttempts, backoffMs: 1000, log });
               if (pushed.pushed) {

@@ -329,7 +329,7 @@ describe("oss-showdown nightly", () => {
   });
 });
 
-describe("oss-showdown nightly --data-branch", () => {
+describe("oss-showdown nightly --data-branch, --pull-request", () => {
   /** A main that refuses every push, as a protected branch does; other branches are accepted. */
   async function protect(origin: string) {
     const hook = path.join(origin, "hooks", "pre-receive");
@@ -436,5 +436,34 @@ describe("oss-showdown nightly --data-branch", () => {
     expect(await git(["log", "--format=%s", "data"], origin!)).toBe("someone else's night\nstart\n");
     expect(await git(["show", `data:${FILE}`], origin!)).toBe("{}\n");
     expect(existsSync(path.join(work, "nightly-out", "unpushed", "mini", "2026-11-19.json"))).toBe(true);
+  });
+  it("--pull-request: a new branch for the night and a pull request into main, which stays protected", async () => {
+    const { dir, work, origin } = await project("origin");
+    await protect(origin!);
+    const outputs = path.join(dir, "outputs");
+    await writeFile(outputs, "");
+    const result = await nightly(work, ["--pull-request", "--as-of", AS_OF], { GITHUB_REPOSITORY: "acme/cohorts", GITHUB_OUTPUT: outputs });
+    expect(result.code, result.stderr).toBe(0);
+    const [branch, ...more] = (await git(["for-each-ref", "--format=%(refname:short)", "refs/heads/showdown/"], origin!)).split("\n").filter(Boolean);
+    expect(more).toEqual([]);
+    expect(branch).toMatch(/^showdown\/snapshot-2026-11-19-[0-9a-f]{7}$/);
+    expect(await git(["log", "--format=%s", branch!], origin!)).toBe("snapshot: 2026-11-19 (first snapshot)\nconfig\n");
+    expect(await git(["log", "--format=%s", "main"], origin!)).toBe("config\n");
+    // The pull request, asked with the token, from that branch into main, titled as the commit.
+    expect(replica!.pulls).toEqual([{ number: 1, repository: "acme/cohorts", title: "snapshot: 2026-11-19 (first snapshot)", head: branch, base: "main", body: expect.stringContaining("mini: 2 projects") }]);
+    const post = replica!.requests.find((r) => r.route === "POST /repos/{owner}/{repo}/pulls")!;
+    expect(post.authorization).toBe("Bearer ghp_cliTestToken0123456789");
+    expect(await readFile(outputs, "utf8")).toContain("pull-request=https://github.com/acme/cohorts/pull/1\n");
+    expect(await readFile(path.join(work, "nightly-out", "summary.md"), "utf8")).toContain(`opened pull request [#1](https://github.com/acme/cohorts/pull/1) into main.`);
+
+    // Without a repository to ask, or with a data branch too: refused before anything is fetched.
+    const requests = replica!.requests.length;
+    const none = await nightly(work, ["--pull-request", "--as-of", AS_OF]);
+    expect(none.code).toBe(1);
+    expect(none.stderr).toBe(`oss-showdown: --pull-request: GITHUB_REPOSITORY must name the repository as owner/name (GitHub Actions sets it), got ""; see 'oss-showdown nightly --help'\n`);
+    const both = await nightly(work, ["--pull-request", "--data-branch", "data", "--as-of", AS_OF], { GITHUB_REPOSITORY: "acme/cohorts" });
+    expect(both.code).toBe(1);
+    expect(both.stderr).toMatch(/^oss-showdown: --pull-request and --data-branch go separately/);
+    expect(replica!.requests.length).toBe(requests);
   });
 });

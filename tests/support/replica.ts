@@ -146,7 +146,19 @@ export interface Replica {
   graphqlInvalid: string[];
   /** The data served, live: tests may change it between runs. */
   data: ReplicaData;
+  /** Pull requests opened through POST /repos/{owner}/{repo}/pulls, in order. */
+  pulls: ReplicaPull[];
   close(): Promise<void>;
+}
+
+/** A pull request as the replica keeps it: what was asked for, and the number it was given. */
+export interface ReplicaPull {
+  number: number;
+  repository: string;
+  title: string;
+  head: string;
+  base: string;
+  body: string;
 }
 
 const PRIMARY_LIMIT_BODY = (JSON.parse(readFileSync(new URL("../fixtures/github/rate-limit-403.json", import.meta.url), "utf8")) as { body: unknown }).body;
@@ -263,9 +275,45 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
   const byId = new Map(data.repos.map((r) => [r.id, r]));
   let base = "";
 
-  function github(url: URL): Answer {
+  const pulls: ReplicaPull[] = [];
+
+  /**
+   * POST /repos/{owner}/{repo}/pulls as GitHub answers it
+   * (https://docs.github.com/rest/pulls/pulls#create-a-pull-request): 201 with the new pull request;
+   * 401 without a token; 422 "Validation Failed" for a missing title, head or base, or when an open
+   * pull request from that head into that base exists ("A pull request already exists for owner:head.").
+   */
+  function createPull(owner: string, name: string, requestBody: string, authorization: string | undefined): Answer {
+    const route = "POST /repos/{owner}/{repo}/pulls";
+    const docs = "https://docs.github.com/rest/pulls/pulls#create-a-pull-request";
+    if (!authorization) return { route, status: 401, body: { message: "Requires authentication", documentation_url: docs, status: "401" } };
+    let asked: Record<string, unknown>;
+    try {
+      asked = JSON.parse(requestBody) as Record<string, unknown>;
+    } catch {
+      return { route, status: 400, body: { message: "Problems parsing JSON", documentation_url: docs, status: "400" } };
+    }
+    const missing = ["head", "base"].filter((f) => typeof asked[f] !== "string" || asked[f] === "");
+    if (missing.length > 0 || typeof asked.title !== "string") {
+      return { route, status: 422, body: { message: "Validation Failed", errors: missing.map((field) => ({ resource: "PullRequest", code: "missing_field", field })), documentation_url: docs, status: "422" } };
+    }
+    const repository = `${owner}/${name}`;
+    if (pulls.some((q) => q.repository === repository && q.head === asked.head && q.base === asked.base)) {
+      return { route, status: 422, body: { message: "Validation Failed", errors: [{ resource: "PullRequest", code: "custom", message: `A pull request already exists for ${owner}:${String(asked.head)}.` }], documentation_url: docs, status: "422" } };
+    }
+    const pull: ReplicaPull = { number: pulls.length + 1, repository, title: asked.title, head: String(asked.head), base: String(asked.base), body: typeof asked.body === "string" ? asked.body : "" };
+    pulls.push(pull);
+    return {
+      route,
+      status: 201,
+      body: { number: pull.number, state: "open", title: pull.title, html_url: `https://github.com/${repository}/pull/${pull.number}`, head: { ref: pull.head }, base: { ref: pull.base } },
+    };
+  }
+
+  function github(url: URL, method = "GET", requestBody = "", authorization?: string): Answer {
     const p = url.pathname;
     let m: RegExpMatchArray | null;
+    if (method === "POST" && (m = p.match(/^\/repos\/([^/]+)\/([^/]+)\/pulls$/))) return createPull(m[1]!, m[2]!, requestBody, authorization);
     const notFound = { message: "Not Found", documentation_url: "https://docs.github.com/rest/repos/repos#get-a-repository", status: "404" };
     if ((m = p.match(/^\/repositories\/(\d+)$/))) {
       const repo = byId.get(Number(m[1]));
@@ -404,7 +452,7 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
     attempts.set(key, attempt);
     const route = isGraphql ? "POST /graphql" : undefined;
     const arrived = clock();
-    const rest = isGraphql ? undefined : api === "github" ? github(url) : stackExchange(url);
+    const rest = isGraphql ? undefined : api === "github" ? github(url, req.method, requestBody, req.headers.authorization) : stackExchange(url);
     const fault = options.fault?.({ api, route: route ?? rest!.route, path: url.pathname + url.search, body: requestBody, attempt, headers: req.headers, now: arrived });
     // A fault that replaces the answer is not executed (nor charged).
     const answer: Answer = rest ?? (fault?.body !== undefined || fault?.raw !== undefined || fault?.reset ? { route: route!, status: 200, body: {} } : graphql(requestBody));
@@ -527,6 +575,7 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
     stackExchangeUrl: `http://127.0.0.1:${port}/se`,
     requests,
     data,
+    pulls,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -140,7 +140,7 @@ async function runAction(box: { dir: string; work: string }, given: Record<strin
 describe("action.yml", () => {
   it("is a composite Action whose inputs all reach the command through env, never the script", () => {
     expect(action.runs.using).toBe("composite");
-    expect(Object.keys(action.inputs).sort()).toEqual(["as-of", "cohorts", "config", "data-branch", "max-missing", "pages", "stackexchange-key", "token"]);
+    expect(Object.keys(action.inputs).sort()).toEqual(["as-of", "cohorts", "config", "data-branch", "max-missing", "pages", "pull-request", "stackexchange-key", "token"]);
     const runs = action.runs.steps.filter((s) => s.run !== undefined);
     expect(runs.map((s) => s.id)).toEqual(["install", "nightly"]);
     for (const s of runs) {
@@ -151,7 +151,7 @@ describe("action.yml", () => {
     for (const name of Object.keys(action.inputs)) expect(env, name).toContain(`\${{ inputs.${name} }}`);
     expect(runs[1]!.run).toMatch(/^node "\$GITHUB_ACTION_PATH\/dist\/cli\.js" nightly --push /);
     // Outputs: the nightly step's, under the same names.
-    expect(Object.keys(action.outputs).sort()).toEqual(["changed", "commit", "pushed", "report", "snapshot-paths"]);
+    expect(Object.keys(action.outputs).sort()).toEqual(["changed", "commit", "pull-request", "pushed", "report", "snapshot-paths"]);
     for (const [name, o] of Object.entries(action.outputs)) expect(o.value).toBe(`\${{ steps.nightly.outputs.${name} }}`);
   });
 
