@@ -187,9 +187,11 @@ describe("transient faults", () => {
       "/repos/alpha-org/alpha": (a) => (a === 1 ? serverError(500) : a === 2 ? serverError(502) : undefined),
       "/repos/beta-org/beta-numerics": (a) => (a === 1 ? connectionReset : undefined),
       "/repos/gamma-org/gamma": (a) => (a === 1 ? stalled : undefined),
-      "/repositories/202": (a) => (a === 1 ? slow(1500) : undefined),
+      "/repositories/202": (a) => (a === 1 ? slow(6000) : undefined),
     };
     const { dir, result, replica, data } = await collect({
+      // Long enough for the stand-in's other answers on a busy machine; the slow one takes 3 times as long.
+      env: { SHOWDOWN_HTTP_TIMEOUT_MS: "2000" },
       replica: {
         fault: (ctx) => {
           if (ctx.path.startsWith("/search/issues?q=repo%3Aalpha-org%2Falpha%20") && ctx.attempt === 1) return serverError(503);
@@ -208,7 +210,7 @@ describe("transient faults", () => {
     expect(attempts("/repositories/202")).toBe(2);
     expect(attempts("/repos/beta-org/old-beta")).toBe(1);
     expect(result.stderr).toMatch(/github: GET \/repos\/alpha-org\/alpha: 500 Internal Server Error; retry 1\/3 in \d+ ms/);
-    expect(result.stderr).toMatch(/github: GET \/repos\/gamma-org\/gamma: timeout: no complete answer within 400 ms; retry 1\/3/);
+    expect(result.stderr).toMatch(/github: GET \/repos\/gamma-org\/gamma: timeout: no complete answer within 2000 ms; retry 1\/3/);
     expect(result.stderr).toMatch(/github: GET \/repos\/beta-org\/beta-numerics: other side closed.*; retry 1\/3/);
   });
 

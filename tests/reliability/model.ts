@@ -136,7 +136,11 @@ export function env(replica: Pick<Replica, "githubUrl" | "stackExchangeUrl">, ex
 }
 
 /** Fast failure handling for tests: short timeouts and retry delays (documented in docs/reliability.md). */
-export const FAST = { SHOWDOWN_HTTP_TIMEOUT_MS: "400", SHOWDOWN_RETRY_BASE_MS: "10" };
+/**
+ * Short back-off, and an HTTP timeout no answer of the stand-in reaches even on a loaded machine: a
+ * test that wants a timeout sets a short one itself (a real timer, so a busy stand-in could trip it).
+ */
+export const FAST = { SHOWDOWN_HTTP_TIMEOUT_MS: "20000", SHOWDOWN_RETRY_BASE_MS: "10" };
 
 export async function readSnapshotIn(dir: string, cohort: string, asOf = AS_OF): Promise<{ text: string; snap: Snapshot }> {
   const text = await readFile(path.join(dir, "snapshots", cohort, `${asOf.slice(0, 10)}.json`), "utf8");
