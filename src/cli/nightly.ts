@@ -19,10 +19,11 @@ export const nightly: Command = {
   help: `Usage: oss-showdown nightly [options]
 
 Runs the nightly job (.github/workflows/nightly.yml) in one command:
-  1. collects every cohort in config/ (or each --cohort) as of one instant, like 'oss-showdown collect';
-  2. diffs each new snapshot against the cohort's previous one ('oss-showdown diff'), exports it as CSV
-     ('oss-showdown export') to OUT/csv/, and builds the HTML report ('oss-showdown report') to OUT/report/;
-     every snapshot is scored when read, under the config as it is now;
+  1. collects every cohort in config/ (or each --cohort) as of one instant, like
+     'oss-showdown collect';
+  2. diffs each new snapshot against the cohort's previous one ('oss-showdown diff'), exports CSV
+     ('oss-showdown export') to OUT/csv/, and builds the HTML report ('oss-showdown report') to
+     OUT/report/; every snapshot is scored when read, under the config as it is now;
   3. writes the job summary (per cohort: status, scoreboard, what changed, missing figures) to
      OUT/summary.md and appends it to $GITHUB_STEP_SUMMARY;
   4. prints a warning annotation (::warning::) for each cohort with missing figures, an error one for
