@@ -87,7 +87,7 @@ describe("the npm package", () => {
     expect(files).toContain("dist/cli.js");
     for (const f of ["package.json", "README.md", "CHANGELOG.md", "action.yml"]) expect(files).toContain(f);
     expect(files.some((f) => f.startsWith("config/") && f.endsWith(".yaml"))).toBe(true);
-    expect(files.filter((f) => !/^(dist|config)\//.test(f)).sort()).toEqual(["CHANGELOG.md", "README.md", "action.yml", "package.json"]);
+    expect(files.filter((f) => !/^(dist|config)\//.test(f)).sort()).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "action.yml", "package.json"]);
     expect(files.filter((f) => f.startsWith("dist/")).every((f) => f.endsWith(".js"))).toBe(true);
     // No package depends on itself any more (the old "showdown": "file:." link).
     expect(Object.keys(lock.packages).some((k) => k === "node_modules/showdown" || k === `node_modules/${pkg.name}`)).toBe(false);
