@@ -6,6 +6,7 @@ import { ShowdownError, UsageError, ConfigError } from "./errors.js";
 import { EXIT, type Command, type Io } from "./cli/command.js";
 import { COMMAND_NAMES, loadCommand, loadCommands } from "./cli/commands.js";
 import { TOOL } from "./tool.js";
+import { plain, registerSecret } from "./format/plain.js";
 
 async function mainHelp(): Promise<string> {
   const commands = await loadCommands();
@@ -41,11 +42,19 @@ function parse(command: Command, argv: string[]) {
   }
 }
 
+/** The environment variables that hold secrets: scrubbed from all output and files. */
+const SECRET_VARIABLES = ["GITHUB_TOKEN", "GH_TOKEN", "STACKEXCHANGE_KEY"] as const;
+
 /** Runs one CLI invocation; returns the exit code instead of exiting, for in-process tests. */
-export async function main(argv: string[], io: Io): Promise<number> {
+export async function main(argv: string[], given: Io): Promise<number> {
+  // Everything printed goes through plain(): no control characters from answers or config, no secret.
+  for (const name of SECRET_VARIABLES) registerSecret(given.env[name]?.trim());
+  // A terminal gets the colours' escape codes; data's own were removed where it came in (oneLine).
+  const clean = <T,>(t: T) => (typeof t === "string" ? plain(t, given.isTTY) : t);
+  const io: Io = { ...given, stdout: (t) => given.stdout(clean(t)), stderr: (t) => given.stderr(clean(t)) };
   const [name, ...rest] = argv;
   // `oss-showdown help COMMAND` is `oss-showdown COMMAND --help`.
-  if (name === "help" && rest.length > 0) return main([rest[0]!, "--help"], io);
+  if (name === "help" && rest.length > 0) return main([rest[0]!, "--help"], given);
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(await mainHelp());
     return name === undefined ? EXIT.error : EXIT.ok;

@@ -5,7 +5,8 @@ import { FetchError, type GitHubSource, type SearchCount, type StackExchangeSour
 import type { BatchGitHub, RepoFigures, RepoFiguresRequest } from "./fetch/graphql.js";
 import { cachedBatchGitHub, cachedGitHub, cachedStackExchange, RunCache } from "./fetch/cache.js";
 import { mergedQuery } from "./fetch/github.js";
-import { countProblem, figureProblem } from "./fetch/figures.js";
+import { countProblem, figureProblem, nameProblem } from "./fetch/figures.js";
+import { oneLine } from "./format/plain.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -147,7 +148,8 @@ class ProjectRecorder {
   constructor(private readonly asOf: string) {}
 
   fail(fields: RawField[], error: unknown): void {
-    for (const field of fields) this.errors.push({ field, message: message(error) });
+    // One line: messages quote answers, which may hold line breaks and terminal escape codes.
+    for (const field of fields) this.errors.push({ field, message: oneLine(message(error)) });
   }
 
   /** The figure, or null and an error naming the request and the value when it is out of range. */
@@ -179,6 +181,12 @@ class ProjectRecorder {
       this.fail([...(own ? (["stars", "forks", "openIssues", "archived"] as const) : []), commitField], outcome.repository.error);
     } else {
       const repo = outcome.repository.value;
+      const badName = nameProblem(repo.fullName);
+      if (badName) {
+        // A name GitHub could not have sent: nothing of this repository is trusted or written.
+        this.fail([...(own ? (["stars", "forks", "openIssues", "archived"] as const) : []), commitField, own ? "mergedPullRequests" : "numericsMergedPullRequests"], `${outcome.repository.from}: ${badName}`);
+        return undefined;
+      }
       current = repo.fullName;
       if (own && outcome.details) {
         this.settled("stars", outcome.details.stars);

@@ -1,9 +1,10 @@
+import { oneLine } from "../format/plain.js";
 import { formatDelta, formatScore } from "../format/number.js";
-import { markdownCell, markdownTable } from "../format/table.js";
+import { markdownCell, markdownTable, markdownText } from "../format/table.js";
 import type { ProjectDiff, SnapshotDiff } from "./compare.js";
 import { criterionFromTo, criterionScore, figureDelta, figureFromTo, fromTo, hiddenLine, listed, periodLine, rankMove, standing, summaryLine } from "./describe.js";
 
-const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+const code = (text: string) => `\`${oneLine(text).replace(/`/g, "'")}\``;
 
 /** "community -0.1182, api -0.0877": the categories whose score changed. */
 function categoryDeltas(p: ProjectDiff): string {
@@ -18,7 +19,7 @@ function detailItems(p: ProjectDiff): string[] {
   const items: string[] = [];
   for (const c of p.criteria) items.push(`${c.id} ${criterionFromTo(c)}, ${criterionScore(c)}`);
   for (const f of p.figures) items.push(`${f.field} ${figureFromTo(f)}${figureDelta(f) ? ` ${figureDelta(f)}` : ""}`);
-  for (const e of p.errors.resolved) items.push(`fixed: ${e.field} (${e.message})`);
+  for (const e of p.errors.resolved) items.push(`fixed: ${e.field} (${markdownText(e.message)})`);
   return items.map((i) => `- ${markdownCell(i)}`);
 }
 
@@ -38,7 +39,7 @@ export function renderDiffMarkdown(diff: SnapshotDiff, { all = false }: { all?: 
     const rows = listedRows.map((p) => [
       fromTo(p.rank),
       rankMove(p.rank),
-      `${p.name} (${code(p.id)})`,
+      `${markdownText(p.name)} (${code(p.id)})`,
       fromTo(p.tier),
       formatScore(p.overall.new),
       formatDelta(p.overall.delta, 4),
@@ -49,13 +50,13 @@ export function renderDiffMarkdown(diff: SnapshotDiff, { all = false }: { all?: 
   }
   if (hidden > 0) out.push(hiddenLine(hidden) + ".", "");
 
-  const errors = shown.flatMap((p) => p.errors.added.map((e) => `- ⚠️ ${code(p.id)} ${e.field}: ${markdownCell(e.message)}`));
+  const errors = shown.flatMap((p) => p.errors.added.map((e) => `- ⚠️ ${code(p.id)} ${e.field}: ${markdownText(e.message)}`));
   if (errors.length > 0) out.push(`**New errors (figures not fetched):**`, ...errors, "");
   if (diff.joined.length > 0) {
-    out.push(`**Joined:**`, ...diff.joined.map((p) => `- ${markdownCell(p.name)} (${code(p.id)}): ${standing(p)}`), "");
+    out.push(`**Joined:**`, ...diff.joined.map((p) => `- ${markdownText(p.name)} (${code(p.id)}): ${standing(p)}`), "");
   }
   if (diff.left.length > 0) {
-    out.push(`**Left:**`, ...diff.left.map((p) => `- ${markdownCell(p.name)} (${code(p.id)}): was ${standing(p)}`), "");
+    out.push(`**Left:**`, ...diff.left.map((p) => `- ${markdownText(p.name)} (${code(p.id)}): was ${standing(p)}`), "");
   }
   const unchanged = listedRows.filter((p) => !p.changed);
   if (unchanged.length > 0) out.push(`Unchanged: ${unchanged.map((p) => code(p.id)).join(", ")}`, "");
@@ -63,7 +64,7 @@ export function renderDiffMarkdown(diff: SnapshotDiff, { all = false }: { all?: 
   const detailed = shown.filter((p) => p.criteria.length + p.figures.length + p.errors.resolved.length > 0);
   if (detailed.length > 0) {
     out.push(`<details><summary>Changed criteria and figures (${detailed.length} project${detailed.length === 1 ? "" : "s"})</summary>`, "");
-    for (const p of detailed) out.push(`**${markdownCell(p.name)}** (${code(p.id)})`, "", ...detailItems(p), "");
+    for (const p of detailed) out.push(`**${markdownText(p.name)}** (${code(p.id)})`, "", ...detailItems(p), "");
     out.push("</details>", "");
   }
   return out.join("\n");

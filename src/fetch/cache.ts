@@ -12,6 +12,7 @@ import { appendFileSync, mkdirSync, readFileSync, readdirSync, rmdirSync, rmSync
 import path from "node:path";
 import { FetchError, type FetchErrorKind, type GitHubSource, type SearchCount, type StackExchangeSource, type TagCounts } from "./types.js";
 import { soundAnswer } from "./figures.js";
+import { plain } from "../format/plain.js";
 import type { BatchGitHub, MergedRequest, RepoFigures, RepoFiguresRequest } from "./graphql.js";
 
 const VERSION = 1;
@@ -116,7 +117,7 @@ export class RunCache {
     if ("v" in line && !soundAnswer(line.v, this.run.asOf)) return;
     this.lines.set(line.k, line);
     if (!this.file || this.broken) return;
-    const text = JSON.stringify(line) + "\n";
+    const text = plain(JSON.stringify(line)) + "\n";
     try {
       if (!this.started) {
         mkdirSync(path.dirname(this.file), { recursive: true });

@@ -6,6 +6,7 @@
  * Holds response bodies and URLs only: never request headers, so never the token.
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { plain } from "../format/plain.js";
 import path from "node:path";
 
 export interface EtagEntry {
@@ -94,7 +95,7 @@ export class EtagStore {
     const tmp = `${this.file}.${process.pid}.tmp`;
     try {
       mkdirSync(path.dirname(this.file), { recursive: true });
-      writeFileSync(tmp, JSON.stringify({ version: 1, entries } satisfies FileShape) + "\n");
+      writeFileSync(tmp, plain(JSON.stringify({ version: 1, entries } satisfies FileShape)) + "\n");
       renameSync(tmp, this.file);
       this.changed = false;
       return undefined;

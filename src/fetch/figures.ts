@@ -31,6 +31,18 @@ export function instantProblem(value: unknown, asOf: string): string | undefined
   return ms > latest ? `${value} is after asOf + 1 day (${new Date(latest).toISOString()})` : undefined;
 }
 
+// GitHub's rules: an owner (user or organization) is letters, digits and hyphens, at most 39, not
+// starting with a hyphen; a repository name is letters, digits, ".", "-" and "_", at most 100, not "." or "..".
+const OWNER = /^[A-Za-z0-9][A-Za-z0-9-]{0,38}$/;
+const REPO = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Why `value` is not a GitHub owner/name; undefined when it is one. */
+export function nameProblem(value: unknown): string | undefined {
+  const [owner, repo, ...rest] = typeof value === "string" ? value.split("/") : [];
+  const ok = rest.length === 0 && owner !== undefined && repo !== undefined && OWNER.test(owner) && REPO.test(repo) && repo !== "." && repo !== "..";
+  return ok ? undefined : `${shown(value)} is not a GitHub owner/name`;
+}
+
 /** Why `value` cannot be the figure `field` of a snapshot as of `asOf`; undefined when it can. */
 export function figureProblem(field: RawField, value: unknown, asOf: string): string | undefined {
   if (value === null) return undefined;
@@ -41,13 +53,16 @@ export function figureProblem(field: RawField, value: unknown, asOf: string): st
 
 /**
  * Whether an answer may be kept in the run cache: every number in it a count and every date in it
- * (a string answer, or a field named ...At) an instant as above. Any answer of any client is checked
+ * (a string answer, or a field named ...At) an instant as above, every fullName a GitHub owner/name. Any answer of any client is checked
  * the same way, so a new kind of answer is checked without more code.
  */
 export function soundAnswer(value: unknown, asOf: string, key?: string): boolean {
   if (value === null || value === undefined || typeof value === "boolean") return true;
   if (typeof value === "number") return countProblem(value) === undefined;
-  if (typeof value === "string") return key === undefined || key.endsWith("At") ? instantProblem(value, asOf) === undefined : true;
+  if (typeof value === "string") {
+    if (key === "fullName") return nameProblem(value) === undefined;
+    return key === undefined || key.endsWith("At") ? instantProblem(value, asOf) === undefined : true;
+  }
   if (Array.isArray(value)) return value.every((v) => soundAnswer(v, asOf, ""));
   if (typeof value === "object") return Object.entries(value).every(([k, v]) => soundAnswer(v, asOf, k));
   return false;

@@ -1,4 +1,5 @@
 import { execFile } from "node:child_process";
+import { registerSecret } from "../format/plain.js";
 
 export interface Token {
   value: string;
@@ -17,5 +18,6 @@ export async function findToken(env: NodeJS.ProcessEnv, useGh = true): Promise<T
   const fromGh = await new Promise<string>((resolve) => {
     execFile("gh", ["auth", "token"], { timeout: 5000, env }, (error, stdout) => resolve(error ? "" : String(stdout).trim()));
   });
+  registerSecret(fromGh);
   return fromGh ? { value: fromGh, from: "gh auth token" } : undefined;
 }

@@ -14,11 +14,14 @@ export type FetchErrorKind =
   | "too-large" // the answer was larger than the API's cap (body.ts): not asked again this run, nor cached
   | "aborted"; // the run was stopped (Ctrl-C, SIGTERM) before the request was sent or while it waited
 
+import { oneLine } from "../format/plain.js";
+
 export class FetchError extends Error {
   readonly kind: FetchErrorKind;
   readonly status: number | undefined;
   constructor(kind: FetchErrorKind, message: string, status?: number, options?: { cause?: unknown }) {
-    super(message, options);
+    // Messages quote servers' answers: one line, so that no answer can start a log line of its own.
+    super(oneLine(message), options);
     this.name = "FetchError";
     this.kind = kind;
     this.status = status;

@@ -1,3 +1,4 @@
+import { oneLine } from "./plain.js";
 import { visibleLength } from "./color.js";
 
 export type Align = "left" | "right";
@@ -24,6 +25,15 @@ export function layoutTable(rows: readonly (readonly string[])[], align: readonl
       .join("  ")
       .trimEnd(),
   );
+}
+
+/**
+ * Text from data (a project's name, an API's message) inside Markdown: on one line, and every
+ * character Markdown or HTML would act on backslash-escaped (a table's pipes are markdownCell's), so that `</details>`, `<!--` or `**`
+ * in a name show as written instead of breaking the page (as the HTML report escapes HTML).
+ */
+export function markdownText(text: string): string {
+  return oneLine(text).replace(/[\\`*_[\]<>&~$]/g, (c) => `\\${c}`);
 }
 
 /** A Markdown table cell: pipes escaped, line breaks flattened. */

@@ -19,6 +19,7 @@ import { Scorer } from "../score/snapshot.js";
 import { eachSnapshot } from "../snapshot/history.js";
 import { listSnapshots, readSnapshot, snapshotPath, writeAtomic } from "../snapshot/store.js";
 import { TOOL } from "../tool.js";
+import { plain } from "../format/plain.js";
 import { annotation, shortList } from "./annotations.js";
 import { commitMessage, outcomeLine } from "./commit-message.js";
 import { checkOutData, commitData, openDataBranch, type DataBranch } from "./data-branch.js";
@@ -438,8 +439,9 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
     const trimmed = summaries.map((s) => (s.diffMarkdown ? { ...s, diffMarkdown: undefined, diffNote: "The diff is too long for the job summary: run 'oss-showdown diff' on the two snapshots." } : s));
     summaryText = renderSummary({ date, asOf, maxMissing, cohorts: trimmed, commitLine, outputs });
   }
-  await writeFile(path.join(outDir, "summary.md"), summaryText);
-  if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, summaryText);
+  // No control character or secret from answers or config reaches the summary (plain()).
+  await writeFile(path.join(outDir, "summary.md"), plain(summaryText));
+  if (io.env.GITHUB_STEP_SUMMARY) await appendFile(io.env.GITHUB_STEP_SUMMARY, plain(summaryText));
 
   const failed = outcomes.filter((o) => o.status === "failed");
   const over = outcomes.filter((o) => o.overThreshold);

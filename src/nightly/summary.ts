@@ -1,3 +1,4 @@
+import { markdownCell, markdownText } from "../format/table.js";
 import type { ScoredSnapshot as Snapshot } from "../score/types.js";
 import { percent } from "./threshold.js";
 import { plural, type CohortOutcome } from "./outcome.js";
@@ -24,7 +25,7 @@ export interface RunSummary {
   outputs: string[];
 }
 
-const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\r?\n/g, " ");
+const cell = (text: string) => markdownCell(markdownText(text));
 const score = (v: number | null) => (v === null ? "–" : v.toFixed(3));
 
 function move(id: string, rank: number, previous: Snapshot | undefined): string {

@@ -5,6 +5,7 @@ import { dateOf } from "../asof.js";
 import { ShowdownError, SnapshotError, WriteError } from "../errors.js";
 import { formatPath } from "../config/issues.js";
 import { Snapshot } from "./schema.js";
+import { plain } from "../format/plain.js";
 import { migrateSnapshot } from "./migrate.js";
 
 const DATED = /^\d{4}-\d{2}-\d{2}\.json$/;
@@ -41,15 +42,17 @@ function writeError(file: string, error: unknown): unknown {
  */
 export async function writeAtomic(file: string, content: string | Uint8Array | AsyncIterable<string | Uint8Array>): Promise<void> {
   const tmp = tempPath(file);
+  // Text written goes through plain() (no secret, no control character); bytes are written as they are.
+  const clean = (c: string | Uint8Array) => (typeof c === "string" ? plain(c) : c);
   try {
     await mkdir(path.dirname(file), { recursive: true });
     const handle = await open(tmp, "w");
     try {
       if (typeof content === "string" || content instanceof Uint8Array) {
-        await handle.writeFile(content);
+        await handle.writeFile(clean(content));
       } else {
         // writeFile on a handle writes on from the current position, and writes the whole chunk.
-        for await (const chunk of content) await handle.writeFile(chunk);
+        for await (const chunk of content) await handle.writeFile(clean(chunk));
       }
       await handle.sync();
     } finally {
@@ -71,7 +74,7 @@ export function writeAtomicSync(file: string, content: string): void {
   const tmp = tempPath(file);
   try {
     mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(tmp, content);
+    writeFileSync(tmp, plain(content));
     renameSync(tmp, file);
   } catch (error) {
     try {

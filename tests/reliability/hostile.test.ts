@@ -11,7 +11,7 @@ import { startReplica, type Replica, type ReplicaData } from "../support/replica
 import { editJson, startHostileProxy, type HostileOptions, type HostileProxy } from "../support/hostile.js";
 import { tempProject } from "../support/cli.js";
 import { runCliTimed } from "../support/spawn.js";
-import { AS_OF, cohortYaml, env, expectedRaw, FAST, generated, readSnapshotIn, SMALL, smallData, type TestProject } from "./model.js";
+import { allFiles, AS_OF, cohortYaml, env, expectedRaw, FAST, generated, readSnapshotIn, SE_KEY, SMALL, smallData, TOKEN, type TestProject } from "./model.js";
 
 const open: { close(): Promise<void> }[] = [];
 afterEach(async () => {
@@ -251,5 +251,83 @@ describe("12. searches behind another base path", () => {
     expect(snap.requests.githubSearch).toBe(searches);
     expect(snap.requests.github).toBe(proxy.seen.filter((r) => r.api === "github").length - searches);
     for (const p of projects) expect((await project(dir, p.id)).raw).toEqual(expectedRaw(data, p));
+  });
+});
+
+/** No line a GitHub Actions runner would take for a workflow command, and no control character but line breaks. */
+function expectInert(where: string, text: string) {
+  expect(text.split(/\r?\n/).filter((line) => line.trimStart().startsWith("::")), where).toEqual([]);
+  expect(text, where).not.toMatch(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/);
+}
+
+describe("4. names and messages from answers", () => {
+  it("a repository name with a line break and escape codes is refused for that project; an error text's are flattened; nothing starts a workflow command", async () => {
+    const evil = "alpha-org/alpha\n::error::pwned\u001b[31m";
+    const { dir, proxy, data, projects } = await setup({
+      proxy: {
+        rewrite: (req, answer) => {
+          if (req.api === "github" && req.path === "/repos/alpha-org/alpha") return { text: answer.text.replace('"full_name":"alpha-org/alpha"', `"full_name":${JSON.stringify(evil)}`) };
+          if (req.api === "stackexchange") {
+            return { status: 400, text: JSON.stringify({ error_id: 400, error_name: "bad_parameter", error_message: "tags\n::set-output name=x::y\u001b[2J<!--" }) };
+          }
+          return undefined;
+        },
+      },
+    });
+    const result = await collect(dir, proxy, ["--api", "rest"]);
+    expect(result.code).toBe(2);
+    const alpha = await project(dir, "alpha");
+    expect(alpha.sources.repository).toBe("alpha-org/alpha");
+    expect(alpha.raw.stars).toBeNull();
+    expect(alpha.errors.find((e) => e.field === "stars")!.message).toContain("is not a GitHub owner/name");
+    // The other projects' GitHub figures are untouched (the one Stack Exchange request failed for all).
+    expect((await project(dir, "gamma")).raw).toEqual({ ...expectedRaw(data, projects[2]!), stackOverflowQuestions: null });
+    const beta = await project(dir, "beta");
+    expect(beta.errors.find((e) => e.field === "stackOverflowQuestions")!.message).toBe("stackexchange: bad_parameter: tags ::set-output name=x::y [2J<!--");
+    expectInert("stdout", result.stdout);
+    expectInert("stderr", result.stderr);
+    for (const [file, text] of await allFiles(dir)) expectInert(file, text);
+  });
+
+  it("diff --format markdown: a project name with </details>, <!-- and a line break shows as written and breaks nothing", async () => {
+    const name = "Alpha\n::error::x </details><!-- **b**";
+    const withName = SMALL.map((p) => (p.id === "alpha" ? { ...p, name } : p));
+    const { dir, proxy } = await setup({ projects: withName });
+    expect((await collect(dir, proxy, ["--api", "rest"])).code).toBe(0);
+    const later = "2026-11-28T06:00:00.000Z";
+    const second = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", later], { cwd: dir, env: env(proxy, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "20000" }) });
+    expect(second.code).toBe(0);
+    const diff = await runCliTimed(["diff", "--cohort", "rel", "--format", "markdown", "--all"], { cwd: dir, env: {} });
+    expect(diff.code).toBe(0);
+    expectInert("diff", diff.stdout);
+    expect(diff.stdout).not.toMatch(/(^|[^\\])<!--/m);
+    expect(diff.stdout.split("</details>").length).toBe(diff.stdout.split("<details>").length);
+    expect(diff.stdout).toContain("Alpha ::error::x \\</details\\>\\<!-- \\*\\*b\\*\\*");
+  });
+});
+
+describe("5. a secret echoed back in data", () => {
+  it.each(["rest", "graphql"] as const)("%s: a token in a renamed repository's name reaches no output, snapshot, cache or export", async (api) => {
+    const { dir, proxy } = await setup({
+      proxy: {
+        rewrite: (req, answer) => {
+          if (!answer.text.includes("alpha-org/alpha")) return undefined;
+          if ((req.api === "github" && req.path === "/repos/alpha-org/alpha") || req.api === "graphql") {
+            return { text: answer.text.replace(/"(full_name|nameWithOwner)":"alpha-org\/alpha"/g, `"$1":"alpha-org/${TOKEN}"`) };
+          }
+          return undefined;
+        },
+      },
+    });
+    const result = await collect(dir, proxy, ["--api", api]);
+    expect([0, 2]).toContain(result.code);
+    // The answer did carry it: the name is recorded, scrubbed.
+    expect((await project(dir, "alpha")).sources.repository).toBe("alpha-org/***");
+    const csv = await runCliTimed(["export", "--cohort", "rel", "--out", "out.csv"], { cwd: dir, env: { GITHUB_TOKEN: TOKEN } });
+    expect(csv.code).toBe(0);
+    for (const [where, text] of [["stdout", result.stdout], ["stderr", result.stderr], ["export", csv.stdout + csv.stderr], ...(await allFiles(dir))] as const) {
+      expect(text, where).not.toContain(TOKEN);
+      expect(text, where).not.toContain(SE_KEY);
+    }
   });
 });
