@@ -141,6 +141,16 @@ describe("the job summary", () => {
     expect(scoreboard(after).slice(2).every((r) => r.split("|")[2]!.trim() === "")).toBe(true);
   });
 
+  it("escapes a project's name as text: </details>, <!--, a pipe and a line break change nothing around it", () => {
+    const after = scored2();
+    const hostile = "Evil </details><!-- **x** | y\n::error::z";
+    const renamed = { ...after, projects: after.projects.map((p, i) => (i === 0 ? { ...p, name: hostile } : p)) };
+    const row = scoreboard(renamed).find((r) => r.includes("Evil"))!;
+    expect(row).toBe(`| ${after.projects[0]!.scores.rank} |  | Evil \\</details\\>\\<!-- \\*\\*x\\*\\* \\| y ::error::z | ${row.split(" | ").slice(3).join(" | ")}`);
+    // Six cells: no pipe of the name splits the row.
+    expect(row.split(/(?<!\\)\|/).length - 2).toBe(6);
+  });
+
   it("shows per cohort the status, the scoreboard, the missing figures and the diff one heading down", () => {
     const s3 = snapshot3();
     const missing = missingFigures(s3);
