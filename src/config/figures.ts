@@ -18,6 +18,12 @@ export const FIGURE_TYPES: Readonly<Record<string, FigureType>> = Object.fromEnt
 );
 
 /**
+ * The names an expression may use: the raw figures, and the snapshot's windowDays (the length of the
+ * window its counts cover, so that a rate per week is `commits / (windowDays / 7)` whatever the window).
+ */
+export const EXPRESSION_NAMES: Readonly<Record<string, FigureType>> = { ...FIGURE_TYPES, windowDays: "number" };
+
+/**
  * The other repositories a project may name, and the figures fetched for them: a metric with
  * `repository: numerics` reads numericsLastCommitAt where it says lastCommitAt (and the project's own
  * figures when it has no numerics repository: the library then lives in the project's repository).

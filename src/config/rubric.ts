@@ -2,7 +2,7 @@ import { z } from "zod";
 import { SLUG } from "../slug.js";
 import { figuresOf, parseExpression, ExpressionError, type Expr, type FigureType } from "../rubric/expression.js";
 import { LEGACY_CRITERIA } from "./legacy-criteria.js";
-import { FIGURE_TYPES, REPOSITORY_FIGURES } from "./figures.js";
+import { EXPRESSION_NAMES, FIGURE_TYPES, REPOSITORY_FIGURES } from "./figures.js";
 
 const weight = z.custom<number>((w) => typeof w === "number" && Number.isFinite(w) && w >= 0, {
   error: (i) => `expected a finite number >= 0, got ${typeof i.input === "number" ? String(i.input) : JSON.stringify(i.input)}`,
@@ -190,11 +190,12 @@ function figuresFor(repository: string | undefined, figures: Readonly<Record<str
   if (repository === undefined) return figures as Record<string, FigureType>;
   const mapped: Record<string, FigureType> = {};
   for (const [own, other] of Object.entries(REPOSITORY_FIGURES[repository] ?? {})) if (figures[other] !== undefined) mapped[own] = figures[other];
+  if (figures.windowDays !== undefined) mapped.windowDays = figures.windowDays;
   return mapped;
 }
 
 /** The parsed expression of a metric, checked against the figures; throws ExpressionError. */
-export function metricExpression(d: Declared, figures: Readonly<Record<string, FigureType>> = FIGURE_TYPES): Expr {
+export function metricExpression(d: Declared, figures: Readonly<Record<string, FigureType>> = EXPRESSION_NAMES): Expr {
   return parseExpression(d.expression ?? "", figuresFor(d.repository, figures));
 }
 
@@ -207,7 +208,7 @@ function metricsOf(d: Declared): Declared[] {
  * as well as the project's own, which stand in when the project has no such repository). What a cohort
  * needs fetched; figures of an expression that does not parse are left out (validate reports it).
  */
-export function rubricFigures(rubric: Rubric, figures: Readonly<Record<string, FigureType>> = FIGURE_TYPES): Set<string> {
+export function rubricFigures(rubric: Rubric, figures: Readonly<Record<string, FigureType>> = EXPRESSION_NAMES): Set<string> {
   const used = new Set<string>();
   for (const c of declaredCriteria(rubric)) {
     for (const m of metricsOf(c)) {
@@ -218,6 +219,7 @@ export function rubricFigures(rubric: Rubric, figures: Readonly<Record<string, F
         continue;
       }
       for (const name of names) {
+        if (figures === EXPRESSION_NAMES && FIGURE_TYPES[name] === undefined) continue; // windowDays: the snapshot's, not fetched
         used.add(name);
         const other = m.repository === undefined ? undefined : REPOSITORY_FIGURES[m.repository]?.[name];
         if (other !== undefined) used.add(other);
@@ -313,7 +315,7 @@ export function rubricProblems(rubric: z.infer<typeof Rubric> | Rubric): RawProb
       weights += criterion.weight ?? 1;
       if (seenCriterion.has(criterion.id)) out.push({ path: [...path, "id"], message: `criterion ${criterion.id} appears twice; a criterion belongs to one category` });
       seenCriterion.add(criterion.id);
-      if (RESERVED.has(criterion.id) || FIGURE_TYPES[criterion.id] !== undefined) out.push({ path: [...path, "id"], message: `${criterion.id} is already the name of a project field, a figure or a standing; name the criterion differently (e.g. ${criterion.id}Score)` });
+      if (RESERVED.has(criterion.id) || EXPRESSION_NAMES[criterion.id] !== undefined) out.push({ path: [...path, "id"], message: `${criterion.id} is already the name of a project field, a figure or a standing; name the criterion differently (e.g. ${criterion.id}Score)` });
       const problems = kindProblems(criterion as Part & { parts?: Part[] }, path, false);
       out.push(...problems);
       if (problems.length > 0) return;

@@ -85,7 +85,7 @@ function errorOf(project: ProjectSnapshot, field: string): string | undefined {
 type Filled = { filled: string | null; missing: string | null; final?: boolean };
 
 /** A metric filled in with a project's figures (those of another repository when it names one and the project has it). */
-function metricFilled(d: Declared, p: ProjectSnapshot, asOf: string): Filled {
+function metricFilled(d: Declared, p: ProjectSnapshot, asOf: string, windowDays: number): Filled {
   let expr;
   try {
     expr = metricExpression(d);
@@ -97,6 +97,7 @@ function metricFilled(d: Declared, p: ProjectSnapshot, asOf: string): Filled {
   const own = map === undefined || used.every((f) => p.raw[(map[f] ?? f) as RawField] === undefined);
   const field = (f: string) => (own ? f : (map![f] ?? f));
   for (const f of used) {
+    if (f === "windowDays") continue;
     const v = p.raw[field(f) as RawField];
     if (v === undefined || (v === null && (FIGURE_TYPES[field(f)] !== "date" || errorOf(p, field(f))))) return { filled: null, missing: errorOf(p, field(f)) ?? `${field(f)} is unknown` };
   }
@@ -104,6 +105,7 @@ function metricFilled(d: Declared, p: ProjectSnapshot, asOf: string): Filled {
   const filled = fillExpression(
     expr,
     (f, fn) => {
+      if (f === "windowDays") return windowDays;
       const v = p.raw[field(f) as RawField];
       if (fn) return since(fn, typeof v === "string" ? Date.parse(v) : -Infinity, asOfMs);
       return typeof v === "number" ? v : v === true ? 1 : 0;
@@ -133,16 +135,16 @@ function ratedFilled(d: Declared, v: RatingValue): Filled {
 }
 
 /** The formula of a criterion, filled in for one project, or why it has no value. */
-function formulaOf(d: Declared, p: ProjectSnapshot, asOf: string): { formula: string; filled: string | null; missing: string | null; final?: boolean } {
+function formulaOf(d: Declared, p: ProjectSnapshot, asOf: string, windowDays: number): { formula: string; filled: string | null; missing: string | null; final?: boolean } {
   const formula = formulaText(d);
-  if (d.kind === "metric") return { formula, ...metricFilled(d, p, asOf) };
+  if (d.kind === "metric") return { formula, ...metricFilled(d, p, asOf, windowDays) };
   const v = p.ratings[d.id];
   if (v === undefined) return { formula, filled: null, missing: `no ${d.id} rating in force in the cohort config` };
   if (d.kind !== "composite") return { formula, ...ratedFilled(d, v) };
   const terms: string[] = [];
   for (const part of d.parts ?? []) {
     if (part.kind === "metric") {
-      const m = metricFilled(part, p, asOf);
+      const m = metricFilled(part, p, asOf, windowDays);
       if (m.filled === null) return { formula, filled: null, missing: m.missing };
       terms.push(`(${m.filled})`);
     } else terms.push(n((v as Record<string, number>)[part.id]!));
@@ -188,7 +190,7 @@ export function explainProject(snapshot: Snapshot, id: string): Explanation {
     for (const c of category.criteria) {
       const d = declaredById.get(c.id)!;
       const score = p.scores.criteria[c.id] ?? null;
-      const { formula, filled, missing, final } = formulaOf(d, p, asOf);
+      const { formula, filled, missing, final } = formulaOf(d, p, asOf, snapshot.windowDays);
       const by = c.normalize;
       let max = 0;
       let heldBy: string[] = [];

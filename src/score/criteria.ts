@@ -1,5 +1,5 @@
 import { declaredCriteria, metricExpression, type Declared, type DeclaredCriterion, type Rubric } from "../config/rubric.js";
-import { FIGURE_TYPES, REPOSITORY_FIGURES } from "../config/figures.js";
+import { EXPRESSION_NAMES, REPOSITORY_FIGURES } from "../config/figures.js";
 import type { RatingValue, Ratings } from "../config/ratings.js";
 import { evaluateColumns, figuresOf, type Expr, type FigureType } from "../rubric/expression.js";
 
@@ -64,14 +64,14 @@ const compiled = new WeakMap<object, CompiledCriterion[]>();
  * A rubric's criteria as column operations, compiled once (and kept for the rubric object): each
  * metric's expression parsed, each part in order. `figures`: the figures expressions may read.
  */
-export function compileRubric(rubric: Rubric, figures: Readonly<Record<string, FigureType>> = FIGURE_TYPES): CompiledCriterion[] {
-  const cached = figures === FIGURE_TYPES ? compiled.get(rubric) : undefined;
+export function compileRubric(rubric: Rubric, figures: Readonly<Record<string, FigureType>> = EXPRESSION_NAMES): CompiledCriterion[] {
+  const cached = figures === EXPRESSION_NAMES ? compiled.get(rubric) : undefined;
   if (cached) return cached;
   const out = declaredCriteria(rubric).map((d): CompiledCriterion => {
     const parts = d.kind === "composite" ? d.parts! : [d];
     return { d, parts: parts.map((p) => ({ d: p, ...(p.kind === "metric" ? { metric: compileMetric(p, figures) } : {}) })) };
   });
-  if (figures === FIGURE_TYPES) compiled.set(rubric, out);
+  if (figures === EXPRESSION_NAMES) compiled.set(rubric, out);
   return out;
 }
 
@@ -100,11 +100,16 @@ export class FigureColumns {
   constructor(
     private readonly inputs: readonly CriterionInput[],
     private readonly types: Readonly<Record<string, FigureType>>,
+    /** The snapshot's window, which expressions read as windowDays (NaN: unknown). */
+    private readonly windowDays = NaN,
   ) {}
 
   get(field: string): Float64Array {
     let c = this.cache.get(field);
-    if (c === undefined) this.cache.set(field, (c = figureColumn(this.inputs, field, this.types[field] === "date")));
+    if (c === undefined) {
+      c = field === "windowDays" && this.types === EXPRESSION_NAMES ? new Float64Array(this.inputs.length).fill(this.windowDays) : figureColumn(this.inputs, field, this.types[field] === "date");
+      this.cache.set(field, c);
+    }
     return c;
   }
 

@@ -3,7 +3,7 @@ import type { CriterionScore, Scores } from "./types.js";
 import { compileRubric, criterionColumn, FigureColumns, type CriterionInput } from "./criteria.js";
 import { jenksTiers } from "./tiers.js";
 import type { FigureType } from "../rubric/expression.js";
-import { FIGURE_TYPES } from "../config/figures.js";
+import { EXPRESSION_NAMES } from "../config/figures.js";
 
 export interface ScoreInput extends CriterionInput {
   id: string;
@@ -83,9 +83,10 @@ function normalize(value: Float64Array, by: Normalization, lower: boolean): Floa
 /**
  * Scores a whole cohort: normalization needs every project's values (open-ended criteria are divided
  * by the cohort maximum), ranks and tiers need every overall score. Pure: `asOf` is the only clock.
- * `figures`: the raw figures metrics may read (the snapshot's, unless a test brings its own).
+ * `figures`: the raw figures metrics may read (the snapshot's, unless a test brings its own);
+ * `windowDays`: the snapshot's window, for expressions that read it.
  */
-export function scoreColumns(projects: readonly ScoreInput[], rubric: Rubric, asOf: string, figures?: Readonly<Record<string, FigureType>>): CohortScores {
+export function scoreColumns(projects: readonly ScoreInput[], rubric: Rubric, asOf: string, figures?: Readonly<Record<string, FigureType>>, windowDays?: number): CohortScores {
   const n = projects.length;
   const asOfMs = Date.parse(asOf);
   // Ids are unique in practice; where one is not, a project's value is the last defined one of its id.
@@ -93,7 +94,7 @@ export function scoreColumns(projects: readonly ScoreInput[], rubric: Rubric, as
   for (const p of projects) ids.add(p.id);
   const unique = ids.size === n;
   const compiled = compileRubric(rubric, figures);
-  const columns = new FigureColumns(projects, figures ?? FIGURE_TYPES);
+  const columns = new FigureColumns(projects, figures ?? EXPRESSION_NAMES, windowDays);
   const criteria: CohortScores["criteria"] = [];
   const plan: { weight: number; criteria: { weight: number; value: Float64Array; normalized: Float64Array }[]; score: Float64Array }[] = [];
   let k = 0;

@@ -87,7 +87,7 @@ export class Scorer {
       projects.push(p);
       ratings.push(r);
     }
-    return { snapshot, projects, ratings, scores: scoreColumns(inputs, this.config.rubric, snapshot.asOf) };
+    return { snapshot, projects, ratings, scores: scoreColumns(inputs, this.config.rubric, snapshot.asOf, undefined, snapshot.windowDays) };
   }
 
   score(snapshot: Snapshot): ScoredSnapshot {

@@ -142,6 +142,8 @@ describe("the figures a rubric uses", () => {
       { id: "doc", kind: "rating", scale: { min: 0, max: 1 }, normalize: { by: "fixed", max: 1 } },
     ]);
     expect([...rubricFigures(stars)].sort()).toEqual(["forks", "stars"]);
+    // windowDays is the snapshot's own, not a figure to fetch.
+    expect([...rubricFigures(oneCategory([{ id: "rate", kind: "metric", expression: "forks / windowDays", normalize: { by: "cohortMax" } }]))]).toEqual(["forks"]);
     expect(rubricFigures(oneCategory([{ id: "doc", kind: "rating", scale: { min: 0, max: 1 }, normalize: { by: "fixed", max: 1 } }])).size).toBe(0);
   });
 });
@@ -217,6 +219,7 @@ describe("explain, for criteria declared in the rubric", () => {
             { id: "reach", kind: "metric", expression: "log10(1 + stars) + weeksSince(lastCommitAt)", normalize: { by: "threshold", threshold: 10 } },
             { id: "langs", kind: "weightedSet", normalize: { by: "percentile" } },
             { id: "stale", kind: "metric", expression: "daysSince(lastCommitAt)", direction: "lower", normalize: { by: "threshold", threshold: 30 } },
+            { id: "weekly", kind: "metric", expression: "stars / (windowDays / 7)", normalize: { by: "cohortMax" } },
           ],
         },
       ],
@@ -242,6 +245,7 @@ describe("explain, for criteria declared in the rubric", () => {
     expect(by("langs").filled).toBe("1 (python) + 0.5 (rust) = 1.5");
     expect(by("langs").normalization).toMatchObject({ by: "percentile", filled: "share of the cohort's other values below (ties half) = 1" });
     expect(by("stale").filled).toBe("14 days = 14");
+    expect(by("weekly").filled).toBe(`99 / (30 / 7) = ${Number((99 / (30 / 7)).toFixed(4))}`); // the snapshot's window
     expect(by("stale").normalization.filled).toBe(`log(1 + 30 - min(14, 30)) / log(1 + 30) = ${Number((Math.log(17) / Math.log(31)).toFixed(4))}`);
   });
 });
