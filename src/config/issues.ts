@@ -19,6 +19,9 @@ function describe(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
+/** zod's type names in words for the person editing the file. */
+const PLAIN: Record<string, string> = { record: "a mapping (name: value)", object: "a mapping (key: value)", array: "a list", string: "text", number: "a number", boolean: "true or false" };
+
 /** One Problem per zod issue, worded for the person editing the file. */
 export function zodProblems(file: string, error: z.ZodError): Problem[] {
   const problems: Problem[] = [];
@@ -31,7 +34,8 @@ export function zodProblems(file: string, error: z.ZodError): Problem[] {
     }
     let message = issue.message;
     if (issue.code === "invalid_type") {
-      message = issue.input === undefined ? `required: expected ${issue.expected}` : `expected ${issue.expected}, got ${describe(issue.input)}`;
+      const expected = PLAIN[issue.expected] ?? issue.expected;
+      message = issue.input === undefined ? `required: expected ${expected}` : `expected ${expected}, got ${describe(issue.input)}`;
     }
     problems.push({ file, path: formatPath(issue.path), message });
   }

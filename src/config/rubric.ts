@@ -248,7 +248,14 @@ interface RawProblem {
 function kindProblems(c: Part & { parts?: Part[] }, path: (string | number)[], isPart: boolean): RawProblem[] {
   const out: RawProblem[] = [];
   if (c.kind === undefined) {
-    if (!isPart && LEGACY_CRITERIA[c.id] !== undefined) return out;
+    const legacy = isPart ? undefined : LEGACY_CRITERIA[c.id];
+    if (legacy !== undefined) {
+      // showdown 0.1's form: only ops takes (and needs) its sample.
+      const sample = c.items ?? c.sample;
+      if (legacy.kind === "checklist" && (sample ?? []).length === 0) out.push({ path: [...path, "sample"], message: `${c.id} needs the sample of items it is rated against` });
+      if (legacy.kind !== "checklist" && sample !== undefined) out.push({ path: [...path, c.items ? "items" : "sample"], message: `only a checklist takes items; ${c.id} is a ${legacy.kind}` });
+      return out;
+    }
     out.push({ path: [...path, "kind"], message: `criterion ${c.id} needs a kind: ${KINDS.join(", ")} (see docs/rubric.md)` });
     return out;
   }

@@ -99,6 +99,12 @@ describe("config validation", () => {
     expect(await lines(`{ id: docs, kind: rating, scale: { min: 0, max: 3 }, normalize: { by: fixed, max: 2 } }`)).toEqual([
       "config/rubric.yaml: categories[0].criteria[0].normalize.max: 2 is below the top of docs's scale (3): every value above would score 1; use max: 3",
     ]);
+    // No zod jargon: types in words.
+    expect(await lines(`{ id: docs, kind: rating, scale: { min: 0, max: 2, labels: 5 }, normalize: { by: fixed, max: 2 } }`)).toEqual([
+      "config/rubric.yaml: categories[0].criteria[0].scale.labels: expected a mapping (name: value), got number 5",
+    ]);
+    expect(await lines(`{ id: sponsor, normalize: { by: scale, max: 2 }, sample: [{ id: x, why: y }] }`)).toEqual(["config/rubric.yaml: categories[0].criteria[0].sample: only a checklist takes items; sponsor is a rating"]);
+    expect(await lines(`{ id: ops, normalize: { by: scale, max: 2 } }`)).toEqual(["config/rubric.yaml: categories[0].criteria[0].sample: ops needs the sample of items it is rated against"]);
     expect(await lines(`{ id: stars, kind: metric, expression: stars, normalize: { by: cohortMax } }`)).toEqual([
       "config/rubric.yaml: categories[0].criteria[0].id: stars is already the name of a project field, a figure or a standing; name the criterion differently (e.g. starsScore)",
     ]);
