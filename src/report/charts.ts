@@ -29,6 +29,8 @@ export interface Chart {
 
 export interface ReportCharts {
   podium: Chart;
+  /** The same at a phone's width: overall only (the changes are in the scoreboard). Shown instead of `podium` on a phone; no file of its own. */
+  podiumPhone: Chart;
   /** One per category of the rubric: the projects ranked by that category's score. */
   rankings: Chart[];
   radars: Map<string, Chart>;
@@ -72,12 +74,12 @@ function unitTicks(): Tick[] {
   return [0, 0.25, 0.5, 0.75, 1].map((v) => ({ value: v, label: String(v) }));
 }
 
-function podium(model: ReportModel): Chart {
+function podium(model: ReportModel, phone = false): Chart {
   const prev = model.previous ? model.dates.at(-2)! : null;
   const rows: BarRow[] = model.projects.map((p) => {
     const s = p.snapshot.scores;
     const cells: Cell[] = [{ text: score(s.overall), bold: true }];
-    if (prev) {
+    if (prev && !phone) {
       const d = scoreDelta(p.change?.overall ?? null, p.change === null);
       const r = rankDelta(p.change?.rank ?? null, p.change === null);
       cells.push({ text: d.text, colour: deltaColour(d) }, { text: r.text, colour: deltaColour(r) });
@@ -94,11 +96,11 @@ function podium(model: ReportModel): Chart {
   const weights = model.categories.map((c) => c.weight);
   const equal = weights.every((w) => w === weights[0]);
   const spec: BarSpec = {
-    id: "chart-podium",
+    id: phone ? "chart-podium-phone" : "chart-podium",
     title: `Overall score, ${model.date}`,
     subtitle: [
       `Ranked by overall score, the ${equal ? "mean" : "weighted mean"} of the ${model.categories.length} category scores; each bar shows what each category adds. Tiers: Jenks natural breaks of the overall scores.`,
-      ...(prev ? [`Changes since the previous snapshot, ${prev}.`] : []),
+      ...(prev && !phone ? [`Changes since the previous snapshot, ${prev}.`] : []),
     ],
     desc:
       `Projects ranked by overall score as of ${model.date}. ` +
@@ -110,14 +112,14 @@ function podium(model: ReportModel): Chart {
     max: 1,
     ticks: unitTicks(),
     axisLabel: "overall score (0 to 1)",
-    columns: prev ? ["overall", "change", "rank"] : ["overall"],
+    columns: prev && !phone ? ["overall", "change", "rank"] : ["overall"],
     legend: model.categories.map((c) => ({ label: equal ? c.name : `${c.name} (weight ${figure(c.weight)})`, colour: categoryColour(c.index) })),
     groupColours: Object.fromEntries(model.projects.map((p) => [tierName(p.snapshot.scores.tier), tierColour(p.snapshot.scores.tier)])),
-    width: WIDE,
-    labelWidthMax: 220,
-    data: { "data-chart": "podium" },
+    width: phone ? PHONE : WIDE,
+    labelWidthMax: phone ? 140 : 220,
+    data: { "data-chart": phone ? "podium-phone" : "podium" },
   };
-  return chart("svg/podium.svg", renderBars(spec), `Podium: overall scores by tier, ${model.date}`);
+  return chart(phone ? "svg/podium-phone.svg" : "svg/podium.svg", renderBars(spec), `Podium: overall scores by tier, ${model.date}`);
 }
 
 /** The projects ranked by one category's score, as Coveo ranked each round; no score last. */
@@ -437,6 +439,7 @@ export function buildCharts(model: ReportModel, onChart?: (chart: Chart) => void
   const drawn = (c: Chart) => (onChart?.(c), c);
   return {
     podium: drawn(podium(model)),
+    podiumPhone: podium(model, true),
     rankings: model.categories.map((c) => drawn(ranking(model, c))),
     radars: new Map(model.projects.map((p) => [p.id, drawn(radar(model, p))])),
     criteriaRadars: new Map(model.projects.map((p) => [p.id, drawn(criteriaRadar(model, p))])),

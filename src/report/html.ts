@@ -76,8 +76,11 @@ details[open] > summary { margin-bottom: 6px; }
 .place-2 .step { height: 88px; background: #3d8fc4; }
 .place-3 .step { height: 64px; background: #6aaad6; }
 footer { margin-top: 56px; padding-top: 14px; border-top: 1px solid var(--line); color: var(--muted); font-size: 13px; }
+.figure.phone { display: none; }
 @media (max-width: 640px) {
   main { padding: 18px 12px 48px; }
+  .figure.phone { display: block; }
+  .figure.not-phone { display: none; }
   h1 { font-size: 24px; }
   .grid { grid-template-columns: 1fr; }
   .place { width: 31%; }
@@ -159,7 +162,8 @@ function* blockParts(b: Block, wide: { pending: boolean }[] = []): Generator<str
     }
     case "figures": {
       if (b.layout === "full") {
-        for (const [i, c] of b.charts.entries()) yield `${i > 0 ? "\n" : ""}<figure class="figure">${c.svg.trimEnd()}</figure>`;
+        for (const [i, c] of b.charts.entries()) yield `${i > 0 ? "\n" : ""}<figure class="figure${b.phone ? " not-phone" : ""}">${c.svg.trimEnd()}</figure>`;
+        if (b.phone) yield `\n<figure class="figure phone">${b.phone.svg.trimEnd()}</figure>`;
         return;
       }
       let kind: string = b.layout;

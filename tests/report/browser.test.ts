@@ -136,6 +136,9 @@ describe("report in a browser", () => {
     const names = await page.locator("table.scoreboard tbody tr:not(.group) td:nth-child(2) a").allTextContents();
     expect(names).toEqual(ranked);
     await expect(page.locator(".podium .place-1 .who").textContent()).resolves.toBe(ranked[0]);
+    // The podium chart at full width; its phone drawing is hidden.
+    expect(await page.locator('svg[data-chart="podium"]').isVisible()).toBe(true);
+    expect(await page.locator('svg[data-chart="podium-phone"]').isVisible()).toBe(false);
 
     // Every chart is an image with an accessible name and description.
     const unlabelled = await page.evaluate(`[...document.querySelectorAll("svg")].filter((s) => s.getAttribute("role") !== "img" || !s.querySelector(":scope > title")?.textContent || !s.querySelector(":scope > desc")?.textContent).map((s) => s.id)`);
@@ -180,8 +183,15 @@ describe("report in a browser", () => {
     // The page itself does not scroll sideways: wide charts and tables scroll inside their frames.
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(420);
     // The category rankings fit the screen whole: no frame to scroll.
-    const rankings = (await page.evaluate(`[...document.querySelectorAll('svg[data-chart="ranking"]')].map((s) => { const f = s.closest("figure"); return f.scrollWidth <= f.clientWidth && s.getBoundingClientRect().right <= 420; })`)) as boolean[];
-    expect(rankings).toEqual([true, true, true]);
+    const fits = (selector: string) => page.evaluate(`[...document.querySelectorAll('${selector}')].filter((s) => s.getBoundingClientRect().width > 0).map((s) => { const f = s.closest("figure"); return f.scrollWidth <= f.clientWidth && s.getBoundingClientRect().right <= 420; })`);
+    expect(await fits('svg[data-chart="ranking"]')).toEqual([true, true, true]);
+    // The podium chart is drawn again at the phone's width (overall only), in place of the wide one.
+    expect(await fits('svg[data-chart="podium-phone"]')).toEqual([true]);
+    expect(await page.locator('svg[data-chart="podium"]').isVisible()).toBe(false);
+    const phoneRows = await page.locator('svg[data-chart="podium-phone"] g.row').evaluateAll((rows: { getAttribute(name: string): string | null }[]) => rows.map((r) => r.getAttribute("data-project")));
+    expect(phoneRows).toEqual([...scored(snapshots).at(-1)!.projects].sort((a, b) => a.scores.rank - b.scores.rank).map((p) => p.id));
+    // Nothing collides on the small screen either (the podium's legend wraps).
+    expect(await page.evaluate(COLLISIONS)).toEqual([]);
     // The scoreboard: rank, name and overall of every row on screen, before and after its categories are scrolled to the end.
     const inView = `[...document.querySelectorAll("table.scoreboard tbody tr:not(.group)")].flatMap((tr) => [...tr.children].slice(0, 3).map((td) => { const r = td.getBoundingClientRect(); return r.left >= 0 && r.right <= 420 && r.width > 0 ? "ok" : tr.children[1].textContent + ": " + Math.round(r.left) + ".." + Math.round(r.right); }))`;
     const scroller = page.locator(".table:has(table.scoreboard)");

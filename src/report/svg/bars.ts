@@ -82,6 +82,8 @@ export interface BarLayout {
   headerY: number;
   subtitleLines: string[];
   legendY: number | null;
+  /** Where each legend item goes: left to right from the plot, on the next line when the chart is too narrow. */
+  legendItems: { x: number; y: number }[];
   plotTop: number;
   plotBottom: number;
   rows: BarRowLayout[];
@@ -115,9 +117,20 @@ export function barLayout(spec: BarSpec): BarLayout {
   const headerY = y;
   y += subtitleLines.length * (FS + 4);
   let legendY: number | null = null;
+  const legendItems: { x: number; y: number }[] = [];
   if (spec.legend && spec.legend.length > 0) {
     y += 8 + FS;
     legendY = y;
+    let lx = plotX;
+    for (const item of spec.legend) {
+      const w = 16 + textWidth(item.label, FS);
+      if (lx + w > width - PAD && legendItems.length > 0) {
+        lx = PAD;
+        y += FS + 6;
+      }
+      legendItems.push({ x: lx, y });
+      lx += w + 18;
+    }
   }
   y += 12 + FS; // axis label and ticks above the plot
   y += FS + 6;
@@ -145,7 +158,7 @@ export function barLayout(spec: BarSpec): BarLayout {
   }
   const plotBottom = y + 4;
   const height = plotBottom + (spec.bottomAxis ? FS * 2 + 14 : 0) + PAD;
-  return { width, height, labelRight, plotX, plotWidth, columnRights, headerY, subtitleLines, legendY, plotTop, plotBottom, rows, groups, x };
+  return { width, height, labelRight, plotX, plotWidth, columnRights, headerY, subtitleLines, legendY, legendItems, plotTop, plotBottom, rows, groups, x };
 }
 
 export function renderBars(spec: BarSpec): string {
@@ -156,13 +169,12 @@ export function renderBars(spec: BarSpec): string {
     parts.push(el("text", { x: PAD, y: L.headerY + (i + 1) * (FS + 4), "font-size": FS, fill: MUTED }, text(line)));
   });
   if (L.legendY !== null && spec.legend) {
-    let lx = L.plotX;
     const items: string[] = [];
-    for (const item of spec.legend) {
-      items.push(el("rect", { x: lx, y: L.legendY - 10, width: 12, height: 12, fill: item.colour }));
-      items.push(el("text", { x: lx + 16, y: L.legendY }, text(item.label)));
-      lx += 16 + textWidth(item.label, FS) + 18;
-    }
+    spec.legend.forEach((item, i) => {
+      const at = L.legendItems[i]!;
+      items.push(el("rect", { x: at.x, y: at.y - 10, width: 12, height: 12, fill: item.colour }));
+      items.push(el("text", { x: at.x + 16, y: at.y }, text(item.label)));
+    });
     parts.push(el("g", { class: "legend", "font-size": FS, fill: INK }, ...items));
   }
 
