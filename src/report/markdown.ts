@@ -3,13 +3,15 @@
  * with relative paths), tables are GFM tables, collapsible parts are <details>. Every text from config
  * or snapshots is escaped so that it renders as the text it is. Pure.
  */
+import { oneLine } from "../format/plain.js";
 import type { Chart } from "./charts.js";
 import { safeHref, type Block, type Inline } from "./doc.js";
 import { escapeLineStart, escapeMarkdown as md, escapeXml } from "./format.js";
 
 /** An <img> of a chart file; "|" as an entity, since a GFM table splits cells on it even inside HTML. */
 function img(c: Chart): string {
-  const attr = (s: string) => escapeXml(s).replace(/\|/g, "&#124;");
+  // On one line: a line break in an alt text would end the Markdown table row it sits in.
+  const attr = (s: string) => escapeXml(oneLine(s)).replace(/\|/g, "&#124;");
   return `<img src="${attr(c.file)}" alt="${attr(c.alt)}" width="${c.width}" height="${c.height}">`;
 }
 
@@ -61,7 +63,7 @@ function block(b: Block): string {
       // Images on one line flow side by side as far as the page is wide.
       return b.layout === "full" ? b.charts.map(img).join("\n\n") : b.charts.map(img).join("\n");
     case "details":
-      return `<details>\n<summary>${escapeXml(b.summary)}</summary>\n\n${b.blocks.map(block).join("\n\n")}\n\n</details>`;
+      return `<details>\n<summary>${escapeXml(oneLine(b.summary))}</summary>\n\n${b.blocks.map(block).join("\n\n")}\n\n</details>`;
     case "podium":
       return b.places.map((p) => `${["🥇", "🥈", "🥉"][p.rank - 1] ?? ""} **${md(p.name)}** ${md(p.score)}`).join(" · ");
     case "nav":
