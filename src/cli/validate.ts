@@ -1,6 +1,6 @@
 import path from "node:path";
 import { readdir } from "node:fs/promises";
-import { findCohortFile, listCohorts, loadCohort, parseRubric, readDataFile, rubricFileOf } from "../config/load.js";
+import { findCohortFile, insideConfig, listCohorts, loadCohort, parseRubric, readDataFile, rubricFileOf } from "../config/load.js";
 import { reviewCohort } from "../config/validate.js";
 import { ConfigError, formatProblem } from "../errors.js";
 import { EXIT, str, type Command } from "./command.js";
@@ -54,6 +54,8 @@ Options:
       const rubrics = (await readdir(dir)).filter((f) => f.startsWith("rubric") && /\.(ya?ml|json)$/.test(f)).sort();
       for (const file of rubrics.map((f) => path.join(dir, f)).filter((f) => !checked.has(path.resolve(f)))) {
         try {
+          // A link out of the config folder is refused, as for the files cohorts name.
+          await insideConfig(dir, path.basename(file), { file, path: "" });
           parseRubric(await readDataFile(file), file);
           io.stdout(`${shown(file)}: rubric, used by no cohort, ok\n`);
         } catch (error) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { writeFile } from "node:fs/promises";
+import { symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { listCohorts } from "../../src/config/load.js";
 import { ROOT, tempProject } from "../support/cli.js";
@@ -54,5 +54,21 @@ describe("oss-showdown validate", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("v: 1 projects, ok\nw: invalid\n");
     expect(result.stderr).toContain("oss-showdown: config/w.yaml: projects[0].sponsor: expected 0, 1 or 2, got 3\n");
+  });
+});
+
+describe("showdown validate, rubrics no cohort uses", () => {
+  it("checks each one: ok, invalid in one line, or a link out of the config folder refused", async () => {
+    const dir = await tempProject("v", COHORT);
+    await writeFile(path.join(dir, "config", "rubric-spare.yaml"), "version: 1\nname: spare\ncategories:\n  - id: x\n    name: X\n    criteria:\n      - { id: reach, kind: metric, expression: \"log10(1 + stars)\", normalize: { by: cohortMax } }\n");
+    await writeFile(path.join(dir, "config", "rubric-bad.yaml"), "version: 1\nname: bad\ncategories:\n  - id: x\n    name: X\n    criteria:\n      - { id: reach, kind: metric, expression: \"starz\", normalize: { by: cohortMax } }\n");
+    await symlink("/etc/hostname", path.join(dir, "config", "rubric-link.yaml"));
+    const result = await run(["validate"], dir);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain("config/rubric-spare.yaml: rubric, used by no cohort, ok\n");
+    expect(result.stdout).toContain("config/rubric-bad.yaml: invalid\n");
+    expect(result.stderr).toMatch(/^oss-showdown: config\/rubric-bad\.yaml: categories\[0\]\.criteria\[0\]\.expression: unknown figure starz; known: /m);
+    expect(result.stderr).toMatch(/^oss-showdown: config\/rubric-link\.yaml: .*outside the config folder/m);
+    expect(result.stdout).not.toContain("config/rubric.yaml:"); // the cohort's own, checked with it
   });
 });
