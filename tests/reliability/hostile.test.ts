@@ -186,6 +186,22 @@ describe("3. response size caps", () => {
     expect((await project(dir, "gamma")).raw.repositoryCount).toBe(0);
   });
 
+  it("a gzip bomb from GitHub GraphQL: the figures of that POST are errors, it is not sent again, Stack Exchange's counts are kept", async () => {
+    const { dir, proxy, data, projects } = await setup({
+      proxy: {
+        rewrite: (req, answer) =>
+          req.api === "graphql" ? { headers: { ...answer.headers, "content-encoding": "gzip", "content-type": "application/json; charset=utf-8" }, bytes: bomb() } : undefined,
+      },
+    });
+    const result = await collect(dir, proxy, ["--api", "graphql"], { SHOWDOWN_MAX_RESPONSE_BYTES_GRAPHQL: "1048576" });
+    expect(result.stderr).not.toContain("unexpected error");
+    expect(result.code).toBe(2);
+    expect(proxy.seen.filter((r) => r.api === "graphql")).toHaveLength(1);
+    const alpha = await project(dir, "alpha");
+    expect(alpha.errors.find((e) => e.field === "stars")!.message).toMatch(/answer larger than 1,048,576 bytes \(SHOWDOWN_MAX_RESPONSE_BYTES_GRAPHQL\)/);
+    expect(alpha.raw.stackOverflowQuestions).toBe(expectedRaw(data, projects[0]!).stackOverflowQuestions);
+  });
+
   it("the caps can be raised: an answer of 300 KB passes a cap of 400,000 and fails one of 200,000", async () => {
     const pad = "x".repeat(300_000);
     const { dir, proxy } = await setup({
