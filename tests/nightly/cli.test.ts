@@ -259,6 +259,17 @@ describe("oss-showdown nightly", () => {
     expect(await git(["log", "-1", "--format=%s", "main"], origin!)).toBe("someone else's snapshot\n");
   });
 
+  it("does not collect a cohort a collect run holds the lock of: one line naming it, nothing written", async () => {
+    const { work } = await project("none");
+    await mkdir(path.join(work, ".cache", "locks"), { recursive: true });
+    await writeFile(path.join(work, ".cache", "locks", "mini.lock"), JSON.stringify({ pid: process.pid, host: os.hostname(), startedAt: "2026-11-19T05:00:00.000Z" }));
+    const result = await nightly(work, ["--as-of", AS_OF]);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(`::error title=mini%3A not collected::mini is being collected by pid ${process.pid} on ${os.hostname()} since 2026-11-19T05:00:00.000Z`);
+    expect(existsSync(path.join(work, FILE))).toBe(false);
+    expect(replica?.requests ?? []).toEqual([]);
+  });
+
   it("commits the cohorts it could collect and fails for the one it could not", async () => {
     const { work } = await project("local");
     await writeFile(path.join(work, "config", "broken.yaml"), "cohort: broken\nprojects: [\n");
