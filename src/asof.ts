@@ -31,3 +31,15 @@ export function parseAsOf(text: string, now: Date): string {
 export function dateOf(asOf: string): string {
   return new Date(asOf).toISOString().slice(0, 10);
 }
+
+/**
+ * The run's clock: SHOWDOWN_NOW when set (an ISO instant; tests pin it so that "more than a day before
+ * the run" does not depend on the day they run), else the real one.
+ */
+export function runNow(env: NodeJS.ProcessEnv): number {
+  const text = env.SHOWDOWN_NOW?.trim();
+  if (!text) return Date.now();
+  const ms = Date.parse(text);
+  if (!ISO.test(text) || Number.isNaN(ms)) throw new UsageError(`SHOWDOWN_NOW: expected an ISO-8601 date-time with offset, e.g. 2026-11-21T06:00:00Z, got ${JSON.stringify(text)}`);
+  return ms;
+}

@@ -1,6 +1,6 @@
 import type { ProjectFacts } from "./snapshot/schema.js";
 import type { GitHubStats, RateBudget } from "./fetch/types.js";
-import type { Collected } from "./collect.js";
+import { BOT_LANDED, type Collected } from "./collect.js";
 import type { GraphqlStats } from "./fetch/graphql.js";
 
 const n = (v: number) => v.toLocaleString("en-US");
@@ -78,6 +78,10 @@ export function summaryLines(s: Summary): string {
       lines.push(`renamed: ${p.id}: ${w.message.replace(/; update the config$/, "")}; update ${from} in ${s.configFile ?? "the config"}`);
     }
   }
+  for (const p of projects) {
+    for (const w of p.warnings) if (w.message.includes(BOT_LANDED)) lines.push(`landing: ${p.id}: ${w.message}`);
+  }
+  for (const w of collected.warnings) lines.push(`left out: ${w}`);
   const incomplete = projects.flatMap((p) => p.warnings.filter((w) => /incomplete_results/.test(w.message)).map((w) => `${p.id} ${w.field}`));
   if (incomplete.length > 0) lines.push(`incomplete search results (counts may be low, flagged in the snapshot): ${incomplete.join(", ")}`);
   for (const [resource, stop] of Object.entries(gh.stopped ?? {})) {

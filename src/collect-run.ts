@@ -23,6 +23,7 @@ import type { GitHubApi } from "./fetch/types.js";
 import { cacheRoot } from "./cache.js";
 import { acquireLock } from "./lock.js";
 import { DEFAULT_CAPS, type BodyCap } from "./fetch/body.js";
+import { runNow } from "./asof.js";
 
 export const API_CHOICES = ["auto", "graphql", "rest"] as const;
 export type ApiChoice = (typeof API_CHOICES)[number];
@@ -107,7 +108,9 @@ export interface CollectOutcome {
 /** Collects the cohort and writes its snapshot (see CollectJob). Throws a ShowdownError when nothing can be written. */
 export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
   const { cohort } = job.loaded;
-  const tuning = httpTuning(job.env);
+  // Bad tuning or SHOWDOWN_NOW is refused before anything is written.
+  httpTuning(job.env);
+  runNow(job.env);
   const file = snapshotPath(job.snapshotsDir, cohort.cohort, job.asOf);
   await assertWritable(file);
   // Nothing is written under the cache folder before this point: a run that fails validation leaves no trace.
@@ -118,7 +121,7 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
   // One run of a cohort at a time: a second would share the run cache and race for the snapshot.
   const lock = acquireLock(cacheDir, cohort.cohort, new Date(), shown, log);
   try {
-    return await collectLocked(job, { file, cacheDir, tuning, shown, log });
+    return await collectLocked(job, { file, cacheDir, shown, log });
   } finally {
     lock.release();
   }
@@ -127,14 +130,14 @@ export async function runCollect(job: CollectJob): Promise<CollectOutcome> {
 interface RunPlace {
   file: string;
   cacheDir: string;
-  tuning: ReturnType<typeof httpTuning>;
   shown: (p: string) => string;
   log: (line: string) => void;
 }
 
-async function collectLocked(job: CollectJob, { file, cacheDir, tuning, shown, log }: RunPlace): Promise<CollectOutcome> {
+async function collectLocked(job: CollectJob, { file, cacheDir, shown, log }: RunPlace): Promise<CollectOutcome> {
   const { cohort, file: cohortFile } = job.loaded;
-  const { asOf, token, api, concurrency, maxWait } = job;
+  const { asOf, token, concurrency } = job;
+  const now = runNow(job.env);
   pruneRunCaches(cacheDir, cohort.cohort);
   // Paths in the caches' notes are shown as the user would type them.
   const cacheLog = (line: string) => log(line.split(job.cwd.endsWith(path.sep) ? job.cwd : job.cwd + path.sep).join(""));
@@ -144,44 +147,7 @@ async function collectLocked(job: CollectJob, { file, cacheDir, tuning, shown, l
     const problem = etags.save();
     if (problem) log(`oss-showdown: ${shown(problem)}; the next run's requests will not be conditional`);
   };
-  const github = createGitHub({
-    baseUrl: githubApiUrl(job.env),
-    token: token?.value,
-    userAgent: `${TOOL.name}/${TOOL.version}`,
-    log,
-    maxRateLimitWaitSeconds: maxWait,
-    maxBody: tuning.caps.github,
-    timeoutMs: tuning.timeoutMs,
-    retries: tuning.retries,
-    retryBaseMs: tuning.retryBaseMs,
-    signal: job.signal,
-    etags,
-  });
-  const graphql =
-    api === "graphql" && token
-      ? createGraphqlGitHub({
-          graphqlUrl: githubGraphqlUrl(job.env),
-          token: token.value,
-          userAgent: `${TOOL.name}/${TOOL.version}`,
-          log,
-          timeoutMs: tuning.timeoutMs,
-          retries: tuning.retries,
-          maxWaitSeconds: maxWait,
-          maxBody: tuning.caps.graphql,
-          signal: job.signal,
-        })
-      : undefined;
-  const stackExchange = createStackExchange({
-    baseUrl: stackExchangeApiUrl(job.env),
-    key: job.env.STACKEXCHANGE_KEY || undefined,
-    log,
-    timeoutMs: tuning.timeoutMs,
-    retries: tuning.retries,
-    retryDelayMs: tuning.retryBaseMs,
-    maxBody: tuning.caps.stackexchange,
-    maxWaitMs: maxWait * 1000,
-    signal: job.signal,
-  });
+  const { github, graphql, stackExchange } = createClients(job, log, etags);
   job.stderr(
     `${cohort.cohort}: collecting ${cohort.projects.length} projects as of ${asOf} through GitHub's ${graphql ? "GraphQL" : "REST"} API ` +
       `(${token ? `token from ${token.from}` : "no token: unauthenticated, slow"})\n`,
@@ -199,6 +165,7 @@ async function collectLocked(job: CollectJob, { file, cacheDir, tuning, shown, l
       concurrency,
       signal: job.signal,
       cache: runCache,
+      now,
       onProject: (p, done, total) => job.stderr(projectLine(p, done, total)),
     });
   } catch (error) {
@@ -243,6 +210,7 @@ async function collectLocked(job: CollectJob, { file, cacheDir, tuning, shown, l
     windowDays: cohort.windowDays,
     requests: { github: stats.core, githubSearch: stats.search, githubGraphql: graphqlStats?.graphql ?? 0, stackExchange: collected.stackExchange.requests },
     projects: collected.projects,
+    warnings: collected.warnings,
   });
   await writeSnapshot(file, snapshot);
   const partial = collected.projects.some((p) => p.errors.length > 0);
@@ -253,4 +221,49 @@ async function collectLocked(job: CollectJob, { file, cacheDir, tuning, shown, l
     job.stderr(`oss-showdown: answers kept in ${shown(runCache.file!)}: 'oss-showdown collect --as-of ${asOf}' again fetches only the missing figures\n`);
   }
   return { code: partial ? 2 : 0, file, snapshot };
+}
+
+/** The run's API clients: REST (always, for its stats), GraphQL with a token when asked, Stack Exchange. */
+export function createClients(job: Pick<CollectJob, "api" | "token" | "maxWait" | "env" | "signal">, log: (line: string) => void, etags?: EtagStore) {
+  const { token, api, maxWait } = job;
+  const tuning = httpTuning(job.env);
+  const github = createGitHub({
+    baseUrl: githubApiUrl(job.env),
+    token: token?.value,
+    userAgent: `${TOOL.name}/${TOOL.version}`,
+    log,
+    maxRateLimitWaitSeconds: maxWait,
+    maxBody: tuning.caps.github,
+    timeoutMs: tuning.timeoutMs,
+    retries: tuning.retries,
+    retryBaseMs: tuning.retryBaseMs,
+    signal: job.signal,
+    etags,
+  });
+  const graphql =
+    api === "graphql" && token
+      ? createGraphqlGitHub({
+          graphqlUrl: githubGraphqlUrl(job.env),
+          token: token.value,
+          userAgent: `${TOOL.name}/${TOOL.version}`,
+          log,
+          timeoutMs: tuning.timeoutMs,
+          retries: tuning.retries,
+          maxWaitSeconds: maxWait,
+          maxBody: tuning.caps.graphql,
+          signal: job.signal,
+        })
+      : undefined;
+  const stackExchange = createStackExchange({
+    baseUrl: stackExchangeApiUrl(job.env),
+    key: job.env.STACKEXCHANGE_KEY || undefined,
+    log,
+    timeoutMs: tuning.timeoutMs,
+    retries: tuning.retries,
+    retryDelayMs: tuning.retryBaseMs,
+    maxBody: tuning.caps.stackexchange,
+    maxWaitMs: maxWait * 1000,
+    signal: job.signal,
+  });
+  return { github, graphql, stackExchange };
 }

@@ -1,12 +1,13 @@
 import pLimit from "p-limit";
 import type { CohortConfig, ProjectConfig } from "./config/cohort.js";
 import type { Issue, ProjectFacts, Raw, RawField } from "./snapshot/schema.js";
-import { FetchError, type GitHubSource, type SearchCount, type StackExchangeSource, type TagCounts } from "./fetch/types.js";
+import { FetchError, type GitHubSource, type QuestionCount, type SearchCount, type StackExchangeSource } from "./fetch/types.js";
 import type { BatchGitHub, RepoFigures, RepoFiguresRequest } from "./fetch/graphql.js";
 import { cachedBatchGitHub, cachedGitHub, cachedStackExchange, RunCache } from "./fetch/cache.js";
-import { mergedQuery } from "./fetch/github.js";
-import { countProblem, figureProblem, nameProblem } from "./fetch/figures.js";
+import { labelledQuery, mergedQuery, repositoryQueryAsOf, unmergedQuery } from "./fetch/github.js";
+import { figureProblem, nameProblem } from "./fetch/figures.js";
 import { oneLine } from "./format/plain.js";
+import { landingRule } from "./config/landing.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -35,14 +36,37 @@ export interface CollectOptions {
   cache?: RunCache;
   /** Called once per project as soon as all its figures are in. */
   onProject?: (project: ProjectFacts, done: number, total: number) => void;
+  /**
+   * When the run happens (ms since the epoch; default the clock's now): figures GitHub only reports as
+   * of now (stars, forks, open issues, archived) are not asked for an asOf more than a day before it.
+   */
+  now?: number;
 }
 
 export interface Collected {
   projects: ProjectFacts[];
-  stackExchange: Pick<TagCounts, "requests" | "quotaRemaining" | "quotaMax">;
+  stackExchange: Pick<QuestionCount, "requests" | "quotaRemaining" | "quotaMax">;
   /** Answers taken from the run cache instead of the network. */
   cached: number;
+  /** About the whole snapshot: figures left out because they cannot be asked about a past date. */
+  warnings: string[];
 }
+
+/** Figures GitHub reports only as they are now: no API answers them for a past date. */
+export const CURRENT_ONLY = ["stars", "forks", "openIssues", "archived"] as const satisfies readonly RawField[];
+
+/** Whether the figures that exist only as of now can stand for asOf: it is at most a day before the run. */
+export function isCurrent(asOf: string, now: number): boolean {
+  return now - Date.parse(asOf) <= DAY_MS;
+}
+
+/** The one warning of a snapshot whose asOf is too far back for the figures that exist only as of now. */
+export function pastWarning(asOf: string): string {
+  return `${CURRENT_ONLY.join(", ")} left out: GitHub reports them only as they are now, and this snapshot is as of ${asOf}, more than a day before the run`;
+}
+
+/** The start of a bot-landed warning: the summary lists these. */
+export const BOT_LANDED = "looks bot-landed";
 
 /** The warning recorded for a search GitHub answered with incomplete_results: true. */
 export const INCOMPLETE = "GitHub reported incomplete_results (its search timed out): the count may be low";
@@ -53,27 +77,58 @@ export const INCOMPLETE = "GitHub reported incomplete_results (its search timed 
  * repository searches and the Stack Overflow tags. The real run and --dry-run both plan from this.
  */
 export interface CohortPlan {
-  repositories: { fullName: string; info: boolean }[];
+  /** `base`: only PRs merged into that branch are counted (a landing rule's); a repository asked with two bases is two entries. */
+  repositories: { fullName: string; info: boolean; base?: string }[];
+  /** Repository searches as configured; asked with created:<=asOf added (repositoryQueryAsOf). */
   queries: string[];
   tags: string[];
+  /** Stack Overflow requests: one per distinct tag set (a project's tags, asked as one OR). */
+  tagSets: string[][];
+}
+
+/** A repository's key in the plan: its name and the base its merged count is restricted to. */
+function repoKey(fullName: string, base: string | undefined): string {
+  return `${fullName.toLowerCase()}${base ? ` base:${base}` : ""}`;
 }
 
 export function planCohort(cohort: CohortConfig): CohortPlan {
-  const repositories = new Map<string, { fullName: string; info: boolean }>();
-  const add = (fullName: string, info: boolean) => {
-    const known = repositories.get(fullName.toLowerCase());
+  const repositories = new Map<string, { fullName: string; info: boolean; base?: string }>();
+  const add = (fullName: string, info: boolean, base: string | undefined) => {
+    const known = repositories.get(repoKey(fullName, base));
     if (known) known.info ||= info;
-    else repositories.set(fullName.toLowerCase(), { fullName, info });
+    else repositories.set(repoKey(fullName, base), { fullName, info, ...(base ? { base } : {}) });
   };
   for (const p of cohort.projects) {
-    add(p.repository, true);
-    if (p.numericsRepository) add(p.numericsRepository, false);
+    add(p.repository, true, landingRule(p.landing).base);
+    if (p.numericsRepository) add(p.numericsRepository, false, undefined);
   }
+  const tagSets = new Map(cohort.projects.map((p) => [tagSetKey(p.stackOverflowTags), p.stackOverflowTags]));
   return {
     repositories: [...repositories.values()],
     queries: [...new Set(cohort.projects.map((p) => p.repositoryQuery))],
     tags: [...new Set(cohort.projects.flatMap((p) => p.stackOverflowTags))],
+    tagSets: [...tagSets.values()],
   };
+}
+
+function tagSetKey(tags: readonly string[]): string {
+  return [...new Set(tags.map((t) => t.toLowerCase()))].sort().join(";");
+}
+
+/**
+ * The searches a project's own repository adds in a window: its landing label's closed-unmerged PRs,
+ * or, with no rule declared, every closed-unmerged PR (the bot-landed check).
+ */
+export function pullSearches(project: ProjectConfig, window: { since: string; until: string }): { labelled?: string; unmerged?: string } {
+  const rule = landingRule(project.landing);
+  if (rule.kind === "label") return { labelled: labelledQuery(project.repository, window.since, window.until, rule.label!, rule.base) };
+  if (project.landing === undefined) return { unmerged: unmergedQuery(project.repository, window.since, window.until) };
+  return {};
+}
+
+/** Every issue search of a cohort in a window (see pullSearches), each once. */
+export function issueQueries(cohort: CohortConfig, window: { since: string; until: string }): string[] {
+  return [...new Set(cohort.projects.flatMap((p) => Object.values(pullSearches(p, window))))];
 }
 
 function message(error: unknown): string {
@@ -96,9 +151,9 @@ function settled<T>(result: T | FetchError, from: string): Settled<T> {
 }
 
 /** The request named in REST's messages, e.g. "GET /search/issues (q: ...)". */
-function mergedRequest(fullName: string, window: Window): string {
+function mergedRequest(fullName: string, window: Window, base?: string): string {
   try {
-    return `GET /search/issues (q: ${mergedQuery(fullName, window.since, window.until)})`;
+    return `GET /search/issues (q: ${mergedQuery(fullName, window.since, window.until, base)})`;
   } catch {
     return "GET /search/issues";
   }
@@ -115,6 +170,8 @@ interface RepoOutcome {
   details?: Details;
   /** The newest commit at or before asOf; null when there is none. Not read when `repository` failed. */
   lastCommit: Settled<string | null>;
+  /** Commits on the default branch in the window; null for an empty repository. */
+  commits: Settled<number | null>;
   /** The repository has no commits at all: a fact, not a missing figure. */
   empty: boolean;
   merged: Settled<SearchCount>;
@@ -141,9 +198,12 @@ class ProjectRecorder {
     forks: null,
     openIssues: null,
     archived: null,
+    commits: null,
   };
   readonly errors: Issue[] = [];
   readonly warnings: Issue[] = [];
+  /** The own repository answered under a name GitHub could not have sent: none of its figures is kept. */
+  untrusted = false;
 
   constructor(private readonly asOf: string) {}
 
@@ -173,22 +233,27 @@ class ProjectRecorder {
     if (this.set(field, result.value.count, result.from) && result.value.incomplete) this.warnings.push({ field, message: INCOMPLETE });
   }
 
-  /** Records one repository's figures (own, or the numerics library's); returns its current name when it was read. */
-  repository(configured: string, outcome: RepoOutcome, own: boolean): string | undefined {
+  /**
+   * Records one repository's figures (own, or the numerics library's); returns its current name when
+   * it was read. `now`: the figures that exist only as of now were asked (asOf is recent).
+   */
+  repository(configured: string, outcome: RepoOutcome, own: boolean, now: boolean): string | undefined {
     const commitField: RawField = own ? "lastCommitAt" : "numericsLastCommitAt";
+    const countField: RawField = own ? "commits" : "numericsCommits";
     let current: string | undefined;
     if ("error" in outcome.repository) {
-      this.fail([...(own ? (["stars", "forks", "openIssues", "archived"] as const) : []), commitField], outcome.repository.error);
+      this.fail([...(own && now ? CURRENT_ONLY : []), commitField, countField], outcome.repository.error);
     } else {
       const repo = outcome.repository.value;
       const badName = nameProblem(repo.fullName);
       if (badName) {
         // A name GitHub could not have sent: nothing of this repository is trusted or written.
-        this.fail([...(own ? (["stars", "forks", "openIssues", "archived"] as const) : []), commitField, own ? "mergedPullRequests" : "numericsMergedPullRequests"], `${outcome.repository.from}: ${badName}`);
+        this.fail([...(own && now ? CURRENT_ONLY : []), commitField, countField, own ? "mergedPullRequests" : "numericsMergedPullRequests"], `${outcome.repository.from}: ${badName}`);
+        if (own) this.untrusted = true;
         return undefined;
       }
       current = repo.fullName;
-      if (own && outcome.details) {
+      if (own && now && outcome.details) {
         this.settled("stars", outcome.details.stars);
         this.settled("forks", outcome.details.forks);
         this.settled("openIssues", outcome.details.openIssues);
@@ -203,9 +268,46 @@ class ProjectRecorder {
       } else {
         this.settled(commitField, outcome.lastCommit);
       }
+      if (outcome.empty) (this.raw as Record<RawField, unknown>)[countField] = 0;
+      else if ("error" in outcome.commits) this.fail([countField], outcome.commits.error);
+      else this.set(countField, outcome.commits.value ?? 0, outcome.commits.from);
     }
-    this.search(own ? "mergedPullRequests" : "numericsMergedPullRequests", outcome.merged);
+    if (!own) this.search("numericsMergedPullRequests", outcome.merged);
     return current;
+  }
+
+  /**
+   * The own repository's landed PRs by the project's rule: merged (into base), plus labelled PRs
+   * closed unmerged; not applicable for a mirror. With no rule declared, many PRs closed unmerged
+   * against few merged get a warning suggesting one.
+   */
+  landed(project: ProjectConfig, merged: Settled<SearchCount>, labelled: Settled<SearchCount> | undefined, unmerged: Settled<SearchCount> | undefined): void {
+    if (this.untrusted) return; // its count failed with the repository's bad name
+    const rule = landingRule(project.landing);
+    if (rule.kind === "none") {
+      this.warnings.push({ field: "mergedPullRequests", message: `${project.repository} takes no pull requests on GitHub (landing: none): not applicable, left out of the criteria that need it` });
+      return;
+    }
+    if (rule.kind === "label" && labelled) {
+      if ("error" in merged) return this.fail(["mergedPullRequests"], merged.error);
+      if ("error" in labelled) return this.fail(["mergedPullRequests"], labelled.error);
+      if (!this.set("mergedPullRequests", merged.value.count + labelled.value.count, `${merged.from} + ${labelled.from}`)) return;
+      if (merged.value.incomplete || labelled.value.incomplete) this.warnings.push({ field: "mergedPullRequests", message: INCOMPLETE });
+      return;
+    }
+    this.search("mergedPullRequests", merged);
+    if (unmerged && "value" in unmerged && "value" in merged) {
+      const closed = unmerged.value.count;
+      const landed = merged.value.count;
+      if (figureProblem("mergedPullRequests", closed, this.asOf) === undefined && closed >= 20 && closed >= 3 * landed) {
+        this.warnings.push({
+          field: "mergedPullRequests",
+          message:
+            `${project.repository} ${BOT_LANDED}: ${closed} pull requests closed unmerged in the window against ${landed} merged; ` +
+            `if a bot lands them and closes the PR, declare landing: { label: NAME } (or landing: none for a mirror) with its source`,
+        });
+      }
+    }
   }
 }
 
@@ -216,7 +318,7 @@ type Window = { since: string; until: string; pinned: boolean };
  * merged in the window. The search API has its own budget: a core rate limit or outage need not cost
  * the merged count, so it is still asked unless the repository does not exist or the run was stopped.
  */
-async function restRepository(github: GitHubSource, fullName: string, window: Window): Promise<RepoOutcome> {
+async function restRepository(github: GitHubSource, fullName: string, base: string | undefined, window: Window): Promise<RepoOutcome> {
   let info;
   try {
     info = await github.repository(fullName);
@@ -225,20 +327,23 @@ async function restRepository(github: GitHubSource, fullName: string, window: Wi
     const merged =
       error instanceof FetchError && (error.kind === "not-found" || error.kind === "aborted")
         ? failed
-        : await settle(github.mergedPullRequests(fullName, window.since, window.until), mergedRequest(fullName, window));
-    return { repository: failed, lastCommit: failed, empty: false, merged };
+        : await settle(github.mergedPullRequests(fullName, window.since, window.until, base), mergedRequest(fullName, window, base));
+    return { repository: failed, lastCommit: failed, commits: failed, empty: false, merged };
   }
   const commitsRequest = `GET /repos/${info.fullName}/commits`;
-  const [commit, merged] = await Promise.all([
+  const [commit, commits, merged] = await Promise.all([
     settle(lastCommit(github, info.fullName, info.defaultBranch, window), commitsRequest),
-    settle(github.mergedPullRequests(info.fullName, window.since, window.until), mergedRequest(info.fullName, window)),
+    settle(github.commitCount(info.fullName, info.defaultBranch, window.since, window.until), `${commitsRequest} (since ${window.since}, until ${window.until})`),
+    settle(github.mergedPullRequests(info.fullName, window.since, window.until, base), mergedRequest(info.fullName, window, base)),
   ]);
-  const empty = "error" in commit && commit.error instanceof FetchError && commit.error.kind === "empty";
+  const isEmpty = (s: Settled<unknown>) => "error" in s && s.error instanceof FetchError && s.error.kind === "empty";
+  const empty = isEmpty(commit) || isEmpty(commits);
   const from = `GET /repos/${fullName}`;
   return {
     repository: { value: { fullName: info.fullName }, from },
     details: { stars: { value: info.stars, from }, forks: { value: info.forks, from }, openIssues: { value: info.openIssues, from }, archived: { value: info.archived, from } },
     lastCommit: empty ? { value: null, from: commitsRequest } : commit,
+    commits: empty ? { value: null, from: commitsRequest } : commits,
     empty,
     merged,
   };
@@ -256,7 +361,7 @@ async function lastCommit(github: GitHubSource, fullName: string, branch: string
 function graphqlOutcome(requested: string, result: RepoFigures | FetchError): RepoOutcome {
   if (result instanceof FetchError) {
     const failed = { error: result };
-    return { repository: failed, lastCommit: failed, empty: false, merged: failed };
+    return { repository: failed, lastCommit: failed, commits: failed, empty: false, merged: failed };
   }
   const info = result.info;
   const from = `POST /graphql: repository ${requested}`;
@@ -266,55 +371,47 @@ function graphqlOutcome(requested: string, result: RepoFigures | FetchError): Re
       ? { details: { stars: settled(info.stars, from), forks: settled(info.forks, from), openIssues: settled(info.openIssues, from), archived: settled(info.archived, from) } }
       : {}),
     lastCommit: settled(result.lastCommitAt, from),
+    commits: settled(result.commits, from),
     empty: result.empty,
     merged: settled(result.mergedPullRequests, `POST /graphql: search ISSUE for ${result.fullName}`),
   };
 }
 
-const TAGS_REQUEST = "GET /2.3/tags/{tags}/info";
-
-function stackOverflowQuestions(project: ProjectConfig, tags: TagCounts, rec: ProjectRecorder): void {
-  const failed = project.stackOverflowTags.filter((t) => tags.failed.has(t));
-  if (failed.length > 0) {
-    rec.fail(["stackOverflowQuestions"], [...new Set(failed.map((t) => tags.failed.get(t)))].join("; "));
-    return;
-  }
-  let sum = 0;
-  const bad: string[] = [];
-  for (const tag of project.stackOverflowTags) {
-    const count = tags.counts.get(tag);
-    if (count === undefined) rec.warnings.push({ field: "stackOverflowQuestions", message: `Stack Overflow has no tag ${tag}; counted 0` });
-    const problem = count === undefined ? undefined : countProblem(count);
-    if (problem) bad.push(`${tag}: count ${problem}`);
-    sum += count ?? 0;
-  }
-  if (bad.length > 0) return rec.fail(["stackOverflowQuestions"], `${TAGS_REQUEST}: ${bad.join("; ")}`);
-  rec.set("stackOverflowQuestions", sum, TAGS_REQUEST);
+function stackOverflowQuestions(result: Settled<QuestionCount>, rec: ProjectRecorder): void {
+  if ("error" in result) return rec.fail(["stackOverflowQuestions"], result.error);
+  rec.set("stackOverflowQuestions", result.value.count, result.from);
 }
 
 /** Where a project's answers come from: each repository and search of the cohort, asked once. */
 interface Answers {
-  repository(fullName: string): Promise<RepoOutcome>;
+  repository(fullName: string, base: string | undefined): Promise<RepoOutcome>;
+  /** A repository search as configured (asked as of asOf). */
   count(query: string): Promise<Settled<SearchCount>>;
-  tags: Promise<TagCounts>;
+  issues(query: string): Promise<Settled<SearchCount>>;
+  questions(tags: readonly string[]): Promise<Settled<QuestionCount>>;
 }
 
-async function collectProject(project: ProjectConfig, answers: Answers, asOf: string): Promise<ProjectFacts> {
+async function collectProject(project: ProjectConfig, answers: Answers, asOf: string, window: Window, now: boolean): Promise<ProjectFacts> {
   const rec = new ProjectRecorder(asOf);
   if (project.numericsRepository) {
     rec.raw.numericsLastCommitAt = null;
     rec.raw.numericsMergedPullRequests = null;
+    rec.raw.numericsCommits = null;
   }
-  const [own, numerics, count, tags] = await Promise.all([
-    answers.repository(project.repository),
-    project.numericsRepository ? answers.repository(project.numericsRepository) : undefined,
+  const searches = pullSearches(project, window);
+  const [own, numerics, count, questions, labelled, unmerged] = await Promise.all([
+    answers.repository(project.repository, landingRule(project.landing).base),
+    project.numericsRepository ? answers.repository(project.numericsRepository, undefined) : undefined,
     answers.count(project.repositoryQuery),
-    answers.tags,
+    answers.questions(project.stackOverflowTags),
+    searches.labelled ? answers.issues(searches.labelled) : undefined,
+    searches.unmerged ? answers.issues(searches.unmerged) : undefined,
   ]);
-  const repository = rec.repository(project.repository, own, true);
-  const numericsRepository = numerics && project.numericsRepository ? rec.repository(project.numericsRepository, numerics, false) : undefined;
+  const repository = rec.repository(project.repository, own, true, now);
+  rec.landed(project, own.merged, labelled, unmerged);
+  const numericsRepository = numerics && project.numericsRepository ? rec.repository(project.numericsRepository, numerics, false, false) : undefined;
   rec.search("repositoryCount", count);
-  stackOverflowQuestions(project, tags, rec);
+  stackOverflowQuestions(questions, rec);
 
   const order = (a: Issue, b: Issue) => FIELD_ORDER.indexOf(a.field) - FIELD_ORDER.indexOf(b.field);
   return {
@@ -325,6 +422,7 @@ async function collectProject(project: ProjectConfig, answers: Answers, asOf: st
       stackOverflowTags: project.stackOverflowTags,
       repositoryQuery: project.repositoryQuery,
       ...(project.numericsRepository ? { numericsRepository: numericsRepository ?? project.numericsRepository } : {}),
+      ...(project.landing !== undefined ? { landing: project.landing } : {}),
     },
     raw: rec.raw,
     errors: rec.errors.sort(order),
@@ -333,7 +431,7 @@ async function collectProject(project: ProjectConfig, answers: Answers, asOf: st
 }
 
 // Errors and warnings are listed in the order of the snapshot's fields, whatever order requests finished in.
-const FIELD_ORDER = ["repository", "numericsRepository", "lastCommitAt", "mergedPullRequests", "repositoryCount", "stackOverflowQuestions", "stars", "forks", "openIssues", "archived", "numericsLastCommitAt", "numericsMergedPullRequests"];
+const FIELD_ORDER = ["repository", "numericsRepository", "lastCommitAt", "mergedPullRequests", "commits", "repositoryCount", "stackOverflowQuestions", "stars", "forks", "openIssues", "archived", "numericsLastCommitAt", "numericsMergedPullRequests", "numericsCommits"];
 
 /** Thrown when the run is stopped (Ctrl-C): the caller writes nothing. */
 export class Interrupted extends Error {}
@@ -354,30 +452,44 @@ function memo<T>(start: (key: string) => Promise<T>, normalize: (key: string) =>
   };
 }
 
-/**
- * GraphQL: every repository and search of the cohort in one repositories() and one repositoryCounts()
- * call, made together so that they share POSTs; each answer is handed on as soon as its POST is in.
- */
-function graphqlAnswers(source: BatchGitHub, plan: CohortPlan, window: Window, tags: Promise<TagCounts>): Answers {
-  const repositories = new Map<string, Promise<RepoOutcome>>();
-  const resolvers: ((outcome: RepoOutcome) => void)[] = [];
-  for (const r of plan.repositories) repositories.set(r.fullName.toLowerCase(), new Promise((resolve) => resolvers.push(resolve)));
-  const counts = new Map<string, Promise<Settled<SearchCount>>>();
-  const countResolvers: ((count: Settled<SearchCount>) => void)[] = [];
-  for (const q of plan.queries) counts.set(q, new Promise((resolve) => countResolvers.push(resolve)));
-  const requested = plan.repositories.map((r) => r.fullName);
+/** A promise per key, resolved by index as each answer comes in: answers handed on as soon as their POST is in. */
+function pending<T>(keys: readonly string[]): { get(key: string): Promise<T>; resolve(index: number, value: T): void; all(value: T): void } {
+  const promises = new Map<string, Promise<T>>();
+  const resolvers: ((value: T) => void)[] = [];
+  for (const key of keys) promises.set(key, new Promise((resolve) => resolvers.push(resolve)));
+  return { get: (key) => promises.get(key)!, resolve: (i, value) => resolvers[i]!(value), all: (value) => resolvers.forEach((r) => r(value)) };
+}
 
-  const requests: RepoFiguresRequest[] = plan.repositories.map((r) => ({ fullName: r.fullName, since: window.since, until: window.until, info: r.info }));
+/**
+ * GraphQL: every repository and search of the cohort in one repositories(), one repositoryCounts()
+ * and one issueCounts() call, made together so that they share POSTs (and with other dates' calls,
+ * in a backfill); each answer is handed on as soon as its POST is in.
+ */
+function graphqlAnswers(source: BatchGitHub, plan: CohortPlan, window: Window, asOf: string, issueSearches: string[], questions: Answers["questions"]): Answers {
+  const repositories = pending<RepoOutcome>(plan.repositories.map((r) => repoKey(r.fullName, r.base)));
+  const counts = pending<Settled<SearchCount>>(plan.queries);
+  const issues = pending<Settled<SearchCount>>(issueSearches);
+  const requested = plan.repositories.map((r) => r.fullName);
+  const asked = plan.queries.map((q) => repositoryQueryAsOf(q, asOf));
+  const requests: RepoFiguresRequest[] = plan.repositories.map((r) => ({ fullName: r.fullName, since: window.since, until: window.until, info: r.info, ...(r.base ? { base: r.base } : {}) }));
   // Errors come back as values; should a call throw all the same, every answer it owed is that error.
   const failAll = (error: unknown) => (error instanceof FetchError ? error : new FetchError("unavailable", `github graphql: ${message(error)}`));
   source
-    .repositories(requests, (i, result) => resolvers[i]!(graphqlOutcome(requested[i]!, result)))
-    .catch((error: unknown) => resolvers.forEach((resolve, i) => resolve(graphqlOutcome(requested[i]!, failAll(error)))));
-  source.repositoryCounts(plan.queries, (i, result) => countResolvers[i]!(settled(result, `POST /graphql: search REPOSITORY (q: ${plan.queries[i]})`))).catch((error: unknown) => countResolvers.forEach((resolve) => resolve({ error: failAll(error) })));
+    .repositories(requests, (i, result) => repositories.resolve(i, graphqlOutcome(requested[i]!, result)))
+    .catch((error: unknown) => requested.forEach((name, i) => repositories.resolve(i, graphqlOutcome(name, failAll(error)))));
+  source
+    .repositoryCounts(asked, (i, result) => counts.resolve(i, settled(result, `POST /graphql: search REPOSITORY (q: ${asked[i]})`)))
+    .catch((error: unknown) => counts.all({ error: failAll(error) }));
+  if (issueSearches.length > 0) {
+    source
+      .issueCounts(issueSearches, (i, result) => issues.resolve(i, settled(result, `POST /graphql: search ISSUE (q: ${issueSearches[i]})`)))
+      .catch((error: unknown) => issues.all({ error: failAll(error) }));
+  }
   return {
-    repository: (fullName) => repositories.get(fullName.toLowerCase())!,
-    count: (query) => counts.get(query)!,
-    tags,
+    repository: (fullName, base) => repositories.get(repoKey(fullName, base)),
+    count: (query) => counts.get(query),
+    issues: (query) => issues.get(query),
+    questions,
   };
 }
 
@@ -393,19 +505,46 @@ export async function collectCohort(cohort: CohortConfig, opts: CollectOptions):
   const window = { ...mergeWindow(opts.asOf, cohort.windowDays), pinned: opts.pinned ?? true };
   const cache = opts.cache ?? RunCache.memory({ cohort: cohort.cohort, asOf: opts.asOf });
   const stackExchange = cachedStackExchange(opts.stackExchange, cache);
+  const now = isCurrent(opts.asOf, opts.now ?? Date.now());
   const plan = planCohort(cohort);
-  const tags = stackExchange.tagCounts(plan.tags);
+  if (!now) for (const r of plan.repositories) r.info = false;
+  const se = { requests: 0, quotaRemaining: undefined as number | undefined, quotaMax: undefined as number | undefined };
+  // Asked as projects come to them (one request each): their answers are not needed before.
+  const questions = memo((key) => {
+    const tags = key.split(";");
+    return settle(
+      stackExchange.questionCount(tags, opts.asOf).then((answer) => {
+        se.requests += answer.requests;
+        se.quotaRemaining = answer.quotaRemaining ?? se.quotaRemaining;
+        se.quotaMax = answer.quotaMax ?? se.quotaMax;
+        return answer;
+      }),
+      `GET /2.3/search/advanced (tagged=${key})`,
+    );
+  });
+  const askQuestions = (tags: readonly string[]) => questions(tagSetKey(tags));
   let answers: Answers;
   let limit: <T>(run: () => Promise<T>) => Promise<T>;
   if (opts.graphql) {
-    answers = graphqlAnswers(cachedBatchGitHub(opts.graphql, cache), plan, window, tags);
+    answers = graphqlAnswers(cachedBatchGitHub(opts.graphql, cache), plan, window, opts.asOf, issueQueries(cohort, window), askQuestions);
     limit = (run) => run(); // everything is asked already: projects only wait for their answers
   } else {
     const github = cachedGitHub(opts.github, cache);
+    const repository = memo(
+      (key) => {
+        const [fullName, base] = key.split(" base:");
+        return restRepository(github, fullName!, base, window);
+      },
+      (k) => k.toLowerCase(),
+    );
     answers = {
-      repository: memo((fullName) => restRepository(github, fullName, window), (k) => k.toLowerCase()),
-      count: memo((query) => settle(github.repositoryCount(query), `GET /search/repositories (q: ${query})`)),
-      tags,
+      repository: (fullName, base) => repository(`${fullName}${base ? ` base:${base}` : ""}`),
+      count: memo((query) => {
+        const q = repositoryQueryAsOf(query, opts.asOf);
+        return settle(github.repositoryCount(q), `GET /search/repositories (q: ${q})`);
+      }),
+      issues: memo((query) => settle(github.issueCount(query), `GET /search/issues (q: ${query})`)),
+      questions: askQuestions,
     };
     limit = pLimit(opts.concurrency ?? 4);
   }
@@ -416,17 +555,17 @@ export async function collectCohort(cohort: CohortConfig, opts: CollectOptions):
       limit(async () => {
         // Stopped: projects not started are skipped; those under way finish and their answers are cached.
         if (signal?.aborted) return undefined;
-        const result = await collectProject(project, answers, opts.asOf);
+        const result = await collectProject(project, answers, opts.asOf, window, now);
         if (!signal?.aborted) opts.onProject?.(result, ++done, cohort.projects.length);
         return result;
       }),
     ),
   );
   if (signal?.aborted) throw new Interrupted();
-  const se = await tags;
   return {
     projects: projects.filter((p): p is ProjectFacts => p !== undefined),
-    stackExchange: { requests: se.requests, quotaRemaining: se.quotaRemaining, quotaMax: se.quotaMax },
+    stackExchange: se,
     cached: cache.hits,
+    warnings: now ? [] : [pastWarning(opts.asOf)],
   };
 }

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { loadCohort } from "../config/load.js";
 import { parseAsOf } from "../asof.js";
-import { planCohort } from "../collect.js";
+import { issueQueries, mergeWindow, planCohort } from "../collect.js";
 import { API_CHOICES, resolveApi, runCollect, wholeNumber, type ApiChoice } from "../collect-run.js";
 import { findToken } from "../fetch/token.js";
 import { UsageError } from "../errors.js";
@@ -99,6 +99,7 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
           pinned: given !== undefined,
           windowDays: cohort.windowDays,
           asOf,
+          issueQueries: issueQueries(cohort, mergeWindow(asOf, cohort.windowDays)),
         }),
       );
       return EXIT.ok;

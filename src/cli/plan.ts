@@ -11,8 +11,6 @@ import type { GitHubApi } from "../fetch/types.js";
 export const GRAPHQL_POINTS_PER_HOUR = 5000;
 /** Stack Exchange's daily request quota per IP, with and without an app key. */
 export const STACKEXCHANGE_QUOTA = { key: 10_000, anonymous: 300 } as const;
-/** Tags per /tags/{tags}/info request (the API's limit). */
-const TAGS_PER_REQUEST = 100;
 
 export interface DryRun {
   cohort: string;
@@ -26,6 +24,8 @@ export interface DryRun {
   pinned: boolean;
   windowDays: number;
   asOf: string;
+  /** The landing rules' and bot-landed check's PR searches (collect.ts issueQueries). */
+  issueQueries: string[];
 }
 
 const n = (v: number) => v.toLocaleString("en-US");
@@ -42,7 +42,7 @@ export function dryRunText(d: DryRun): string {
   const repos = d.plan.repositories;
   const own = repos.filter((r) => r.info).length;
   const numerics = repos.length - own;
-  const seRequests = Math.ceil(new Set(d.plan.tags.map((t) => t.toLowerCase())).size / TAGS_PER_REQUEST);
+  const seRequests = d.plan.tagSets.length;
   const quota = d.stackExchangeKey ? STACKEXCHANGE_QUOTA.key : STACKEXCHANGE_QUOTA.anonymous;
   const lines = [
     `${d.cohort}: dry run, nothing sent or written: ${plural(d.projects, "project")} as of ${d.asOf}, ${plural(repos.length, "repository", "repositories")} ` +
@@ -55,11 +55,13 @@ export function dryRunText(d: DryRun): string {
   if (d.api === "graphql") {
     const { since, until } = mergeWindow(d.asOf, d.windowDays);
     const g = planGraphql(
-      repos.map((r) => ({ fullName: r.fullName, since, until, info: r.info })),
+      repos.map((r) => ({ fullName: r.fullName, since, until, info: r.info, ...(r.base ? { base: r.base } : {}) })),
       d.plan.queries,
+      DEFAULT_BATCH_SIZE,
+      d.issueQueries,
     );
     lines.push(
-      `  github graphql   ${plural(g.posts, "POST")} of up to ${DEFAULT_BATCH_SIZE} groups (${n(g.groups)} groups: a repository with its merged-PR search, or a repository search), ` +
+      `  github graphql   ${plural(g.posts, "POST")} of up to ${DEFAULT_BATCH_SIZE} groups (${n(g.groups)} groups: a repository with its merged-PR search, a repository search, or a PR search), ` +
         `about ${plural(g.points, "point")}; + 1 search per renamed repository, known only from the answers`,
       "  github core      0",
       "  github search    0 (GraphQL searches do not use the search API's budget)",
@@ -67,19 +69,19 @@ export function dryRunText(d: DryRun): string {
     budget.push(`  graphql          ${n(g.points)} of ${n(GRAPHQL_POINTS_PER_HOUR)} points an hour: ${windows(g.points, GRAPHQL_POINTS_PER_HOUR, "hour")}`);
   } else {
     const limits = d.tokenFrom ? DOCUMENTED_LIMITS.token : DOCUMENTED_LIMITS.anonymous;
-    const core = 2 * repos.length;
-    const search = repos.length + d.plan.queries.length;
+    const core = 3 * repos.length;
+    const search = repos.length + d.plan.queries.length + d.issueQueries.length;
     lines.push(
-      `  github core      ${n(core)} (2 per repository: the repository and its last commit; + 1 per renamed repository (its redirect)` +
+      `  github core      ${n(core)} (3 per repository: the repository, its last commit and its commits in the window; + 1 per renamed repository (its redirect)` +
         `${d.pinned ? "" : ", + 1 per branch head newer than asOf"}, known only from the answers)`,
-      `  github search    ${n(search)} (${n(repos.length)} merged-PR searches, one per repository, + ${n(d.plan.queries.length)} repository counts)`,
+      `  github search    ${n(search)} (${n(repos.length)} merged-PR searches, one per repository, + ${n(d.plan.queries.length)} repository counts + ${n(d.issueQueries.length)} PR searches of landing rules and the bot-landed check)`,
     );
     budget.push(
       `  core             ${n(core)} of ${n(limits.core)} an hour${d.tokenFrom ? "" : " (unauthenticated)"}: ${windows(core, limits.core, "hour")}`,
       `  search           ${n(search)} at ${n(limits.search)} a minute${d.tokenFrom ? "" : " (unauthenticated)"}: ${windows(search, limits.search, "minute")}`,
     );
   }
-  lines.push(`  stack exchange   ${n(seRequests)} (${plural(d.plan.tags.length, "tag")}, ${TAGS_PER_REQUEST} a request)`);
+  lines.push(`  stack exchange   ${n(seRequests)} (one /search/advanced a project: its tags as one OR, as of asOf)`);
   budget.push(`  stack exchange   ${n(seRequests)} of ${n(quota)} a day${d.stackExchangeKey ? " (STACKEXCHANGE_KEY)" : " (no STACKEXCHANGE_KEY)"}: ${windows(seRequests, quota, "day")}`);
   lines.push("rate-limit budget needed (documented limits; a run reads the real ones from GitHub's answers):", ...budget);
   if (d.api === "rest" && d.tokenFrom) lines.push("(with a token, --api graphql asks the same in a few POSTs and no search API budget)");

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { REPOSITORY, SLUG, SO_TAG } from "../slug.js";
 import { About, Reference } from "./context.js";
+import { Landing } from "./landing.js";
 
 const repository = z
   .string({ error: "expected \"owner/name\"" })
@@ -21,11 +22,18 @@ export const ProjectConfig = z.looseObject({
   repositoryQuery: z.string().min(1).max(256, "GitHub search queries are limited to 256 characters"),
   /** The numerics library's own repository, when it is not the project's. */
   numericsRepository: repository.optional(),
+  /** How its pull requests land (default merged); anything else needs sources.landing. */
+  landing: Landing.optional(),
   /** Where each rating (or figure source) comes from: key -> one line citing an article or the docs. */
   sources: z.record(z.string(), z.string().min(1)).optional(),
   notes: z.string().optional(),
   /** Who is behind it, its first release and one line about it, with their source (the report's "Projects"). */
   about: About.optional(),
+}).superRefine((p, ctx) => {
+  // A landing rule changes what a figure means: like a rating, a reader must be able to check it.
+  if (p.landing !== undefined && p.landing !== "merged" && !p.sources?.landing?.trim()) {
+    ctx.addIssue({ code: "custom", path: ["sources", "landing"], message: "a landing rule needs a source (the project's docs or issue URL saying how its pull requests land)" });
+  }
 });
 
 /** Fields a project entry's sources may cite besides its ratings: each choice it makes (repository, tags, ...). */

@@ -207,7 +207,9 @@ export function cachedGitHub(source: GitHubSource, cache: RunCache): GitHubSourc
   return {
     repository: (fullName) => memo(`repository ${fullName}`, () => source.repository(fullName)),
     lastCommitAt: (fullName, branch, until) => memo(`lastCommit ${fullName} ${branch} ${until ?? "head"}`, () => source.lastCommitAt(fullName, branch, until)),
-    mergedPullRequests: (fullName, since, until) => memo(`merged ${fullName} ${since} ${until}`, () => source.mergedPullRequests(fullName, since, until)),
+    commitCount: (fullName, branch, since, until) => memo(`commits ${fullName} ${branch} ${since} ${until}`, () => source.commitCount(fullName, branch, since, until)),
+    mergedPullRequests: (fullName, since, until, base) => memo(mergedKey({ fullName, since, until, base }), () => source.mergedPullRequests(fullName, since, until, base)),
+    issueCount: (query) => memo(`issueCount ${query}`, () => source.issueCount(query)),
     repositoryCount: (query) => memo(`repositoryCount ${query}`, () => source.repositoryCount(query)),
     stats: () => source.stats(),
   };
@@ -226,7 +228,7 @@ function fromLine<T>(line: Line): T | FetchError {
 }
 
 /** The same fact as REST's mergedPullRequests, under the same key: the count of merged PRs under that name in the window. */
-const mergedKey = (r: MergedRequest) => `merged ${r.fullName} ${r.since} ${r.until}`;
+const mergedKey = (r: MergedRequest) => `merged ${r.fullName} ${r.since} ${r.until}${r.base ? ` base:${r.base}` : ""}`;
 
 type RepoPart = Omit<RepoFigures, "mergedPullRequests">;
 
@@ -240,7 +242,7 @@ type RepoPart = Omit<RepoFigures, "mergedPullRequests">;
  * made in the same turn, so that they still share POSTs.
  */
 export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGitHub {
-  const repoKey = (r: RepoFiguresRequest) => `graphql repository ${r.fullName} ${r.since} ${r.until}${r.info ? " info" : ""}`;
+  const repoKey = (r: RepoFiguresRequest) => `graphql repository ${r.fullName} ${r.since} ${r.until}${r.base ? ` base:${r.base}` : ""}${r.info ? " info" : ""}`;
   const keep = (key: string, result: unknown) => {
     const line = lineOf(key, result);
     if (line) cache.put(line);
@@ -293,7 +295,7 @@ export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGi
         if (!line) return void whole.push(i);
         const part = fromLine<RepoPart>(line);
         if (part instanceof FetchError) return done(i, part);
-        const merged: MergedRequest = { fullName: part.fullName, since: r.since, until: r.until };
+        const merged: MergedRequest = { fullName: part.fullName, since: r.since, until: r.until, ...(r.base ? { base: r.base } : {}) };
         const count = known(mergedKey(merged));
         if (count) done(i, { ...part, mergedPullRequests: fromLine<SearchCount>(count) });
         else countOnly.push({ i, part, merged });
@@ -310,8 +312,8 @@ export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGi
                   keep(repoKey(requests[i]!), result);
                 } else {
                   const { mergedPullRequests, ...part } = result;
-                  // A repository whose last commit or a detail failed is asked again whole.
-                  const failed = [part.lastCommitAt, ...Object.values(part.info ?? {})].some((v) => v instanceof FetchError);
+                  // A repository whose last commit, commit count or a detail failed is asked again whole.
+                  const failed = [part.lastCommitAt, part.commits, ...Object.values(part.info ?? {})].some((v) => v instanceof FetchError);
                   if (!failed) keep(repoKey(requests[i]!), part);
                   keep(mergedKey({ ...requests[i]!, fullName: result.fullName }), mergedPullRequests);
                 }
@@ -333,13 +335,25 @@ export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGi
     },
     mergedPullRequests: (requests, each) => cached<MergedRequest, SearchCount>(requests, mergedKey, (rest, on) => source.mergedPullRequests(rest, on), each),
     repositoryCounts: (queries, each) => cached<string, SearchCount>(queries, (q) => `repositoryCount ${q}`, (rest, on) => source.repositoryCounts(rest, on), each),
+    issueCounts: (queries, each) => cached<string, SearchCount>(queries, (q) => `issueCount ${q}`, (rest, on) => source.issueCounts(rest, on), each),
     stats: () => source.stats(),
   };
 }
 
-/** The same for Stack Exchange: tags answered by an earlier run are not asked again. */
+/** The same for Stack Exchange: tags and question counts answered by an earlier run are not asked again. */
 export function cachedStackExchange(source: StackExchangeSource, cache: RunCache): StackExchangeSource {
   return {
+    async questionCount(tags, todate) {
+      const key = `questions ${[...tags].map((t) => t.toLowerCase()).sort().join(";")} ${todate}`;
+      const line = cache.get(key);
+      if (line && "v" in line && typeof line.v === "number") {
+        cache.hits += 1;
+        return { count: line.v, requests: 0, quotaRemaining: undefined, quotaMax: undefined };
+      }
+      const answer = await source.questionCount(tags, todate);
+      cache.put({ k: key, v: answer.count });
+      return answer;
+    },
     async tagCounts(tags) {
       const result: TagCounts = { counts: new Map(), missing: [], failed: new Map(), requests: 0, quotaRemaining: undefined, quotaMax: undefined };
       const ask: string[] = [];

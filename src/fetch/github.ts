@@ -49,11 +49,43 @@ export const DOCUMENTED_LIMITS = {
   anonymous: { core: 60, search: 10 },
 } as const;
 
-/** `repo:OWNER/NAME is:pr is:merged merged:START..END` for merges in (since, until]; search has whole seconds. */
-export function mergedQuery(fullName: string, since: string, until: string): string {
+/** `START..END` for instants in (since, until]: search qualifiers have whole seconds and include both ends. */
+export function searchRange(since: string, until: string): string {
   const start = Math.floor(instant(since, "since") / 1000) * 1000 + 1000;
   const end = Math.floor(instant(until, "until") / 1000) * 1000;
-  return `repo:${fullName} is:pr is:merged merged:${searchTime(start)}..${searchTime(end)}`;
+  return `${searchTime(start)}..${searchTime(end)}`;
+}
+
+/** `repo:OWNER/NAME is:pr is:merged merged:START..END` for merges in (since, until], into `base` when given. */
+export function mergedQuery(fullName: string, since: string, until: string, base?: string): string {
+  return `repo:${fullName} is:pr is:merged merged:${searchRange(since, until)}${base ? ` base:${base}` : ""}`;
+}
+
+/**
+ * PRs closed without GitHub's merge in (since, until] that carry `label` (a bot that lands the change
+ * and closes the PR labels it, e.g. pytorchmergebot's "Merged"). is:unmerged excludes merged PRs, so
+ * this and mergedQuery never count one PR twice.
+ */
+export function labelledQuery(fullName: string, since: string, until: string, label: string, base?: string): string {
+  return `repo:${fullName} is:pr is:closed is:unmerged label:"${label}" closed:${searchRange(since, until)}${base ? ` base:${base}` : ""}`;
+}
+
+/** Every PR closed without GitHub's merge in (since, until]: what the bot-landed check compares with the merged count. */
+export function unmergedQuery(fullName: string, since: string, until: string): string {
+  return `repo:${fullName} is:pr is:closed is:unmerged closed:${searchRange(since, until)}`;
+}
+
+/** A repository search as of asOf: the repositories that exist now and were created by then. */
+export function repositoryQueryAsOf(query: string, asOf: string): string {
+  return `${query} created:<=${searchTime(Math.floor(instant(asOf, "asOf") / 1000) * 1000)}`;
+}
+
+/** The page count in a Link header's rel="last" (GitHub's pagination), or undefined when there is none. */
+export function lastPage(link: string | null | undefined): number | undefined {
+  const match = link ? /<([^>]+)>;\s*rel="last"/.exec(link) : null;
+  if (!match) return undefined;
+  const page = Number(new URL(match[1]!, "http://x").searchParams.get("page"));
+  return Number.isInteger(page) && page > 0 ? page : undefined;
 }
 
 function instant(text: string, what: string): number {
@@ -202,9 +234,28 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
       return date ?? null;
     },
 
-    async mergedPullRequests(fullName, since, until) {
+    async commitCount(fullName, branch, since, until) {
+      const { owner, repo } = splitName(fullName);
+      const what = `GET /repos/${owner}/${repo}/commits (since ${since}, until ${until})`;
+      // One commit a page: the Link header's last page is the count; no Link means one page or none.
+      const exclusive = new Date(Math.floor(instant(since, "since") / 1000) * 1000 + 1000).toISOString();
+      const response = await call(what, { 404: "does the repository or branch exist?" }, () =>
+        octokit.rest.repos.listCommits({ owner, repo, sha: branch, since: exclusive, until, per_page: 1 }),
+      );
+      if (!Array.isArray(response.data)) throw unexpected(what, "commit list");
+      const link = (response.headers as Record<string, string | undefined>).link;
+      const last = lastPage(link);
+      if (link && last === undefined && /rel="next"/.test(link)) throw unexpected(what, 'rel="last" in the Link header');
+      return last ?? response.data.length;
+    },
+
+    async mergedPullRequests(fullName, since, until, base) {
       splitName(fullName);
-      const q = mergedQuery(fullName, since, until);
+      const q = mergedQuery(fullName, since, until, base);
+      return search(`GET /search/issues (q: ${q})`, () => octokit.rest.search.issuesAndPullRequests({ q, per_page: 1 }));
+    },
+
+    async issueCount(q) {
       return search(`GET /search/issues (q: ${q})`, () => octokit.rest.search.issuesAndPullRequests({ q, per_page: 1 }));
     },
 

@@ -10,12 +10,14 @@ import { FetchError, type RepositoryInfo, type SearchCount } from "./types.js";
 export interface RepoFiguresRequest {
   /** "owner/name" as configured. */
   fullName: string;
-  /** Merged pull requests are counted in (since, until]. */
+  /** Merged pull requests and commits are counted in (since, until]. */
   since: string;
   /** lastCommitAt is the newest commit on the default branch at or before this instant. */
   until: string;
   /** Also fetch stars, forks, open issues and archived (a project's own repository, not its numerics library). */
   info: boolean;
+  /** Only PRs merged into this branch are counted (the project's landing rule). */
+  base?: string;
 }
 
 export interface RepoFigures {
@@ -33,6 +35,8 @@ export interface RepoFigures {
   lastCommitAt: string | null | FetchError;
   /** The repository has no commits at all (defaultBranchRef is null): REST answers 409 there. */
   empty: boolean;
+  /** Commits on the default branch in (since, until]: history's totalCount; null for an empty repository. */
+  commits: number | null | FetchError;
   /** issueCount of the merged-PR search. GraphQL has no incomplete_results: `incomplete` is always false. */
   mergedPullRequests: SearchCount | FetchError;
 }
@@ -47,6 +51,8 @@ export interface RepositoryItem {
   owner: string;
   name: string;
   until: string;
+  /** since + 1 s: history's `since` includes its instant, the window does not. */
+  after: string;
   info: boolean;
   /** The merged-PR search for the requested name; graphql.ts searches again under the new name after a rename. */
   merged: string;
@@ -86,7 +92,10 @@ export function repositoryItem(request: RepoFiguresRequest): RepositoryItem | Fe
     return new FetchError("invalid", `github graphql: not an owner/name repository: ${JSON.stringify(request.fullName)}`);
   }
   try {
-    return { kind: "repository", owner, name, until: request.until, info: request.info, merged: mergedQuery(request.fullName, request.since, request.until) };
+    const since = Date.parse(request.since);
+    if (Number.isNaN(since)) throw new FetchError("invalid", `github: since is not a date-time: ${JSON.stringify(request.since)}`);
+    const after = new Date(Math.floor(since / 1000) * 1000 + 1000).toISOString();
+    return { kind: "repository", owner, name, until: request.until, after, info: request.info, merged: mergedQuery(request.fullName, request.since, request.until, request.base) };
   } catch (error) {
     return error instanceof FetchError ? error : new FetchError("invalid", `github graphql: ${String(error)}`);
   }
@@ -95,11 +104,11 @@ export function repositoryItem(request: RepoFiguresRequest): RepositoryItem | Fe
 /**
  * Connections a group opens, each counted as one request by GitHub's formula ("add up the requests
  * needed to fulfil each unique connection, divide by 100, round; at least 1").
- * With info: issues, pullRequests, history, search = 4; without: history, search = 2; a search: 1.
+ * With info: issues, pullRequests, 2 histories, search = 5; without: 2 histories, search = 3; a search: 1.
  */
 export function connectionsOf(item: BatchItem): number {
   if (item.kind === "search") return 1;
-  return item.info ? 4 : 2;
+  return item.info ? 5 : 3;
 }
 
 export function estimateCost(connections: number): number {
@@ -129,13 +138,18 @@ export function buildBatchQuery(items: readonly BatchItem[]): BatchQuery {
       fields.push(`q${i}: search(type: ${item.type}, query: $s${i}, first: 0) { ${count} }`);
       return;
     }
-    let t = timestamps.get(item.until);
-    if (t === undefined) {
-      t = `t${timestamps.size}`;
-      timestamps.set(item.until, t);
-      declarations.push(`$${t}: GitTimestamp!`);
-      variables[t] = item.until;
-    }
+    const timestamp = (value: string): string => {
+      let t = timestamps.get(value);
+      if (t === undefined) {
+        t = `t${timestamps.size}`;
+        timestamps.set(value, t);
+        declarations.push(`$${t}: GitTimestamp!`);
+        variables[t] = value;
+      }
+      return t;
+    };
+    const t = timestamp(item.until);
+    const a = timestamp(item.after);
     declarations.push(`$o${i}: String!`, `$n${i}: String!`, `$s${i}: String!`);
     variables[`o${i}`] = item.owner;
     variables[`n${i}`] = item.name;
@@ -143,7 +157,7 @@ export function buildBatchQuery(items: readonly BatchItem[]): BatchQuery {
     const info = item.info ? " stargazerCount forkCount isArchived issues(states: OPEN) { totalCount } pullRequests(states: OPEN) { totalCount }" : "";
     const branchName = item.info ? "name " : "";
     fields.push(
-      `r${i}: repository(owner: $o${i}, name: $n${i}) { nameWithOwner${info} defaultBranchRef { ${branchName}target { ... on Commit { history(first: 1, until: $${t}) { nodes { committedDate } } } } } }`,
+      `r${i}: repository(owner: $o${i}, name: $n${i}) { nameWithOwner${info} defaultBranchRef { ${branchName}target { ... on Commit { history(first: 1, until: $${t}) { nodes { committedDate } } commits: history(since: $${a}, until: $${t}) { totalCount } } } } }`,
       `m${i}: search(type: ISSUE, query: $s${i}, first: 0) { issueCount }`,
     );
   });
@@ -163,7 +177,10 @@ interface RepositoryData {
   isArchived?: boolean;
   issues?: { totalCount: number } | null;
   pullRequests?: { totalCount: number } | null;
-  defaultBranchRef: { name?: string; target: { history?: { nodes: ({ committedDate: string } | null)[] | null } | null } | null } | null;
+  defaultBranchRef: {
+    name?: string;
+    target: { history?: { nodes: ({ committedDate: string } | null)[] | null } | null; commits?: { totalCount?: unknown } | null } | null;
+  } | null;
 }
 
 interface SearchData {
@@ -215,7 +232,15 @@ export function parseBatch(items: readonly BatchItem[], data: Data, errors: read
       lastCommitAt = ref.target?.history?.nodes?.[0]?.committedDate ?? null;
     }
 
-    const figures: RepoFigures = { fullName: repo.nameWithOwner, lastCommitAt, empty, mergedPullRequests };
+    let commits: number | null | FetchError = null;
+    if (ref && ref.target) {
+      const total = ref.target.commits?.totalCount;
+      commits = typeof total === "number" && Number.isInteger(total) && total >= 0 ? total : failure(`r${i}`, `${what} commit count`, under(`r${i}`, "defaultBranchRef", "target", "commits"));
+    } else if (!empty) {
+      commits = failure(`r${i}`, `${what} default branch`, under(`r${i}`, "defaultBranchRef"));
+    }
+
+    const figures: RepoFigures = { fullName: repo.nameWithOwner, lastCommitAt, empty, commits, mergedPullRequests };
     if (item.info) {
       // Each detail on its own: an error in one field (null there, the error's path naming it) fails that one only.
       const detail = <T>(value: T | undefined | null, type: "number" | "boolean", fields: string[]): T | FetchError =>

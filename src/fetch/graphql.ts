@@ -48,10 +48,12 @@ export interface BatchGitHub {
   mergedPullRequests(requests: MergedRequest[], each?: (index: number, result: SearchCount | FetchError) => void): Promise<(SearchCount | FetchError)[]>;
   /** repositoryCount of each repository search, in order. */
   repositoryCounts(queries: string[], each?: (index: number, result: SearchCount | FetchError) => void): Promise<(SearchCount | FetchError)[]>;
+  /** issueCount of each issue/PR search (landing rules' labelled PRs, the bot-landed check), in order. */
+  issueCounts(queries: string[], each?: (index: number, result: SearchCount | FetchError) => void): Promise<(SearchCount | FetchError)[]>;
   stats(): GraphqlStats;
 }
 
-export type MergedRequest = Pick<RepoFiguresRequest, "fullName" | "since" | "until">;
+export type MergedRequest = Pick<RepoFiguresRequest, "fullName" | "since" | "until" | "base">;
 
 export interface GraphqlStats {
   /** POSTs sent (retries included). */
@@ -98,15 +100,16 @@ export interface GraphqlGitHubOptions {
  * - Nodes (max 500,000 a query): a group asks history(first: 1), 1 node, and search(first: 0), none;
  *   50 groups request at most 50 nodes. Not the constraint; neither would 1,000 groups be.
  * - Points (cost = connections / 100, rounded, at least 1; 5,000 points an hour): a group opens at most
- *   4 connections (issues, pullRequests, history, search), so 50 groups = 200 connections = 2 points;
- *   5,000 points pay for 2,500 such queries an hour. Not the constraint either.
+ *   5 connections (issues, pullRequests, two histories: the last commit and the window's count,
+ *   search), so 50 groups = 250 connections = 3 points; 5,000 points pay for 1,666 such queries an
+ *   hour. Not the constraint either.
  * - Time (GitHub ends a query after 10 s with a 502/504, and charges extra points for it): the
- *   searches and history walks are the slow part. 50 groups is at most 100 of them, so a query
- *   stays within 10 s as long as each takes under 100 ms when GitHub resolves them one after another.
+ *   searches and history walks are the slow part. 50 groups is at most 150 of them, so a query
+ *   stays within 10 s as long as each takes under 66 ms when GitHub resolves them one after another.
  *   That is the constraint, and the reason not to go higher. A query that times out anyway is
  *   retried in halves, so a size that was too optimistic costs one failed request, not figures.
- * A cohort of 16 projects, each with a numerics repository, is 48 groups (16 x 4 + 16 x 2 + 16 x 1 =
- * 112 connections, 1 point): one POST, where REST needs 112 requests.
+ * A cohort of 16 projects, each with a numerics repository, is 48 groups (16 x 5 + 16 x 3 + 16 x 1 =
+ * 144 connections, 1 point) and a search per project for its closed PRs: 64 groups, two POSTs.
  */
 export const DEFAULT_BATCH_SIZE = 50;
 
@@ -124,10 +127,11 @@ export interface GraphqlPlan {
  * nothing fails: the same items, batches and cost formula as a run. A renamed repository adds one
  * search (its merged count under the new name), which only the answers can tell.
  */
-export function planGraphql(requests: readonly RepoFiguresRequest[], queries: readonly string[], batchSize = DEFAULT_BATCH_SIZE): GraphqlPlan {
+export function planGraphql(requests: readonly RepoFiguresRequest[], queries: readonly string[], batchSize = DEFAULT_BATCH_SIZE, issueQueries: readonly string[] = []): GraphqlPlan {
   const items: BatchItem[] = [
     ...requests.map(repositoryItem).filter((item): item is RepositoryItem => !(item instanceof FetchError)),
     ...queries.map((query): BatchItem => ({ kind: "search", type: "REPOSITORY", query })),
+    ...issueQueries.map((query): BatchItem => ({ kind: "search", type: "ISSUE", query })),
   ];
   let points = 0;
   for (let start = 0; start < items.length; start += batchSize) {
@@ -491,7 +495,7 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
   function mergedOf(request: MergedRequest): Promise<SearchCount | FetchError> {
     let query: string;
     try {
-      query = mergedQuery(request.fullName, request.since, request.until);
+      query = mergedQuery(request.fullName, request.since, request.until, request.base);
     } catch (error) {
       return Promise.resolve(error as FetchError);
     }
@@ -523,6 +527,10 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
 
     repositoryCounts(queries, each) {
       return Promise.all(queries.map((query, i) => announce(enqueue({ kind: "search", type: "REPOSITORY", query }) as Promise<SearchCount | FetchError>, i, each)));
+    },
+
+    issueCounts(queries, each) {
+      return Promise.all(queries.map((query, i) => announce(enqueue({ kind: "search", type: "ISSUE", query }) as Promise<SearchCount | FetchError>, i, each)));
     },
 
     stats() {

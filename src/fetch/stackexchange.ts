@@ -1,10 +1,10 @@
 import { STATUS_CODES } from "node:http";
-import type { StackExchangeSource, TagCounts } from "./types.js";
+import { countProblem } from "./figures.js";
+import { FetchError, type QuestionCount, type StackExchangeSource, type TagCounts } from "./types.js";
 import { backoffDelay } from "./backoff.js";
 import { realClock, type Clock } from "./clock.js";
 import { neverSent } from "./network.js";
 import { DEFAULT_CAPS, readCapped, type BodyCap } from "./body.js";
-import { FetchError } from "./types.js";
 
 export interface StackExchangeOptions {
   baseUrl: string;
@@ -37,6 +37,8 @@ const TRANSIENT = new Set(["internal_error", "temporarily_unavailable"]);
 
 interface Outcome {
   items?: { name: string; count: number }[];
+  /** filter=total's only field. */
+  total?: number;
   /** Why the batch failed; undefined on success. */
   error?: string;
   retryable?: boolean;
@@ -44,8 +46,24 @@ interface Outcome {
   final?: boolean;
 }
 
-/** The method every request of this client calls, for the API's per-method `backoff`. */
+/**
+ * Starts of /search/advanced requests are kept this far apart: 20 a second, under the 30 a second
+ * above which the API drops an IP's requests. The first request goes alone (its answer may ask for a
+ * `backoff`, which every later request must respect); the rest then overlap when answers take longer
+ * than this (they do: about 100 ms and more).
+ */
+export const SEARCH_SPACING_MS = 50;
+
+/** The methods this client calls, for the API's per-method `backoff`. */
 const TAGS_INFO = "/tags/{tags}/info";
+const SEARCH_ADVANCED = "/search/advanced";
+
+/** Quota figures seen so far, shared by every request of a client. */
+interface Quota {
+  requests: number;
+  quotaRemaining: number | undefined;
+  quotaMax: number | undefined;
+}
 
 export function createStackExchange(options: StackExchangeOptions): StackExchangeSource {
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
@@ -62,8 +80,13 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
   const maxBody = options.maxBody ?? DEFAULT_CAPS.stackexchange;
   const maxWaitMs = options.maxWaitMs ?? 900_000;
 
-  // The API's `backoff` holds for every later request to the same method, across tagCounts calls.
+  // The API's `backoff` holds for every later request to the same method, across calls.
   const notBefore = new Map<string, number>();
+  let nextStart = 0;
+  let spacing: Promise<void> = Promise.resolve();
+  let first: Promise<unknown> | undefined;
+  const quota: Quota = { requests: 0, quotaRemaining: undefined, quotaMax: undefined };
+  let stopped: string | undefined;
 
   return {
     async tagCounts(tags) {
@@ -104,16 +127,67 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
       }
       return result;
     },
+
+    async questionCount(tags, todate): Promise<QuestionCount> {
+      const names = [...new Set(tags.map((t) => t.toLowerCase()).filter(Boolean))];
+      const seconds = Math.floor(Date.parse(todate) / 1000);
+      if (first) {
+        await first;
+      } else {
+        let done = () => {};
+        first = new Promise<void>((resolve) => (done = resolve));
+        try {
+          return await ask(names, seconds);
+        } finally {
+          done();
+        }
+      }
+      // One wait at a time, in turn: a thousand requests queue on a promise, not on the run's signal.
+      const turn = spacing.then(async () => {
+        const wait = nextStart - clock.now();
+        if (wait > 0) await sleep(wait);
+        nextStart = clock.now() + SEARCH_SPACING_MS;
+      });
+      spacing = turn.catch(() => {});
+      try {
+        await turn;
+      } catch {
+        stopped ??= "stackexchange: stopped before the request was sent";
+      }
+      return ask(names, seconds);
+    },
   };
 
-  async function requestBatch(batch: string[], result: TagCounts): Promise<Outcome> {
-    let url = `${baseUrl}/2.3/tags/${batch.map(encodeURIComponent).join(";")}/info?site=stackoverflow&pagesize=${BATCH}`;
+  async function ask(names: string[], seconds: number): Promise<QuestionCount> {
+    const tally = { requests: 0, quotaRemaining: quota.quotaRemaining, quotaMax: quota.quotaMax };
+    const outcome: Outcome = stopped
+      ? { error: stopped }
+      : await request(
+          SEARCH_ADVANCED,
+          `${baseUrl}/2.3/search/advanced?site=stackoverflow&tagged=${names.map(encodeURIComponent).join(";")}&todate=${seconds}&filter=total`,
+          tally,
+        );
+    quota.requests += tally.requests;
+    if (tally.quotaRemaining !== undefined) quota.quotaRemaining = tally.quotaRemaining;
+    if (tally.quotaMax !== undefined) quota.quotaMax = tally.quotaMax;
+    if (outcome.final) stopped = outcome.error;
+    if (outcome.error !== undefined) throw new FetchError(outcome.final ? "rate-limited" : "unavailable", `${outcome.error} (GET /2.3/search/advanced tagged=${names.join(";")})`);
+    if (outcome.total === undefined) throw new FetchError("unavailable", `stackexchange: response without total (GET /2.3/search/advanced tagged=${names.join(";")})`);
+    return { count: outcome.total, requests: tally.requests, quotaRemaining: quota.quotaRemaining, quotaMax: quota.quotaMax };
+  }
+
+  function requestBatch(batch: string[], result: TagCounts): Promise<Outcome> {
+    return request(TAGS_INFO, `${baseUrl}/2.3/tags/${batch.map(encodeURIComponent).join(";")}/info?site=stackoverflow&pagesize=${BATCH}`, result);
+  }
+
+  async function request(method: string, address: string, result: Quota): Promise<Outcome> {
+    let url = address;
     if (key) url += `&key=${encodeURIComponent(key)}`;
     let outcome: Outcome = {};
     for (let attempt = 0; attempt <= retries; attempt++) {
       try {
         if (attempt > 0) await sleep(backoffDelay(attempt, retryDelayMs, random));
-        const wait = (notBefore.get(TAGS_INFO) ?? 0) - clock.now();
+        const wait = (notBefore.get(method) ?? 0) - clock.now();
         if (wait > maxWaitMs) {
           const error = `stackexchange: the API asked to back off ${Math.ceil(wait / 1000)} s, more than the ${Math.round(maxWaitMs / 1000)} s allowed (--max-wait); no more Stack Exchange requests this run`;
           log(error);
@@ -130,14 +204,14 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
       if (result.quotaRemaining === 0) {
         return { error: `stackexchange: the daily quota${result.quotaMax ? ` of ${result.quotaMax}` : ""} is used up (it resets at 00:00 UTC); not requested`, final: true };
       }
-      outcome = await attemptOnce(url, result);
+      outcome = await attemptOnce(method, url, result);
       if (!outcome.retryable || attempt === retries) break;
       log(`${outcome.error}; retrying`);
     }
     return outcome;
   }
 
-  async function attemptOnce(url: string, result: TagCounts): Promise<Outcome> {
+  async function attemptOnce(method: string, url: string, result: Quota): Promise<Outcome> {
     let response: Response;
     let body: unknown;
     let answered = false;
@@ -165,7 +239,7 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
     if (typeof b.quota_remaining === "number") result.quotaRemaining = b.quota_remaining;
     if (typeof b.quota_max === "number") result.quotaMax = b.quota_max;
     if (typeof b.backoff === "number" && b.backoff > 0) {
-      notBefore.set(TAGS_INFO, Math.max(notBefore.get(TAGS_INFO) ?? 0, clock.now() + b.backoff * 1000));
+      notBefore.set(method, Math.max(notBefore.get(method) ?? 0, clock.now() + b.backoff * 1000));
     }
 
     if (typeof b.error_name === "string") {
@@ -175,6 +249,12 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
         retryable: TRANSIENT.has(b.error_name),
         final: b.error_name === "throttle_violation",
       };
+    }
+    if (method === SEARCH_ADVANCED && response.ok) {
+      // filter=total: the body is { total } and nothing else (no quota fields).
+      const problem = countProblem(b.total);
+      if (problem === undefined) return { total: b.total as number };
+      return { error: `stackexchange: total ${problem}`, retryable: false };
     }
     if (!response.ok || !Array.isArray(b.items)) {
       const what = response.ok ? "response without items" : `HTTP ${response.status} ${STATUS_CODES[response.status] ?? ""}`.trim();

@@ -83,8 +83,12 @@ export interface GitHubSource {
    * `until`); null when there is none. Throws FetchError kind "empty" on 409.
    */
   lastCommitAt(fullName: string, branch: string, until?: string): Promise<string | null>;
-  /** Pull requests merged in (since, until]: the search API's total_count. */
-  mergedPullRequests(fullName: string, since: string, until: string): Promise<SearchCount>;
+  /** Commits on `branch` committed in (since, until]: one commit a page, the Link header's last page. */
+  commitCount(fullName: string, branch: string, since: string, until: string): Promise<number>;
+  /** Pull requests merged in (since, until] (into `base` when given): the search API's total_count. */
+  mergedPullRequests(fullName: string, since: string, until: string, base?: string): Promise<SearchCount>;
+  /** total_count of an issue/PR search (the landing rule's labelled PRs, the bot-landed check). */
+  issueCount(query: string): Promise<SearchCount>;
   /** total_count of a repository search. */
   repositoryCount(query: string): Promise<SearchCount>;
   stats(): GitHubStats;
@@ -102,6 +106,19 @@ export interface TagCounts {
   quotaMax: number | undefined;
 }
 
+export interface QuestionCount {
+  /** Distinct questions carrying any of the tags, created at or before `todate`. */
+  count: number;
+  requests: number;
+  quotaRemaining: number | undefined;
+  quotaMax: number | undefined;
+}
+
 export interface StackExchangeSource {
   tagCounts(tags: readonly string[]): Promise<TagCounts>;
+  /**
+   * /search/advanced?tagged=a;b&todate=...&filter=total: `tagged` there is an OR ("at least one will
+   * be present"), so a question carrying two of the tags counts once. Throws a FetchError-like Error on failure.
+   */
+  questionCount(tags: readonly string[], todate: string): Promise<QuestionCount>;
 }

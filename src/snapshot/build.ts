@@ -13,6 +13,7 @@ export function buildSnapshot(parts: SnapshotParts): Snapshot {
     windowDays: parts.windowDays,
     requests: parts.requests,
     projects: [...parts.projects].sort(byId),
+    ...(parts.warnings && parts.warnings.length > 0 ? { warnings: parts.warnings } : {}),
   };
 }
 

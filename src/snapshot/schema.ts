@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { Landing } from "../config/landing.js";
 
 /** Schema 2: what `collect` observed and nothing derived (no rubric, ratings or scores). */
 export const SCHEMA_VERSION = 2;
@@ -8,7 +9,10 @@ const count = z.number().int().nonnegative();
 
 export const Raw = z.strictObject({
   lastCommitAt: iso.nullable(),
+  /** Pull requests landed in the window, by the project's landing rule (sources.landing; default: merged). */
   mergedPullRequests: count.nullable(),
+  /** Commits on the default branch in the window; optional: snapshots written before it stay valid. */
+  commits: count.nullable().optional(),
   repositoryCount: count.nullable(),
   stackOverflowQuestions: count.nullable(),
   stars: count.nullable(),
@@ -17,6 +21,7 @@ export const Raw = z.strictObject({
   archived: z.boolean().nullable(),
   numericsLastCommitAt: iso.nullable().optional(),
   numericsMergedPullRequests: count.nullable().optional(),
+  numericsCommits: count.nullable().optional(),
 });
 export type Raw = z.infer<typeof Raw>;
 export type RawField = keyof Raw;
@@ -30,6 +35,8 @@ export const ProjectSources = z.strictObject({
   stackOverflowTags: z.array(z.string()),
   repositoryQuery: z.string(),
   numericsRepository: z.string().optional(),
+  /** The landing rule mergedPullRequests was counted by, when the project declares one. */
+  landing: Landing.optional(),
 });
 
 export const ProjectFacts = z.strictObject({
@@ -60,5 +67,7 @@ export const Snapshot = z.strictObject({
   windowDays: z.number().int().positive(),
   requests: Requests,
   projects: z.array(ProjectFacts),
+  /** About the whole snapshot, e.g. figures left out because they cannot be asked about a past date. */
+  warnings: z.array(z.string()).optional(),
 });
 export type Snapshot = z.infer<typeof Snapshot>;

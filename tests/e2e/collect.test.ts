@@ -76,7 +76,7 @@ async function collect(api: "rest" | "graphql", dataset: ReplicaData, cohort = C
   const dir = await tempProject("e2e", cohort);
   const result = await runCli(["collect", "--api", api, "--cohort", "e2e", "--as-of", AS_OF], {
     cwd: dir,
-    env: { GITHUB_TOKEN: TOKEN, STACKEXCHANGE_KEY: SE_KEY, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl },
+    env: { GITHUB_TOKEN: TOKEN, STACKEXCHANGE_KEY: SE_KEY, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, SHOWDOWN_NOW: AS_OF },
   });
   return { dir, result, replica };
 }
@@ -112,7 +112,7 @@ describe.each(["rest", "graphql"] as const)("oss-showdown collect --api %s again
 
     expect(alpha!.raw).toEqual({
       lastCommitAt: "2026-11-07T06:00:00Z", mergedPullRequests: 3, repositoryCount: 999, stackOverflowQuestions: 99,
-      stars: 1200, forks: 300, openIssues: 42, archived: false,
+      stars: 1200, forks: 300, openIssues: 42, archived: false, commits: 1,
     });
     expect(alpha!.errors).toEqual([]);
     // 14 days = 2 weeks: 1/2 + 3 merged; ecosystem log10(1000) + log10(100) = 5
@@ -126,11 +126,12 @@ describe.each(["rest", "graphql"] as const)("oss-showdown collect --api %s again
     // numerics = 4 + 2 + 1/max(1, 4 weeks) + 0
     expect(scores("beta").criteria.numerics!.value).toBe(6.25);
 
-    // Empty repository and a tag that does not exist: known facts, noted, counted as none.
+    // Empty repository: a known fact, noted, counted as none. A tag that does not exist counts 0 (no
+    // note: /search/advanced cannot tell it from a tag without questions).
     expect(gamma!.raw.lastCommitAt).toBeNull();
     expect(gamma!.raw.stackOverflowQuestions).toBe(0);
     expect(gamma!.errors).toEqual([]);
-    expect(gamma!.warnings.map((w) => w.field)).toEqual(["lastCommitAt", "stackOverflowQuestions"]);
+    expect(gamma!.warnings.map((w) => w.field)).toEqual(["lastCommitAt"]);
     expect(scores("gamma").criteria.activity!.value).toBe(0);
 
     expect(board.projects.map((p) => p.rank)).toEqual([1, 2, 3]);
@@ -142,10 +143,11 @@ describe.each(["rest", "graphql"] as const)("oss-showdown collect --api %s again
       github: gh.filter((r) => r.route.startsWith("GET") && !r.route.includes("/search/")).length,
       githubSearch: gh.filter((r) => r.route.includes("/search/")).length,
       githubGraphql: gh.filter((r) => r.route === "POST /graphql").length,
-      stackExchange: 1,
+      stackExchange: 3,
     });
     // GraphQL: one POST for the cohort, one more for the renamed repository's merged count under its new name.
-    if (api === "graphql") expect(snap.requests).toEqual({ github: 0, githubSearch: 0, githubGraphql: 2, stackExchange: 1 });
+    // Stack Exchange: one /search/advanced a project (its tags as one OR, as of asOf).
+    if (api === "graphql") expect(snap.requests).toEqual({ github: 0, githubSearch: 0, githubGraphql: 2, stackExchange: 3 });
     expect(gh.every((r) => r.authorization === `token ${TOKEN}` || r.authorization === `bearer ${TOKEN}`)).toBe(true);
     expect(replica.requests.find((r) => r.api === "stackexchange")!.path).toContain(`key=${SE_KEY}`);
 
@@ -164,7 +166,7 @@ describe.each(["rest", "graphql"] as const)("oss-showdown collect --api %s again
     const snap = Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "e2e", "2026-11-21.json"), "utf8")));
     const alpha = snap.projects.find((p) => p.id === "alpha")!;
     expect(alpha.raw).toMatchObject({ lastCommitAt: null, mergedPullRequests: null, stars: null, forks: null, openIssues: null, archived: null, repositoryCount: 999, stackOverflowQuestions: 99 });
-    expect(alpha.errors.map((e) => e.field)).toEqual(["lastCommitAt", "mergedPullRequests", "stars", "forks", "openIssues", "archived"]);
+    expect(alpha.errors.map((e) => e.field)).toEqual(["lastCommitAt", "mergedPullRequests", "commits", "stars", "forks", "openIssues", "archived"]);
     expect(alpha.errors[0]!.message).toMatch(api === "rest" ? /404 Not Found/ : /NOT_FOUND/);
     const board = await scoreboard(dir);
     const alphaScores = board.projects.find((p) => p.id === "alpha")!;

@@ -25,6 +25,8 @@ function source(answers: Record<string, () => unknown>) {
     repository: (n) => call(`repository ${n}`) as never,
     lastCommitAt: (n, b, u) => call(`lastCommit ${n} ${b} ${u ?? "head"}`) as never,
     mergedPullRequests: (n, s, u) => call(`merged ${n} ${s} ${u}`) as never,
+    commitCount: (n, b, s, u) => call(`commits ${n} ${b} ${s} ${u}`) as never,
+    issueCount: (q) => call(`issueCount ${q}`) as never,
     repositoryCount: (q) => call(`repositoryCount ${q}`) as never,
     stats: () => ({ core: 0, search: 0, budget: {} }),
   };
@@ -115,6 +117,7 @@ describe("the run cache", () => {
           };
           return r;
         },
+        questionCount: () => Promise.reject(new Error("not asked")),
       },
       cache,
     );
@@ -142,6 +145,7 @@ describe("the run cache of a GraphQL run", () => {
     info: { fullName, defaultBranch: "main", stars: 1, forks: 2, openIssues: 3, archived: false },
     lastCommitAt: "2026-11-01T00:00:00Z",
     empty: false,
+    commits: 7,
     mergedPullRequests: merged,
   });
 
@@ -164,6 +168,10 @@ describe("the run cache of a GraphQL run", () => {
       },
       repositoryCounts: (queries, each) => {
         calls.push(`counts ${queries.join(",")}`);
+        return answer(queries, each);
+      },
+      issueCounts: (queries, each) => {
+        calls.push(`issues ${queries.join(",")}`);
         return answer(queries, each);
       },
       stats: () => ({ graphql: calls.length }),

@@ -69,12 +69,14 @@ describe("buildBatchQuery validates against GitHub's schema", () => {
     for (const field of ["stargazerCount", "forkCount", "isArchived", "issues(states: OPEN)", "pullRequests(states: OPEN)"]) expect(withInfo).toContain(field);
   });
 
-  it("asks for rateLimit in every query and shares one variable per distinct until", () => {
+  it("asks for rateLimit in every query and shares one variable per distinct instant (until, and since + 1 s)", () => {
     const built = buildBatchQuery([repo("a/b"), repo("c/d", false), repositoryItem({ fullName: "e/f", since: WINDOW.since, until: "2024-01-01T00:00:00Z", info: false }) as RepositoryItem]);
     expect(built.query).toContain("rateLimit { cost remaining resetAt limit nodeCount }");
+    const after = new Date(Date.parse(WINDOW.since) + 1000).toISOString();
     expect(Object.entries(built.variables).filter(([k]) => k.startsWith("t"))).toEqual([
       ["t0", WINDOW.until],
-      ["t1", "2024-01-01T00:00:00Z"],
+      ["t1", after],
+      ["t2", "2024-01-01T00:00:00Z"],
     ]);
     expect(built.variables.s0).toBe(mergedQuery("a/b", WINDOW.since, WINDOW.until));
   });
@@ -82,15 +84,15 @@ describe("buildBatchQuery validates against GitHub's schema", () => {
 
 describe("cost", () => {
   it("counts connections per group and rounds like GitHub", () => {
-    expect(connectionsOf(repo("a/b"))).toBe(4);
-    expect(connectionsOf(repo("a/b", false))).toBe(2);
+    expect(connectionsOf(repo("a/b"))).toBe(5);
+    expect(connectionsOf(repo("a/b", false))).toBe(3);
     expect(connectionsOf({ kind: "search", type: "REPOSITORY", query: "x" })).toBe(1);
     expect(estimateCost(12)).toBe(1); // minimum 1
-    expect(estimateCost(200)).toBe(2); // 50 groups with info
+    expect(estimateCost(250)).toBe(3); // 50 groups with info
     expect(estimateCost(149)).toBe(1);
     expect(estimateCost(150)).toBe(2);
     const fifty = buildBatchQuery(Array.from({ length: 50 }, (_, i) => repo(`o/r${i}`)));
-    expect(fifty.connections).toBe(200);
+    expect(fifty.connections).toBe(250);
   });
 });
 
@@ -133,6 +135,8 @@ describe("parseBatch", () => {
       info: { fullName: "a/full", defaultBranch: "dev", stars: 10, forks: 3, openIssues: 12, archived: true },
       lastCommitAt: "2025-12-31T23:59:59Z",
       empty: false,
+      // In the window: 2025-06-01 and 2025-12-31T23:59:59; 2026-02-01 is after until.
+      commits: 2,
       mergedPullRequests: { count: 42, incomplete: false },
     });
   });
@@ -142,7 +146,7 @@ describe("parseBatch", () => {
   });
 
   it("gives null, not empty, when no commit is at or before until", () => {
-    expect(results[2]).toEqual({ fullName: "a/old", lastCommitAt: null, empty: false, mergedPullRequests: { count: 2, incomplete: false } });
+    expect(results[2]).toEqual({ fullName: "a/old", lastCommitAt: null, empty: false, commits: 0, mergedPullRequests: { count: 2, incomplete: false } });
     expect((results[2] as RepoFigures).info).toBeUndefined();
   });
 

@@ -60,6 +60,8 @@ function expectFigures(result: RepoFigures | FetchError, i: number): void {
     info: { fullName: `o/r${i}`, defaultBranch: "main", stars: i * 10, forks: i, openIssues: i + 1, archived: false },
     lastCommitAt: `2025-12-${String((i % 28) + 1).padStart(2, "0")}T00:00:00Z`,
     empty: false,
+    // The one commit is in the window (2025-01-01, 2026-01-01].
+    commits: 1,
     mergedPullRequests: { count: i * 2, incomplete: false },
   });
 }
@@ -152,7 +154,7 @@ describe("batching", () => {
     const [repos, counts] = await Promise.all([github.repositories([request("o/r0"), request("o/r1", false)]), github.repositoryCounts(["stars:>1 pytorch"])]);
     scope.done();
     expectFigures(repos[0]!, 0);
-    expect(repos[1]).toEqual({ fullName: "o/r1", lastCommitAt: "2025-12-02T00:00:00Z", empty: false, mergedPullRequests: { count: 2, incomplete: false } });
+    expect(repos[1]).toEqual({ fullName: "o/r1", lastCommitAt: "2025-12-02T00:00:00Z", empty: false, commits: 1, mergedPullRequests: { count: 2, incomplete: false } });
     expect(counts).toEqual([{ count: 77, incomplete: false }]);
     expect(log.invalid).toEqual([]);
   });
@@ -168,7 +170,7 @@ describe("batching", () => {
     const { github } = client();
     const [renamed, same] = await github.repositories([request("old/name", false), request("O/R0")]);
     scope.done();
-    expect(renamed).toEqual({ fullName: "new-owner/new-name", lastCommitAt: "2025-05-05T00:00:00Z", empty: false, mergedPullRequests: { count: 31, incomplete: false } });
+    expect(renamed).toEqual({ fullName: "new-owner/new-name", lastCommitAt: "2025-05-05T00:00:00Z", empty: false, commits: 1, mergedPullRequests: { count: 31, incomplete: false } });
     // A difference in case only is not a rename: no second search for it.
     expect((same as RepoFigures).fullName).toBe("o/r0");
     expect(log.variables[1]).toEqual({ s0: mergedQuery("new-owner/new-name", WINDOW.since, WINDOW.until) });
@@ -275,13 +277,13 @@ describe("pacing", () => {
 describe("planGraphql", () => {
   it("counts the POSTs and points a run sends, with the run's batches and cost formula", () => {
     const requests = Array.from({ length: 120 }, (_, i) => request(`o/r${i}`, i % 2 === 0));
-    // 60 with details (4 connections), 60 without (2), 30 searches (1): 150 groups in 3 POSTs of 50,
-    // of 25 x 4 + 25 x 2 = 150 connections (2 points), 150 (2) and 10 x 4 + 10 x 2 + 30 = 90 (1).
+    // 60 with details (5 connections), 60 without (3), 30 searches (1): 150 groups in 3 POSTs of 50,
+    // of 25 x 5 + 25 x 3 = 200 connections (2 points), 200 (2) and 10 x 5 + 10 x 3 + 30 = 110 (1).
     const plan = planGraphql(requests, Array.from({ length: 30 }, (_, i) => `q${i}`));
     expect(plan).toEqual({ groups: 150, posts: 3, points: 2 + 2 + 1 });
     expect(planGraphql([], [])).toEqual({ groups: 0, posts: 0, points: 0 });
-    // 50 repositories with details: 200 connections, 2 points.
-    expect(planGraphql(Array.from({ length: 50 }, (_, i) => request(`o/r${i}`)), [])).toEqual({ groups: 50, posts: 1, points: 2 });
+    // 50 repositories with details: 250 connections, round(2.5) = 3 points.
+    expect(planGraphql(Array.from({ length: 50 }, (_, i) => request(`o/r${i}`)), [])).toEqual({ groups: 50, posts: 1, points: 3 });
   });
 });
 
@@ -316,6 +318,7 @@ describe("errors of one alias", () => {
       info: { fullName: "a/empty", defaultBranch: null, stars: 4, forks: 0, openIssues: 0, archived: false },
       lastCommitAt: null,
       empty: true,
+      commits: null,
       mergedPullRequests: { count: 0, incomplete: false },
     });
   });

@@ -277,7 +277,7 @@ describe("oss-showdown nightly", () => {
     expect(result.code).toBe(1);
     expect(result.stdout).toMatch(/^::error title=broken%3A not collected::config\/broken\.yaml: invalid YAML/m);
     const message = await git(["log", "-1", "--format=%B", "main"], work);
-    expect(message).toMatch(/^snapshot: 2026-11-19 \(first snapshot\)\n\nmini: 2 projects, first snapshot, 0 of 16 figures missing\nbroken: not collected \(config\/broken\.yaml: invalid YAML/);
+    expect(message).toMatch(/^snapshot: 2026-11-19 \(first snapshot\)\n\nmini: 2 projects, first snapshot, 0 of 18 figures missing\nbroken: not collected \(config\/broken\.yaml: invalid YAML/);
     expect(await git(["show", "--name-only", "--format=", "HEAD"], work)).toBe(`${FILE}\n`);
   });
 

@@ -97,13 +97,13 @@ describe("primary rate limit", () => {
 
     const resetAt = new Date(reset * 1000).toISOString();
     const limited = `GET /repos/gamma-org/gamma: 403 API rate limit exceeded for user ID 1234567. If you reach out to GitHub Support for help, please include the request ID 0000:1111:2222:3333:44445555 and timestamp 2026-09-28 06:20:48 UTC. (resets at ${resetAt})`;
-    expect(gamma!.raw).toEqual({ lastCommitAt: null, mergedPullRequests: 0, repositoryCount: 0, stackOverflowQuestions: 0, stars: null, forks: null, openIssues: null, archived: null });
-    expect(gamma!.errors).toEqual(["lastCommitAt", "stars", "forks", "openIssues", "archived"].map((field) => ({ field, message: limited })));
+    expect(gamma!.raw).toEqual({ lastCommitAt: null, mergedPullRequests: 0, commits: null, repositoryCount: 0, stackOverflowQuestions: 0, stars: null, forks: null, openIssues: null, archived: null });
+    expect(gamma!.errors).toEqual(["lastCommitAt", "commits", "stars", "forks", "openIssues", "archived"].map((field) => ({ field, message: limited })));
 
     const notRequested = `GET /repos/delta-org/delta: not requested: the GitHub core rate limit is used up until ${resetAt.replace(".000Z", "Z")}, more than --max-wait away`;
     // The search API has its own budget: delta's searches still count.
-    expect(delta!.raw).toEqual({ lastCommitAt: null, mergedPullRequests: 2, repositoryCount: 12, stackOverflowQuestions: 5, stars: null, forks: null, openIssues: null, archived: null });
-    expect(delta!.errors).toEqual(["lastCommitAt", "stars", "forks", "openIssues", "archived"].map((field) => ({ field, message: notRequested })));
+    expect(delta!.raw).toEqual({ lastCommitAt: null, mergedPullRequests: 2, commits: null, repositoryCount: 12, stackOverflowQuestions: 5, stars: null, forks: null, openIssues: null, archived: null });
+    expect(delta!.errors).toEqual(["lastCommitAt", "commits", "stars", "forks", "openIssues", "archived"].map((field) => ({ field, message: notRequested })));
 
     // Not one core request after the 403.
     const core = replica.requests.filter((r) => r.api === "github" && !r.route.includes("/search/"));
@@ -111,7 +111,7 @@ describe("primary rate limit", () => {
     expect(core.filter((r) => r.path === "/repos/gamma-org/gamma")).toHaveLength(1);
     expect(result.stderr).toMatch(/^github: core rate limit reached; it resets in 3[56]\d\d s, more than the 60 s allowed \(--max-wait\); no more core requests this run$/m);
     expect(result.stderr).toMatch(
-      new RegExp(`^stopped: the GitHub core rate limit is used up until ${resetAt.slice(11, 19)}Z, more than --max-wait away; 5 figures not requested: run again with --as-of ${AS_OF} after the reset to fetch only those$`, "m"),
+      new RegExp(`^stopped: the GitHub core rate limit is used up until ${resetAt.slice(11, 19)}Z, more than --max-wait away; 6 figures not requested: run again with --as-of ${AS_OF} after the reset to fetch only those$`, "m"),
     );
   });
 
@@ -121,7 +121,8 @@ describe("primary rate limit", () => {
       data: withDelta(),
       projects: [...SMALL, DELTA],
       args: ["--concurrency", "1"],
-      replica: { fault: (ctx) => (ctx.path.startsWith("/search/issues?q=repo%3Agamma-org%2Fgamma%20") ? primaryLimit(reset, { resource: "search" }) : undefined) },
+      // The merged count's search (the bot-landed check's search of closed PRs went out before it).
+      replica: { fault: (ctx) => (ctx.path.startsWith("/search/issues?q=repo%3Agamma-org%2Fgamma%20is%3Apr%20is%3Amerged") ? primaryLimit(reset, { resource: "search" }) : undefined) },
     });
     expect(result.code).toBe(2);
     const { snap } = await readSnapshotIn(dir, "rel");
@@ -135,9 +136,9 @@ describe("primary rate limit", () => {
     const resetAt = new Date(reset * 1000).toISOString().replace(".000Z", "Z");
     expect(delta!.errors).toEqual([
       { field: "mergedPullRequests", message: expect.stringMatching(/^GET \/search\/issues \(q: repo:delta-org\/delta .*\): not requested: the GitHub search rate limit is used up until /) },
-      { field: "repositoryCount", message: `GET /search/repositories (q: topic:delta): not requested: the GitHub search rate limit is used up until ${resetAt}, more than --max-wait away` },
+      { field: "repositoryCount", message: `GET /search/repositories (q: topic:delta created:<=2026-11-21T06:00:00Z): not requested: the GitHub search rate limit is used up until ${resetAt}, more than --max-wait away` },
     ]);
-    const search = replica.requests.filter((r) => r.route.includes("/search/"));
+    const search = replica.requests.filter((r) => r.api === "github" && r.route.includes("/search/"));
     expect(search.at(-1)!.path).toMatch(/^\/search\/issues\?q=repo%3Agamma-org%2Fgamma%20/);
     expect(search.filter((r) => r.status === 403)).toHaveLength(1);
     expect(result.stderr).toMatch(/^stopped: the GitHub search rate limit is used up until .*; 2 figures not requested/m);
@@ -176,7 +177,7 @@ describe("secondary rate limit", () => {
     const { snap } = await readSnapshotIn(dir, "rel");
     const alpha = snap.projects[0]!;
     expect(alpha.raw).toEqual({ ...expectedRaw(data, SMALL[0]!), repositoryCount: null });
-    expect(alpha.errors).toEqual([{ field: "repositoryCount", message: expect.stringMatching(/^GET \/search\/repositories \(q: alpha in:readme\): 403 You have exceeded a secondary rate limit\./) }]);
+    expect(alpha.errors).toEqual([{ field: "repositoryCount", message: expect.stringMatching(/^GET \/search\/repositories \(q: alpha in:readme created:<=2026-11-21T06:00:00Z\): 403 You have exceeded a secondary rate limit\./) }]);
     expect(result.stderr).toContain("github: search secondary rate limit reached; retry-after 120 s is more than the 30 s allowed; giving up");
   });
 });
@@ -235,8 +236,8 @@ describe("transient faults", () => {
     const alpha = snap.projects[0]!;
     expect(replica.requests.filter((r) => r.path === "/repos/alpha-org/alpha")).toHaveLength(3);
     // The merged count does not need the repository's details: still exact.
-    expect(alpha.raw).toEqual({ ...expectedRaw(data, SMALL[0]!), lastCommitAt: null, stars: null, forks: null, openIssues: null, archived: null });
-    expect(alpha.errors).toEqual(["lastCommitAt", "stars", "forks", "openIssues", "archived"].map((field) => ({ field, message: "GET /repos/alpha-org/alpha: 502 Server Error" })));
+    expect(alpha.raw).toEqual({ ...expectedRaw(data, SMALL[0]!), lastCommitAt: null, commits: null, stars: null, forks: null, openIssues: null, archived: null });
+    expect(alpha.errors).toEqual(["lastCommitAt", "commits", "stars", "forks", "openIssues", "archived"].map((field) => ({ field, message: "GET /repos/alpha-org/alpha: 502 Server Error" })));
     for (const p of snap.projects.slice(1)) expect(p.errors).toEqual([]);
   });
 
@@ -246,16 +247,16 @@ describe("transient faults", () => {
     const validation = { message: "Validation Failed", errors: [{ message: "The search contains only logical operators (AND / OR / NOT) without any search terms.", resource: "Search", field: "q", code: "invalid" }], status: "422" };
     const { dir, result, replica } = await collect({
       data,
-      replica: { fault: (ctx) => (ctx.path.startsWith("/search/repositories?q=topic%3Abeta&") ? { status: 422, body: validation } : undefined) },
+      replica: { fault: (ctx) => (ctx.path.startsWith("/search/repositories?q=topic%3Abeta%20created") ? { status: 422, body: validation } : undefined) },
     });
     expect(result.code).toBe(2);
     const { snap } = await readSnapshotIn(dir, "rel");
     expect(replica.requests.filter((r) => r.path === "/repos/alpha-org/alpha").map((r) => r.status)).toEqual([404]);
-    expect(replica.requests.filter((r) => r.path.startsWith("/search/repositories?q=topic%3Abeta&")).map((r) => r.status)).toEqual([422]);
+    expect(replica.requests.filter((r) => r.path.startsWith("/search/repositories?q=topic%3Abeta%20created")).map((r) => r.status)).toEqual([422]);
     expect(snap.projects[1]!.errors).toEqual([
-      { field: "repositoryCount", message: "GET /search/repositories (q: topic:beta): 422 Validation Failed: The search contains only logical operators (AND / OR / NOT) without any search terms." },
+      { field: "repositoryCount", message: "GET /search/repositories (q: topic:beta created:<=2026-11-21T06:00:00Z): 422 Validation Failed: The search contains only logical operators (AND / OR / NOT) without any search terms." },
     ]);
-    expect(snap.projects[0]!.errors.map((e) => e.field)).toEqual(["lastCommitAt", "mergedPullRequests", "stars", "forks", "openIssues", "archived"]);
+    expect(snap.projects[0]!.errors.map((e) => e.field)).toEqual(["lastCommitAt", "mergedPullRequests", "commits", "stars", "forks", "openIssues", "archived"]);
     expect(snap.projects[0]!.errors[0]!.message).toBe("GET /repos/alpha-org/alpha: 404 Not Found (does the repository exist? is it private?)");
     expect(result.stderr).not.toMatch(/retry \d/);
   });

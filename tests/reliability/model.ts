@@ -102,11 +102,22 @@ function newest(repo: ReplicaRepo, until: number): string | null {
   return eligible[0] ?? null;
 }
 
-function merged(repo: ReplicaRepo, asOf: string, windowDays: number): number {
-  // (asOf - window, asOf] at whole seconds, as GitHub's merged:A..B with both ends inclusive.
+/** (asOf - window, asOf] at whole seconds, as GitHub's merged:A..B with both ends inclusive. */
+function inWindow(dates: readonly string[], asOf: string, windowDays: number): number {
   const start = Math.floor((Date.parse(asOf) - windowDays * 86_400_000) / 1000) * 1000 + 1000;
   const end = Math.floor(Date.parse(asOf) / 1000) * 1000;
-  return repo.mergedAt.filter((d) => Date.parse(d) >= start && Date.parse(d) <= end).length;
+  return dates.filter((d) => Date.parse(d) >= start && Date.parse(d) <= end).length;
+}
+
+function merged(repo: ReplicaRepo, asOf: string, windowDays: number): number {
+  return inWindow(repo.mergedAt, asOf, windowDays);
+}
+
+/** Distinct questions carrying any of the tags, asked by asOf: the replica's tag counts are questions of one tag each, from 2010. */
+function questions(data: ReplicaData, tags: readonly string[], asOf: string): number {
+  const wanted = new Set(tags);
+  const fromTags = Date.parse(asOf) >= Date.parse("2010-01-01T00:00:00Z") ? [...wanted].reduce((s, t) => s + (data.tags[t] ?? 0), 0) : 0;
+  return fromTags + (data.questions ?? []).filter((q) => q.tags.some((t) => wanted.has(t)) && Date.parse(q.createdAt) <= Date.parse(asOf)).length;
 }
 
 /** The exact raw figures of a project whose repositories all exist. */
@@ -117,22 +128,25 @@ export function expectedRaw(data: ReplicaData, p: TestProject, asOf = AS_OF, win
     lastCommitAt: newest(repo, Date.parse(asOf)),
     mergedPullRequests: merged(repo, asOf, windowDays),
     repositoryCount: data.repositorySearch[p.repositoryQuery] ?? 0,
-    stackOverflowQuestions: p.stackOverflowTags.reduce((s, t) => s + (data.tags[t] ?? 0), 0),
+    stackOverflowQuestions: questions(data, p.stackOverflowTags, asOf),
     stars: repo.stars,
     forks: repo.forks,
     openIssues: repo.openIssues,
     archived: repo.archived ?? false,
+    commits: inWindow(repo.commits, asOf, windowDays),
   };
   if (p.numericsRepository) {
     const numerics = findRepo(data, p.numericsRepository)!;
     raw.numericsLastCommitAt = newest(numerics, Date.parse(asOf));
     raw.numericsMergedPullRequests = merged(numerics, asOf, windowDays);
+    raw.numericsCommits = inWindow(numerics.commits, asOf, windowDays);
   }
   return raw;
 }
 
 export function env(replica: Pick<Replica, "githubUrl" | "stackExchangeUrl">, extra: Record<string, string> = {}): Record<string, string> {
-  return { GITHUB_TOKEN: TOKEN, STACKEXCHANGE_KEY: SE_KEY, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, ...extra };
+  // SHOWDOWN_NOW: the run happens at AS_OF, so the figures that exist only as of now are asked.
+  return { GITHUB_TOKEN: TOKEN, STACKEXCHANGE_KEY: SE_KEY, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, SHOWDOWN_NOW: AS_OF, ...extra };
 }
 
 /** Fast failure handling for tests: short timeouts and retry delays (documented in docs/reliability.md). */

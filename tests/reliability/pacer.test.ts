@@ -57,14 +57,15 @@ describe("search budget pacing", () => {
     expect(result.stderr).toMatch(/github: search rate limit reached; waiting \d s for its reset/);
   });
 
-  it("a small run never waits: 7 searches within the documented 30 go out at once", async () => {
+  it("a small run never waits: 10 searches within the documented 30 go out at once", async () => {
     replica = await startReplica(smallData(), { latencyMs: 50, rateLimits: { search: { limit: 30, windowSeconds: 60 } } });
     const dir = await tempProject("rel", cohortYaml("rel", SMALL));
     const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
     expect(result.code).toBe(0);
     expect(result.stderr).not.toMatch(/waiting/);
     const searches = replica.requests.filter((r) => r.route.startsWith("GET /search/"));
-    expect(searches).toHaveLength(7);
+    // 4 merged counts, 3 repository counts, 3 searches of closed PRs (the bot-landed check).
+    expect(searches).toHaveLength(10);
     // The first one alone (the budget is not known yet), then the rest together: after the first answer
     // every search still to ask arrived while the others were in flight. (plugin-throttling sent
     // searches one at a time, 2 s apart: each would have arrived alone.)

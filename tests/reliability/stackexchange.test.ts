@@ -43,13 +43,13 @@ function backoffEnforced(first: Fault): ReplicaOptions["fault"] {
 }
 
 describe("Stack Exchange", () => {
-  it("backoff: no request to the method before it expires, across batches (101+ tags: two requests)", async () => {
+  it("backoff: no request to the method before it expires (the first request goes alone, the 99 others after its backoff)", async () => {
     const { projects, data } = generated(100, 5);
     const { result, replica, snap } = await collect({ fault: backoffEnforced(seBackoff(1)) }, data, projects);
     expect(snap!.projects.flatMap((p) => p.errors)).toEqual([]);
     expect(result.code).toBe(0);
-    // Two batches, both answered: the second was not sent before the backoff was over.
-    expect(se(replica).map((r) => r.status)).toEqual([200, 200]);
+    // One request a project, all answered: none was sent before the backoff was over.
+    expect(se(replica).map((r) => r.status)).toEqual(projects.map(() => 200));
     expect(result.stderr).toContain("stackexchange: backing off 1 s as the API asked");
     for (const p of projects) expect(snap!.projects.find((q) => q.id === p.id)!.raw.stackOverflowQuestions).toBe(expectedRaw(data, p).stackOverflowQuestions);
   });
@@ -59,8 +59,8 @@ describe("Stack Exchange", () => {
       fault: backoffEnforced({ status: 400, body: { ...seErrors.temporarilyUnavailable.body, backoff: 1 } }),
     });
     expect(result.code).toBe(0);
-    // One retry, answered: a retry before the backoff was over would have been a throttle_violation.
-    expect(se(replica).map((r) => r.status)).toEqual([400, 200]);
+    // One retry, answered, then the other projects: a request before the backoff was over would have been a throttle_violation.
+    expect(se(replica).map((r) => r.status)).toEqual([400, 200, 200, 200]);
     expect(snap!.projects.map((p) => p.raw.stackOverflowQuestions)).toEqual([99, 9, 0]);
   });
 
@@ -69,7 +69,9 @@ describe("Stack Exchange", () => {
       fault: (ctx) => (ctx.api !== "stackexchange" ? undefined : ctx.attempt === 1 ? serverError(503) : ctx.attempt === 2 ? { status: 400, body: { error_id: 500, error_message: "internal error", error_name: "internal_error" } } : undefined),
     });
     expect(result.code).toBe(0);
-    expect(se(replica).map((r) => r.status)).toEqual([503, 400, 200]);
+    // Each project's request: a 503, an internal_error, then its answer.
+    for (const path of new Set(se(replica).map((r) => r.path))) expect(se(replica).filter((r) => r.path === path).map((r) => r.status)).toEqual([503, 400, 200]);
+    expect(se(replica)).toHaveLength(9);
     expect(snap!.projects.map((p) => p.raw.stackOverflowQuestions)).toEqual([99, 9, 0]);
   });
 
@@ -77,27 +79,32 @@ describe("Stack Exchange", () => {
     const { projects, data } = generated(100, 5);
     const { result, replica, snap } = await collect({ fault: (ctx) => (ctx.api === "stackexchange" ? seError("throttleQuota") : undefined) }, data, projects);
     expect(result.code).toBe(2);
-    // Two batches were needed; the second is not sent after the violation.
+    // A request a project was needed; none is sent after the violation.
     expect(se(replica)).toHaveLength(1);
     for (const p of snap!.projects) {
       expect(p.raw.stackOverflowQuestions).toBeNull();
-      expect(p.errors).toEqual([{ field: "stackOverflowQuestions", message: "stackexchange: throttle_violation: too many requests from this IP, more requests available in 67194 seconds" }]);
+      expect(p.errors).toEqual([
+        { field: "stackOverflowQuestions", message: `stackexchange: throttle_violation: too many requests from this IP, more requests available in 67194 seconds (GET /2.3/search/advanced tagged=${[...p.sources.stackOverflowTags].sort().join(";")})` },
+      ]);
       expect(p.raw.stars).not.toBeNull();
     }
   });
 
-  it("the quota left is reported in the summary", async () => {
-    const { result } = await collect({ stackExchangeQuota: 300 });
+  it("the summary gives the requests sent; filter=total answers carry no quota fields, so none is claimed", async () => {
+    const { result, replica } = await collect({ stackExchangeQuota: 300 });
     expect(result.code).toBe(0);
+    expect(se(replica).map((r) => r.path.split("&")[0])).toEqual(expect.arrayContaining(["/2.3/search/advanced?site=stackoverflow"]));
     // The GitHub token's state is said on GitHub's part, not on Stack Exchange's; this run sends one (STACKEXCHANGE_KEY).
-    expect(result.stderr).toMatch(/^requests: github .*\((un)?authenticated\); stack exchange 1, quota 299\/300 left \(app key\)$/m);
+    expect(result.stderr).toMatch(/^requests: github .*\((un)?authenticated\); stack exchange 3 \(app key\)$/m);
   });
 
   it("an error that is not temporary (bad_parameter) is not retried", async () => {
     const { result, replica, snap } = await collect({ fault: (ctx) => (ctx.api === "stackexchange" ? seError("badParameter") : undefined) });
     expect(result.code).toBe(2);
-    expect(se(replica)).toHaveLength(1);
-    expect(snap!.projects[0]!.errors).toEqual([{ field: "stackOverflowQuestions", message: "stackexchange: bad_parameter: site is required" }]);
+    // Each project's request once, not retried.
+    expect(se(replica)).toHaveLength(3);
+    expect(new Set(se(replica).map((r) => r.path)).size).toBe(3);
+    expect(snap!.projects[0]!.errors).toEqual([{ field: "stackOverflowQuestions", message: "stackexchange: bad_parameter: site is required (GET /2.3/search/advanced tagged=alpha;alpha-lang)" }]);
     expect(snap!.projects[0]!.raw).toEqual({ ...expectedRaw(smallData(), SMALL[0]!), stackOverflowQuestions: null });
   });
 });

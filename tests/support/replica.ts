@@ -42,18 +42,49 @@ export interface ReplicaRepo {
   archived?: boolean;
   /** Committer dates of the default branch, any order. Empty: the repository is empty (409). */
   commits: string[];
-  /** Merge instants of the repository's pull requests. */
+  /** Merge instants of the repository's pull requests (merged into the default branch, no labels). */
   mergedAt: string[];
+  /**
+   * Other pull requests, as GitHub's search sees them: closed with or without GitHub's merge (a bot
+   * that lands the change itself closes the PR unmerged and labels it), or still open (closedAt null).
+   */
+  pulls?: ReplicaPullState[];
   /** Old names that answer 301 to this repository. */
   formerNames?: string[];
 }
 
+export interface ReplicaPullState {
+  /** null: still open. */
+  closedAt: string | null;
+  /** Set when GitHub merged it (then closedAt is the same instant). */
+  mergedAt?: string;
+  labels?: string[];
+  /** The branch it targets; default the repository's default branch. */
+  base?: string;
+}
+
+/** A Stack Overflow question: its tags and when it was asked. */
+export interface ReplicaQuestion {
+  tags: string[];
+  createdAt: string;
+}
+
 export interface ReplicaData {
   repos: ReplicaRepo[];
-  /** Repository search query -> total_count. Unknown queries count 0. */
+  /**
+   * Repository search query -> total_count, for repositories created long ago (any created: qualifier
+   * counts them all). Unknown queries count 0.
+   */
   repositorySearch: Record<string, number>;
-  /** Stack Overflow tag -> question count. Unknown tags do not exist. */
+  /** Repository search query (without created:) -> creation dates of the repositories it finds: created: filters them. */
+  repositoryCreated?: Record<string, string[]>;
+  /**
+   * Stack Overflow tag -> question count. Unknown tags do not exist. For /search/advanced, each counts
+   * as that many questions carrying only that tag, asked on 2010-01-01 (see `questions` for more).
+   */
   tags: Record<string, number>;
+  /** Questions beside those of `tags`, with their own tags (several per question) and creation dates. */
+  questions?: ReplicaQuestion[];
 }
 
 export interface RequestContext {
@@ -204,20 +235,86 @@ function commitBody(date: string, repo: ReplicaRepo, i: number) {
   return { sha, commit: { author: who, committer: who, message: `commit ${i}` }, url: `/repos/${repo.fullName}/commits/${sha}` };
 }
 
-/** GitHub's date range qualifier: `merged:A..B`, both ends inclusive, second granularity. */
-function inRange(iso: string, range: string): boolean {
-  const [from, to] = range.split("..");
-  const t = Date.parse(iso);
-  return (!from || from === "*" || t >= Date.parse(from)) && (!to || to === "*" || t <= Date.parse(to));
+/** A date or date-time of a search qualifier; a date alone is that whole UTC day (its start or its end). */
+function qualifierTime(text: string, end: boolean): number {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(text)) return Date.parse(`${text}T00:00:00Z`) + (end ? 86_399_999 : 0);
+  return Date.parse(text);
 }
 
-/** The repository search of a REST `q` or a GraphQL ISSUE query: the count of merged PRs, or undefined when the query is not one (REST: 422). */
-function mergedCount(q: string, find: (fullName: string) => ReplicaRepo | undefined): number | undefined {
-  const repoQ = q.match(/(?:^|\s)repo:(\S+)/)?.[1];
-  const merged = q.match(/(?:^|\s)merged:(\S+)/)?.[1];
+/**
+ * GitHub's date qualifiers (`merged:`, `closed:`, `created:`), at second granularity: `A..B` (both ends
+ * inclusive, `*` open), `>=A`, `>A`, `<=A`, `<A`, or a bare date (that day).
+ */
+export function inRange(iso: string, range: string): boolean {
+  const t = Date.parse(iso);
+  let m: RegExpMatchArray | null;
+  if ((m = range.match(/^(>=|<=|>|<)(.+)$/))) {
+    const [, op, value] = m;
+    if (op === ">=") return t >= qualifierTime(value!, false);
+    if (op === ">") return t > qualifierTime(value!, true);
+    if (op === "<=") return t <= qualifierTime(value!, true);
+    return t < qualifierTime(value!, false);
+  }
+  const [from, to] = range.includes("..") ? range.split("..") : [range, range];
+  return (!from || from === "*" || t >= qualifierTime(from, false)) && (!to || to === "*" || t <= qualifierTime(to, true));
+}
+
+/** A qualifier's value (`label:"Two words"` or `label:word`), or undefined when the query has none. */
+function qualifier(q: string, name: string): string | undefined {
+  const m = q.match(new RegExp(`(?:^|\\s)${name}:(?:"([^"]*)"|(\\S+))`));
+  return m ? (m[1] ?? m[2]) : undefined;
+}
+
+/** Every pull request of a repository as search sees it: the merged ones of `mergedAt`, and `pulls`. */
+function pullsOf(repo: ReplicaRepo): ReplicaPullState[] {
+  return [...repo.mergedAt.map((d) => ({ closedAt: d, mergedAt: d })), ...(repo.pulls ?? [])];
+}
+
+/**
+ * A REST `q` or GraphQL ISSUE query over a repository's pull requests: repo:, is:pr, is:merged /
+ * is:unmerged (unmerged: open, or closed without GitHub's merge), is:closed, label:, base:, merged:
+ * and closed: ranges. undefined when the query names no known repository (REST: 422).
+ */
+function issueCount(q: string, find: (fullName: string) => ReplicaRepo | undefined): number | undefined {
+  const repoQ = qualifier(q, "repo");
   const repo = repoQ ? find(repoQ) : undefined;
-  if (!repo || !/\bis:pr\b/.test(q) || !/\bis:merged\b/.test(q)) return undefined;
-  return repo.mergedAt.filter((d) => !merged || inRange(d, merged)).length;
+  if (!repo || !/\bis:pr\b/.test(q)) return undefined;
+  const merged = qualifier(q, "merged");
+  const closed = qualifier(q, "closed");
+  const label = qualifier(q, "label");
+  const base = qualifier(q, "base");
+  return pullsOf(repo).filter(
+    (pr) =>
+      (!/\bis:merged\b/.test(q) || pr.mergedAt !== undefined) &&
+      (!/\bis:unmerged\b/.test(q) || pr.mergedAt === undefined) &&
+      (!/\bis:closed\b/.test(q) || pr.closedAt !== null) &&
+      (!/\bis:open\b/.test(q) || pr.closedAt === null) &&
+      (merged === undefined || (pr.mergedAt !== undefined && inRange(pr.mergedAt, merged))) &&
+      (closed === undefined || (pr.closedAt !== null && inRange(pr.closedAt, closed))) &&
+      (label === undefined || (pr.labels ?? []).some((l) => l.toLowerCase() === label.toLowerCase())) &&
+      (base === undefined || (pr.base ?? repo.defaultBranch ?? "main") === base),
+  ).length;
+}
+
+/** A repository search's count: `created:` filters the creation dates of repositoryCreated; repositorySearch counts are created long ago. */
+function repositoryCount(q: string, data: ReplicaData): number {
+  const created = qualifier(q, "created");
+  const plain = q.replace(/\s*(?:^|\s)created:\S+/, "").trim();
+  const dates = data.repositoryCreated?.[plain];
+  if (dates) return dates.filter((d) => created === undefined || inRange(d, created)).length;
+  return data.repositorySearch[plain] ?? data.repositorySearch[q] ?? 0;
+}
+
+/** Distinct questions carrying any of `tags` (an OR) created at or before `todate` (unix seconds). */
+function questionCount(data: ReplicaData, tags: string[], todate: number | undefined): number {
+  const wanted = new Set(tags.map((t) => t.toLowerCase()));
+  const old = Date.parse("2010-01-01T00:00:00Z") / 1000;
+  let count = 0;
+  for (const [tag, n] of Object.entries(data.tags)) if (wanted.has(tag) && (todate === undefined || old <= todate)) count += n;
+  for (const q of data.questions ?? []) {
+    if (q.tags.some((t) => wanted.has(t.toLowerCase())) && (todate === undefined || Date.parse(q.createdAt) / 1000 <= todate)) count += 1;
+  }
+  return count;
 }
 
 /**
@@ -256,7 +353,7 @@ function graphqlWorld(data: ReplicaData): FakeWorld {
     repos,
     searches: {},
     // GraphQL's search does not refuse a repo: qualifier naming no repository (REST answers 422): it finds nothing.
-    searchCount: (query, type) => (type === "REPOSITORY" ? (data.repositorySearch[query] ?? 0) : (mergedCount(query, find) ?? 0)),
+    searchCount: (query, type) => (type === "REPOSITORY" ? repositoryCount(query, data) : (issueCount(query, find) ?? 0)),
   };
 }
 
@@ -338,22 +435,34 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
       const sha = url.searchParams.get("sha");
       if (sha && sha !== (repo.defaultBranch ?? "main")) return { route, status: 404, body: { message: "No commit found for SHA: " + sha, status: "404" } };
       const until = url.searchParams.get("until");
+      const since = url.searchParams.get("since");
       const perPage = Number(url.searchParams.get("per_page") ?? 30);
-      const list = repo.commits
-        .filter((d) => !until || Date.parse(d) <= Date.parse(until))
-        .sort((a, b) => Date.parse(b) - Date.parse(a))
-        .slice(0, perPage)
-        .map((d, i) => commitBody(d, repo, i));
-      return { route, status: 200, body: list };
+      const page = Number(url.searchParams.get("page") ?? 1);
+      const all = repo.commits
+        .filter((d) => (!until || Date.parse(d) <= Date.parse(until)) && (!since || Date.parse(d) >= Date.parse(since)))
+        .sort((a, b) => Date.parse(b) - Date.parse(a));
+      const list = all.slice((page - 1) * perPage, page * perPage).map((d, i) => commitBody(d, repo, i));
+      // GitHub's pagination: a Link header with next/last (and prev/first) when there is more than one page.
+      const pages = Math.ceil(all.length / perPage);
+      const link = (n: number) => {
+        const u = new URL(url.toString());
+        u.searchParams.set("page", String(n));
+        return `<${base}${u.pathname}${u.search}>`;
+      };
+      const rels = [
+        ...(page < pages ? [`${link(page + 1)}; rel="next"`, `${link(pages)}; rel="last"`] : []),
+        ...(page > 1 ? [`${link(page - 1)}; rel="prev"`, `${link(1)}; rel="first"`] : []),
+      ];
+      return { route, status: 200, body: list, ...(rels.length > 0 ? { headers: { link: rels.join(", ") } } : {}) };
     }
     if (p === "/search/issues" || p === "/search/repositories") {
       const route = `GET ${p}`;
       const q = url.searchParams.get("q") ?? "";
       if (p === "/search/repositories") {
-        const total = data.repositorySearch[q] ?? 0;
+        const total = repositoryCount(q, data);
         return { route, status: 200, body: { total_count: total, incomplete_results: false, items: [] } };
       }
-      const total = mergedCount(q, (name) => byName.get(name.toLowerCase()));
+      const total = issueCount(q, (name) => byName.get(name.toLowerCase()));
       if (total === undefined) {
         return {
           route,
@@ -372,6 +481,19 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
   }
 
   function stackExchange(url: URL): Answer {
+    if (url.pathname === "/2.3/search/advanced") {
+      const route = "GET /2.3/search/advanced";
+      if (url.searchParams.get("site") !== "stackoverflow") return { route, status: 400, body: { error_id: 400, error_message: "site is required", error_name: "bad_parameter" } };
+      const tagged = (url.searchParams.get("tagged") ?? "").split(";").filter(Boolean);
+      const todateText = url.searchParams.get("todate");
+      const todate = todateText === null ? undefined : Number(todateText);
+      if (todate !== undefined && !Number.isInteger(todate)) return { route, status: 400, body: { error_id: 400, error_message: "todate", error_name: "bad_parameter" } };
+      quota = Math.max(0, quota - 1);
+      const total = questionCount(data, tagged, todate);
+      // The built-in filter "total" keeps only .total: no items, no quota fields.
+      if (url.searchParams.get("filter") === "total") return { route, status: 200, body: { total } };
+      return { route, status: 200, body: { items: [], has_more: total > 0, quota_max: options.stackExchangeQuota ?? 10000, quota_remaining: quota } };
+    }
     const m = url.pathname.match(/^\/2\.3\/tags\/([^/]+)\/info$/);
     const route = "GET /2.3/tags/{tags}/info";
     if (!m) return { route: `GET ${url.pathname}`, status: 400, body: { error_id: 404, error_message: "no method found with this name", error_name: "no_method" } };

@@ -352,7 +352,7 @@ describe("the nightly workflow's collect job, run step by step", () => {
     expect(notes.every((n) => n.level === "warning")).toBe(true);
     expect(notes[0]!.title).toMatch(/^[\w-]+: \d+ figures missing$/);
     expect(notes[0]!.message).toMatch(/figures missing \(\d+(\.\d)?%\), within the 20% threshold/);
-    expect(notes[0]!.message).toContain(".stars");
+    expect(notes[0]!.message).toContain(".commits");
     expect(run.summary).toContain("⚠️ within the 20% threshold");
     expect(run.summary).toContain("Missing figures");
     expect(run.nightly.outputs["missing-share"]).not.toBe("0");
