@@ -4,14 +4,14 @@
  * commands cost over a long generated history. Prints one table for each; docs/performance.md has
  * this machine's figures. Every measured command is the built CLI (dist/cli.js) in a child process.
  */
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
+import { cp, mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { execFileSync } from "node:child_process";
 import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import type { Replica, ReplicaOptions } from "../tests/support/replica.js";
-import { benchProjects, opsSampleOf, realRubric, replicaData, writeConfig, writeHistory } from "./bench-data.js";
+import type { Replica, ReplicaData, ReplicaOptions } from "../tests/support/replica.js";
+import { benchProjects, opsSampleOf, random as mulberry32, realRubric, replicaData, ROOT, writeConfig, writeHistory } from "./bench-data.js";
 import { CLI, median, megabytes, rssSource, runMeasured, seconds, table, type Measured } from "./bench-measure.js";
 
 const USAGE = `Usage: npm run bench -- [options]
@@ -24,6 +24,8 @@ const USAGE = `Usage: npm run bench -- [options]
   --runs N           runs of each measurement; medians are shown (default: 1 for collect, 3 offline)
   --collect-only     only the collect table
   --offline-only     only the offline table
+  --backfill-only    only the backfill table (the default cohort's monthly backfill 2016-01-01 to
+                     2026-11-01 and a nightly collect, requests counted by the stand-in)
   --work DIR         generate the history there and keep it (reused when it matches); default a
                      temporary folder, removed at the end
   -h, --help`;
@@ -38,6 +40,7 @@ const { values: opts } = parseArgs({
     runs: { type: "string" },
     "collect-only": { type: "boolean", default: false },
     "offline-only": { type: "boolean", default: false },
+    "backfill-only": { type: "boolean", default: false },
     work: { type: "string" },
     help: { type: "boolean", short: "h", default: false },
   },
@@ -155,6 +158,112 @@ function collectTable(rows: CollectRow[], latencyMs: number): string {
   });
   const runs = Math.max(0, ...rows.map((r) => r.runs.length));
   return `collect, ${latencyMs} ms per request (median of ${runs} run(s); requests as logged by the stand-in)\n${table([header, ...body])}`;
+}
+
+/** The default cohort's file, as shipped: the backfill bench asks for what it names. */
+const DEFAULT_COHORT = "deep-learning-2018";
+const BACKFILL = { from: "2016-01-01", to: "2026-11-01", now: "2026-11-21T06:00:00Z" };
+
+interface BackfillRow {
+  label: string;
+  projectDates: number;
+  github: number;
+  stackExchange: number;
+  code: number | null;
+  ms: number;
+  /** Most requests allowed per project-date: GitHub, Stack Exchange. */
+  target: [number, number];
+}
+
+/**
+ * Replica data for every repository, search and tag a cohort file names: histories over the years
+ * (a commit every few days since 2014, merges and bot-closed PRs in every month), repositories and
+ * questions with creation dates spread over the years, so every date of a backfill has figures.
+ */
+function backfillData(projects: { repository: string; numericsRepository?: string; repositoryQuery: string; stackOverflowTags: string[] }[]): ReplicaData {
+  const start = Date.parse("2014-01-01T00:00:00Z");
+  const end = Date.parse(BACKFILL.now);
+  const day = 86_400_000;
+  const rng = mulberry32(17);
+  const dates = (every: number) => {
+    const out: string[] = [];
+    for (let t = start + Math.floor(rng() * every * day); t < end; t += every * day) out.push(new Date(t).toISOString().replace(".000Z", "Z"));
+    return out;
+  };
+  const names = [...new Set(projects.flatMap((p) => [p.repository, ...(p.numericsRepository ? [p.numericsRepository] : [])]))];
+  const data: ReplicaData = { repos: [], repositorySearch: {}, repositoryCreated: {}, tags: {}, questions: [] };
+  names.forEach((fullName, i) => {
+    data.repos.push({
+      fullName, id: 100 + i, stars: 1000 * (i + 1), forks: 100 * (i + 1), openIssues: 10 * (i + 1),
+      commits: dates(2 + (i % 5)), mergedAt: dates(1 + (i % 3)),
+      pulls: dates(3).map((closedAt) => ({ closedAt, labels: i % 4 === 0 ? ["Merged"] : [] })),
+    });
+  });
+  for (const p of projects) data.repositoryCreated![p.repositoryQuery] = dates(20);
+  for (const p of projects) for (const createdAt of dates(10)) data.questions!.push({ tags: p.stackOverflowTags, createdAt });
+  return data;
+}
+
+async function benchBackfill(): Promise<BackfillRow[]> {
+  const { startReplica } = await import("../tests/support/replica.js");
+  const { parse } = await import("yaml");
+  const cohortText = await readFile(path.join(ROOT, "config", `${DEFAULT_COHORT}.yaml`), "utf8");
+  const projects = (parse(cohortText) as { projects: Parameters<typeof backfillData>[0] }).projects;
+  const dir = await mkdtemp(path.join(os.tmpdir(), "showdown-bench-backfill-"));
+  const rows: BackfillRow[] = [];
+  let replica: Replica | undefined;
+  try {
+    await cp(path.join(ROOT, "config"), path.join(dir, "config"), { recursive: true });
+    replica = await startReplica(backfillData(projects), UNLIMITED);
+    const env = {
+      GITHUB_TOKEN: TOKEN,
+      STACKEXCHANGE_KEY: "bench-key",
+      GITHUB_API_URL: replica.githubUrl,
+      STACKEXCHANGE_API_URL: replica.stackExchangeUrl,
+      SHOWDOWN_CACHE_DIR: path.join(dir, ".cache"),
+      SHOWDOWN_NOW: BACKFILL.now,
+    };
+    const runs: { label: string; args: string[]; dates: number; target: [number, number] }[] = [
+      {
+        label: `backfill ${BACKFILL.from}..${BACKFILL.to} monthly`,
+        args: ["backfill", "--cohort", DEFAULT_COHORT, "--from", BACKFILL.from, "--to", BACKFILL.to, "--every", "month", "--api", "graphql"],
+        dates: (2026 - 2016) * 12 + 11,
+        target: [0.1, 1],
+      },
+      { label: "nightly collect", args: ["collect", "--cohort", DEFAULT_COHORT, "--as-of", BACKFILL.now, "--api", "graphql"], dates: 1, target: [3, 1] },
+    ];
+    for (const r of runs) {
+      const before = replica.requests.length;
+      console.error(`bench: ${r.label} of ${DEFAULT_COHORT} (${projects.length} projects)`);
+      const m = await runMeasured(r.args, { cwd: dir, scratch: dir, env });
+      if (m.code !== 0) console.error(`bench: ${r.label} exited ${m.code}:\n${m.stderr.split("\n").slice(-6).join("\n")}`);
+      const seen = replica.requests.slice(before);
+      rows.push({
+        label: r.label,
+        projectDates: projects.length * r.dates,
+        github: seen.filter((q) => q.api === "github").length,
+        stackExchange: seen.filter((q) => q.api === "stackexchange").length,
+        code: m.code,
+        ms: m.ms,
+        target: r.target,
+      });
+    }
+  } finally {
+    await replica?.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+  return rows;
+}
+
+function backfillTable(rows: BackfillRow[]): string {
+  const header = ["run", "project-dates", "GitHub", "per project-date", "target", "SE", "per project-date", "target", "wall s", "exit", "verdict"];
+  const body = rows.map((r) => {
+    const gh = r.github / r.projectDates;
+    const se = r.stackExchange / r.projectDates;
+    const met = gh <= r.target[0] && se <= r.target[1];
+    return [r.label, String(r.projectDates), String(r.github), gh.toFixed(3), `<= ${r.target[0]}`, String(r.stackExchange), se.toFixed(3), `<= ${r.target[1]}`, seconds(r.ms), String(r.code), met ? "met" : "missed"];
+  });
+  return `backfill and nightly collect of ${DEFAULT_COHORT} through GraphQL (requests as logged by the stand-in; issue 17's targets)\n${table([header, ...body])}`;
 }
 
 const MARKER = ".bench-history.json";
@@ -277,12 +386,16 @@ async function main(): Promise<void> {
   // The machine's load before and after: other processes' work inflates the figures, and so does a
   // host that gives this machine less than its cores (what the load average of a VM does not show).
   const load = () => `load average ${os.loadavg().map((l) => l.toFixed(2)).join(", ")}`;
-  if (!opts["offline-only"]) {
+  if (!opts["offline-only"] && !opts["backfill-only"]) {
     const before = load();
     const table = collectTable(await benchCollect(sizes, modes, latency, runs ?? 1), latency);
     out.push("", table, `(before: ${before})`, `(after: ${load()})`);
   }
-  if (!opts["collect-only"]) {
+  if (!opts["offline-only"] && !opts["collect-only"]) {
+    const before = load();
+    out.push("", backfillTable(await benchBackfill()), `(before: ${before})`, `(after: ${load()})`);
+  }
+  if (!opts["collect-only"] && !opts["backfill-only"]) {
     const before = load();
     const { rows, bytes, generatedMs } = await benchOffline(days, size, runs ?? 3, opts.work);
     out.push("", offlineTable(rows, days, size, bytes), `(before: ${before})`, `(after: ${load()})`);

@@ -4,8 +4,8 @@ import type { Command } from "./command.js";
 // report's charts, the YAML parser) cost more at every start than the one a run needs.
 const LOADERS: Record<string, () => Promise<Command>> = {
   collect: async () => (await import("./collect.js")).collect,
-  backfill: async () => (await import("./backfill.js")).backfill,
   score: async () => (await import("./score.js")).score,
+  backfill: async () => (await import("./backfill.js")).backfill,
   validate: async () => (await import("./validate.js")).validate,
   diff: async () => (await import("./diff.js")).diff,
   explain: async () => (await import("./explain.js")).explain,

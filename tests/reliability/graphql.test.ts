@@ -54,7 +54,8 @@ async function replicaFor(data: ReplicaData, fault?: (post: Post) => ReturnType<
 }
 
 async function collect(replica: Replica, dir: string, extra: Record<string, string> = {}) {
-  const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, { ...FAST, ...extra }) });
+  // A timeout long enough that a slow answer on a busy machine is not sent again: the POSTs counted are the ones needed.
+  const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "10000", ...extra }) });
   expect(result.stderr).not.toContain("unexpected error");
   expect(replica.graphqlInvalid).toEqual([]);
   return result;
@@ -199,7 +200,7 @@ describe("a GraphQL run stopped part way", () => {
       },
     });
     const dir = await tempProject("rel", yaml);
-    ref.running = startCli(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(stopped.replica, FAST) });
+    ref.running = startCli(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(stopped.replica, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "10000" }) });
     const first = await ref.running.done;
     expect(first.code).toBe(130);
     expect(first.stderr).toMatch(new RegExp(`^oss-showdown: \\d+ answers kept in .cache/runs/rel--${AS_OF.replace(/:/g, "")}\\.jsonl; run again with --as-of ${AS_OF} to go on from there$`, "m"));

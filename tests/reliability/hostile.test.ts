@@ -55,8 +55,10 @@ describe("1. out-of-range figures", () => {
       proxy: {
         rewrite: editJson((req, body) => {
           if (!hostile || req.api !== "stackexchange") return undefined;
-          const b = body as { items: { name: string; count: number }[] };
-          return { ...b, items: b.items.map((i) => (i.name === "alpha" ? { ...i, count: -1 } : i.name === "beta" ? { ...i, count: 2.5 } : i)) };
+          // One /search/advanced a project (filter=total: { total } alone).
+          if (req.path.includes("tagged=alpha;")) return { total: -1 };
+          if (req.path.includes("tagged=beta&")) return { total: 2.5 };
+          return body;
         }),
       },
     });
@@ -65,12 +67,12 @@ describe("1. out-of-range figures", () => {
     expect(first.code).toBe(2);
     const alpha = await project(dir, "alpha");
     expect(alpha.raw).toEqual({ ...expectedRaw(data, projects[0]!), stackOverflowQuestions: null });
-    expect(alpha.errors).toEqual([{ field: "stackOverflowQuestions", message: expect.stringMatching(/GET \/2\.3\/tags\/.*\/info: alpha: count -1 is not a count/) }]);
+    expect(alpha.errors).toEqual([{ field: "stackOverflowQuestions", message: expect.stringMatching(/^stackexchange: total -1 is not a count .*\(GET \/2\.3\/search\/advanced tagged=alpha;alpha-lang\)$/) }]);
     const beta = await project(dir, "beta");
     expect(beta.raw.stackOverflowQuestions).toBeNull();
-    expect(beta.errors[0]!.message).toMatch(/beta: count 2\.5 is not a count/);
+    expect(beta.errors[0]!.message).toMatch(/total 2\.5 is not a count .*tagged=beta\)$/);
     // The bad answers were not kept: the next run asks for them again and gets the real counts.
-    expect((await cacheLines(dir)).filter((l) => l.includes('"tag alpha"') || l.includes('"tag beta"'))).toEqual([]);
+    expect((await cacheLines(dir)).filter((l) => l.includes('"questions alpha;alpha-lang') || l.includes('"questions beta '))).toEqual([]);
     hostile = false;
     const second = await collect(dir, proxy, ["--api", "rest"]);
     expect(second.code).toBe(0);
@@ -98,7 +100,7 @@ describe("1. out-of-range figures", () => {
     expect(alpha.raw).toEqual({ ...expectedRaw(data, projects[0]!), repositoryCount: null, lastCommitAt: null });
     expect(alpha.errors.map((e) => e.field)).toEqual(["lastCommitAt", "repositoryCount"]);
     expect(alpha.errors[0]!.message).toMatch(/GET \/repos\/alpha-org\/alpha\/commits.*2031-01-01T00:00:00Z is after/);
-    expect(alpha.errors[1]!.message).toMatch(/GET \/search\/repositories \(q: alpha in:readme\).*1e\+308 is not a count/);
+    expect(alpha.errors[1]!.message).toMatch(/GET \/search\/repositories \(q: alpha in:readme created:<=2026-11-21T06:00:00Z\).*1e\+308 is not a count/);
     const beta = await project(dir, "beta");
     expect(beta.raw.numericsMergedPullRequests).toBeNull();
     expect(beta.errors.find((e) => e.field === "numericsMergedPullRequests")!.message).toMatch(/GET \/search\/issues .*-3 is not a count/);
@@ -177,7 +179,9 @@ describe("3. response size caps", () => {
     expect(result.stderr).not.toContain("unexpected error");
     expect(result.code).toBe(2);
     expect(proxy.seen.filter((r) => r.path === "/repos/alpha-org/alpha")).toHaveLength(1);
-    expect(proxy.seen.filter((r) => r.api === "stackexchange")).toHaveLength(1);
+    // One request a project, none retried (the first alone: its error is no throttle, so the others follow).
+    const se = proxy.seen.filter((r) => r.api === "stackexchange");
+    expect(new Set(se.map((r) => r.path)).size).toBe(se.length);
     const alpha = await project(dir, "alpha");
     expect(alpha.errors.find((e) => e.field === "stars")!.message).toMatch(/GET \/repos\/alpha-org\/alpha: answer larger than 1,048,576 bytes \(SHOWDOWN_MAX_RESPONSE_BYTES_GITHUB\)/);
     expect(alpha.errors.find((e) => e.field === "stackOverflowQuestions")!.message).toMatch(/answer larger than 1,048,576 bytes \(SHOWDOWN_MAX_RESPONSE_BYTES_STACKEXCHANGE\)/);

@@ -13,6 +13,9 @@ import { runCliTimed, startCli, type Running } from "../support/spawn.js";
 import { primaryLimit } from "../support/faults.js";
 import { AS_OF, cohortYaml, comparable, env, expectedRaw, FAST, generated, readSnapshotIn, SMALL, smallData } from "./model.js";
 
+// A timeout long enough that a slow answer on a busy machine is not asked twice: "fetched once" is the point.
+const SLOW_OK = { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "10000" };
+
 const replicas: Replica[] = [];
 afterEach(async () => {
   await Promise.all(replicas.splice(0).map((r) => r.close()));
@@ -42,7 +45,7 @@ describe("a run stopped part way", () => {
     // The uninterrupted run, for comparison.
     const clean = await replicaFor(data, { latencyMs: 3 });
     const cleanDir = await tempProject("rel", yaml);
-    const baseline = await runCliTimed(ARGS, { cwd: cleanDir, env: env(clean, FAST) });
+    const baseline = await runCliTimed(ARGS, { cwd: cleanDir, env: env(clean, SLOW_OK) });
     expect(baseline.code).toBe(0);
     const expected = (await readSnapshotIn(cleanDir, "rel")).snap;
 
@@ -59,7 +62,7 @@ describe("a run stopped part way", () => {
       },
     });
     const dir = await tempProject("rel", yaml);
-    const running = (ref.running = startCli(ARGS, { cwd: dir, env: env(replica, FAST) }));
+    const running = (ref.running = startCli(ARGS, { cwd: dir, env: env(replica, SLOW_OK) }));
     const first = await running.done;
     expect(sent).toBe(true);
     expect(first.code).toBe(130);
@@ -72,7 +75,7 @@ describe("a run stopped part way", () => {
     // A kill can cut the last line short: it must be ignored, not trusted.
     await appendFile(path.join(dir, RUN_CACHE), '{"k":"repository org-39/repo-39","v":{"fullName":"org-39/re');
 
-    const second = await runCliTimed(ARGS, { cwd: dir, env: env(replica, FAST) });
+    const second = await runCliTimed(ARGS, { cwd: dir, env: env(replica, SLOW_OK) });
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/^rel: resuming a stopped run: \d+ answers already in /m);
     const resumed = (await readSnapshotIn(dir, "rel")).snap;
@@ -94,13 +97,13 @@ describe("a run stopped part way", () => {
     const reset = Math.floor(Date.now() / 1000) + 3600;
     const replica = await replicaFor(data, { fault: (ctx) => (limited && ctx.path === "/repos/gamma-org/gamma" ? primaryLimit(reset) : undefined) });
     const dir = await tempProject("rel", cohortYaml("rel", SMALL));
-    const first = await runCliTimed([...ARGS, "--concurrency", "1"], { cwd: dir, env: env(replica, FAST) });
+    const first = await runCliTimed([...ARGS, "--concurrency", "1"], { cwd: dir, env: env(replica, SLOW_OK) });
     expect(first.code).toBe(2);
     expect(first.stderr).toContain(`oss-showdown: answers kept in ${RUN_CACHE}: 'oss-showdown collect --as-of ${AS_OF}' again fetches only the missing figures`);
     const before = replica.requests.length;
 
     limited = false;
-    const second = await runCliTimed(ARGS, { cwd: dir, env: env(replica, FAST) });
+    const second = await runCliTimed(ARGS, { cwd: dir, env: env(replica, SLOW_OK) });
     expect(second.code).toBe(0);
     const { snap } = await readSnapshotIn(dir, "rel");
     for (const p of SMALL) expect(snap.projects.find((q) => q.id === p.id)!.raw).toEqual(expectedRaw(data, p));
@@ -120,7 +123,7 @@ describe("a run stopped part way", () => {
       },
     });
     const dir = await tempProject("rel", cohortYaml("rel", projects));
-    const running = (ref.running = startCli(ARGS, { cwd: dir, env: env(replica, FAST) }));
+    const running = (ref.running = startCli(ARGS, { cwd: dir, env: env(replica, SLOW_OK) }));
     expect((await running.done).code).toBe(130);
     const lines = (await readFile(path.join(dir, RUN_CACHE), "utf8")).trimEnd().split("\n").map((l) => JSON.parse(l));
     expect(lines[0]).toEqual({ run: { version: 1, cohort: "rel", asOf: AS_OF, pinned: true } });

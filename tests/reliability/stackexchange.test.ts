@@ -19,7 +19,8 @@ async function collect(options: ReplicaOptions, data: ReplicaData = smallData(),
   // A search budget that lasts: these cohorts need more than the 30 searches the default model allows.
   replica = await startReplica(data, { searchLimit: 100_000, ...options });
   const dir = await tempProject("rel", cohortYaml("rel", projects));
-  const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
+  // A timeout long enough that a slow answer on a busy machine is not asked twice: the requests counted are the ones needed.
+  const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "10000" }) });
   expect(result.stderr).not.toContain("unexpected error");
   return { dir, result, replica, snap: (await readSnapshotIn(dir, "rel").catch(() => undefined))?.snap };
 }
