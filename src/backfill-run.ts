@@ -1,5 +1,5 @@
 /**
- * `showdown backfill`: the missing snapshots of a cohort for a range of dates, each what `collect
+ * `oss-showdown backfill`: the missing snapshots of a cohort for a range of dates, each what `collect
  * --as-of` writes for that date. Dates are collected a chunk at a time with one set of API clients,
  * so that through GraphQL the repositories and searches of several dates share POSTs; each date has
  * its own run cache, so a stopped backfill (Ctrl-C, a quota) goes on where it stopped.
@@ -124,7 +124,7 @@ async function backfillLocked(job: BackfillJob, cacheDir: string): Promise<Backf
       );
     } catch (error) {
       if (error instanceof Interrupted) {
-        log(`showdown: stopped; ${n(written.length)} snapshots written, answers kept in ${path.relative(job.cwd, path.join(cacheDir, "runs")) || "."}: run the same backfill again to go on`);
+        log(`oss-showdown: stopped; ${n(written.length)} snapshots written, answers kept in ${path.relative(job.cwd, path.join(cacheDir, "runs")) || "."}: run the same backfill again to go on`);
         return { code: 130, written, skipped };
       }
       throw error;
@@ -163,7 +163,7 @@ async function backfillLocked(job: BackfillJob, cacheDir: string): Promise<Backf
     log(`backfill: ${n(done)}/${n(todo.length)} dates (to ${chunk.at(-1)!.slice(0, 10)}), ${n(written.length)} written; requests: github ${n(ghBefore)}, stack exchange ${n(seRequests)}; ${duration(elapsed)}${eta}`);
     if (stopped) {
       const left = todo.length - written.length;
-      log(`showdown: stopped: ${stopped}; ${n(left)} date${left === 1 ? "" : "s"} not written: run the same backfill again after that to fetch only those`);
+      log(`oss-showdown: stopped: ${stopped}; ${n(left)} date${left === 1 ? "" : "s"} not written: run the same backfill again after that to fetch only those`);
       return { code: 2, written, skipped };
     }
   }

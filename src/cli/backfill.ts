@@ -1,5 +1,5 @@
 /**
- * `showdown backfill`: parses the flags, then runBackfill (src/backfill-run.ts) writes the missing
+ * `oss-showdown backfill`: parses the flags, then runBackfill (src/backfill-run.ts) writes the missing
  * snapshots of a range of dates; --dry-run prints what that would send instead.
  */
 import path from "node:path";
@@ -75,10 +75,10 @@ export function backfillPlanText(loaded: LoadedCohort, dates: string[], skipped:
 export const backfill: Command = {
   name: "backfill",
   summary: "write the missing snapshots of a range of past dates, each as `collect --as-of` that date would",
-  help: `Usage: showdown backfill --from DATE --to DATE [--every day|week|month] [options]
+  help: `Usage: oss-showdown backfill --from DATE --to DATE [--every day|week|month] [options]
 
 Writes snapshots/<cohort>/YYYY-MM-DD.json for each date from --from to --to (00:00 UTC that
-day), each what 'showdown collect --as-of DATE' writes for that date: every figure is asked as of
+day), each what 'oss-showdown collect --as-of DATE' writes for that date: every figure is asked as of
 the date (see docs/methodology.md). A snapshot that exists is kept (--force fetches it again).
 Dates go ${DATES_PER_CHUNK} at a time: through GraphQL their repositories and searches share POSTs.
 A progress line with the time left follows each group of dates.
@@ -97,7 +97,7 @@ Options:
   --max-wait SECONDS longest wait for a GitHub rate limit (default 900)
 ${COMMON_HELP}
 
-Environment: as for 'showdown collect' (GITHUB_TOKEN, STACKEXCHANGE_KEY, ...).
+Environment: as for 'oss-showdown collect' (GITHUB_TOKEN, STACKEXCHANGE_KEY, ...).
 
 Exit codes: 0 every date written, 2 stopped by a rate limit or quota (run again after the time
 it names) or some figures missing, 1 bad input (nothing written), 130 stopped by Ctrl-C.

@@ -246,12 +246,12 @@ describe("showdown backfill", () => {
   });
 
   it.each([
-    [["--from", "2024-06-01", "--to", "2024-04-01"], /^showdown: --from: 2024-06-01 is after --to 2024-04-01; swap them/],
-    [["--from", "2007-12-31", "--to", "2024-04-01"], /^showdown: --from: 2007-12-31 is before 2008-01-01/],
-    [["--from", "2024-01-01", "--to", "2030-01-01"], /^showdown: --to: 2030-01-01 is in the future/],
-    [["--from", "2024-02-30", "--to", "2024-04-01"], /^showdown: --from: expected a date YYYY-MM-DD/],
-    [["--from", "2024-01-01", "--to", "2024-04-01", "--every", "year"], /^showdown: --every: expected day, week or month/],
-    [["--to", "2024-04-01"], /^showdown: --from: required/],
+    [["--from", "2024-06-01", "--to", "2024-04-01"], /^oss-showdown: --from: 2024-06-01 is after --to 2024-04-01; swap them/],
+    [["--from", "2007-12-31", "--to", "2024-04-01"], /^oss-showdown: --from: 2007-12-31 is before 2008-01-01/],
+    [["--from", "2024-01-01", "--to", "2030-01-01"], /^oss-showdown: --to: 2030-01-01 is in the future/],
+    [["--from", "2024-02-30", "--to", "2024-04-01"], /^oss-showdown: --from: expected a date YYYY-MM-DD/],
+    [["--from", "2024-01-01", "--to", "2024-04-01", "--every", "year"], /^oss-showdown: --every: expected day, week or month/],
+    [["--to", "2024-04-01"], /^oss-showdown: --from: required/],
   ])("bad flags %j: one line naming the flag and the fix, exit 1, nothing sent or written", async (flags, message) => {
     const replica = await replicaFor();
     const dir = await tempProject("rel", cohortYaml("rel", PROJECTS));
@@ -274,7 +274,7 @@ describe("landing rules in the config", () => {
     const dir = await tempProject("rel", cohortYaml("rel", [{ ...PROJECTS[2]!, ...extra } as Project]));
     const { result, seen } = await run(replica, dir, ["collect", "--cohort", "rel", "--as-of", AS_OF]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^showdown: config\/rel\.yaml: projects\[0\]\./);
+    expect(result.stderr).toMatch(/^oss-showdown: config\/rel\.yaml: projects\[0\]\./);
     expect(result.stderr).toMatch(message);
     expect(seen).toEqual([]);
   });
