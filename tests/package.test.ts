@@ -127,6 +127,8 @@ describe("the npm package", () => {
         GITHUB_TOKEN: "ghp_packageTestToken0123456789",
         GITHUB_API_URL: replica.githubUrl,
         STACKEXCHANGE_API_URL: replica.stackExchangeUrl,
+        // The run happens on asOf's day: stars, forks and open issues are asked (they exist only as of now).
+        SHOWDOWN_NOW: "2026-11-19T06:00:00Z",
       });
       expect(collect.code, collect.stderr).toBe(0);
       expect(await readdir(path.join(app, "snapshots", "widgets"))).toEqual(["2026-11-19.json"]);
