@@ -1,4 +1,5 @@
-import { mergedQuery } from "../fetch/github.js";
+import { labelledQuery, mergedQuery, repositoryQueryAsOf } from "../fetch/github.js";
+import { landingRule } from "../config/landing.js";
 import type { ProjectFacts, RawField } from "../snapshot/schema.js";
 import type { GitHubApi } from "../fetch/types.js";
 
@@ -38,9 +39,21 @@ function graphqlRepo(repo: string, fields: string): string {
   return `POST /graphql repository(owner: ${JSON.stringify(owner)}, name: ${JSON.stringify(name)}) { ${fields} }`;
 }
 
-function repositoryFigures(repo: string, asOf: string, windowDays: number, prefix: "" | "numerics", api: GitHubApi): FigureSource[] {
+function repositoryFigures(repo: string, asOf: string, windowDays: number, prefix: "" | "numerics", api: GitHubApi, landing?: ProjectFacts["sources"]["landing"]): FigureSource[] {
   const { since, until } = mergeWindow(asOf, windowDays);
   const key = (name: string) => (prefix === "" ? name : `numerics${name[0]!.toUpperCase()}${name.slice(1)}`) as RawField;
+  const rule = landingRule(landing);
+  const after = isoSeconds(Date.parse(since) + 1000);
+  const commits: FigureSource =
+    api === "graphql"
+      ? { field: key("commits"), request: graphqlRepo(repo, `defaultBranchRef { target { ... on Commit { history(since: "${after}", until: "${until}") { totalCount } } } }`), detail: `totalCount (commits in the ${windowDays}-day window ending at asOf)` }
+      : { field: key("commits"), request: `GET /repos/${repo}/commits?sha=<default branch>&since=${after}&until=${until}&per_page=1`, detail: `the Link header's last page (one commit a page: commits in the ${windowDays}-day window ending at asOf)` };
+  const landed = (detail: string) =>
+    rule.kind === "none"
+      ? "not applicable (landing: none, a mirror)"
+      : rule.kind === "label"
+        ? `${detail}, plus the same count of ${api === "graphql" ? "search" : "GET /search/issues"} ${JSON.stringify(labelledQuery(repo, since, until, rule.label!, rule.base))} (landing: label ${rule.label})`
+        : detail;
   if (api === "graphql") {
     return [
       {
@@ -50,9 +63,10 @@ function repositoryFigures(repo: string, asOf: string, windowDays: number, prefi
       },
       {
         field: key("mergedPullRequests"),
-        request: `POST /graphql search(type: ISSUE, query: ${JSON.stringify(mergedQuery(repo, since, until))}, first: 0)`,
-        detail: `issueCount (merged in the ${windowDays}-day window ending at asOf)`,
+        request: `POST /graphql search(type: ISSUE, query: ${JSON.stringify(mergedQuery(repo, since, until, rule.base))}, first: 0)`,
+        detail: landed(`issueCount (merged in the ${windowDays}-day window ending at asOf)`),
       },
+      commits,
     ];
   }
   return [
@@ -63,30 +77,42 @@ function repositoryFigures(repo: string, asOf: string, windowDays: number, prefi
     },
     {
       field: key("mergedPullRequests"),
-      request: `GET /search/issues?q=${mergedQuery(repo, since, until).replace(/ /g, "+")}`,
-      detail: `total_count (merged in the ${windowDays}-day window ending at asOf)`,
+      request: `GET /search/issues?q=${mergedQuery(repo, since, until, rule.base).replace(/ /g, "+")}`,
+      detail: landed(`total_count (merged in the ${windowDays}-day window ending at asOf)`),
     },
+    commits,
   ];
 }
 
 /** The source of every raw figure the project's snapshot has, in the snapshot's field order. */
 export function figureSources(project: ProjectFacts, asOf: string, windowDays: number, api: GitHubApi = "rest"): FigureSource[] {
-  const { repository, stackOverflowTags, repositoryQuery, numericsRepository } = project.sources;
+  const { repository, stackOverflowTags, repositoryQuery, numericsRepository, landing } = project.sources;
+  // A snapshot with `commits` was collected asking every figure as of asOf (issue 17); older ones asked
+  // the repository search and the tags' counts as they were on the day of the run.
+  const asOfMethod = "commits" in project.raw;
+  const query = asOfMethod ? repositoryQueryAsOf(repositoryQuery, asOf) : repositoryQuery;
+  const created = asOfMethod ? ", created by asOf" : "";
   const repo = api === "graphql" ? graphqlRepo(repository, "stargazerCount forkCount issues(states: OPEN) pullRequests(states: OPEN) isArchived") : `GET /repos/${repository}`;
   const details =
     api === "graphql"
       ? { stars: "stargazerCount", forks: "forkCount", openIssues: "issues.totalCount + pullRequests.totalCount (open)", archived: "isArchived" }
       : { stars: "stargazers_count", forks: "forks_count", openIssues: "open_issues_count (issues plus pull requests)", archived: "archived" };
   const sources: FigureSource[] = [
-    ...repositoryFigures(repository, asOf, windowDays, "", api),
+    ...repositoryFigures(repository, asOf, windowDays, "", api, landing),
     api === "graphql"
-      ? { field: "repositoryCount", request: `POST /graphql search(type: REPOSITORY, query: ${JSON.stringify(repositoryQuery)}, first: 0)`, detail: "repositoryCount (repositories matching the query)" }
-      : { field: "repositoryCount", request: `GET /search/repositories?q=${repositoryQuery.replace(/ /g, "+")}`, detail: "total_count (repositories matching the query)" },
-    {
-      field: "stackOverflowQuestions",
-      request: `GET /2.3/tags/${stackOverflowTags.map(encodeURIComponent).join(";")}/info?site=stackoverflow`,
-      detail: `${stackOverflowTags.length === 1 ? "count" : "sum of the tags' count"} (asked with the cohort's other tags, 100 a request; a tag that does not exist counts 0)`,
-    },
+      ? { field: "repositoryCount", request: `POST /graphql search(type: REPOSITORY, query: ${JSON.stringify(query)}, first: 0)`, detail: `repositoryCount (repositories matching the query${created})` }
+      : { field: "repositoryCount", request: `GET /search/repositories?q=${query.replace(/ /g, "+")}`, detail: `total_count (repositories matching the query${created})` },
+    asOfMethod
+      ? {
+          field: "stackOverflowQuestions",
+          request: `GET /2.3/search/advanced?site=stackoverflow&tagged=${[...new Set(stackOverflowTags)].sort().map(encodeURIComponent).join(";")}&todate=${Math.floor(Date.parse(asOf) / 1000)}&filter=total`,
+          detail: `total (questions carrying ${stackOverflowTags.length === 1 ? "the tag" : "any of the tags, each once"}, created by asOf)`,
+        }
+      : {
+          field: "stackOverflowQuestions",
+          request: `GET /2.3/tags/${stackOverflowTags.map(encodeURIComponent).join(";")}/info?site=stackoverflow`,
+          detail: `${stackOverflowTags.length === 1 ? "count" : "sum of the tags' count"} (asked with the cohort's other tags, 100 a request; a tag that does not exist counts 0)`,
+        },
     { field: "stars", request: repo, detail: details.stars },
     { field: "forks", request: repo, detail: details.forks },
     { field: "openIssues", request: repo, detail: details.openIssues },
