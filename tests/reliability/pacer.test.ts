@@ -80,7 +80,10 @@ describe("search budget pacing", () => {
     const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF, "--concurrency", "2"], { cwd: dir, env: env(replica, FAST) });
     expect(result.code).toBe(2);
     const core = replica.requests.filter((r) => r.api === "github" && !r.route.includes("/search/"));
-    expect(core).toHaveLength(8);
+    // The whole budget, or all but the one still reserved for a request in flight when the last answer
+    // said so (three core requests a repository go out together): never more.
+    expect(core.length).toBeGreaterThanOrEqual(7);
+    expect(core.length).toBeLessThanOrEqual(8);
     expect(core.filter((r) => r.rateLimited)).toEqual([]);
     expect(result.stderr).toMatch(/^github: core rate limit reached; it resets in \d+ s, more than the 900 s allowed \(--max-wait\); no more core requests this run$/m);
     const { snap } = await readSnapshotIn(dir, "rel");
