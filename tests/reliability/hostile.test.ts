@@ -302,10 +302,10 @@ describe("4. names and messages from answers", () => {
     expect(alpha.sources.repository).toBe("alpha-org/alpha");
     expect(alpha.raw.stars).toBeNull();
     expect(alpha.errors.find((e) => e.field === "stars")!.message).toContain("is not a GitHub owner/name");
-    // The other projects' GitHub figures are untouched (the one Stack Exchange request failed for all).
+    // The other projects' GitHub figures are untouched (every project's Stack Exchange request failed).
     expect((await project(dir, "gamma")).raw).toEqual({ ...expectedRaw(data, projects[2]!), stackOverflowQuestions: null });
     const beta = await project(dir, "beta");
-    expect(beta.errors.find((e) => e.field === "stackOverflowQuestions")!.message).toBe("stackexchange: bad_parameter: tags ::set-output name=x::y [2J<!--");
+    expect(beta.errors.find((e) => e.field === "stackOverflowQuestions")!.message).toBe("stackexchange: bad_parameter: tags ::set-output name=x::y [2J<!-- (GET /2.3/search/advanced tagged=beta)");
     expectInert("stdout", result.stdout);
     expectInert("stderr", result.stderr);
     for (const [file, text] of await allFiles(dir)) expectInert(file, text);
