@@ -168,7 +168,11 @@ describe("report in a browser", () => {
 
   it("reads on a phone (420 px): no chart text under 11 px, nothing wider than the screen, rank, name and overall in view", async () => {
     const snapshots = history();
-    const { page, requests, url, consoleErrors } = await openReport(snapshots, fixtureConfig(), { width: 420, height: 900 });
+    // Deeplearning4J as a mirror (landing rule none, with its source), to see its badge.
+    const projects = fixtureConfig().projects.map((p) => (p.id === "deeplearning4j" ? { ...p, landing: "none" as const, sources: { ...p.sources, landing: "a mirror for this test" } } : p));
+    const { page, requests, url, consoleErrors } = await openReport(snapshots, fixtureConfig({ projects }), { width: 420, height: 900 });
+    const badges = await page.locator("table.scoreboard .badge-mirror").evaluateAll((els: { closest(s: string): { children: { textContent: string | null }[] } | null }[]) => els.map((e) => e.closest("tr")!.children[1]!.textContent));
+    expect(badges).toEqual(["Deeplearning4J mirror"]);
     expect(requests).toEqual([url]);
     expect(consoleErrors).toEqual([]);
     await page.evaluate(`document.querySelectorAll("details").forEach((d) => { d.open = true; })`);

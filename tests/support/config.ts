@@ -6,6 +6,7 @@ import { mkdir, mkdtemp, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { About, Reference } from "../../src/config/context.js";
+import type { Landing } from "../../src/config/landing.js";
 import type { Ratings } from "../../src/config/ratings.js";
 import type { Rubric } from "../../src/config/rubric.js";
 
@@ -22,6 +23,8 @@ export interface ConfigProject {
   notes?: string;
   /** Who is behind it, its first release and one line (the cohort file's `about`). */
   about?: About;
+  /** How its pull requests land (the cohort file's `landing`; `none`: a mirror). */
+  landing?: Landing;
 }
 
 /** A project's config entry from a snapshot project's sources and the ratings it was scored with (a v1 file holds both). */
