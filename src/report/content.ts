@@ -2,7 +2,7 @@
  * What the report says, section by section, as a document tree (doc.ts) that both the HTML page and
  * REPORT.md are rendered from. Pure.
  */
-import { declaredCriteria, isRated, type Declared } from "../config/rubric.js";
+import { declaredCriteria, isRated, type Declared, type Rubric } from "../config/rubric.js";
 import type { Ratings } from "../config/ratings.js";
 import { SPARK_SPAN, type ReportCharts } from "./charts.js";
 import { criterionText } from "./criteria-text.js";
@@ -293,8 +293,9 @@ function methodologySection(model: ReportModel, cite: (line: string) => Inline[]
   blocks.push({ kind: "heading", level: 3, text: "Rubric used" });
   blocks.push(
     para(
-      "Each criterion is normalized to 0–1 (divided by the top of its scale, or by the cohort's largest value); a category's score is the weighted mean of the criteria a project has a value for; overall is the weighted mean of the categories. ",
-      "Ranks order the overall scores; tiers split them into 3 classes by Jenks natural breaks. A missing value is left out, never counted as 0.",
+      "Each criterion is normalized to 0–1 as its row of the table below says; a category's score is the weighted mean of its criteria; overall is the weighted mean of the categories. ",
+      "Ranks order the overall scores; tiers split them into 3 classes by Jenks natural breaks. ",
+      missingText(model.rubric),
     ),
   );
   const rubricGroups: TableGroup[] = model.categories.map((c) => ({
@@ -392,4 +393,13 @@ export function buildDoc(model: ReportModel, charts: ReportCharts): ReportDoc {
       "The same snapshots always give the same page: nothing in it depends on when or where it was built.",
     ],
   };
+}
+
+/** What the rubric does with a value a project does not have, and with a category it has none in (its `missing` and `incomplete`). */
+function missingText(rubric: Rubric): string {
+  const counted = declaredCriteria(rubric).some((c) => c.missing === "zero");
+  const skipped = declaredCriteria(rubric).some((c) => c.missing === "skip");
+  const missing = counted && skipped ? "A missing value counts 0 where the rubric says so, and is otherwise left out of its category's mean. " : counted ? "A missing value counts 0. " : "A missing value is left out of its category's mean, never counted as 0. ";
+  const incomplete = rubric.incomplete === "partial" ? "A project with no value in a whole category is scored on the categories it has." : "A project with no value in a whole category has no overall score and is ranked after the others (incomplete).";
+  return missing + incomplete;
 }

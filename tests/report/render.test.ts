@@ -193,6 +193,17 @@ describe("rendered report", () => {
     expect(md).toContain("the rating shown is the config's, which scores every snapshot of the history");
   });
 
+  it("says what the rubric does with missing values: left out by default, counted 0 and partial when it says so", () => {
+    expect(html).toContain("A missing value is left out of its category&#39;s mean, never counted as 0.");
+    expect(html).toContain("has no overall score and is ranked after the others (incomplete)");
+    const only = ["tensorflow", "pytorch", "chainer"];
+    const zero = { ...rubric(1), missing: "zero" as const, incomplete: "partial" as const };
+    const page = files(input(scored(history({ only, days: 3, missing: [] }), fixtureConfig({ only, rubric: zero })))).get("index.html")!;
+    expect(page).toContain("A missing value counts 0.");
+    expect(page).toContain("is scored on the categories it has");
+    expect(page).not.toContain("never counted as 0");
+  });
+
   it("renders hostile names as text in the page, the charts and the Markdown", () => {
     const names = { tensorflow: "<script>alert(1)</script>", pytorch: "=cmd|' /C calc'!A0", mxnet: "# [x](javascript:alert(1)) *y*" };
     const only = ["tensorflow", "pytorch", "mxnet"];
