@@ -412,6 +412,10 @@ async function collectProject(project: ProjectConfig, answers: Answers, asOf: st
   const numericsRepository = numerics && project.numericsRepository ? rec.repository(project.numericsRepository, numerics, false, false) : undefined;
   rec.search("repositoryCount", count);
   stackOverflowQuestions(questions, rec);
+  // /search/advanced cannot tell a tag that does not exist from one without questions; either way a 0 is worth a look, not a silent figure.
+  if (!("error" in questions) && questions.value.count === 0) {
+    rec.warnings.push({ field: "stackOverflowQuestions", message: `no Stack Overflow question tagged ${project.stackOverflowTags.join(" or ")} by ${asOf.slice(0, 10)}: is the tag spelt as on the site? (counted 0)` });
+  }
 
   const order = (a: Issue, b: Issue) => FIELD_ORDER.indexOf(a.field) - FIELD_ORDER.indexOf(b.field);
   return {

@@ -99,8 +99,11 @@ describe("--api rest and --api graphql against the same replica", () => {
       { field: "repository", message: "beta-org/old-beta was renamed to beta-org/beta; update the config" },
       { field: "numericsRepository", message: "beta-org/old-numerics was renamed to beta-org/numerics; update the config" },
     ]);
-    // A tag that does not exist counts 0, unnoted: /search/advanced cannot tell it from a tag without questions.
-    expect(by("gamma").warnings).toEqual([{ field: "lastCommitAt", message: "gamma-org/gamma is empty (no commits)" }]);
+    // A tag that does not exist counts 0, with a warning: /search/advanced cannot tell it from a tag without questions.
+    expect(by("gamma").warnings).toEqual([
+      { field: "lastCommitAt", message: "gamma-org/gamma is empty (no commits)" },
+      { field: "stackOverflowQuestions", message: expect.stringMatching(/^no Stack Overflow question tagged gamma-nonexistent by \d{4}-\d{2}-\d{2}: is the tag spelt as on the site\? \(counted 0\)$/) },
+    ]);
     expect(by("mu").warnings).toEqual([{ field: "numericsLastCommitAt", message: "gamma-org/gamma is empty (no commits)" }]);
     expect(by("kappa").raw).toMatchObject({ lastCommitAt: null, numericsLastCommitAt: "2026-11-07T06:00:00Z", numericsMergedPullRequests: 3 });
     expect(by("delta").raw).toMatchObject({ lastCommitAt: null, mergedPullRequests: null, stars: null, forks: null, openIssues: null, archived: null, repositoryCount: 4, stackOverflowQuestions: 3 });

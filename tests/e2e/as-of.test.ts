@@ -144,7 +144,11 @@ describe("figures as of a past date", () => {
 
     // No rule, 25 closed unmerged against 2 merged: the warning suggests one, in the snapshot and the summary.
     expect(by("noisy").raw.mergedPullRequests).toBe(2);
-    expect(by("noisy").warnings).toEqual([{ field: "mergedPullRequests", message: expect.stringMatching(/^noisy-org\/noisy looks bot-landed: 25 pull requests closed unmerged in the window against 2 merged; .*landing: \{ label: NAME \}/) }]);
+    expect(by("noisy").warnings).toEqual([
+      { field: "mergedPullRequests", message: expect.stringMatching(/^noisy-org\/noisy looks bot-landed: 25 pull requests closed unmerged in the window against 2 merged; .*landing: \{ label: NAME \}/) },
+      // Its tag has no question in the stand-in: a 0 with a warning, never a silent one.
+      { field: "stackOverflowQuestions", message: "no Stack Overflow question tagged noisy by 2024-06-01: is the tag spelt as on the site? (counted 0)" },
+    ]);
     expect(result.stderr).toMatch(/^landing: noisy: noisy-org\/noisy looks bot-landed/m);
 
     // base: main: the release-branch merge is not counted.

@@ -131,7 +131,9 @@ describe.each(["rest", "graphql"] as const)("oss-showdown collect --api %s again
     expect(gamma!.raw.lastCommitAt).toBeNull();
     expect(gamma!.raw.stackOverflowQuestions).toBe(0);
     expect(gamma!.errors).toEqual([]);
-    expect(gamma!.warnings.map((w) => w.field)).toEqual(["lastCommitAt"]);
+    // Not a silent 0: a tag without questions (here one that does not exist) is said, in the snapshot as in the export.
+    expect(gamma!.warnings.map((w) => w.field)).toEqual(["lastCommitAt", "stackOverflowQuestions"]);
+    expect(gamma!.warnings[1]!.message).toMatch(/^no Stack Overflow question tagged gamma-nonexistent by /);
     expect(scores("gamma").criteria.activity!.value).toBe(0);
 
     expect(board.projects.map((p) => p.rank)).toEqual([1, 2, 3]);
