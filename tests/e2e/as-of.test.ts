@@ -7,10 +7,11 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { readFile, readdir, writeFile } from "node:fs/promises";
+import { existsSync } from "node:fs";
 import path from "node:path";
-import { startReplica, type Replica, type ReplicaData } from "../support/replica.js";
+import { startReplica, type Replica, type ReplicaData, type ReplicaOptions } from "../support/replica.js";
 import { tempProject } from "../support/cli.js";
-import { runCliTimed } from "../support/spawn.js";
+import { runCliTimed, startCli, type Running } from "../support/spawn.js";
 import { cohortYaml, comparable, env, FAST, readSnapshotIn, type TestProject } from "../reliability/model.js";
 import { Snapshot } from "../../src/snapshot/schema.js";
 
@@ -99,8 +100,8 @@ function data(): ReplicaData {
   };
 }
 
-async function replicaFor(d: ReplicaData = data()): Promise<Replica> {
-  const r = await startReplica(d, { searchLimit: 100_000, coreLimit: 100_000 });
+async function replicaFor(d: ReplicaData = data(), options: ReplicaOptions = {}): Promise<Replica> {
+  const r = await startReplica(d, { searchLimit: 100_000, coreLimit: 100_000, ...options });
   replicas.push(r);
   return r;
 }
@@ -233,6 +234,127 @@ describe("showdown backfill", () => {
     const forced = await run(replica, dir, [...args, "--force"]);
     expect(forced.result.code).toBe(0);
     expect(forced.result.stdout.trim().split("\n")).toHaveLength(4);
+  });
+
+  // 14 daily dates: a first group of 12 (DATES_PER_CHUNK) and a second of 2; 4 projects, so 56 Stack Exchange requests.
+  const RESUME_ARGS = ["backfill", "--cohort", "rel", "--from", "2024-05-19", "--to", "2024-06-01", "--every", "day", "--api", "graphql"];
+  const RESUME_DATES = Array.from({ length: 14 }, (_, i) => iso(at("2024-05-19T00:00:00Z") + i * DAY).slice(0, 10));
+  /** The date a Stack Exchange request asks about, from its todate. */
+  const seDate = (p: string) => new Date(Number(new URL(p, "http://x").searchParams.get("todate")) * 1000).toISOString().slice(0, 10);
+  /** Stack Exchange answers (200) per date. */
+  function seAnswered(seen: Replica["requests"]): Map<string, number> {
+    const out = new Map<string, number>();
+    for (const r of seen) if (r.api === "stackexchange" && r.status === 200) out.set(seDate(r.path), (out.get(seDate(r.path)) ?? 0) + 1);
+    return out;
+  }
+  const snapshotFiles = async (dir: string) => (await readdir(path.join(dir, "snapshots", "rel")).catch(() => [] as string[])).sort();
+  const readAll = async (dir: string) => new Map(await Promise.all((await snapshotFiles(dir)).map(async (f) => [f, await readFile(path.join(dir, "snapshots", "rel", f), "utf8")] as const)));
+
+  /** Each backfilled snapshot is what collect --as-of writes for its date (another stand-in: its quota is its own). */
+  async function expectAsCollected(dir: string) {
+    const replica = await replicaFor();
+    for (const file of await snapshotFiles(dir)) {
+      const asOf = `${file.slice(0, 10)}T00:00:00.000Z`;
+      const other = await tempProject("rel", cohortYaml("rel", PROJECTS));
+      expect((await run(replica, other, ["collect", "--cohort", "rel", "--as-of", asOf, "--api", "graphql"])).result.code).toBe(0);
+      const a = Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "rel", file), "utf8")));
+      expect(comparable(a), file).toEqual(comparable((await readSnapshotIn(other, "rel", asOf)).snap));
+    }
+  }
+
+  it("stopped by Stack Exchange's quota: exit 2 naming when to run again, only complete dates written; after the reset the same command writes exactly the rest", async () => {
+    // The GraphQL POSTs' bodies, to tell which dates' GitHub figures each one asked for.
+    const bodies: string[] = [];
+    const replica = await replicaFor(data(), {
+      stackExchangeQuota: 30,
+      fault: (ctx) => {
+        if (ctx.api === "github") bodies.push(ctx.body ?? "");
+        return undefined;
+      },
+    });
+    const dir = await tempProject("rel", cohortYaml("rel", PROJECTS));
+
+    const first = await run(replica, dir, RESUME_ARGS);
+    expect(first.result.code).toBe(2);
+    expect(first.result.stderr).toMatch(
+      /^oss-showdown: stopped: Stack Exchange refused: stackexchange: throttle_violation: too many requests from this IP, more requests available in \d+ seconds .*; its quota resets at 00:00 UTC; \d+ dates not written: run the same backfill again after that to fetch only those$/m,
+    );
+    // The quota's 30 answers, then one refusal: nothing more is sent to Stack Exchange.
+    const answered = seAnswered(first.seen);
+    expect([...answered.values()].reduce((a, b) => a + b, 0)).toBe(30);
+    expect(first.seen.filter((r) => r.api === "stackexchange" && r.status !== 200)).toHaveLength(1);
+    // Written: exactly the dates whose 4 projects all got their answer; the others are not.
+    const complete = RESUME_DATES.filter((d) => answered.get(d) === 4);
+    expect(complete.length).toBeGreaterThan(0);
+    expect(complete.length).toBeLessThan(RESUME_DATES.length);
+    expect(await snapshotFiles(dir)).toEqual(complete.map((d) => `${d}.json`));
+    expect(first.result.stdout.trim().split("\n")).toEqual(complete.map((d) => `snapshots/rel/${d}.json`));
+    expect(first.result.stderr).toContain(`; ${RESUME_DATES.length - complete.length} dates not written:`);
+    const kept = await readAll(dir);
+    const postsBefore = bodies.length;
+
+    // A new day: the same command fetches only what is missing and writes only the missing dates.
+    replica.resetStackExchangeQuota();
+    const second = await run(replica, dir, RESUME_ARGS);
+    expect(second.result.code).toBe(0);
+    const missing = RESUME_DATES.filter((d) => !complete.includes(d));
+    expect(second.result.stdout.trim().split("\n")).toEqual(missing.map((d) => `snapshots/rel/${d}.json`));
+    expect(second.result.stderr).toContain(`rel: ${complete.length} of ${RESUME_DATES.length} dates already have a snapshot; kept`);
+    expect(await snapshotFiles(dir)).toEqual(RESUME_DATES.map((d) => `${d}.json`));
+    for (const [file, text] of kept) expect(await readFile(path.join(dir, "snapshots", "rel", file), "utf8"), file).toBe(text);
+    // Each date's Stack Exchange figures answered once over both runs: none asked again.
+    const again = seAnswered(second.seen);
+    for (const d of RESUME_DATES) expect({ d, n: (answered.get(d) ?? 0) + (again.get(d) ?? 0), second: again.get(d) ?? 0 }).toEqual({ d, n: 4, second: 4 - (answered.get(d) ?? 0) });
+    expect(second.seen.filter((r) => r.api === "stackexchange" && r.status !== 200)).toEqual([]);
+    // GitHub: the first run stopped after the first group; the second took that group's figures from the run caches and asked only the second group's.
+    const asked = (body: string) => RESUME_DATES.filter((d) => body.includes(d));
+    const secondGroup = RESUME_DATES.slice(12);
+    expect(first.seen.filter((r) => r.api === "github").length).toBeGreaterThan(0);
+    expect(new Set(bodies.slice(0, postsBefore).flatMap(asked))).toEqual(new Set(RESUME_DATES.slice(0, 12)));
+    expect(new Set(bodies.slice(postsBefore).flatMap(asked))).toEqual(new Set(secondGroup));
+    expect(existsSync(path.join(dir, ".cache", "runs")) ? await readdir(path.join(dir, ".cache", "runs")) : []).toEqual([]);
+
+    await expectAsCollected(dir);
+  });
+
+  it("Ctrl-C during a backfill: exit 130, every file written whole; the same command again writes the rest, nothing asked twice", async () => {
+    const ref: { running?: Running } = {};
+    let sent = false;
+    const replica = await replicaFor(data(), {
+      // Stopped in the second group of dates, once the first group's 48 Stack Exchange answers are in.
+      onRequest: (_r, all) => {
+        if (!sent && all.filter((q) => q.api === "stackexchange").length >= 50) {
+          sent = true;
+          ref.running!.child.kill("SIGINT");
+        }
+      },
+    });
+    const dir = await tempProject("rel", cohortYaml("rel", PROJECTS));
+    const running = (ref.running = startCli(RESUME_ARGS, { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_NOW: LATER }) }));
+    const first = await running.done;
+    expect(sent).toBe(true);
+    expect(first.code).toBe(130);
+    expect(first.stderr).toMatch(/^oss-showdown: stopped; \d+ snapshots written, answers kept in .*: run the same backfill again to go on$/m);
+    // The first group was written before the second began: those 12, and not the second's 2.
+    const written = await snapshotFiles(dir);
+    expect(written).toEqual(RESUME_DATES.slice(0, 12).map((d) => `${d}.json`));
+    expect(first.stdout.trim().split("\n")).toEqual(RESUME_DATES.slice(0, 12).map((d) => `snapshots/rel/${d}.json`));
+    // No half-written file: each one a whole snapshot, and nothing else beside them (no temporary file).
+    for (const [file, text] of await readAll(dir)) expect(() => Snapshot.parse(JSON.parse(text)), file).not.toThrow();
+    const before = replica.requests.length;
+
+    const kept = await readAll(dir);
+
+    const second = await run(replica, dir, RESUME_ARGS);
+    expect(second.result.code).toBe(0);
+    expect(second.result.stdout.trim().split("\n")).toEqual(RESUME_DATES.slice(12).map((d) => `snapshots/rel/${d}.json`));
+    expect(await snapshotFiles(dir)).toEqual(RESUME_DATES.map((d) => `${d}.json`));
+    for (const [file, text] of kept) expect(await readFile(path.join(dir, "snapshots", "rel", file), "utf8"), file).toBe(text);
+    // Over both runs each Stack Exchange figure was answered once.
+    const answered = seAnswered(replica.requests);
+    for (const d of RESUME_DATES) expect({ d, n: answered.get(d) }).toEqual({ d, n: 4 });
+    expect(replica.requests.length).toBeGreaterThan(before);
+    await expectAsCollected(dir);
   });
 
   it("--dry-run prints the requests per API and the budget; sends and writes nothing", async () => {

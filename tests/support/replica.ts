@@ -1,7 +1,7 @@
 /**
  * A loopback stand-in for the GitHub REST API and the Stack Exchange API, speaking their shapes:
  * status codes, rate-limit headers, ETag, Link-free single pages (per_page=1), 301 for renamed
- * repositories, 404/409/422 bodies, gzip-only Stack Exchange responses with quota fields.
+ * repositories, 404/409/422 bodies, gzip-only Stack Exchange responses with quota fields (the daily quota enforced as the real API does).
  *
  * GitHub is served under /api/v3 (as on GitHub Enterprise Server), Stack Exchange under /se, so one
  * server stands in for both and the clients' handling of base-URL paths is exercised too. GitHub's
@@ -137,6 +137,11 @@ export interface ReplicaOptions {
   rateLimits?: Partial<Record<"core" | "search", RateWindow>>;
   /** GraphQL points per hour (never reset, never enforced, like coreLimit). Default 5000. */
   graphqlLimit?: number;
+  /**
+   * Stack Exchange's daily quota: each answered request spends one; once spent, every request is
+   * refused with throttle_violation (HTTP 400, error_id 502, "more requests available in N seconds",
+   * N the seconds to 00:00 UTC by `now`), as the real API does, until resetStackExchangeQuota().
+   */
   stackExchangeQuota?: number;
   /** Called as each request arrives, after it is logged. */
   onRequest?: (request: LoggedRequest, all: LoggedRequest[]) => void;
@@ -179,6 +184,8 @@ export interface Replica {
   data: ReplicaData;
   /** Pull requests opened through POST /repos/{owner}/{repo}/pulls, in order. */
   pulls: ReplicaPull[];
+  /** A new UTC day for Stack Exchange: the quota is whole again. */
+  resetStackExchangeQuota(): void;
   close(): Promise<void>;
 }
 
@@ -200,6 +207,9 @@ interface Answer {
   body: unknown;
   headers?: Record<string, string>;
 }
+
+/** Stack Exchange's quota is per UTC day. */
+const DAY_MS = 86_400_000;
 
 /** 2100-01-01: budgets never reset during a test. */
 export const RESET_EPOCH = 4102444800;
@@ -480,6 +490,12 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
     return { route: `GET ${p}`, status: 404, body: { message: "Not Found", documentation_url: "https://docs.github.com/rest", status: "404" } };
   }
 
+  /** The real API's answer once the day's quota is spent (tests/fixtures/stackexchange/error-throttle-quota.json). */
+  function quotaSpent(route: string): Answer {
+    const seconds = Math.ceil((DAY_MS - (clock() % DAY_MS)) / 1000);
+    return { route, status: 400, body: { error_id: 502, error_message: `too many requests from this IP, more requests available in ${seconds} seconds`, error_name: "throttle_violation" } };
+  }
+
   function stackExchange(url: URL): Answer {
     if (url.pathname === "/2.3/search/advanced") {
       const route = "GET /2.3/search/advanced";
@@ -488,7 +504,8 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
       const todateText = url.searchParams.get("todate");
       const todate = todateText === null ? undefined : Number(todateText);
       if (todate !== undefined && !Number.isInteger(todate)) return { route, status: 400, body: { error_id: 400, error_message: "todate", error_name: "bad_parameter" } };
-      quota = Math.max(0, quota - 1);
+      if (quota === 0) return quotaSpent(route);
+      quota -= 1;
       const total = questionCount(data, tagged, todate);
       // The built-in filter "total" keeps only .total: no items, no quota fields.
       if (url.searchParams.get("filter") === "total") return { route, status: 200, body: { total } };
@@ -500,7 +517,8 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
     if (url.searchParams.get("site") !== "stackoverflow") return { route, status: 400, body: { error_id: 400, error_message: "site is required", error_name: "bad_parameter" } };
     const names = m[1]!.split(";").map(decodeURIComponent);
     if (names.length > 100) return { route, status: 400, body: { error_id: 400, error_message: "ids", error_name: "bad_parameter" } };
-    quota = Math.max(0, quota - 1);
+    if (quota === 0) return quotaSpent(route);
+    quota -= 1;
     const pageSize = Number(url.searchParams.get("pagesize") ?? 30);
     const items = names
       .filter((n) => data.tags[n] !== undefined)
@@ -698,6 +716,9 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
     requests,
     data,
     pulls,
+    resetStackExchangeQuota: () => {
+      quota = options.stackExchangeQuota ?? 10000;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
