@@ -10,7 +10,7 @@ import { buildSnapshot } from "./snapshot/build.js";
 import type { Snapshot } from "./snapshot/schema.js";
 import { snapshotPath, writeSnapshot } from "./snapshot/store.js";
 import { createGitHub } from "./fetch/github.js";
-import { createStackExchange } from "./fetch/stackexchange.js";
+import { SEARCH_SPACING_MS, createStackExchange } from "./fetch/stackexchange.js";
 import { createGraphqlGitHub } from "./fetch/graphql.js";
 import { githubApiUrl, githubGraphqlUrl, stackExchangeApiUrl } from "./fetch/endpoints.js";
 import type { Token } from "./fetch/token.js";
@@ -67,13 +67,14 @@ export function wholeNumber(text: string | undefined, name: string, fallback: nu
 }
 
 /** Network tuning from the environment: meant for tests and slow links; documented in --help. */
-export function httpTuning(env: NodeJS.ProcessEnv): { timeoutMs: number; retries: number; retryBaseMs: number; caps: Record<keyof typeof DEFAULT_CAPS, BodyCap> } {
+export function httpTuning(env: NodeJS.ProcessEnv): { timeoutMs: number; retries: number; retryBaseMs: number; searchSpacingMs: number; caps: Record<keyof typeof DEFAULT_CAPS, BodyCap> } {
   const read = (name: string, fallback: number, min: number, max: number) => wholeNumber(env[name] || undefined, name, fallback, min, max);
   const cap = (c: BodyCap): BodyCap => ({ bytes: read(c.setting, c.bytes, 1024, 1024 ** 3), setting: c.setting });
   return {
     timeoutMs: read("SHOWDOWN_HTTP_TIMEOUT_MS", 30_000, 1, 600_000),
     retries: read("SHOWDOWN_RETRIES", 3, 0, 10),
     retryBaseMs: read("SHOWDOWN_RETRY_BASE_MS", 1000, 0, 60_000),
+    searchSpacingMs: read("SHOWDOWN_SE_SPACING_MS", SEARCH_SPACING_MS, 0, 10_000),
     caps: { github: cap(DEFAULT_CAPS.github), graphql: cap(DEFAULT_CAPS.graphql), stackexchange: cap(DEFAULT_CAPS.stackexchange) },
   };
 }
@@ -263,6 +264,7 @@ export function createClients(job: Pick<CollectJob, "api" | "token" | "maxWait" 
     retryDelayMs: tuning.retryBaseMs,
     maxBody: tuning.caps.stackexchange,
     maxWaitMs: maxWait * 1000,
+    spacingMs: tuning.searchSpacingMs,
     signal: job.signal,
   });
   return { github, graphql, stackExchange };

@@ -60,6 +60,7 @@ Environment:
   SHOWDOWN_RETRIES         retries after a 5xx, reset connection or timeout (default 3)
                            (the last three are for tests and slow links; see docs/reliability.md)
   SHOWDOWN_RETRY_BASE_MS   first retry delay, doubled each time, jittered (default 1000)
+  SHOWDOWN_SE_SPACING_MS   least time between two Stack Exchange searches' starts (default 50)
   SHOWDOWN_MAX_RESPONSE_BYTES_GITHUB, _GRAPHQL, _STACKEXCHANGE
                            largest answer read per API, compressed or not (default 1 MiB,
                            8 MiB, 1 MiB); a larger one is an error for its figures

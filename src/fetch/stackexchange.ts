@@ -27,6 +27,8 @@ export interface StackExchangeOptions {
   maxBody?: BodyCap;
   /** A `backoff` longer than this stops the API for the run instead of being waited out. Default 900 000. */
   maxWaitMs?: number;
+  /** Least time between the starts of two /search/advanced requests. Default SEARCH_SPACING_MS. */
+  spacingMs?: number;
 }
 
 /** The API's limit on the number of tags in one /tags/{tags}/info request. */
@@ -146,7 +148,7 @@ export function createStackExchange(options: StackExchangeOptions): StackExchang
       const turn = spacing.then(async () => {
         const wait = nextStart - clock.now();
         if (wait > 0) await sleep(wait);
-        nextStart = clock.now() + SEARCH_SPACING_MS;
+        nextStart = clock.now() + (options.spacingMs ?? SEARCH_SPACING_MS);
       });
       spacing = turn.catch(() => {});
       try {

@@ -151,10 +151,10 @@ export function env(replica: Pick<Replica, "githubUrl" | "stackExchangeUrl">, ex
 
 /** Fast failure handling for tests: short timeouts and retry delays (documented in docs/reliability.md). */
 /**
- * Short back-off, and an HTTP timeout no answer of the stand-in reaches even on a loaded machine: a
+ * Short back-off and Stack Exchange spacing, and an HTTP timeout no answer of the stand-in reaches even on a loaded machine: a
  * test that wants a timeout sets a short one itself (a real timer, so a busy stand-in could trip it).
  */
-export const FAST = { SHOWDOWN_HTTP_TIMEOUT_MS: "20000", SHOWDOWN_RETRY_BASE_MS: "10" };
+export const FAST = { SHOWDOWN_HTTP_TIMEOUT_MS: "20000", SHOWDOWN_RETRY_BASE_MS: "10", SHOWDOWN_SE_SPACING_MS: "1" };
 
 export async function readSnapshotIn(dir: string, cohort: string, asOf = AS_OF): Promise<{ text: string; snap: Snapshot }> {
   const text = await readFile(path.join(dir, "snapshots", cohort, `${asOf.slice(0, 10)}.json`), "utf8");
