@@ -6,9 +6,8 @@
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import type { LoadedCohort } from "./config/load.js";
 import { collectCohort, Interrupted, type Collected } from "./collect.js";
-import { createClients } from "./collect-run.js";
+import { createClients, type FetchRun } from "./collect-run.js";
 import { buildSnapshot } from "./snapshot/build.js";
 import { snapshotPath, writeSnapshot } from "./snapshot/store.js";
 import { RunCache, runCachePath } from "./fetch/cache.js";
@@ -17,28 +16,17 @@ import { acquireLock } from "./lock.js";
 import { TOOL } from "./tool.js";
 import type { GraphqlStats } from "./fetch/graphql.js";
 import { duration, share } from "./backfill.js";
-import type { GitHubApi, GitHubStats } from "./fetch/types.js";
-import type { Token } from "./fetch/token.js";
+import type { GitHubStats } from "./fetch/types.js";
 import type { ProjectFacts } from "./snapshot/schema.js";
 
 /** Dates collected together: their GraphQL items share POSTs; a stop loses at most this many dates' work in progress. */
 export const DATES_PER_CHUNK = 12;
 
-export interface BackfillJob {
-  loaded: LoadedCohort;
-  snapshotsDir: string;
+export interface BackfillJob extends FetchRun {
   /** ISO instants at 00:00 UTC, oldest first. */
   dates: string[];
   force: boolean;
-  api: GitHubApi;
-  token: Token | undefined;
-  concurrency: number;
-  maxWait: number;
-  env: NodeJS.ProcessEnv;
-  cwd: string;
-  signal: AbortSignal;
   now: number;
-  stderr(text: string): void;
   /** The real clock, for the ETA only. */
   clock?: () => number;
 }

@@ -79,12 +79,10 @@ export function httpTuning(env: NodeJS.ProcessEnv): { timeoutMs: number; retries
   };
 }
 
-export interface CollectJob {
+/** What a run that fetches (collect, backfill) is given besides its dates. */
+export interface FetchRun {
   loaded: LoadedCohort;
   snapshotsDir: string;
-  asOf: string;
-  /** asOf was asked for (--as-of), not the clock's now. */
-  pinned: boolean;
   api: GitHubApi;
   token: Token | undefined;
   concurrency: number;
@@ -94,6 +92,12 @@ export interface CollectJob {
   signal: AbortSignal;
   /** Progress and problems, a line at a time (stderr). */
   stderr(text: string): void;
+}
+
+export interface CollectJob extends FetchRun {
+  asOf: string;
+  /** asOf was asked for (--as-of), not the clock's now. */
+  pinned: boolean;
 }
 
 export interface CollectOutcome {
