@@ -6,7 +6,7 @@
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { collectCohort, Interrupted, type Collected } from "./collect.js";
+import { collectCohort, Interrupted, rubricAsks, type Collected } from "./collect.js";
 import { createClients, type FetchRun } from "./collect-run.js";
 import { buildSnapshot } from "./snapshot/build.js";
 import { snapshotPath, writeSnapshot } from "./snapshot/store.js";
@@ -76,6 +76,7 @@ export async function runBackfill(job: BackfillJob): Promise<BackfillOutcome> {
 
 async function backfillLocked(job: BackfillJob, cacheDir: string): Promise<BackfillOutcome> {
   const { cohort } = job.loaded;
+  const figures = rubricAsks(job.loaded.rubric);
   const clock = job.clock ?? Date.now;
   const { todo, skipped } = await missingDates(job);
   const log = (line: string) => job.stderr(`${line}\n`);
@@ -107,7 +108,7 @@ async function backfillLocked(job: BackfillJob, cacheDir: string): Promise<Backf
       // Every date of the chunk at once: their GraphQL items join one queue and share POSTs.
       collected = await Promise.all(
         chunk.map((asOf, k) =>
-          collectCohort(cohort, { github, graphql, stackExchange, asOf, pinned: true, concurrency: job.concurrency, signal: job.signal, cache: caches[k], now: job.now }),
+          collectCohort(cohort, { github, graphql, stackExchange, asOf, pinned: true, concurrency: job.concurrency, signal: job.signal, cache: caches[k], now: job.now, figures }),
         ),
       );
     } catch (error) {

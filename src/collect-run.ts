@@ -5,7 +5,7 @@
 import { access, constants, stat } from "node:fs/promises";
 import path from "node:path";
 import type { LoadedCohort } from "./config/load.js";
-import { collectCohort, Interrupted } from "./collect.js";
+import { collectCohort, Interrupted, rubricAsks } from "./collect.js";
 import { buildSnapshot } from "./snapshot/build.js";
 import type { Snapshot } from "./snapshot/schema.js";
 import { snapshotPath, writeSnapshot } from "./snapshot/store.js";
@@ -167,6 +167,7 @@ async function collectLocked(job: CollectJob, { file, cacheDir, shown, log }: Ru
       stackExchange,
       asOf,
       pinned: runCache.pinned,
+      figures: rubricAsks(job.loaded.rubric),
       concurrency,
       signal: job.signal,
       cache: runCache,

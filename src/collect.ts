@@ -1,6 +1,6 @@
 import pLimit from "p-limit";
 import type { CohortConfig, ProjectConfig } from "./config/cohort.js";
-import type { Issue, ProjectFacts, Raw, RawField } from "./snapshot/schema.js";
+import { Raw, type Issue, type ProjectFacts, type RawField } from "./snapshot/schema.js";
 import { FetchError, type GitHubSource, type QuestionCount, type SearchCount, type StackExchangeSource } from "./fetch/types.js";
 import type { BatchGitHub, RepoFigures, RepoFiguresRequest } from "./fetch/graphql.js";
 import { cachedBatchGitHub, cachedGitHub, cachedStackExchange, RunCache } from "./fetch/cache.js";
@@ -8,6 +8,7 @@ import { labelledQuery, mergedQuery, repositoryQueryAsOf, unmergedQuery } from "
 import { figureProblem, nameProblem } from "./fetch/figures.js";
 import { oneLine } from "./format/plain.js";
 import { landingRule } from "./config/landing.js";
+import { rubricFigures, type Rubric } from "./config/rubric.js";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -41,6 +42,11 @@ export interface CollectOptions {
    * of now (stars, forks, open issues, archived) are not asked for an asOf more than a day before it.
    */
   now?: number;
+  /**
+   * The figures to ask (askedFigures of the rubric's): a figure left out is neither asked nor written.
+   * Default DEFAULT_FIGURES, every figure asked before rubrics chose (callers with no rubric at hand).
+   */
+  figures?: ReadonlySet<string>;
 }
 
 export interface Collected {
@@ -54,6 +60,36 @@ export interface Collected {
 
 /** Figures GitHub reports only as they are now: no API answers them for a past date. */
 export const CURRENT_ONLY = ["stars", "forks", "openIssues", "archived"] as const satisfies readonly RawField[];
+
+/**
+ * Figures asked whatever the rubric: the repository's details come in the answer that is asked anyway
+ * (the repository's GET or node), and the activity figures of issue 17 (last commit, landed PRs,
+ * commits) make the history every snapshot of a cohort shares (explain dates the as-of method by
+ * `commits`). Every other figure costs a request, a search or a connection and is asked only when a
+ * metric of the rubric reads it.
+ */
+export const ALWAYS_ASKED = ["lastCommitAt", "mergedPullRequests", "commits", "stars", "forks", "openIssues", "archived"] as const satisfies readonly RawField[];
+
+/** A numerics library's figures: its repository is asked only when the rubric reads one of them. */
+export const NUMERICS_FIGURES = ["numericsLastCommitAt", "numericsMergedPullRequests", "numericsCommits"] as const satisfies readonly RawField[];
+
+/** What is asked with no rubric to say (tests, callers of collectCohort without one): every figure asked before rubrics chose. */
+export const DEFAULT_FIGURES: ReadonlySet<string> = new Set<string>([...ALWAYS_ASKED, "repositoryCount", "stackOverflowQuestions", ...NUMERICS_FIGURES]);
+
+/**
+ * The figures a cohort asks under a rubric whose metrics read `read` (rubricFigures): those, and
+ * ALWAYS_ASKED; a numerics library's repository brings all three of its figures (one answer).
+ */
+export function askedFigures(read: ReadonlySet<string>): Set<RawField> {
+  const asked = new Set<RawField>([...ALWAYS_ASKED, ...([...read].filter((f) => f in Raw.shape) as RawField[])]);
+  if (NUMERICS_FIGURES.some((f) => asked.has(f))) for (const f of NUMERICS_FIGURES) asked.add(f);
+  return asked;
+}
+
+/** The figures a cohort asks under `rubric`. */
+export function rubricAsks(rubric: Rubric): Set<RawField> {
+  return askedFigures(rubricFigures(rubric));
+}
 
 /** Whether the figures that exist only as of now can stand for asOf: it is at most a day before the run. */
 export function isCurrent(asOf: string, now: number): boolean {
@@ -84,6 +120,8 @@ export interface CohortPlan {
   tags: string[];
   /** Stack Overflow requests: one per distinct tag set (a project's tags, asked as one OR). */
   tagSets: string[][];
+  /** The figures asked, in the snapshot's order (askedFigures). */
+  figures: RawField[];
 }
 
 /** A repository's key in the plan: its name and the base its merged count is restricted to. */
@@ -91,7 +129,10 @@ function repoKey(fullName: string, base: string | undefined): string {
   return `${fullName.toLowerCase()}${base ? ` base:${base}` : ""}`;
 }
 
-export function planCohort(cohort: CohortConfig): CohortPlan {
+export function planCohort(cohort: CohortConfig, figures: ReadonlySet<string> = DEFAULT_FIGURES): CohortPlan {
+  const numerics = NUMERICS_FIGURES.some((f) => figures.has(f));
+  const counted = figures.has("repositoryCount");
+  const tagged = figures.has("stackOverflowQuestions") ? cohort.projects.filter((p) => p.stackOverflowTags.length > 0) : [];
   const repositories = new Map<string, { fullName: string; info: boolean; base?: string }>();
   const add = (fullName: string, info: boolean, base: string | undefined) => {
     const known = repositories.get(repoKey(fullName, base));
@@ -100,14 +141,15 @@ export function planCohort(cohort: CohortConfig): CohortPlan {
   };
   for (const p of cohort.projects) {
     add(p.repository, true, landingRule(p.landing).base);
-    if (p.numericsRepository) add(p.numericsRepository, false, undefined);
+    if (p.numericsRepository && numerics) add(p.numericsRepository, false, undefined);
   }
-  const tagSets = new Map(cohort.projects.map((p) => [tagSetKey(p.stackOverflowTags), p.stackOverflowTags]));
+  const tagSets = new Map(tagged.map((p) => [tagSetKey(p.stackOverflowTags), p.stackOverflowTags]));
   return {
     repositories: [...repositories.values()],
-    queries: [...new Set(cohort.projects.map((p) => p.repositoryQuery))],
-    tags: [...new Set(cohort.projects.flatMap((p) => p.stackOverflowTags))],
+    queries: counted ? [...new Set(cohort.projects.map((p) => p.repositoryQuery))] : [],
+    tags: [...new Set(tagged.flatMap((p) => p.stackOverflowTags))],
     tagSets: [...tagSets.values()],
+    figures: (Object.keys(Raw.shape) as RawField[]).filter((f) => figures.has(f)),
   };
 }
 
@@ -189,23 +231,22 @@ interface Details {
  * Every figure goes through set(), which refuses a value out of range (figures.ts).
  */
 class ProjectRecorder {
-  readonly raw: Raw = {
-    lastCommitAt: null,
-    mergedPullRequests: null,
-    repositoryCount: null,
-    stackOverflowQuestions: null,
-    stars: null,
-    forks: null,
-    openIssues: null,
-    archived: null,
-    commits: null,
-  };
+  readonly raw: Raw;
   readonly errors: Issue[] = [];
   readonly warnings: Issue[] = [];
   /** The own repository answered under a name GitHub could not have sent: none of its figures is kept. */
   untrusted = false;
 
-  constructor(private readonly asOf: string) {}
+  /** Every figure asked starts null ("asked, no answer yet"); one not asked is left out. */
+  constructor(
+    private readonly asOf: string,
+    figures: ReadonlySet<string>,
+  ) {
+    // This order, the snapshots' since schema 2: a snapshot's bytes do not change with the code.
+    const order: RawField[] = ["lastCommitAt", "mergedPullRequests", "repositoryCount", "stackOverflowQuestions", "stars", "forks", "openIssues", "archived", "commits"];
+    const rest = (Object.keys(Raw.shape) as RawField[]).filter((f) => !order.includes(f) && !(NUMERICS_FIGURES as readonly string[]).includes(f));
+    this.raw = Object.fromEntries([...order, ...rest].filter((f) => figures.has(f)).map((f) => [f, null])) as Raw;
+  }
 
   fail(fields: RawField[], error: unknown): void {
     // One line: messages quote answers, which may hold line breaks and terminal escape codes.
@@ -391,9 +432,11 @@ interface Answers {
   questions(tags: readonly string[]): Promise<Settled<QuestionCount>>;
 }
 
-async function collectProject(project: ProjectConfig, answers: Answers, asOf: string, window: Window, now: boolean): Promise<ProjectFacts> {
-  const rec = new ProjectRecorder(asOf);
-  if (project.numericsRepository) {
+async function collectProject(project: ProjectConfig, answers: Answers, asOf: string, window: Window, now: boolean, figures: ReadonlySet<string>): Promise<ProjectFacts> {
+  const rec = new ProjectRecorder(asOf, figures);
+  const numericsAsked = project.numericsRepository !== undefined && NUMERICS_FIGURES.some((f) => figures.has(f));
+  const tagged = figures.has("stackOverflowQuestions") && project.stackOverflowTags.length > 0;
+  if (numericsAsked) {
     rec.raw.numericsLastCommitAt = null;
     rec.raw.numericsMergedPullRequests = null;
     rec.raw.numericsCommits = null;
@@ -401,19 +444,19 @@ async function collectProject(project: ProjectConfig, answers: Answers, asOf: st
   const searches = pullSearches(project, window);
   const [own, numerics, count, questions, labelled, unmerged] = await Promise.all([
     answers.repository(project.repository, landingRule(project.landing).base),
-    project.numericsRepository ? answers.repository(project.numericsRepository, undefined) : undefined,
-    answers.count(project.repositoryQuery),
-    answers.questions(project.stackOverflowTags),
+    numericsAsked ? answers.repository(project.numericsRepository!, undefined) : undefined,
+    figures.has("repositoryCount") ? answers.count(project.repositoryQuery) : undefined,
+    tagged ? answers.questions(project.stackOverflowTags) : undefined,
     searches.labelled ? answers.issues(searches.labelled) : undefined,
     searches.unmerged ? answers.issues(searches.unmerged) : undefined,
   ]);
   const repository = rec.repository(project.repository, own, true, now);
   rec.landed(project, own.merged, labelled, unmerged);
   const numericsRepository = numerics && project.numericsRepository ? rec.repository(project.numericsRepository, numerics, false, false) : undefined;
-  rec.search("repositoryCount", count);
-  stackOverflowQuestions(questions, rec);
+  if (count) rec.search("repositoryCount", count);
+  if (questions) stackOverflowQuestions(questions, rec);
   // /search/advanced cannot tell a tag that does not exist from one without questions; either way a 0 is worth a look, not a silent figure.
-  if (!("error" in questions) && questions.value.count === 0) {
+  if (questions && !("error" in questions) && questions.value.count === 0) {
     rec.warnings.push({ field: "stackOverflowQuestions", message: `no Stack Overflow question tagged ${project.stackOverflowTags.join(" or ")} by ${asOf.slice(0, 10)}: is the tag spelt as on the site? (counted 0)` });
   }
 
@@ -510,7 +553,8 @@ export async function collectCohort(cohort: CohortConfig, opts: CollectOptions):
   const cache = opts.cache ?? RunCache.memory({ cohort: cohort.cohort, asOf: opts.asOf });
   const stackExchange = cachedStackExchange(opts.stackExchange, cache);
   const now = isCurrent(opts.asOf, opts.now ?? Date.now());
-  const plan = planCohort(cohort);
+  const figures = opts.figures ?? DEFAULT_FIGURES;
+  const plan = planCohort(cohort, figures);
   if (!now) for (const r of plan.repositories) r.info = false;
   const se = { requests: 0, quotaRemaining: undefined as number | undefined, quotaMax: undefined as number | undefined };
   // Asked as projects come to them (one request each): their answers are not needed before.
@@ -559,7 +603,7 @@ export async function collectCohort(cohort: CohortConfig, opts: CollectOptions):
       limit(async () => {
         // Stopped: projects not started are skipped; those under way finish and their answers are cached.
         if (signal?.aborted) return undefined;
-        const result = await collectProject(project, answers, opts.asOf, window, now);
+        const result = await collectProject(project, answers, opts.asOf, window, now, figures);
         if (!signal?.aborted) opts.onProject?.(result, ++done, cohort.projects.length);
         return result;
       }),

@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { loadCohort, type LoadedCohort } from "../config/load.js";
-import { isCurrent, issueQueries, mergeWindow, planCohort } from "../collect.js";
+import { isCurrent, issueQueries, mergeWindow, planCohort, rubricAsks } from "../collect.js";
 import { API_CHOICES, resolveApi, wholeNumber, type ApiChoice } from "../collect-run.js";
 import { DATES_PER_CHUNK, missingDates, runBackfill } from "../backfill-run.js";
 import { backfillDates, parseBackfillDate, parseEvery } from "../backfill.js";
@@ -15,19 +15,20 @@ import { DOCUMENTED_LIMITS, repositoryQueryAsOf } from "../fetch/github.js";
 import type { GitHubApi } from "../fetch/types.js";
 import { UsageError } from "../errors.js";
 import { COMMON_HELP, COMMON_OPTIONS, EXIT, flag, str, type Command } from "./command.js";
-import { GRAPHQL_POINTS_PER_HOUR, STACKEXCHANGE_QUOTA } from "./plan.js";
+import { GRAPHQL_POINTS_PER_HOUR, STACKEXCHANGE_QUOTA, figuresLine } from "./plan.js";
 
 const n = (v: number) => v.toLocaleString("en-US");
 
 /** What a backfill of `dates` would send per API and the budget it needs (the dry run). Pure. */
 export function backfillPlanText(loaded: LoadedCohort, dates: string[], skipped: number, api: GitHubApi, tokenFrom: string | undefined, stackExchangeKey: boolean, now: number): string {
   const { cohort } = loaded;
-  const plan = planCohort(cohort);
+  const plan = planCohort(cohort, rubricAsks(loaded.rubric));
   const projectDates = cohort.projects.length * dates.length;
   const lines = [
     `${cohort.cohort}: backfill dry run, nothing sent or written: ${n(dates.length)} dates to collect (${n(skipped)} already have a snapshot), ` +
       `${n(cohort.projects.length)} projects: ${n(projectDates)} project-dates`,
     `GitHub API: ${api === "graphql" ? "GraphQL" : "REST"} (${tokenFrom ? `token from ${tokenFrom}` : "no token: unauthenticated"})`,
+    figuresLine(plan),
     "planned requests:",
   ];
   const budget: string[] = [];

@@ -1,7 +1,7 @@
 import path from "node:path";
 import { loadCohort } from "../config/load.js";
 import { parseAsOf } from "../asof.js";
-import { issueQueries, mergeWindow, planCohort } from "../collect.js";
+import { issueQueries, mergeWindow, planCohort, rubricAsks } from "../collect.js";
 import { API_CHOICES, resolveApi, runCollect, wholeNumber, type ApiChoice } from "../collect-run.js";
 import { findToken } from "../fetch/token.js";
 import { UsageError } from "../errors.js";
@@ -93,7 +93,7 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
         dryRunText({
           cohort: cohort.cohort,
           projects: cohort.projects.length,
-          plan: planCohort(cohort),
+          plan: planCohort(cohort, rubricAsks(loaded.rubric)),
           api,
           tokenFrom: token?.from,
           stackExchangeKey: Boolean(io.env.STACKEXCHANGE_KEY),

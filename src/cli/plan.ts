@@ -2,7 +2,7 @@
  * `oss-showdown collect --dry-run`: the requests a run would send per API and the rate-limit budget they
  * need, worked out from the config alone. Pure: nothing is sent, nothing is written.
  */
-import { mergeWindow, type CohortPlan } from "../collect.js";
+import { ALWAYS_ASKED, mergeWindow, type CohortPlan } from "../collect.js";
 import { DOCUMENTED_LIMITS } from "../fetch/github.js";
 import { DEFAULT_BATCH_SIZE, planGraphql } from "../fetch/graphql.js";
 import type { GitHubApi } from "../fetch/types.js";
@@ -38,6 +38,13 @@ function windows(requests: number, perWindow: number, window: "minute" | "hour" 
   return `${n(needed)} ${window}s' budgets: at least ${plural(needed - 1, window)} of waiting for resets`;
 }
 
+/** The figures a run asks: those asked whatever the rubric, and those the rubric's metrics read. */
+export function figuresLine(plan: CohortPlan): string {
+  const always = plan.figures.filter((f) => (ALWAYS_ASKED as readonly string[]).includes(f));
+  const read = plan.figures.filter((f) => !(ALWAYS_ASKED as readonly string[]).includes(f));
+  return `figures asked: ${always.join(", ")} (whatever the rubric)${read.length > 0 ? `; ${read.join(", ")} (read by the rubric's metrics)` : "; no other (the rubric's metrics read none)"}`;
+}
+
 export function dryRunText(d: DryRun): string {
   const repos = d.plan.repositories;
   const own = repos.filter((r) => r.info).length;
@@ -49,6 +56,7 @@ export function dryRunText(d: DryRun): string {
       `(${n(own)} own, ${n(numerics)} only a numerics library's; each asked once), ${plural(d.plan.queries.length, "repository search", "repository searches")}, ` +
       `${plural(d.plan.tags.length, "Stack Overflow tag")}`,
     `GitHub API: ${d.api === "graphql" ? "GraphQL" : "REST"} (${d.tokenFrom ? `token from ${d.tokenFrom}` : "no token: unauthenticated"})`,
+    figuresLine(d.plan),
     "planned requests:",
   ];
   const budget: string[] = [];

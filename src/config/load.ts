@@ -4,7 +4,7 @@ import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type Problem } from "../errors.js";
 import { CohortConfig, FIGURE_SOURCE_KEYS, ProjectConfig, duplicateProblems } from "./cohort.js";
-import { Rubric, declared, isLegacyForm, ratedCriteria } from "./rubric.js";
+import { Rubric, declared, isLegacyForm, ratedCriteria, rubricFigures } from "./rubric.js";
 import { LEGACY_CRITERIA } from "./legacy-criteria.js";
 import { ratingProblems } from "./ratings.js";
 import { zodProblems, formatPath } from "./issues.js";
@@ -128,9 +128,14 @@ function crossCheck(data: unknown, rubric: Rubric, file: string): Problem[] {
   const legacy = new Map(isLegacyForm(rubric) ? Object.entries(LEGACY_CRITERIA).filter(([id]) => !rated.has(id)).map(([id, c]) => [id, declared(c)]) : []);
   const fixed = new Set(Object.keys(ProjectConfig.shape));
   const ratedList = [...rated.keys()].join(", ") || "none";
+  const needsTags = rubricFigures(rubric).has("stackOverflowQuestions");
   const problems: Problem[] = [];
   projects.forEach((p: unknown, i) => {
     if (typeof p !== "object" || p === null || Array.isArray(p)) return;
+    const tags = (p as { stackOverflowTags?: unknown }).stackOverflowTags;
+    if (needsTags && (tags === undefined || (Array.isArray(tags) && tags.length === 0))) {
+      problems.push({ file, path: formatPath(["projects", i, "stackOverflowTags"]), message: `rubric "${rubric.name}" reads stackOverflowQuestions: list the project's Stack Overflow tags, e.g. stackOverflowTags: [${(p as { id?: unknown }).id ?? "tag"}]` });
+    }
     for (const [key, value] of Object.entries(p)) {
       if (fixed.has(key)) continue;
       const d = rated.get(key) ?? legacy.get(key);

@@ -18,7 +18,7 @@ export function renderExplanation(e: Explanation, style: Style = PLAIN): string 
   out.push("", style.bold("Sources"));
   const sources: string[][] = [
     ["repository", e.sources.repository],
-    ["Stack Overflow tags", e.sources.stackOverflowTags.join(", ")],
+    ["Stack Overflow tags", e.sources.stackOverflowTags.join(", ") || "none"],
     ["repository query", e.sources.repositoryQuery],
   ];
   if (e.sources.numericsRepository) sources.push(["numerics repository", e.sources.numericsRepository]);

@@ -13,8 +13,9 @@ export const Raw = z.strictObject({
   mergedPullRequests: count.nullable(),
   /** Commits on the default branch in the window; optional: snapshots written before it stay valid. */
   commits: count.nullable().optional(),
-  repositoryCount: count.nullable(),
-  stackOverflowQuestions: count.nullable(),
+  /** Optional from here on: a figure no metric of the cohort's rubric reads is not asked, and left out (null: asked and failed). */
+  repositoryCount: count.nullable().optional(),
+  stackOverflowQuestions: count.nullable().optional(),
   stars: count.nullable(),
   forks: count.nullable(),
   openIssues: count.nullable(),
