@@ -11,7 +11,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { startReplica, type Replica, type ReplicaData, type ReplicaOptions } from "../support/replica.js";
 import { tempProject } from "../support/cli.js";
-import { runCliTimed, startCli, type Running } from "../support/spawn.js";
+import { startCli, type Running } from "../support/spawn.js";
+import { runInProcess } from "../support/io.js";
 import { cohortYaml, comparable, env, FAST, readSnapshotIn, type TestProject } from "../reliability/model.js";
 import { Snapshot } from "../../src/snapshot/schema.js";
 
@@ -106,12 +107,10 @@ async function replicaFor(d: ReplicaData = data(), options: ReplicaOptions = {})
   return r;
 }
 
-async function run(replica: Replica, dir: string, args: string[], now = LATER) {
+async function run(replica: Replica, dir: string, args: string[], now = LATER, seSpacingMs = FAST.SHOWDOWN_SE_SPACING_MS) {
   const before = replica.requests.length;
   // A timeout long enough that no request is sent twice: the counts below are the requests needed.
-  // Stack Exchange searches 50 ms apart, as in a real run: the quota test counts the requests refused
-  // once the quota is spent, those that started before the first refusal came back.
-  const result = await runCliTimed(args, { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "10000", SHOWDOWN_SE_SPACING_MS: "50", SHOWDOWN_NOW: now }) });
+  const result = await runInProcess(args, { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "10000", SHOWDOWN_SE_SPACING_MS: seSpacingMs, SHOWDOWN_NOW: now }) });
   expect(result.stderr).not.toContain("unexpected error");
   expect(replica.graphqlInvalid).toEqual([]);
   return { result, seen: replica.requests.slice(before) };
@@ -276,7 +275,9 @@ describe("showdown backfill", () => {
     });
     const dir = await tempProject("rel", cohortYaml("rel", PROJECTS));
 
-    const first = await run(replica, dir, RESUME_ARGS);
+    // Stack Exchange searches 50 ms apart, as in a real run: the test counts the requests refused once
+    // the quota is spent, those that started before the first refusal came back.
+    const first = await run(replica, dir, RESUME_ARGS, LATER, "50");
     expect(first.result.code).toBe(2);
     expect(first.result.stderr).toMatch(
       /^oss-showdown: stopped: Stack Exchange refused: stackexchange: throttle_violation: too many requests from this IP, more requests available in \d+ seconds .*; its quota resets at 00:00 UTC; \d+ dates not written: run the same backfill again after that to fetch only those$/m,
