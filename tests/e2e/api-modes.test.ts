@@ -10,6 +10,7 @@ import path from "node:path";
 import { startReplica, type Replica, type ReplicaData, type ReplicaOptions, type ReplicaRepo } from "../support/replica.js";
 import { tempProject } from "../support/cli.js";
 import { runCliTimed } from "../support/spawn.js";
+import { runInProcess } from "../support/io.js";
 import { allFiles, AS_OF, cohortYaml, comparable, env, expectedRaw, FAST, generated, readSnapshotIn, SMALL, smallData, type TestProject } from "../reliability/model.js";
 import { mulberry32 } from "../support/faults.js";
 import type { Snapshot } from "../../src/snapshot/schema.js";
@@ -26,11 +27,14 @@ async function replicaFor(data: ReplicaData, options: ReplicaOptions = {}): Prom
   return r;
 }
 
-/** Runs collect in a fresh folder; the requests the server saw during this run only. */
-async function collect(replica: Replica, yaml: string, args: string[], extraEnv: Record<string, string> = {}) {
+/**
+ * Runs collect in a fresh folder; the requests the server saw during this run only. In-process unless
+ * `spawned`: a big run in its own process does not queue behind the stand-in's work on one thread.
+ */
+async function collect(replica: Replica, yaml: string, args: string[], extraEnv: Record<string, string> = {}, spawned = false) {
   const dir = await tempProject("rel", yaml);
   const before = replica.requests.length;
-  const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF, ...args], { cwd: dir, env: env(replica, { ...FAST, ...extraEnv }) });
+  const result = await (spawned ? runCliTimed : runInProcess)(["collect", "--cohort", "rel", "--as-of", AS_OF, ...args], { cwd: dir, env: env(replica, { ...FAST, ...extraEnv }) });
   expect(result.stderr).not.toContain("unexpected error");
   expect(replica.graphqlInvalid).toEqual([]);
   const seen = replica.requests.slice(before);
@@ -240,7 +244,7 @@ describe("requests needed through GraphQL, counted at the server", () => {
     const plan = await collect(replica, yaml, ["--dry-run"]);
     const planned = Number(/^ {2}github graphql +(\d+) POSTs /m.exec(plan.result.stdout)?.[1]);
     // A timeout long enough that no query is split or sent again on a busy machine: the POSTs counted are the ones needed.
-    const run = await collect(replica, yaml, ["--api", "graphql"], { SHOWDOWN_HTTP_TIMEOUT_MS: "20000" });
+    const run = await collect(replica, yaml, ["--api", "graphql"], { SHOWDOWN_HTTP_TIMEOUT_MS: "20000" }, true);
     const tags = new Set(projects.flatMap((p) => p.stackOverflowTags)).size;
     const posts = github(run.seen);
     expect(posts.every((r) => r.route === "POST /graphql")).toBe(true);
@@ -292,7 +296,7 @@ describe("collect --dry-run", () => {
     await utimes(stale, new Date("2020-01-02"), new Date("2020-01-02"));
     const before = await allFiles(dir);
 
-    const result = await runCliTimed(["collect", "--cohort", "rel", "--dry-run", "--api", api], { cwd: dir, env: env(replica) });
+    const result = await runInProcess(["collect", "--cohort", "rel", "--dry-run", "--api", api], { cwd: dir, env: env(replica) });
     expect(result.stderr).toBe("");
     expect(result.code).toBe(0);
     expect(sent).toEqual([]);
@@ -321,7 +325,7 @@ describe("collect --dry-run", () => {
   it("the search budget alone: a 100-project cohort through REST without a token waits at least 20 minutes", async () => {
     const { projects } = generated(100, 7);
     const dir = await tempProject("rel", cohortYaml("rel", projects));
-    const result = await runCliTimed(["collect", "--cohort", "rel", "--dry-run"], { cwd: dir, env: { GITHUB_TOKEN: "", GH_TOKEN: "", PATH: "/nonexistent" } });
+    const result = await runInProcess(["collect", "--cohort", "rel", "--dry-run"], { cwd: dir, env: { GITHUB_TOKEN: "", GH_TOKEN: "", PATH: "/nonexistent" } });
     expect(result.code).toBe(0);
     // 110 repositories (10 numerics), 100 repository searches and 100 searches of closed PRs: 310 searches at 10 a minute.
     expect(result.stdout).toContain("GitHub API: REST (no token: unauthenticated)");
@@ -331,7 +335,7 @@ describe("collect --dry-run", () => {
 
   it("still checks the config: an invalid cohort is one error line, exit 1", async () => {
     const dir = await tempProject("rel", "cohort: rel\nprojects: []\n");
-    const result = await runCliTimed(["collect", "--cohort", "rel", "--dry-run"], { cwd: dir, env: { GITHUB_TOKEN: "x" } });
+    const result = await runInProcess(["collect", "--cohort", "rel", "--dry-run"], { cwd: dir, env: { GITHUB_TOKEN: "x" } });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/^oss-showdown: config\/rel\.yaml: /);
