@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startReplica, type Replica, type ReplicaData, type ReplicaOptions } from "../support/replica.js";
 import { tempProject } from "../support/cli.js";
-import { runCliTimed } from "../support/spawn.js";
+import { runInProcess } from "../support/io.js";
 import { connectionReset, primaryLimit, secondaryLimit, serverError, slow, stalled } from "../support/faults.js";
 import { AS_OF, cohortYaml, env, expectedRaw, FAST, readSnapshotIn, SMALL, smallData, type TestProject } from "./model.js";
 import { INCOMPLETE } from "../../src/collect.js";
@@ -29,7 +29,7 @@ async function collect(run: Run = {}) {
   const projects = run.projects ?? SMALL;
   replica = await startReplica(data, run.replica);
   const dir = await tempProject("rel", cohortYaml("rel", projects));
-  const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF, ...(run.args ?? [])], { cwd: dir, env: env(replica, { ...FAST, ...run.env }) });
+  const result = await runInProcess(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF, ...(run.args ?? [])], { cwd: dir, env: env(replica, { ...FAST, ...run.env }) });
   expect(result.stderr).not.toContain("unexpected error");
   return { dir, result, replica, data, projects };
 }
