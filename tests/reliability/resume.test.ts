@@ -9,7 +9,8 @@ import { existsSync } from "node:fs";
 import path from "node:path";
 import { startReplica, type Replica, type ReplicaOptions } from "../support/replica.js";
 import { tempProject } from "../support/cli.js";
-import { runCliTimed, startCli, type Running } from "../support/spawn.js";
+import { startCli, type Running } from "../support/spawn.js";
+import { runInProcess } from "../support/io.js";
 import { primaryLimit } from "../support/faults.js";
 import { AS_OF, cohortYaml, comparable, env, expectedRaw, FAST, generated, readSnapshotIn, SMALL, smallData } from "./model.js";
 
@@ -45,7 +46,7 @@ describe("a run stopped part way", () => {
     // The uninterrupted run, for comparison.
     const clean = await replicaFor(data, { latencyMs: 3 });
     const cleanDir = await tempProject("rel", yaml);
-    const baseline = await runCliTimed(ARGS, { cwd: cleanDir, env: env(clean, SLOW_OK) });
+    const baseline = await runInProcess(ARGS, { cwd: cleanDir, env: env(clean, SLOW_OK) });
     expect(baseline.code).toBe(0);
     const expected = (await readSnapshotIn(cleanDir, "rel")).snap;
 
@@ -75,7 +76,7 @@ describe("a run stopped part way", () => {
     // A kill can cut the last line short: it must be ignored, not trusted.
     await appendFile(path.join(dir, RUN_CACHE), '{"k":"repository org-39/repo-39","v":{"fullName":"org-39/re');
 
-    const second = await runCliTimed(ARGS, { cwd: dir, env: env(replica, SLOW_OK) });
+    const second = await runInProcess(ARGS, { cwd: dir, env: env(replica, SLOW_OK) });
     expect(second.code).toBe(0);
     expect(second.stderr).toMatch(/^rel: resuming a stopped run: \d+ answers already in /m);
     const resumed = (await readSnapshotIn(dir, "rel")).snap;
@@ -97,13 +98,13 @@ describe("a run stopped part way", () => {
     const reset = Math.floor(Date.now() / 1000) + 3600;
     const replica = await replicaFor(data, { fault: (ctx) => (limited && ctx.path === "/repos/gamma-org/gamma" ? primaryLimit(reset) : undefined) });
     const dir = await tempProject("rel", cohortYaml("rel", SMALL));
-    const first = await runCliTimed([...ARGS, "--concurrency", "1"], { cwd: dir, env: env(replica, SLOW_OK) });
+    const first = await runInProcess([...ARGS, "--concurrency", "1"], { cwd: dir, env: env(replica, SLOW_OK) });
     expect(first.code).toBe(2);
     expect(first.stderr).toContain(`oss-showdown: answers kept in ${RUN_CACHE}: 'oss-showdown collect --as-of ${AS_OF}' again fetches only the missing figures`);
     const before = replica.requests.length;
 
     limited = false;
-    const second = await runCliTimed(ARGS, { cwd: dir, env: env(replica, SLOW_OK) });
+    const second = await runInProcess(ARGS, { cwd: dir, env: env(replica, SLOW_OK) });
     expect(second.code).toBe(0);
     const { snap } = await readSnapshotIn(dir, "rel");
     for (const p of SMALL) expect(snap.projects.find((q) => q.id === p.id)!.raw).toEqual(expectedRaw(data, p));
@@ -137,7 +138,7 @@ describe("a run stopped part way", () => {
     const replica = await replicaFor(data);
     const dir = await tempProject("rel", cohortYaml("rel", SMALL));
     await writeFile(path.join(dir, "not-a-folder"), "");
-    const result = await runCliTimed(ARGS, { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_CACHE_DIR: "not-a-folder/cache" }) });
+    const result = await runInProcess(ARGS, { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_CACHE_DIR: "not-a-folder/cache" }) });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^oss-showdown: not-a-folder\/cache\/runs\/rel--.*\.jsonl: cannot write \(ENOTDIR\); a restart would fetch everything again$/m);
     expect(result.stderr).toMatch(/^oss-showdown: not-a-folder\/cache\/etags\.json: cannot write \(ENOTDIR\); the next run's requests will not be conditional$/m);
