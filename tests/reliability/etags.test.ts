@@ -7,7 +7,7 @@ import { readFile, writeFile, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { startReplica, type Replica, type ReplicaData } from "../support/replica.js";
 import { tempProject } from "../support/cli.js";
-import { runCliTimed } from "../support/spawn.js";
+import { runInProcess } from "../support/io.js";
 import { AS_OF, cohortYaml, env, expectedRaw, FAST, readSnapshotIn, SMALL, smallData, type TestProject } from "./model.js";
 
 let replica: Replica | undefined;
@@ -24,7 +24,7 @@ describe("conditional requests", () => {
     replica = await startReplica(data);
     const dir = await tempProject("rel", cohortYaml("rel", SMALL));
     // A timeout long enough that no request is sent twice on a busy machine: every request is counted below.
-    const run = () => runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica!, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "10000" }) });
+    const run = () => runInProcess(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica!, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "10000" }) });
 
     expect((await run()).code).toBe(0);
     const first = (await readSnapshotIn(dir, "rel")).snap;
@@ -78,7 +78,7 @@ describe("conditional requests", () => {
     ];
     replica = await startReplica(data);
     const dir = await tempProject("rel", cohortYaml("rel", projects));
-    const run = () => runCliTimed(["collect", "--api", "rest", "--cohort", "rel"], { cwd: dir, env: env(replica!, FAST) });
+    const run = () => runInProcess(["collect", "--api", "rest", "--cohort", "rel"], { cwd: dir, env: env(replica!, FAST) });
 
     expect((await run()).code).toBe(0);
     const { snap } = await readSnapshotIn(dir, "rel", new Date().toISOString());
@@ -102,7 +102,7 @@ describe("conditional requests", () => {
     const dir = await tempProject("rel", cohortYaml("rel", SMALL));
     await mkdir(path.join(dir, ".cache"));
     await writeFile(path.join(dir, ".cache", "etags.json"), '{"version": 1, "entries": {"x": ');
-    const result = await runCliTimed(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
+    const result = await runInProcess(["collect", "--api", "rest", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, FAST) });
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/^oss-showdown: .*\.cache\/etags\.json: damaged; ignored \(it is rebuilt by this run\)$/m);
     expect(JSON.parse(await readFile(path.join(dir, ".cache", "etags.json"), "utf8")).version).toBe(1);

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startReplica, type Fault, type Replica, type ReplicaData, type ReplicaOptions } from "../support/replica.js";
 import { tempProject } from "../support/cli.js";
-import { runCliTimed } from "../support/spawn.js";
+import { runInProcess } from "../support/io.js";
 import { seBackoff, seError, seErrors, serverError } from "../support/faults.js";
 import { AS_OF, cohortYaml, env, expectedRaw, FAST, generated, readSnapshotIn, SMALL, smallData, type TestProject } from "./model.js";
 
@@ -20,7 +20,7 @@ async function collect(options: ReplicaOptions, data: ReplicaData = smallData(),
   replica = await startReplica(data, { searchLimit: 100_000, ...options });
   const dir = await tempProject("rel", cohortYaml("rel", projects));
   // A timeout long enough that a slow answer on a busy machine is not asked twice: the requests counted are the ones needed.
-  const result = await runCliTimed(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "10000" }) });
+  const result = await runInProcess(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "10000" }) });
   expect(result.stderr).not.toContain("unexpected error");
   return { dir, result, replica, snap: (await readSnapshotIn(dir, "rel").catch(() => undefined))?.snap };
 }
