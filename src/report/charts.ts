@@ -9,7 +9,7 @@ import { figure, rankDelta, safeName, score, scoreDelta, shortDate, type Delta }
 import { noValueReason, type CriterionView, type ProjectView, type ReportModel, type Series } from "./model.js";
 import { categoryColour, DOWN, INK, lineStyle, MUTED, RADAR, REFERENCE, tierColour, UP } from "./palette.js";
 import { renderBars, type BarRow, type BarSpec, type Cell, type Tick } from "./svg/bars.js";
-import { renderLines } from "./svg/lines.js";
+import { linePlot, renderLines, type LineSpec } from "./svg/lines.js";
 import { renderRadar } from "./svg/radar.js";
 import { renderSparkline } from "./svg/sparkline.js";
 import { niceDomain, niceTicks, niceStep, stepDigits } from "./svg/svg.js";
@@ -25,12 +25,13 @@ export interface Chart {
   height: number;
   /** Takes the full width of the page (else it may sit beside another chart). */
   wide?: boolean;
+  /** The same drawn for a phone's screen, shown instead of this one there (HTML only: no file of its own). */
+  phone?: Chart;
 }
 
 export interface ReportCharts {
+  /** Its phone drawing: overall only (the changes are in the scoreboard). */
   podium: Chart;
-  /** The same at a phone's width: overall only (the changes are in the scoreboard). Shown instead of `podium` on a phone; no file of its own. */
-  podiumPhone: Chart;
   /** One per category of the rubric: the projects ranked by that category's score. */
   rankings: Chart[];
   radars: Map<string, Chart>;
@@ -300,13 +301,16 @@ function bars(model: ReportModel, k: CriterionView): Chart {
     labelWidthMax: 170,
     data: { "data-chart": "criterion", "data-criterion": k.id },
   };
-  return { ...chart(`svg/criterion-${k.id}.svg`, renderBars(spec), `${text.name}: bars per project`), wide };
+  const alt = `${text.name}: bars per project`;
+  // On a phone: each project's label above its bar, the raw columns under it.
+  const phone = chart("", renderBars({ ...spec, id: `${spec.id}-phone`, layout: "stacked", width: PHONE, data: { "data-chart": "criterion-phone", "data-criterion": k.id } }), alt);
+  return { ...chart(`svg/criterion-${k.id}.svg`, renderBars(spec), alt), wide, phone };
 }
 
 /** Date ticks at a whole number of days (1, 2, 3 days, 1, 2, 4 weeks, ...) from the first date. */
-export function dayTicks(first: number, last: number): Tick[] {
+export function dayTicks(first: number, last: number, most = 7): Tick[] {
   const span = last - first;
-  const step = [1, 2, 3, 7, 14, 28, 56, 91, 182, 364, 728].find((s) => span / s <= 7) ?? Math.ceil(span / 7);
+  const step = [1, 2, 3, 7, 14, 28, 56, 91, 182, 364, 728].find((s) => span / s <= most) ?? Math.ceil(span / most);
   const ticks: Tick[] = [];
   let year: number | null = null;
   for (let d = first; d <= last; d += step) {
@@ -366,7 +370,7 @@ function trend(model: ReportModel, series: Series): Chart {
   const [x0, x1] = xDomain(model);
   const first = model.dates[0]!;
   const n = model.dates.length;
-  const svg = renderLines({
+  const spec: LineSpec = {
     id: `chart-trend-${series.metric}`,
     title: `${series.name} over time`,
     subtitle: [
@@ -397,8 +401,20 @@ function trend(model: ReportModel, series: Series): Chart {
     width: WIDE,
     plotHeight: Math.max(240, 16 * everyone.length),
     data: { "data-chart": "trend", "data-metric": series.metric },
-  });
-  return chart(`svg/trend-${series.metric === "overall" ? "overall" : `category-${series.metric}`}.svg`, svg, `${series.name} over time, one line per project`);
+  };
+  const alt = `${series.name} over time, one line per project`;
+  // On a phone: fewer dates on the axis, the lines named by the legend only, the same paths reused.
+  const phoneSpec: LineSpec = {
+    ...spec,
+    id: `${spec.id}-phone`,
+    width: PHONE,
+    xTicks: dayTicks(model.days[0]!, model.days.at(-1)!, 3),
+    directLabels: false,
+    subtitleLines: 8,
+    data: { "data-chart": "trend-phone", "data-metric": series.metric },
+  };
+  const phone = chart("", renderLines(phoneSpec, { id: spec.id, plot: linePlot(spec) }), alt);
+  return { ...chart(`svg/trend-${series.metric === "overall" ? "overall" : `category-${series.metric}`}.svg`, renderLines(spec), alt), phone };
 }
 
 /** A sparkline's own y range: its values, at least SPARK_SPAN tall so that noise does not look like a trend. */
@@ -438,8 +454,7 @@ function sparkline(model: ReportModel, p: ProjectView): Chart {
 export function buildCharts(model: ReportModel, onChart?: (chart: Chart) => void): ReportCharts {
   const drawn = (c: Chart) => (onChart?.(c), c);
   return {
-    podium: drawn(podium(model)),
-    podiumPhone: podium(model, true),
+    podium: { ...drawn(podium(model)), phone: podium(model, true) },
     rankings: model.categories.map((c) => drawn(ranking(model, c))),
     radars: new Map(model.projects.map((p) => [p.id, drawn(radar(model, p))])),
     criteriaRadars: new Map(model.projects.map((p) => [p.id, drawn(criteriaRadar(model, p))])),

@@ -121,7 +121,7 @@ function podiumSection(model: ReportModel, charts: ReportCharts): Block {
     blocks: [
       { kind: "heading", level: 2, text: "Podium" },
       { kind: "podium", places: podiumOf(model.latest) },
-      { kind: "figures", layout: "full", charts: [charts.podium], phone: charts.podiumPhone },
+      { kind: "figures", layout: "full", charts: [charts.podium] },
       para(
         `Scoreboard: rank, overall and category scores (0 to 1) as of ${model.date}`,
         prev

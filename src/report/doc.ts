@@ -33,9 +33,8 @@ export type Block =
   | { kind: "list"; items: Inline[][] }
   | { kind: "definitions"; items: { term: string; detail: Inline[] }[] }
   | { kind: "table"; name: string; head: Inline[][]; align: Align[]; groups: TableGroup[]; data?: Record<string, string> }
-  /** Charts: "full" one per row, "grid" side by side. */
-  /** `phone`: a narrower drawing of the same, shown instead on a phone's screen (HTML only). */
-  | { kind: "figures"; layout: "full" | "grid" | "radar" | "rankings"; charts: Chart[]; phone?: Chart }
+  /** Charts: "full" one per row, "grid" side by side; a chart's `phone` drawing replaces it on a phone's screen (HTML only). */
+  | { kind: "figures"; layout: "full" | "grid" | "radar" | "rankings"; charts: Chart[] }
   | { kind: "details"; summary: string; blocks: Block[] }
   | { kind: "podium"; places: { rank: number; name: string; score: string; tier: string }[] }
   | { kind: "nav"; items: { id: string; text: string }[] }

@@ -3,6 +3,7 @@
  * image or link that would make the browser fetch anything (a Content-Security-Policy forbids it too),
  * readable without JavaScript. Pure.
  */
+import type { Chart } from "./charts.js";
 import { safeHref, type Block, type Inline } from "./doc.js";
 import { escapeXml as esc } from "./format.js";
 
@@ -94,12 +95,24 @@ footer { margin-top: 56px; padding-top: 14px; border-top: 1px solid var(--line);
   table.scoreboard :is(thead th, td):nth-child(3) { left: 180px; box-shadow: 4px 0 4px -3px rgba(0, 0, 0, 0.25); }
   table.scoreboard td:nth-child(3) .meter { display: none; }
   table.scoreboard td small { white-space: nowrap; }
+  /* Other tables: a card per row, each cell under the one before, named by its column. */
+  table:not(.scoreboard) thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+  table:not(.scoreboard) :is(tbody, tr, td, th) { display: block; }
+  table:not(.scoreboard) tr { border-bottom: 1px solid #eeeee8; padding: 6px 0; }
+  table:not(.scoreboard) tr.group { padding: 0; }
+  table:not(.scoreboard) td { border: 0; padding: 2px 10px; text-align: left; overflow-wrap: anywhere; white-space: normal; }
+  table:not(.scoreboard) td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 12px; }
 }
 @media print { body { background: #fff; } nav { display: none; } details { border: 0; } }
 `.trim();
 
 function inline(parts: readonly Inline[]): string {
   return parts.map(one).join("");
+}
+
+/** The words of inline content, without markup (a cell's column name). */
+function plain(parts: readonly Inline[]): string {
+  return parts.map((p) => (typeof p === "string" ? p : "text" in p ? p.text : "")).join("");
 }
 
 function one(part: Inline): string {
@@ -120,6 +133,12 @@ function one(part: Inline): string {
   const href = safeHref(part.href);
   if (href) s = `<a href="${esc(href)}">${s}</a>`;
   return s;
+}
+
+/** A chart in its frame; with a phone drawing, both, each shown on its own kind of screen. */
+function figure(c: Chart, kind: string): string {
+  if (!c.phone) return `<figure class="${kind}">${c.svg.trimEnd()}</figure>`;
+  return `<figure class="${kind} not-phone">${c.svg.trimEnd()}</figure>\n<figure class="${kind} phone">${c.phone.svg.trimEnd()}</figure>`;
 }
 
 const ALIGN = { left: "", right: ' class="r"', center: ' class="c"' } as const;
@@ -148,13 +167,17 @@ function* blockParts(b: Block, wide: { pending: boolean }[] = []): Generator<str
     case "table": {
       const data = Object.entries(b.data ?? {}).map(([k, v]) => ` data-${k}="${esc(v)}"`).join("");
       const head = `<thead><tr>${b.head.map((h, i) => `<th scope="col"${ALIGN[b.align[i] ?? "left"]}>${inline(h)}</th>`).join("")}</tr></thead>`;
+      // On a phone every table but the scoreboard (whose first columns stay put while the rest scroll)
+      // turns each row into a card, its cells one under the other, named by their column.
+      const stack = b.name !== "scoreboard";
+      const labels = b.head.map((h, i) => (stack && i > 0 ? ` data-label="${esc(plain(h))}"` : ""));
       yield `<div class="table"><table class="${esc(b.name)}"${data}>\n${head}\n`;
       for (const [n, g] of b.groups.entries()) {
         const heading = g.heading
           ? `<tr class="group"${g.colour ? ` style="--band:${esc(g.colour)}"` : ""}><th colspan="${b.head.length}" scope="rowgroup">${inline(g.heading)}</th></tr>\n`
           : "";
         yield `${n > 0 ? "\n" : ""}<tbody>\n${heading}`;
-        for (const [i, r] of g.rows.entries()) yield `${i > 0 ? "\n" : ""}<tr>${r.map((c, i) => `<td${ALIGN[b.align[i] ?? "left"]}>${inline(c)}</td>`).join("")}</tr>`;
+        for (const [i, r] of g.rows.entries()) yield `${i > 0 ? "\n" : ""}<tr>${r.map((c, i) => `<td${ALIGN[b.align[i] ?? "left"]}${labels[i]}>${inline(c)}</td>`).join("")}</tr>`;
         yield "\n</tbody>";
       }
       yield "\n</table></div>";
@@ -162,8 +185,7 @@ function* blockParts(b: Block, wide: { pending: boolean }[] = []): Generator<str
     }
     case "figures": {
       if (b.layout === "full") {
-        for (const [i, c] of b.charts.entries()) yield `${i > 0 ? "\n" : ""}<figure class="figure${b.phone ? " not-phone" : ""}">${c.svg.trimEnd()}</figure>`;
-        if (b.phone) yield `\n<figure class="figure phone">${b.phone.svg.trimEnd()}</figure>`;
+        for (const [i, c] of b.charts.entries()) yield `${i > 0 ? "\n" : ""}${figure(c, "figure")}`;
         return;
       }
       let kind: string = b.layout;
@@ -177,7 +199,7 @@ function* blockParts(b: Block, wide: { pending: boolean }[] = []): Generator<str
         }
       }
       yield `<div class="${kind}">\n`;
-      for (const [i, c] of b.charts.entries()) yield `${i > 0 ? "\n" : ""}<figure class="${b.layout === "radar" ? "card" : c.wide ? "figure wide" : "figure"}">${c.svg.trimEnd()}</figure>`;
+      for (const [i, c] of b.charts.entries()) yield `${i > 0 ? "\n" : ""}${figure(c, b.layout === "radar" ? "card" : c.wide ? "figure wide" : "figure")}`;
       yield "\n</div>";
       return;
     }

@@ -171,6 +171,7 @@ describe("report in a browser", () => {
     // Deeplearning4J as a mirror (landing rule none, with its source), to see its badge.
     const projects = fixtureConfig().projects.map((p) => (p.id === "deeplearning4j" ? { ...p, landing: "none" as const, sources: { ...p.sources, landing: "a mirror for this test" } } : p));
     const { page, requests, url, consoleErrors } = await openReport(snapshots, fixtureConfig({ projects }), { width: 420, height: 900 });
+    const latest = scored(snapshots).at(-1)!;
     const badges = await page.locator("table.scoreboard .badge-mirror").evaluateAll((els: { closest(s: string): { children: { textContent: string | null }[] } | null }[]) => els.map((e) => e.closest("tr")!.children[1]!.textContent));
     expect(badges).toEqual(["Deeplearning4J mirror"]);
     expect(requests).toEqual([url]);
@@ -184,8 +185,52 @@ describe("report in a browser", () => {
     expect(sizes.length).toBeGreaterThan(1000);
     expect(new Set(sizes.map((s) => s.chart.replace(/-[a-z0-9]+$/, ""))).size).toBeGreaterThan(5);
     expect(sizes.filter((s) => s.px < 11 - 0.01).slice(0, 10)).toEqual([]); // 0.01: the width attribute is rounded, the viewBox not
-    // The page itself does not scroll sideways: wide charts and tables scroll inside their frames.
+    // The page does not scroll sideways, and nothing in it does but the scoreboard's categories: every
+    // element lies within the screen (the scoreboard's scrolling frame does, its table not), and no
+    // other frame is wider inside than out.
     expect(await page.evaluate("document.documentElement.scrollWidth")).toBeLessThanOrEqual(420);
+    const outside = (await page.evaluate(`(() => {
+      const scroller = document.querySelector("table.scoreboard").parentElement;
+      const name = (e) => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.getAttribute("class") ? "." + e.getAttribute("class").replace(/ /g, ".") : "");
+      const out = [];
+      for (const e of document.body.querySelectorAll("*")) {
+        if (scroller.contains(e) && e !== scroller) continue;
+        const r = e.getBoundingClientRect();
+        if (r.width === 0 && r.height === 0) continue;
+        if (r.left < -0.5 || r.right > 420.5) out.push(name(e) + ": " + Math.round(r.left) + ".." + Math.round(r.right));
+        // (A 1 px box is a visually hidden one, the stacked tables' headers kept for screen readers.)
+        if (e !== scroller && e.clientWidth > 1 && e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== "visible") out.push(name(e) + ": scrolls " + e.scrollWidth + " > " + e.clientWidth);
+      }
+      return out;
+    })()`)) as string[];
+    expect(outside.slice(0, 10)).toEqual([]);
+    // Every wide chart is drawn again for the phone and shown instead: the criteria (labels above the
+    // bars, raw columns under them), the trends (fewer dates, the lines named by the legend).
+    const criteria = latest.rubric.categories.flatMap((c) => c.criteria.map((k) => k.id));
+    for (const [wide, phone, count] of [["criterion", "criterion-phone", criteria.length], ["trend", "trend-phone", 4], ["podium", "podium-phone", 1]] as const) {
+      const shown = (chart: string) => page.locator(`svg[data-chart="${chart}"]`).evaluateAll((els: { getBoundingClientRect(): { width: number } }[]) => els.map((e) => e.getBoundingClientRect().width > 0));
+      expect(await shown(phone), phone).toEqual(Array(count).fill(true));
+      expect(await shown(wide), wide).toEqual(Array(count).fill(false));
+    }
+    expect(await page.locator('svg[data-chart="criterion-phone"][data-criterion="activity"] g.row').count()).toBe(13);
+    const texts = await page.locator('svg[data-chart="criterion-phone"][data-criterion="activity"] g.row[data-project="tensorflow"] > text').allTextContents();
+    expect(texts.join(" | ")).toMatch(/^\d+\. TensorFlow \| [\d.]+ \| merged PRs [\d,]+ · last commit .+ ago · value [\d,.]+$/);
+    // The phone's trends draw the wide charts' lines (reused, not written twice), mapped onto their own plot:
+    // each line spans the dates it has a value for, inside the chart, and the overall one breaks where tensorflow's does.
+    const lines = (await page.evaluate(`[...document.querySelectorAll('svg[data-chart="trend-phone"]')].flatMap((svg) => {
+      const f = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll("g.series use")].map((u) => {
+        const r = u.getBoundingClientRect();
+        const target = document.querySelector(u.getAttribute("href"));
+        return { chart: svg.id, target: target ? target.tagName + " in " + target.ownerSVGElement.id : "none", inside: r.left >= f.left && r.right <= f.right && r.top >= f.top && r.bottom <= f.bottom, width: Math.round(r.width) };
+      });
+    })`)) as { chart: string; target: string; inside: boolean; width: number }[];
+    expect(lines).toHaveLength(4 * 13);
+    for (const l of lines) {
+      expect(l.target, l.chart).toBe(`path in ${l.chart.replace(/-phone$/, "")}`);
+      expect(l.inside, l.chart).toBe(true);
+      expect(l.width, l.chart).toBeGreaterThan(200); // each project has values from the first date to the last
+    }
     // The category rankings fit the screen whole: no frame to scroll.
     const fits = (selector: string) => page.evaluate(`[...document.querySelectorAll('${selector}')].filter((s) => s.getBoundingClientRect().width > 0).map((s) => { const f = s.closest("figure"); return f.scrollWidth <= f.clientWidth && s.getBoundingClientRect().right <= 420; })`);
     expect(await fits('svg[data-chart="ranking"]')).toEqual([true, true, true]);
@@ -193,7 +238,7 @@ describe("report in a browser", () => {
     expect(await fits('svg[data-chart="podium-phone"]')).toEqual([true]);
     expect(await page.locator('svg[data-chart="podium"]').isVisible()).toBe(false);
     const phoneRows = await page.locator('svg[data-chart="podium-phone"] g.row').evaluateAll((rows: { getAttribute(name: string): string | null }[]) => rows.map((r) => r.getAttribute("data-project")));
-    expect(phoneRows).toEqual([...scored(snapshots).at(-1)!.projects].sort((a, b) => a.scores.rank - b.scores.rank).map((p) => p.id));
+    expect(phoneRows).toEqual([...latest.projects].sort((a, b) => a.scores.rank - b.scores.rank).map((p) => p.id));
     // Nothing collides on the small screen either (the podium's legend wraps).
     expect(await page.evaluate(COLLISIONS)).toEqual([]);
     // The scoreboard: rank, name and overall of every row on screen, before and after its categories are scrolled to the end.

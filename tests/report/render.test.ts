@@ -273,9 +273,10 @@ describe("context: links, badges, projects, rankings, citations", () => {
   it("shows the belligerents: sponsor, first release and one line from the config, a dash where it has none, with their source linked", () => {
     const table = html.match(/<table class="projects">[\s\S]*?<\/table>/)![0];
     const row = (name: string) => table.split("\n").find((l) => l.includes(`>${escapeXml(name)}</`))!;
-    expect(row("TensorFlow")).toMatch(/Google Brain<\/td><td class="r">2015<\/td><td>GCP support\.<\/td>/);
-    expect(row("Torch")).toMatch(/<td class="r">2002<\/td><td>–<\/td>/);
-    expect(row("Caffe")).toMatch(/<td>–<\/td><td class="r">–<\/td><td>–<\/td>/);
+    // Each cell but the name is labelled with its column, for the phone's layout (a card per row).
+    expect(row("TensorFlow")).toMatch(/Google Brain<\/td><td class="r" data-label="First release">2015<\/td><td data-label="In one line">GCP support\.<\/td>/);
+    expect(row("Torch")).toMatch(/<td class="r" data-label="First release">2002<\/td><td data-label="In one line">–<\/td>/);
+    expect(row("Caffe")).toMatch(/<td data-label="Sponsored by">–<\/td><td class="r" data-label="First release">–<\/td><td data-label="In one line">–<\/td>/);
     expect(row("Theano")).toContain("Development stopped after 1.0 (Nov 2017).");
     expect(html).toContain('Sources: <a href="https://source.coveo.com/2018/08/14/deep-learning-showdown/">“Deep Learning Showdown”, Coveo, 2018</a> (The Belligerents)');
     expect(md).toContain("| [**TensorFlow**](https://github.com/tensorflow/tensorflow) | Google Brain | 2015 | GCP support. |");

@@ -2,7 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { axisAngle, radarLayout, radarPoint, renderRadar, type RadarSpec } from "../../src/report/svg/radar.js";
 import { barLayout, renderBars, type BarSpec } from "../../src/report/svg/bars.js";
-import { pathData, renderLines, splitSegments, spreadLabels, type LineSpec } from "../../src/report/svg/lines.js";
+import { linePlot, pathData, renderLines, splitSegments, spreadLabels, type LineSpec } from "../../src/report/svg/lines.js";
 import { renderSparkline } from "../../src/report/svg/sparkline.js";
 import { linear, n, niceDomain, niceTicks, stepDigits, svgRoot, textWidth, truncate, wrap } from "../../src/report/svg/svg.js";
 import { dayTicks, scoreDomain, sparkDomain } from "../../src/report/charts.js";
@@ -210,6 +210,36 @@ describe("bars", () => {
     expect(svg.match(/class="bar"/g)).toHaveLength(3);
   });
 
+  it("stacks each row on a narrow chart: label and last column, the bar across the width, the other columns under it", () => {
+    const narrow: BarSpec = {
+      ...spec,
+      layout: "stacked",
+      width: 200,
+      columns: ["merged PRs", "score"],
+      rows: spec.rows.map((r, i) => ({ ...r, label: `${i + 1}. A project with a long name`, cells: [{ text: String(100 * i) }, r.cells[0]!] })),
+      bottomAxis: { ticks: [{ value: 0, label: "0" }, { value: 1, label: "300" }], label: "value: a label longer than the chart is wide, which wraps" },
+    };
+    const L = barLayout(narrow);
+    const svg = renderBars(narrow);
+    expect(L.width).toBe(200);
+    close(L.plotX + L.plotWidth, 200 - 12);
+    close(L.rows[0]!.segments[0]!.width, L.plotWidth);
+    for (const [i, r] of L.rows.entries()) {
+      expect(r.barY).toBeGreaterThan(r.y); // the bar under its label
+      expect(r.details.map((d) => d.text)).toEqual([`merged PRs ${100 * i}`]);
+      expect(r.details[0]!.y).toBeGreaterThan(r.barY);
+      if (i > 0) expect(r.y - 14).toBeGreaterThan(L.rows[i - 1]!.details.at(-1)!.y);
+    }
+    // Labels are cut to leave room for the score on their line; the axis label wraps.
+    const label = /<title>2\. A project with a long name<\/title>([^<]+)<\/text>/.exec(svg)![1]!;
+    expect(label).toMatch(/^2\. A project.*…$/);
+    expect(textWidth(label, 12) + textWidth("0.500", 12) + 8).toBeLessThanOrEqual(L.plotWidth);
+    expect(svg).toContain(`<text x="${n(L.width - 12)}" y="${n(L.rows[1]!.y)}" text-anchor="end" font-size="12" fill="#1a1a1a">0.500</text>`);
+    expect(L.bottomLabel.length).toBeGreaterThan(1);
+    for (const line of [...L.bottomLabel, ...L.rows.flatMap((r) => r.details.map((d) => d.text))]) expect(textWidth(line, 11)).toBeLessThanOrEqual(L.plotWidth);
+    expect(L.height).toBeGreaterThan(L.plotBottom + 2 * 12 + L.bottomLabel.length * 11);
+  });
+
   it("groups rows under headings with a band", () => {
     const L = barLayout({ ...spec, rows: spec.rows.map((r, i) => ({ ...r, group: i < 2 ? "Tier 1" : "Tier 2" })) });
     expect(L.groups.map((g) => g.name)).toEqual(["Tier 1", "Tier 2"]);
@@ -260,6 +290,26 @@ describe("lines", () => {
     maxGap: 1,
     width: 600,
   };
+
+  it("draws a narrow copy with the wide chart's paths, mapped onto its own plot", () => {
+    const narrow: LineSpec = { ...spec, id: "t-phone", width: 300, directLabels: false };
+    const wide = linePlot(spec);
+    const small = linePlot(narrow);
+    const svg = renderLines(narrow, { id: "t", plot: wide });
+    expect(svg).not.toContain("<path");
+    expect([...svg.matchAll(/<use href="#(t-line-\d)"/g)].map((m) => m[1])).toEqual(["t-line-0"]); // B has no two consecutive values
+    expect(renderLines(spec)).toContain('id="t-line-0"/>');
+    // The transform takes the wide plot's corners to the narrow one's.
+    const [a, , , d, e, f] = numbers(/transform="matrix\(([^)]+)\)"/.exec(svg)![1]!);
+    const near = (x: number, y: number) => expect(x).toBeCloseTo(y, 3);
+    near(a! * wide.left + e!, small.left);
+    near(a! * wide.right + e!, small.right);
+    near(d! * wide.top + f!, small.top);
+    near(d! * wide.bottom + f!, small.bottom);
+    // Its own dots (two for B, one at A's last point), at its own scale.
+    expect(svg.match(/<circle/g)).toHaveLength(3);
+    expect(svg).toContain(`<circle cx="${n(small.right)}"`);
+  });
 
   it("renders a gap in a series as two subpaths and lone points as dots", () => {
     const svg = renderLines(spec);

@@ -2,6 +2,10 @@
  * Horizontal bar chart: one row per project, in the order given, a label column on the left, bars on
  * a linear axis from 0 (bar length proportional to the value), and right-aligned text columns (raw
  * value, score, change). Rows may be grouped (tiers) and bars stacked (category contributions). Pure.
+ *
+ * The "stacked" layout is the same chart for a narrow screen: each row is its label with the last
+ * column's text on one line, the bar under it across the whole width, and the other columns under the
+ * bar as "header value" pairs, so nothing is squeezed below a readable size.
  */
 import { AXIS, GRID, INK, MUTED } from "../palette.js";
 import { el, linear, svgRoot, text, textWidth, truncate, wrap, type Attrs } from "./svg.js";
@@ -54,6 +58,8 @@ export interface BarSpec {
   groupColours?: Record<string, string>;
   width: number;
   labelWidthMax?: number;
+  /** "columns" (default): label, bar and columns side by side; "stacked": one above the other (see above). */
+  layout?: "columns" | "stacked";
   data?: Attrs;
 }
 
@@ -70,6 +76,8 @@ export interface BarRowLayout {
   y: number;
   barY: number;
   segments: { x: number; width: number }[];
+  /** Stacked layout: the other columns' "header value" lines under the bar, with their baselines. */
+  details: { text: string; y: number }[];
 }
 
 export interface BarLayout {
@@ -88,11 +96,18 @@ export interface BarLayout {
   plotBottom: number;
   rows: BarRowLayout[];
   groups: { name: string; y: number; top: number; bottom: number }[];
+  /** The bottom axis's label, wrapped to the plot's width when the chart is stacked. */
+  bottomLabel: string[];
   /** Maps an axis value to x. */
   x(value: number): number;
+  stacked: boolean;
 }
 
+const STACKED_LABEL = FS + 6;
+const DETAIL = FS + 3;
+
 export function barLayout(spec: BarSpec): BarLayout {
+  if (spec.layout === "stacked") return stackedLayout(spec);
   const labelWidth = Math.min(
     spec.labelWidthMax ?? 200,
     Math.max(60, ...spec.rows.map((r) => textWidth(r.label, FS))),
@@ -112,7 +127,26 @@ export function barLayout(spec: BarSpec): BarLayout {
     right += w;
     columnRights.push(right);
   }
-  const subtitleLines = (spec.subtitle ?? []).flatMap((s) => wrap(s, width - 2 * PAD, FS, 3));
+  const { headerY, subtitleLines, legendY, legendItems, y: top } = headerLayout(spec, width, plotX, 3);
+  let y = top;
+  y += 12 + FS; // axis label and ticks above the plot
+  y += FS + 6;
+  const plotTop = y;
+  const x = linear([0, spec.max], [plotX, plotX + plotWidth]);
+  const { rows, groups, bottom } = layRows(spec, y, x, (row, top, segments) => ({
+    row: { key: row.key, y: top + ROW / 2 + FS * 0.35, barY: top + (ROW - BAR) / 2, segments, details: [] },
+    bottom: top + ROW,
+  }));
+  y = bottom;
+  const plotBottom = y + 4;
+  const bottomLabel = spec.bottomAxis ? [spec.bottomAxis.label] : [];
+  const height = plotBottom + bottomHeight(bottomLabel) + PAD;
+  return { width, height, labelRight, plotX, plotWidth, columnRights, headerY, subtitleLines, legendY, legendItems, plotTop, plotBottom, rows, groups, bottomLabel, x, stacked: false };
+}
+
+/** Title, subtitle and legend (wrapping under each other when the chart is narrow): where they go and where the plot may start. */
+function headerLayout(spec: BarSpec, width: number, legendX: number, subtitleMax: number): { headerY: number; subtitleLines: string[]; legendY: number | null; legendItems: { x: number; y: number }[]; y: number } {
+  const subtitleLines = (spec.subtitle ?? []).flatMap((s) => wrap(s, width - 2 * PAD, FS, subtitleMax));
   let y = PAD + TITLE;
   const headerY = y;
   y += subtitleLines.length * (FS + 4);
@@ -121,7 +155,7 @@ export function barLayout(spec: BarSpec): BarLayout {
   if (spec.legend && spec.legend.length > 0) {
     y += 8 + FS;
     legendY = y;
-    let lx = plotX;
+    let lx = legendX;
     for (const item of spec.legend) {
       const w = 16 + textWidth(item.label, FS);
       if (lx + w > width - PAD && legendItems.length > 0) {
@@ -132,10 +166,19 @@ export function barLayout(spec: BarSpec): BarLayout {
       lx += w + 18;
     }
   }
-  y += 12 + FS; // axis label and ticks above the plot
-  y += FS + 6;
-  const plotTop = y;
-  const x = linear([0, spec.max], [plotX, plotX + plotWidth]);
+  return { headerY, subtitleLines, legendY, legendItems, y };
+}
+
+/**
+ * The rows from `y` down, each group's rows under its heading, in the order given: `place` puts a row
+ * whose top is at `top` (its bar's segments laid out already) and says where the next one starts.
+ */
+function layRows(
+  spec: BarSpec,
+  y: number,
+  x: (v: number) => number,
+  place: (row: BarRow, top: number, segments: { x: number; width: number }[]) => { row: BarRowLayout; bottom: number },
+): { rows: BarRowLayout[]; groups: BarLayout["groups"]; bottom: number } {
   const rows: BarRowLayout[] = [];
   const groups: BarLayout["groups"] = [];
   let current: string | undefined;
@@ -152,13 +195,42 @@ export function barLayout(spec: BarSpec): BarLayout {
       start += Math.max(0, s.value);
       return seg;
     });
-    rows.push({ key: row.key, y: y + ROW / 2 + FS * 0.35, barY: y + (ROW - BAR) / 2, segments });
-    y += ROW;
+    const laid = place(row, y, segments);
+    rows.push(laid.row);
+    y = laid.bottom;
     if (groups.length > 0) groups[groups.length - 1]!.bottom = y;
   }
+  return { rows, groups, bottom: y };
+}
+
+/** Room under the plot for the bottom axis: its ticks, then its label's lines. */
+function bottomHeight(label: readonly string[]): number {
+  return label.length ? FS * 2 + 14 + (label.length - 1) * (FS + 4) : 0;
+}
+
+function stackedLayout(spec: BarSpec): BarLayout {
+  const width = spec.width;
+  const groupBand = spec.rows.some((r) => r.group !== undefined) ? 10 : 0;
+  const plotX = PAD + groupBand;
+  const plotWidth = width - PAD - plotX;
+  const last = spec.columns.length - 1;
+  const head = headerLayout(spec, width, PAD, 8);
+  let y = head.y + 12 + FS + FS + 6; // axis label and ticks above the plot
+  const plotTop = y;
+  const x = linear([0, spec.max], [plotX, plotX + plotWidth]);
+  const { rows, groups, bottom } = layRows(spec, y, x, (row, top, segments) => {
+    const barY = top + STACKED_LABEL;
+    let under = barY + BAR + 2;
+    const pairs = spec.columns.slice(0, last).map((h, c) => `${h} ${row.cells[c]?.text ?? ""}`.trim());
+    const details = pairs.length ? wrap(pairs.join(" · "), plotWidth, FS - 1, 3).map((text) => ((under += DETAIL), { text, y: under - 3 })) : [];
+    return { row: { key: row.key, y: barY - 4, barY, segments, details }, bottom: under + 6 };
+  });
+  y = bottom;
   const plotBottom = y + 4;
-  const height = plotBottom + (spec.bottomAxis ? FS * 2 + 14 : 0) + PAD;
-  return { width, height, labelRight, plotX, plotWidth, columnRights, headerY, subtitleLines, legendY, legendItems, plotTop, plotBottom, rows, groups, x };
+  const bottomLabel = spec.bottomAxis ? wrap(spec.bottomAxis.label, plotWidth, FS - 1, 3) : [];
+  const height = plotBottom + bottomHeight(bottomLabel) + PAD;
+  const columnRights = spec.columns.map((_, c) => (c === last ? width - PAD : plotX));
+  return { width, height, labelRight: plotX, plotX, plotWidth, columnRights, headerY: head.headerY, subtitleLines: head.subtitleLines, legendY: head.legendY, legendItems: head.legendItems, plotTop, plotBottom, rows, groups, bottomLabel, x, stacked: true };
 }
 
 export function renderBars(spec: BarSpec): string {
@@ -188,7 +260,9 @@ export function renderBars(spec: BarSpec): string {
     axis.push(el("text", { x: tx, y: axisY, "text-anchor": anchor, "font-size": FS - 1, fill: MUTED }, text(tick.label)));
   }
   spec.columns.forEach((header, c) => {
-    axis.push(el("text", { x: L.columnRights[c]!, y: axisY, "text-anchor": "end", "font-size": FS - 1, "font-weight": "bold", fill: MUTED }, text(header)));
+    // Stacked: only the last column stands on its own, named at the right of the axis label.
+    if (L.stacked && c < spec.columns.length - 1) return;
+    axis.push(el("text", { x: L.columnRights[c]!, y: L.stacked ? axisY - FS - 4 : axisY, "text-anchor": "end", "font-size": FS - 1, "font-weight": "bold", fill: MUTED }, text(header)));
   });
   parts.push(el("g", { class: "axis" }, ...axis));
 
@@ -204,21 +278,27 @@ export function renderBars(spec: BarSpec): string {
     );
   }
 
+  const lastColumn = spec.columns.length - 1;
   spec.rows.forEach((row, i) => {
     const r = L.rows[i]!;
     const g: string[] = [];
-    const shown = truncate(row.label, L.labelRight - PAD - (L.groups.length ? 10 : 0), FS);
-    g.push(el("text", { x: L.labelRight, y: r.y, "text-anchor": "end", "font-size": FS, fill: INK }, shown !== row.label ? el("title", {}, text(row.label)) + text(shown) : text(shown)));
+    const cells = L.stacked ? row.cells.slice(lastColumn, lastColumn + 1) : row.cells;
+    const cellsWidth = L.stacked ? Math.max(0, ...cells.map((c) => textWidth(c.text, FS, c.bold))) + 8 : 0;
+    const room = L.stacked ? L.width - PAD - L.plotX - cellsWidth : L.labelRight - PAD - (L.groups.length ? 10 : 0);
+    const shown = truncate(row.label, room, FS);
+    g.push(el("text", { x: L.labelRight, y: r.y, "text-anchor": L.stacked ? "start" : "end", "font-size": FS, fill: INK }, shown !== row.label ? el("title", {}, text(row.label)) + text(shown) : text(shown)));
     row.segments.forEach((s, k) => {
       const seg = r.segments[k]!;
       g.push(el("rect", { x: seg.x, y: r.barY, width: seg.width, height: BAR, fill: s.colour, class: "bar" }, el("title", {}, text(s.label))));
     });
     if (row.segments.length === 0 && row.note) {
-      g.push(el("text", { x: L.plotX + 4, y: r.y, "font-size": FS - 1, "font-style": "italic", fill: MUTED }, text(row.note)));
+      g.push(el("text", { x: L.plotX + 4, y: L.stacked ? r.barY + BAR - 3 : r.y, "font-size": FS - 1, "font-style": "italic", fill: MUTED }, text(row.note)));
     }
-    row.cells.forEach((cell, c) => {
+    cells.forEach((cell, k) => {
+      const c = L.stacked ? lastColumn : k;
       g.push(el("text", { x: L.columnRights[c]!, y: r.y, "text-anchor": "end", "font-size": FS, fill: cell.colour ?? INK, "font-weight": cell.bold ? "bold" : undefined }, text(cell.text)));
     });
+    for (const line of r.details) g.push(el("text", { x: L.plotX, y: line.y, "font-size": FS - 1, fill: MUTED }, text(line.text)));
     parts.push(el("g", { class: "row", "data-project": row.key }, ...g));
   });
 
@@ -231,7 +311,7 @@ export function renderBars(spec: BarSpec): string {
       const anchor = tick.value <= 0 ? "start" : tick.value >= spec.max ? "end" : "middle";
       b.push(el("text", { x: tx, y: by, "text-anchor": anchor }, text(tick.label)));
     }
-    b.push(el("text", { x: L.plotX, y: by + FS + 6 }, text(spec.bottomAxis.label)));
+    L.bottomLabel.forEach((line, i) => b.push(el("text", { x: L.plotX, y: by + FS + 6 + i * (FS + 4) }, text(line))));
     parts.push(el("g", { class: "axis bottom", "font-size": FS - 1, fill: MUTED }, el("line", { x1: L.plotX, y1: L.plotBottom, x2: L.plotX + L.plotWidth, y2: L.plotBottom, stroke: AXIS }), ...b));
   }
 

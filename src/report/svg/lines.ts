@@ -2,6 +2,10 @@
  * Line chart over time: one line per project, a break wherever a value is missing or the series skips
  * more than `maxGap` on the x axis (a missing snapshot is a gap, never interpolated), isolated points
  * drawn as dots, the lines labelled directly at their right end and in a legend. Pure.
+ *
+ * A narrow drawing of the same chart for a phone (its own axes, ticks, legend and dots) can take the
+ * lines from the wide one in the same page (`reuse`): an SVG <use> of each path, mapped onto its own
+ * plot, instead of writing every point twice. The paths keep a 2 px stroke at any scale.
  */
 import { AXIS, GRID, INK, MUTED } from "../palette.js";
 import { el, linear, n, svgRoot, text, textWidth, truncate, wrap, type Attrs } from "./svg.js";
@@ -36,7 +40,19 @@ export interface LineSpec {
   maxGap: number;
   width: number;
   plotHeight?: number;
+  /** Label each line at its right end (default true); the legend names them either way. */
+  directLabels?: boolean;
+  /** Lines the subtitle may wrap to (default 3). */
+  subtitleLines?: number;
   data?: Attrs;
+}
+
+/** Where the data are drawn, in the chart's own pixels. */
+export interface PlotRect {
+  left: number;
+  right: number;
+  top: number;
+  bottom: number;
 }
 
 /**
@@ -94,35 +110,65 @@ export function spreadLabels(targets: readonly number[], gap: number, lo: number
 const FS = 12;
 const TITLE = 15;
 const PAD = 12;
+const LABEL_MAX = 150;
 
-export function renderLines(spec: LineSpec): string {
+interface LineLayout {
+  plot: PlotRect;
+  width: number;
+  titleY: number;
+  subtitleLines: string[];
+  yLabelY: number;
+  ending: { series: LineSeries; y: number }[];
+}
+
+function lineLayout(spec: LineSpec): LineLayout {
   const plotHeight = spec.plotHeight ?? 240;
   const yTickWidth = Math.max(...spec.yTicks.map((t) => textWidth(t.label, FS - 1)), 10);
   const plotX = PAD + yTickWidth + 8;
-  const [x0, x1] = spec.xDomain;
+  const x1 = spec.xDomain[1];
 
   // Direct labels for the series that have a value at the last date.
-  const ending = spec.series
-    .map((s) => {
-      const last = [...s.points].filter((p) => p.y !== null).sort((a, b) => a.x - b.x).at(-1);
-      return last && last.x === x1 ? { series: s, y: last.y! } : null;
-    })
-    .filter((e): e is { series: LineSeries; y: number } => e !== null);
-  const labelMax = 150;
-  const labelWidth = Math.max(0, ...ending.map((e) => textWidth(truncate(e.series.label, labelMax, FS), FS)));
+  const ending =
+    spec.directLabels === false
+      ? []
+      : spec.series
+          .map((s) => {
+            const last = [...s.points].filter((p) => p.y !== null).sort((a, b) => a.x - b.x).at(-1);
+            return last && last.x === x1 ? { series: s, y: last.y! } : null;
+          })
+          .filter((e): e is { series: LineSeries; y: number } => e !== null);
+  const labelWidth = Math.max(0, ...ending.map((e) => textWidth(truncate(e.series.label, LABEL_MAX, FS), FS)));
   const plotWidth = Math.max(160, spec.width - plotX - PAD - (ending.length ? labelWidth + 24 : 10));
-  const plotRight = plotX + plotWidth;
   const width = spec.width;
 
-  const subtitleLines = (spec.subtitle ?? []).flatMap((s) => wrap(s, width - 2 * PAD, FS, 3));
+  const subtitleLines = (spec.subtitle ?? []).flatMap((s) => wrap(s, width - 2 * PAD, FS, spec.subtitleLines ?? 3));
   let y = PAD + TITLE;
   const titleY = y;
   y += subtitleLines.length * (FS + 4);
   y += 10 + FS; // y-axis label
   const yLabelY = y;
   y += 12;
-  const plotTop = y;
-  const plotBottom = plotTop + plotHeight;
+  return { plot: { left: plotX, right: plotX + plotWidth, top: y, bottom: y + plotHeight }, width, titleY, subtitleLines, yLabelY, ending };
+}
+
+/** The plot of a line chart: where a narrow drawing that reuses its lines maps them from. */
+export function linePlot(spec: LineSpec): PlotRect {
+  return lineLayout(spec).plot;
+}
+
+/** The id of a series' path, for a narrow drawing's <use>. */
+function lineId(chartId: string, i: number): string {
+  return `${chartId}-line-${i}`;
+}
+
+/**
+ * `reuse`: draw the lines as <use> of the paths of the chart `id` in the same page, whose plot was
+ * `plot` (its yDomain and xDomain must be this spec's).
+ */
+export function renderLines(spec: LineSpec, reuse?: { id: string; plot: PlotRect }): string {
+  const { plot, width, titleY, subtitleLines, yLabelY, ending } = lineLayout(spec);
+  const { left: plotX, right: plotRight, top: plotTop, bottom: plotBottom } = plot;
+  const [x0, x1] = spec.xDomain;
   const sx = linear([x0, x1], [plotX, plotRight]);
   const sy = linear(spec.yDomain, [plotBottom, plotTop]);
 
@@ -153,18 +199,32 @@ export function renderLines(spec: LineSpec): string {
   axes.push(el("text", { x: (plotX + plotRight) / 2, y: plotBottom + 18 + FS + 8, "text-anchor": "middle", "font-size": FS - 1, fill: MUTED }, text(spec.xLabel)));
   parts.push(el("g", { class: "axis" }, ...axes));
 
-  for (const s of spec.series) {
+  // The map from the reused chart's pixels to this one's: a scale and a shift on each axis.
+  let transform: string | undefined;
+  if (reuse) {
+    const kx = (plotRight - plotX) / (reuse.plot.right - reuse.plot.left);
+    const ky = (plotBottom - plotTop) / (reuse.plot.bottom - reuse.plot.top);
+    // Scales with 6 decimals: 2 would move a point by up to 5 px across a 1,000 px plot.
+    const k = (v: number) => String(Number(v.toFixed(6)));
+    transform = `matrix(${k(kx)} 0 0 ${k(ky)} ${k(plotX - reuse.plot.left * kx)} ${k(plotTop - reuse.plot.top * ky)})`;
+  }
+  spec.series.forEach((s, i) => {
     const runs = splitSegments(s.points, spec.maxGap);
     const g: string[] = [];
-    const d = pathData(runs, sx, sy);
-    if (d) g.push(el("path", { d, fill: "none", stroke: s.colour, "stroke-width": 2, "stroke-dasharray": s.dash, "stroke-linejoin": "round", "stroke-linecap": "round" }));
+    if (reuse) {
+      if (runs.some((r) => r.length > 1)) g.push(el("use", { href: `#${lineId(reuse.id, i)}`, transform }));
+    } else {
+      const d = pathData(runs, sx, sy);
+      const style = { fill: "none", stroke: s.colour, "stroke-width": 2, "stroke-dasharray": s.dash, "stroke-linejoin": "round", "stroke-linecap": "round", "vector-effect": "non-scaling-stroke" };
+      if (d) g.push(el("path", { d, ...style, id: lineId(spec.id, i) }));
+    }
     for (const run of runs) {
       if (run.length === 1) g.push(el("circle", { cx: sx(run[0]!.x), cy: sy(run[0]!.y), r: 2.5, fill: s.colour }));
     }
     const last = runs.at(-1)?.at(-1);
     if (last && last.x === x1) g.push(el("circle", { cx: sx(last.x), cy: sy(last.y), r: 3, fill: s.colour }));
     parts.push(el("g", { class: "series", "data-project": s.key }, el("title", {}, text(s.label)), ...g));
-  }
+  });
 
   if (ending.length) {
     const positions = spreadLabels(ending.map((e) => sy(e.y)), FS + 2, plotTop, plotBottom);
@@ -173,7 +233,7 @@ export function renderLines(spec: LineSpec): string {
       const ty = sy(e.y);
       const ly = positions[i]!;
       labels.push(el("polyline", { points: `${n(plotRight + 4)},${n(ty)} ${n(plotRight + 12)},${n(ly)} ${n(plotRight + 16)},${n(ly)}`, fill: "none", stroke: e.series.colour, "stroke-width": 1 }));
-      labels.push(el("text", { x: plotRight + 19, y: ly + 4, fill: INK }, text(truncate(e.series.label, labelMax, FS))));
+      labels.push(el("text", { x: plotRight + 19, y: ly + 4, fill: INK }, text(truncate(e.series.label, LABEL_MAX, FS))));
     });
     parts.push(el("g", { class: "direct-labels", "font-size": FS }, ...labels));
   }
