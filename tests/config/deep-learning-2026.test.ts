@@ -57,4 +57,22 @@ describe.skipIf(!shipped)("the deep-learning-2026 cohort", () => {
     expect(mxnet.aws).toBeLessThan(3); // no longer AWS's "framework of choice"
     expect(mxnet.notes).toMatch(/Attic/);
   });
+
+  it("has the belligerents' sponsor and one line for every project, and a first release only where a source gives it (the notes name the others)", () => {
+    const notes = loaded.cohort.notes ?? "";
+    for (const p of loaded.cohort.projects) {
+      const about = p.about!;
+      expect(about.sponsoredBy, p.id).toBeTruthy();
+      expect(about.line, p.id).toBeTruthy();
+      expect(about.source, p.id).toMatch(/Sponsor: .*Line: /);
+      if (about.firstRelease !== undefined) {
+        // Its source quotes the year.
+        expect(about.source, p.id).toMatch(new RegExp(`First release: .*${about.firstRelease}`));
+      } else {
+        expect(about.source, p.id).toContain("First release left out: no source found here.");
+        expect(notes, p.id).toContain(p.name);
+      }
+    }
+    expect(loaded.cohort.projects.filter((p) => p.about?.firstRelease !== undefined).map((p) => p.id)).toEqual(["pytorch", "tensorflow", "flax", "mxnet", "paddlepaddle", "mlx", "deeplearning4j"]);
+  });
 });
