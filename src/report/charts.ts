@@ -25,8 +25,11 @@ export interface Chart {
   height: number;
   /** Takes the full width of the page (else it may sit beside another chart). */
   wide?: boolean;
-  /** The same drawn for a phone's screen, shown instead of this one there (HTML only: no file of its own). */
-  phone?: Chart;
+  /**
+   * The same drawn for a phone's screen (its SVG), shown instead of this one there: HTML only, no file
+   * of its own. Drawn when the page is written, so that a large cohort's are never all in memory.
+   */
+  phone?: () => string;
 }
 
 export interface ReportCharts {
@@ -303,7 +306,7 @@ function bars(model: ReportModel, k: CriterionView): Chart {
   };
   const alt = `${text.name}: bars per project`;
   // On a phone: each project's label above its bar, the raw columns under it.
-  const phone = chart("", renderBars({ ...spec, id: `${spec.id}-phone`, layout: "stacked", width: PHONE, data: { "data-chart": "criterion-phone", "data-criterion": k.id } }), alt);
+  const phone = () => renderBars({ ...spec, id: `${spec.id}-phone`, layout: "stacked", width: PHONE, data: { "data-chart": "criterion-phone", "data-criterion": k.id } });
   return { ...chart(`svg/criterion-${k.id}.svg`, renderBars(spec), alt), wide, phone };
 }
 
@@ -413,7 +416,7 @@ function trend(model: ReportModel, series: Series): Chart {
     subtitleLines: 8,
     data: { "data-chart": "trend-phone", "data-metric": series.metric },
   };
-  const phone = chart("", renderLines(phoneSpec, { id: spec.id, plot: linePlot(spec) }), alt);
+  const phone = () => renderLines(phoneSpec, { id: spec.id, plot: linePlot(spec) });
   return { ...chart(`svg/trend-${series.metric === "overall" ? "overall" : `category-${series.metric}`}.svg`, renderLines(spec), alt), phone };
 }
 
@@ -454,7 +457,7 @@ function sparkline(model: ReportModel, p: ProjectView): Chart {
 export function buildCharts(model: ReportModel, onChart?: (chart: Chart) => void): ReportCharts {
   const drawn = (c: Chart) => (onChart?.(c), c);
   return {
-    podium: { ...drawn(podium(model)), phone: podium(model, true) },
+    podium: { ...drawn(podium(model)), phone: () => podium(model, true).svg },
     rankings: model.categories.map((c) => drawn(ranking(model, c))),
     radars: new Map(model.projects.map((p) => [p.id, drawn(radar(model, p))])),
     criteriaRadars: new Map(model.projects.map((p) => [p.id, drawn(criteriaRadar(model, p))])),

@@ -160,7 +160,9 @@ function projectsSection(model: ReportModel, cite: (line: string) => Inline[]): 
         badges.length ? `. ${badges.join("; ")}.` : ".",
       ),
       { kind: "table", name: "projects", head: [["Project"], ["Sponsored by"], ["First release"], ["In one line"]], align: ["left", "left", "right", "left"], groups: [{ rows }] },
-      ...(sources.length ? [{ kind: "paragraph", role: "note", content: ["Sources: ", ...sources.flatMap((x, i) => [...(i ? ["; "] : []), ...cite(x)])] } as Block] : []),
+      // One source in a line; several (one per project, as a cohort of today has them), one per item.
+      ...(sources.length === 1 ? [{ kind: "paragraph", role: "note", content: ["Sources: ", ...cite(sources[0]!)] } as Block] : []),
+      ...(sources.length > 1 ? [{ kind: "paragraph", role: "note", content: ["Sources:"] } as Block, { kind: "list", items: sources.map((x) => cite(x)) } as Block] : []),
     ],
   };
 }

@@ -138,7 +138,7 @@ function one(part: Inline): string {
 /** A chart in its frame; with a phone drawing, both, each shown on its own kind of screen. */
 function figure(c: Chart, kind: string): string {
   if (!c.phone) return `<figure class="${kind}">${c.svg.trimEnd()}</figure>`;
-  return `<figure class="${kind} not-phone">${c.svg.trimEnd()}</figure>\n<figure class="${kind} phone">${c.phone.svg.trimEnd()}</figure>`;
+  return `<figure class="${kind} not-phone">${c.svg.trimEnd()}</figure>\n<figure class="${kind} phone">${c.phone().trimEnd()}</figure>`;
 }
 
 const ALIGN = { left: "", right: ' class="r"', center: ' class="c"' } as const;

@@ -282,6 +282,14 @@ describe("context: links, badges, projects, rankings, citations", () => {
     expect(md).toContain("| [**TensorFlow**](https://github.com/tensorflow/tensorflow) | Google Brain | 2015 | GCP support. |");
   });
 
+  it("lists the belligerents' sources one per item when the projects cite different ones", () => {
+    const own = { ...config, projects: config.projects.map((p) => (p.id === "torch" ? { ...p, about: { ...p.about!, source: "Torch: github.com/torch/torch7, its README." } } : p)) };
+    const page = files(input(snapshots, own)).get("index.html")!;
+    expect(page).toContain(
+      '<p class="note">Sources:</p>\n<ul>\n<li><a href="https://source.coveo.com/2018/08/14/deep-learning-showdown/">“Deep Learning Showdown”, Coveo, 2018</a> (The Belligerents)</li>\n<li>Torch: <a href="https://github.com/torch/torch7">github.com/torch/torch7</a>, its README.</li>\n</ul>',
+    );
+  });
+
   it("gives the cohort's notes under the title, with their address linked", () => {
     expect(html).toContain('<p class="note">Ratings as of autumn 2018; see <a href="https://source.coveo.com/2018/08/14/deep-learning-showdown/">https://source.coveo.com/2018/08/14/deep-learning-showdown/</a> for the rubric.</p>');
   });
