@@ -73,6 +73,6 @@ describe.skipIf(!shipped)("the deep-learning-2026 cohort", () => {
         expect(notes, p.id).toContain(p.name);
       }
     }
-    expect(loaded.cohort.projects.filter((p) => p.about?.firstRelease !== undefined).map((p) => p.id)).toEqual(["pytorch", "tensorflow", "flax", "mxnet", "paddlepaddle", "mlx", "deeplearning4j"]);
+    expect(loaded.cohort.projects.filter((p) => p.about?.firstRelease !== undefined).map((p) => p.id)).toEqual(["pytorch", "tensorflow", "flax", "mxnet", "paddlepaddle", "mindspore", "mlx", "candle", "deeplearning4j"]);
   });
 });
