@@ -2,9 +2,6 @@ import { SnapshotError } from "../errors.js";
 import type { Snapshot } from "./schema.js";
 import { checkPlacement, parseSnapshot, readSnapshotJson } from "./store.js";
 
-const ok = (data: unknown) => ({ data });
-const failed = (error: unknown) => ({ error });
-
 export interface LoadedSnapshot {
   file: string;
   snapshot: Snapshot;
@@ -23,16 +20,10 @@ export interface ReadOptions {
  * through onSkip and passed over: never silently.
  */
 export async function* eachSnapshot(files: readonly string[], cohort: string, options: ReadOptions): AsyncGenerator<LoadedSnapshot> {
-  // The next file is read while the caller works on this one, so the disk and the CPU overlap.
-  let next = files.length > 0 ? readSnapshotJson(files[0]!).then(ok, failed) : undefined;
-  for (let k = 0; k < files.length; k++) {
-    const file = files[k]!;
-    const read = await next!;
-    next = k + 1 < files.length ? readSnapshotJson(files[k + 1]!).then(ok, failed) : undefined;
+  for (const file of files) {
     let snapshot: Snapshot;
     try {
-      if ("error" in read) throw read.error;
-      snapshot = parseSnapshot(file, read.data);
+      snapshot = parseSnapshot(file, readSnapshotJson(file));
       checkPlacement(file, snapshot, cohort);
     } catch (error) {
       if (options.skipInvalid && error instanceof SnapshotError) {

@@ -26,7 +26,7 @@ function droppedParts(data: Record<string, unknown>): string[] {
 /** Migrates one file (unless dryRun): its outcome. */
 export async function migrateFile(file: string, cohort: string, dryRun: boolean): Promise<FileMigration> {
   try {
-    const data = await readSnapshotJson(file);
+    const data = readSnapshotJson(file);
     const from = (data as { schemaVersion?: unknown }).schemaVersion;
     const snapshot = parseSnapshot(file, data);
     checkPlacement(file, snapshot, cohort);

@@ -1,5 +1,5 @@
-import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
-import { mkdir, open, readFile, readdir, rename, rm } from "node:fs/promises";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { dateOf } from "../asof.js";
 import { ShowdownError, SnapshotError, WriteError } from "../errors.js";
@@ -104,11 +104,14 @@ export function parseSnapshot(file: string, data: unknown): Snapshot {
   return result.data;
 }
 
-/** The JSON in a snapshot file, unchecked, or the SnapshotError saying why it cannot be read. */
-export async function readSnapshotJson(file: string): Promise<unknown> {
+/**
+ * The JSON in a snapshot file, unchecked, or the SnapshotError saying why it cannot be read. A blocking
+ * read: the views read files one after another, and an asynchronous one left the thread idle meanwhile.
+ */
+export function readSnapshotJson(file: string): unknown {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = readFileSync(file, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     throw new SnapshotError(file, code === "ENOENT" ? "file not found" : code === "EISDIR" ? "is a folder, not a file" : `cannot read (${code ?? String(error)})`);
@@ -125,7 +128,7 @@ export async function readSnapshotJson(file: string): Promise<unknown> {
  * it must be that cohort's; a file named for a date must hold that date's snapshot.
  */
 export async function readSnapshot(file: string, cohort?: string): Promise<Snapshot> {
-  const snapshot = parseSnapshot(file, await readSnapshotJson(file));
+  const snapshot = parseSnapshot(file, readSnapshotJson(file));
   checkPlacement(file, snapshot, cohort);
   return snapshot;
 }
