@@ -6,7 +6,7 @@
  */
 import { criterionText } from "./criteria-text.js";
 import { figure, rankDelta, safeName, score, scoreDelta, shortDate, type Delta } from "./format.js";
-import { noValueReason, type CriterionView, type ProjectView, type ReportModel, type Series } from "./model.js";
+import { noValueReason, seriesPoints, type CriterionView, type ProjectView, type ReportModel, type Series } from "./model.js";
 import { categoryColour, DOWN, INK, lineStyle, MUTED, RADAR, REFERENCE, tierColour, UP } from "./palette.js";
 import { renderBars, type BarRow, type BarSpec, type Cell, type Tick } from "./svg/bars.js";
 import { linePlot, renderLines, type LineSpec } from "./svg/lines.js";
@@ -351,7 +351,7 @@ export function scoreDomain(values: readonly number[]): [number, number] {
 
 function seriesValues(series: Series): number[] {
   const values: number[] = [];
-  for (const pts of series.points.values()) for (const p of pts) if (p.y !== null) values.push(p.y);
+  for (const ys of series.values.values()) for (const y of ys) if (!Number.isNaN(y)) values.push(y);
   return values;
 }
 
@@ -383,7 +383,7 @@ function trend(model: ReportModel, series: Series): Chart {
       `${series.name} by snapshot date. ` +
       everyone
         .map((p) => {
-          const pts = series.points.get(p.id)!.filter((q) => q.y !== null);
+          const pts = seriesPoints(model, series, p.id).filter((q) => q.y !== null);
           if (pts.length === 0) return `${p.name}: no score`;
           return `${p.name}: ${score(pts[0]!.y)} on ${shortDate(pts[0]!.x, true)}, ${score(pts.at(-1)!.y)} on ${shortDate(pts.at(-1)!.x, true)}`;
         })
@@ -392,7 +392,7 @@ function trend(model: ReportModel, series: Series): Chart {
       ".",
     series: everyone.map((p) => {
       const st = lineStyle(p.style);
-      return { key: p.id, label: p.name, colour: st.colour, dash: st.dash, points: series.points.get(p.id)! };
+      return { key: p.id, label: p.name, colour: st.colour, dash: st.dash, points: seriesPoints(model, series, p.id) };
     }),
     xDomain: [x0, x1],
     yDomain: domain,
@@ -432,7 +432,7 @@ export function sparkDomain(values: readonly number[]): [number, number] {
 }
 
 function sparkline(model: ReportModel, p: ProjectView): Chart {
-  const pts = model.series[0]!.points.get(p.id)!;
+  const pts = seriesPoints(model, model.series[0]!, p.id);
   const known = pts.filter((q) => q.y !== null);
   const ys = known.map((q) => q.y!);
   const domain = sparkDomain(ys);

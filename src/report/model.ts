@@ -170,8 +170,11 @@ export interface Series {
   /** "overall" or a category id of the rubric. */
   metric: string;
   name: string;
-  /** Project id -> one point per snapshot (y null where the project or its score is missing). */
-  points: Map<string, LinePoint[]>;
+  /**
+   * Project id -> its value in each snapshot, by the model's days (NaN where the project or its score
+   * is missing). Numbers, not points: a long history's points are made only while a chart is drawn.
+   */
+  values: Map<string, Float64Array>;
 }
 
 export interface ReportModel {
@@ -213,6 +216,12 @@ class Point implements LinePoint {
     readonly x: number,
     readonly y: number | null,
   ) {}
+}
+
+/** A project's points of a series, one per snapshot (y null where it has no value), for drawing. */
+export function seriesPoints(model: Pick<ReportModel, "days">, series: Series, id: string): LinePoint[] {
+  const ys = series.values.get(id)!;
+  return model.days.map((x, i) => new Point(x, Number.isNaN(ys[i]) ? null : ys[i]!));
 }
 
 function byId<T extends { id: string }>(a: T, b: T): number {
@@ -332,17 +341,7 @@ export function buildModel(input: ReportInput): ReportModel {
       });
     });
   });
-  const series: Series[] = metrics.map(({ metric, name }, m) => {
-    const points = new Map<string, LinePoint[]>();
-    ids.forEach((id, k) => {
-      const ys = values[m]![k]!;
-      points.set(
-        id,
-        days.map((x, i) => new Point(x, Number.isNaN(ys[i]) ? null : ys[i]!)),
-      );
-    });
-    return { metric, name, points };
-  });
+  const series: Series[] = metrics.map(({ metric, name }, m) => ({ metric, name, values: new Map(ids.map((id, k) => [id, values[m]![k]!])) }));
 
   const medians = Object.fromEntries(
     categories.map((c) => [c.id, median(latest.projects.map((p) => p.scores.categories[c.id]).filter((v): v is number => typeof v === "number"))]),

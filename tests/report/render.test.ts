@@ -1,7 +1,7 @@
 /** The pure report: model, page and Markdown from scored snapshots, without touching disk. */
 import { describe, expect, it } from "vitest";
 import { renderReport, type ReportInput } from "../../src/report/index.js";
-import { buildModel, summaryOf } from "../../src/report/model.js";
+import { buildModel, seriesPoints, summaryOf } from "../../src/report/model.js";
 import { escapeLineStart, escapeMarkdown, escapeXml, figure, rankDelta, score, scoreDelta, signed } from "../../src/report/format.js";
 import type { ScoredSnapshot } from "../../src/score/types.js";
 import { COHORT, CONFIG_FILE, configInfo, fixtureConfig, history, rubric, scored, withRatings, configProjects } from "./fixture.js";
@@ -71,8 +71,8 @@ describe("model", () => {
 
   it("keeps a missing snapshot as a gap in every series (no point is invented)", () => {
     for (const s of model.series) {
-      for (const pts of s.points.values()) {
-        expect(pts.map((p) => p.x)).toEqual(model.days);
+      for (const id of s.values.keys()) {
+        expect(seriesPoints(model, s, id).map((p) => p.x)).toEqual(model.days);
       }
     }
     expect(model.days).not.toContain(model.days[0]! + 10); // 2026-11-02
@@ -90,10 +90,10 @@ describe("model", () => {
     const m = buildModel(input(scored(facts, v2)));
     expect(m.rubric).toEqual(rubric(2, 2));
     // Each point of the trend is the score of that date's facts under the rubric of today.
-    const overall = m.series[0]!.points.get("pytorch")!.map((p) => p.y);
+    const overall = seriesPoints(m, m.series[0]!, "pytorch").map((p) => p.y);
     expect(overall).toEqual(scored(facts, v2).map((s) => s.projects.find((p) => p.id === "pytorch")!.scores.overall));
     const v1 = buildModel(input(scored(facts, fixtureConfig({ only: ["tensorflow", "pytorch", "chainer", "theano"] }))));
-    expect(v1.series[0]!.points.get("pytorch")!.map((p) => p.y)).not.toEqual(overall);
+    expect(seriesPoints(v1, v1.series[0]!, "pytorch").map((p) => p.y)).not.toEqual(overall);
     // Nothing marked on the trends, and the methodology names the one rubric.
     const out = files(input(scored(facts, v2)));
     for (const [f, content] of out) if (f.startsWith("svg/trend-")) expect(content, f).not.toContain('class="marker"');
@@ -104,14 +104,14 @@ describe("model", () => {
   it("scores only the projects of the config, and notes projects that join or leave", () => {
     const joined = history({ joins: { id: "chainer", on: "2026-11-05" }, only: ["tensorflow", "pytorch", "chainer", "theano"] });
     const m = buildModel(input(scored(joined, fixtureConfig({ only: ["tensorflow", "pytorch", "chainer", "theano"] }))));
-    const chainer = m.series[0]!.points.get("chainer")!;
+    const chainer = seriesPoints(m, m.series[0]!, "chainer");
     expect(chainer[0]!.y).toBeNull(); // not in the cohort yet: a gap, not a 0
     expect(chainer.at(-1)!.y).not.toBeNull();
     // A project whose facts are in the snapshots but which the config no longer lists is left out.
     const trimmed = buildModel(input(scored(joined, fixtureConfig({ only: ["tensorflow", "pytorch", "chainer"] }))));
     expect(trimmed.projects.map((p) => p.id).sort()).toEqual(["chainer", "pytorch", "tensorflow"]);
     expect(trimmed.departed).toEqual([]);
-    expect(trimmed.series[0]!.points.has("theano")).toBe(false);
+    expect(trimmed.series[0]!.values.has("theano")).toBe(false);
     const left = buildModel(input(scored([...history({ only: ["tensorflow", "pytorch", "theano"], days: 3, missing: [], end: "2026-11-20" }), ...history({ only: ["tensorflow", "pytorch"], days: 1, missing: [] })])));
     expect(left.departed.map((d) => d.id)).toEqual(["theano"]);
     expect(left.departed[0]!.lastSeen).toBe("2026-11-20");
@@ -149,8 +149,9 @@ describe("rendered report", () => {
     const tensorflow = (s: ScoredSnapshot) => s.projects.find((p) => p.id === "tensorflow")!.scores.overall!;
     expect(again.get("svg/radar-tensorflow.svg")).toContain(`overall ${score(tensorflow(rescored.at(-1)!))}`);
     // The whole trend moves down, not only the latest date.
-    const before = buildModel(input(snapshots)).series[0]!.points.get("tensorflow")!;
-    const after = buildModel(input(rescored)).series[0]!.points.get("tensorflow")!;
+    const overall = (m: ReturnType<typeof buildModel>) => seriesPoints(m, m.series[0]!, "tensorflow");
+    const before = overall(buildModel(input(snapshots)));
+    const after = overall(buildModel(input(rescored)));
     after.forEach((p, i) => expect(p.y!, `point ${i}`).toBeLessThan(before[i]!.y!));
     expect(again.get("REPORT.md")).toContain("**Sponsor** = 0: [“Deep Learning Showdown”, Coveo, 2018](https://source.coveo.com/2018/08/14/deep-learning-showdown/): sponsor of tensorflow");
   });
