@@ -4,7 +4,8 @@ import { Raw, type Issue, type ProjectFacts, type RawField } from "./snapshot/sc
 import { FetchError, type GitHubSource, type QuestionCount, type SearchCount, type StackExchangeSource } from "./fetch/types.js";
 import type { BatchGitHub, RepoFigures, RepoFiguresRequest } from "./fetch/graphql.js";
 import { cachedBatchGitHub, cachedGitHub, cachedStackExchange, RunCache } from "./fetch/cache.js";
-import { labelledQuery, mergedQuery, repositoryQueryAsOf, unmergedQuery } from "./fetch/github.js";
+import { issuesQuery, labelledQuery, mergedQuery, repositoryQueryAsOf, unmergedQuery } from "./fetch/github.js";
+import { RELEASES_PAGE, type ReleaseSummary } from "./fetch/releases.js";
 import { figureProblem, nameProblem } from "./fetch/figures.js";
 import { oneLine } from "./format/plain.js";
 import { landingRule } from "./config/landing.js";
@@ -59,7 +60,7 @@ export interface Collected {
 }
 
 /** Figures GitHub reports only as they are now: no API answers them for a past date. */
-export const CURRENT_ONLY = ["stars", "forks", "openIssues", "archived"] as const satisfies readonly RawField[];
+export const CURRENT_ONLY = ["stars", "forks", "openIssues", "archived", "openPullRequests", "contributors"] as const satisfies readonly RawField[];
 
 /**
  * Figures asked whatever the rubric: the repository's details come in the answer that is asked anyway
@@ -97,8 +98,8 @@ export function isCurrent(asOf: string, now: number): boolean {
 }
 
 /** The one warning of a snapshot whose asOf is too far back for the figures that exist only as of now. */
-export function pastWarning(asOf: string): string {
-  return `${CURRENT_ONLY.join(", ")} left out: GitHub reports them only as they are now, and this snapshot is as of ${asOf}, more than a day before the run`;
+export function pastWarning(asOf: string, figures: ReadonlySet<string> = DEFAULT_FIGURES): string {
+  return `${CURRENT_ONLY.filter((f) => figures.has(f)).join(", ")} left out: GitHub reports them only as they are now, and this snapshot is as of ${asOf}, more than a day before the run`;
 }
 
 /** The start of a bot-landed warning: the summary lists these. */
@@ -113,8 +114,12 @@ export const INCOMPLETE = "GitHub reported incomplete_results (its search timed 
  * repository searches and the Stack Overflow tags. The real run and --dry-run both plan from this.
  */
 export interface CohortPlan {
-  /** `base`: only PRs merged into that branch are counted (a landing rule's); a repository asked with two bases is two entries. */
-  repositories: { fullName: string; info: boolean; base?: string }[];
+  /**
+   * `base`: only PRs merged into that branch are counted (a landing rule's); a repository asked with two
+   * bases is two entries. `signals`: the figures of a project's own repository asked beside its
+   * details (askedFigures), asked once for it.
+   */
+  repositories: PlannedRepository[];
   /** Repository searches as configured; asked with created:<=asOf added (repositoryQueryAsOf). */
   queries: string[];
   tags: string[];
@@ -122,6 +127,50 @@ export interface CohortPlan {
   tagSets: string[][];
   /** The figures asked, in the snapshot's order (askedFigures). */
   figures: RawField[];
+}
+
+export interface PlannedRepository {
+  fullName: string;
+  info: boolean;
+  base?: string;
+  signals?: RepoSignal[];
+}
+
+/** Figures of a project's own repository beyond the activity ones, asked only when the rubric reads them. */
+export const REPO_SIGNALS = ["createdAt", "openPullRequests", "contributors", "releases", "latestReleaseAt"] as const satisfies readonly RawField[];
+export type RepoSignal = (typeof REPO_SIGNALS)[number];
+
+/** Issue searches of a project's own repository, each asked only when the rubric reads its figure. */
+export const ISSUE_FIGURES = { issuesOpened: "created", issuesClosed: "closed" } as const satisfies Partial<Record<RawField, "created" | "closed">>;
+
+/** The signals a planned repository is asked for a date: the figures of now only when asOf is recent (isCurrent). */
+function signalsAt(r: PlannedRepository, current: boolean): RepoSignal[] {
+  return (r.signals ?? []).filter((s) => current || !(CURRENT_ONLY as readonly string[]).includes(s));
+}
+
+/** A planned repository as GraphQL asks it (collect and --dry-run alike). */
+export function repoRequest(r: PlannedRepository, window: { since: string; until: string }, current: boolean): RepoFiguresRequest {
+  const signals = signalsAt(r, current);
+  return {
+    fullName: r.fullName,
+    since: window.since,
+    until: window.until,
+    info: r.info && current,
+    ...(r.base ? { base: r.base } : {}),
+    ...(signals.includes("createdAt") ? { createdAt: true } : {}),
+    ...(signals.includes("releases") || signals.includes("latestReleaseAt") ? { releases: true } : {}),
+    ...(signals.includes("openPullRequests") ? { openPullRequests: true } : {}),
+  };
+}
+
+/**
+ * The REST requests a planned repository's signals add (createdAt comes with the repository): its open
+ * pull requests, contributors and releases, one each; through GraphQL only the contributors (no field).
+ */
+export function signalRequests(r: PlannedRepository, api: "rest" | "graphql", current: boolean): number {
+  const signals = signalsAt(r, current);
+  const asks = (...s: RepoSignal[]) => (s.some((x) => signals.includes(x)) ? 1 : 0);
+  return api === "graphql" ? asks("contributors") : asks("openPullRequests") + asks("contributors") + asks("releases", "latestReleaseAt");
 }
 
 /** A repository's key in the plan: its name and the base its merged count is restricted to. */
@@ -133,11 +182,13 @@ export function planCohort(cohort: CohortConfig, figures: ReadonlySet<string> = 
   const numerics = NUMERICS_FIGURES.some((f) => figures.has(f));
   const counted = figures.has("repositoryCount");
   const tagged = figures.has("stackOverflowQuestions") ? cohort.projects.filter((p) => p.stackOverflowTags.length > 0) : [];
-  const repositories = new Map<string, { fullName: string; info: boolean; base?: string }>();
+  const repositories = new Map<string, PlannedRepository>();
+  const signals = REPO_SIGNALS.filter((f) => figures.has(f));
   const add = (fullName: string, info: boolean, base: string | undefined) => {
     const known = repositories.get(repoKey(fullName, base));
     if (known) known.info ||= info;
     else repositories.set(repoKey(fullName, base), { fullName, info, ...(base ? { base } : {}) });
+    if (info && signals.length > 0) repositories.get(repoKey(fullName, base))!.signals = signals;
   };
   for (const p of cohort.projects) {
     add(p.repository, true, landingRule(p.landing).base);
@@ -168,9 +219,18 @@ export function pullSearches(project: ProjectConfig, window: { since: string; un
   return {};
 }
 
-/** Every issue search of a cohort in a window (see pullSearches), each once. */
-export function issueQueries(cohort: CohortConfig, window: { since: string; until: string }): string[] {
-  return [...new Set(cohort.projects.flatMap((p) => Object.values(pullSearches(p, window))))];
+/** A project's searches for the issue figures the run asks (ISSUE_FIGURES), under its configured name. */
+export function issueSearches(project: ProjectConfig, window: { since: string; until: string }, figures: ReadonlySet<string>): Partial<Record<keyof typeof ISSUE_FIGURES, string>> {
+  const out: Partial<Record<keyof typeof ISSUE_FIGURES, string>> = {};
+  for (const [field, which] of Object.entries(ISSUE_FIGURES) as [keyof typeof ISSUE_FIGURES, "created" | "closed"][]) {
+    if (figures.has(field)) out[field] = issuesQuery(project.repository, which, window.since, window.until);
+  }
+  return out;
+}
+
+/** Every issue search of a cohort in a window (see pullSearches and issueSearches), each once. */
+export function issueQueries(cohort: CohortConfig, window: { since: string; until: string }, figures: ReadonlySet<string> = DEFAULT_FIGURES): string[] {
+  return [...new Set(cohort.projects.flatMap((p) => [...Object.values(pullSearches(p, window)), ...Object.values(issueSearches(p, window, figures))]))];
 }
 
 function message(error: unknown): string {
@@ -217,6 +277,15 @@ interface RepoOutcome {
   /** The repository has no commits at all: a fact, not a missing figure. */
   empty: boolean;
   merged: Settled<SearchCount>;
+  /** The signals asked of it (a project's own repository), each a value or why there is none. */
+  signals?: Signals;
+}
+
+interface Signals {
+  createdAt?: Settled<string>;
+  openPullRequests?: Settled<number>;
+  contributors?: Settled<number>;
+  releases?: Settled<ReleaseSummary>;
 }
 
 interface Details {
@@ -248,13 +317,15 @@ class ProjectRecorder {
     this.raw = Object.fromEntries([...order, ...rest].filter((f) => figures.has(f)).map((f) => [f, null])) as Raw;
   }
 
-  fail(fields: RawField[], error: unknown): void {
+  fail(fields: readonly RawField[], error: unknown): void {
     // One line: messages quote answers, which may hold line breaks and terminal escape codes.
-    for (const field of fields) this.errors.push({ field, message: oneLine(message(error)) });
+    // A figure not asked gets no error: it is not in the snapshot at all.
+    for (const field of fields) if (field in this.raw) this.errors.push({ field, message: oneLine(message(error)) });
   }
 
   /** The figure, or null and an error naming the request and the value when it is out of range. */
   set(field: RawField, value: unknown, from: string): boolean {
+    if (!(field in this.raw)) return false;
     const problem = figureProblem(field, value, this.asOf);
     if (problem) {
       this.fail([field], `${from}: ${problem}`);
@@ -282,14 +353,16 @@ class ProjectRecorder {
     const commitField: RawField = own ? "lastCommitAt" : "numericsLastCommitAt";
     const countField: RawField = own ? "commits" : "numericsCommits";
     let current: string | undefined;
+    // What a failed repository costs: its own figures, those of now only when they were asked.
+    const lost: RawField[] = own ? [...(now ? CURRENT_ONLY : []), "createdAt", "releases", "latestReleaseAt"] : [];
     if ("error" in outcome.repository) {
-      this.fail([...(own && now ? CURRENT_ONLY : []), commitField, countField], outcome.repository.error);
+      this.fail([...lost, commitField, countField], outcome.repository.error);
     } else {
       const repo = outcome.repository.value;
       const badName = nameProblem(repo.fullName);
       if (badName) {
         // A name GitHub could not have sent: nothing of this repository is trusted or written.
-        this.fail([...(own && now ? CURRENT_ONLY : []), commitField, countField, own ? "mergedPullRequests" : "numericsMergedPullRequests"], `${outcome.repository.from}: ${badName}`);
+        this.fail([...lost, commitField, countField, own ? "mergedPullRequests" : "numericsMergedPullRequests"], `${outcome.repository.from}: ${badName}`);
         if (own) this.untrusted = true;
         return undefined;
       }
@@ -300,6 +373,7 @@ class ProjectRecorder {
         this.settled("openIssues", outcome.details.openIssues);
         this.settled("archived", outcome.details.archived);
       }
+      if (own && outcome.signals) this.signals(repo.fullName, outcome.signals, now);
       if (repo.fullName.toLowerCase() !== configured.toLowerCase()) {
         this.warnings.push({ field: own ? "repository" : "numericsRepository", message: `${configured} was renamed to ${repo.fullName}; update the config` });
       }
@@ -315,6 +389,22 @@ class ProjectRecorder {
     }
     if (!own) this.search("numericsMergedPullRequests", outcome.merged);
     return current;
+  }
+
+  /** The signals of a project's own repository; those of now only when asOf is recent (they were not asked otherwise). */
+  private signals(fullName: string, s: Signals, now: boolean): void {
+    if (s.createdAt) this.settled("createdAt", s.createdAt);
+    if (now && s.openPullRequests) this.settled("openPullRequests", s.openPullRequests);
+    if (now && s.contributors) this.settled("contributors", s.contributors);
+    if (!s.releases) return;
+    if ("error" in s.releases) return this.fail(["releases", "latestReleaseAt"], s.releases.error);
+    const { value, from } = s.releases;
+    const page = `only the newest ${RELEASES_PAGE} releases are read`;
+    this.set("releases", value.inWindow, from);
+    if (!value.complete && "releases" in this.raw) this.warnings.push({ field: "releases", message: `${fullName}: at least ${value.inWindow}: ${page} and the oldest of them is in the window` });
+    if (value.latestAt !== null) this.set("latestReleaseAt", value.latestAt, from);
+    else if (!value.complete) this.fail(["latestReleaseAt"], `${from}: ${page}, all published after asOf: the newest one by then is further back`);
+    else if ("latestReleaseAt" in this.raw) this.warnings.push({ field: "latestReleaseAt", message: `${fullName} had published no release by ${this.asOf.slice(0, 10)}` });
   }
 
   /**
@@ -359,7 +449,7 @@ type Window = { since: string; until: string; pinned: boolean };
  * merged in the window. The search API has its own budget: a core rate limit or outage need not cost
  * the merged count, so it is still asked unless the repository does not exist or the run was stopped.
  */
-async function restRepository(github: GitHubSource, fullName: string, base: string | undefined, window: Window): Promise<RepoOutcome> {
+async function restRepository(github: GitHubSource, fullName: string, base: string | undefined, window: Window, signals: readonly RepoSignal[]): Promise<RepoOutcome> {
   let info;
   try {
     info = await github.repository(fullName);
@@ -372,10 +462,15 @@ async function restRepository(github: GitHubSource, fullName: string, base: stri
     return { repository: failed, lastCommit: failed, commits: failed, empty: false, merged };
   }
   const commitsRequest = `GET /repos/${info.fullName}/commits`;
-  const [commit, commits, merged] = await Promise.all([
+  const asks = (s: RepoSignal) => signals.includes(s);
+  const repo = `GET /repos/${info.fullName}`;
+  const [commit, commits, merged, openPullRequests, contributors, releases] = await Promise.all([
     settle(lastCommit(github, info.fullName, info.defaultBranch, window), commitsRequest),
     settle(github.commitCount(info.fullName, info.defaultBranch, window.since, window.until), `${commitsRequest} (since ${window.since}, until ${window.until})`),
     settle(github.mergedPullRequests(info.fullName, window.since, window.until, base), mergedRequest(info.fullName, window, base)),
+    asks("openPullRequests") ? settle(github.listCount(info.fullName, "openPulls"), `${repo}/pulls?state=open`) : undefined,
+    asks("contributors") ? settle(github.listCount(info.fullName, "contributors"), `${repo}/contributors?anon=true`) : undefined,
+    asks("releases") || asks("latestReleaseAt") ? settle(github.releases(info.fullName, window.since, window.until), `${repo}/releases`) : undefined,
   ]);
   const isEmpty = (s: Settled<unknown>) => "error" in s && s.error instanceof FetchError && s.error.kind === "empty";
   const empty = isEmpty(commit) || isEmpty(commits);
@@ -387,6 +482,12 @@ async function restRepository(github: GitHubSource, fullName: string, base: stri
     commits: empty ? { value: null, from: commitsRequest } : commits,
     empty,
     merged,
+    signals: {
+      ...(asks("createdAt") ? { createdAt: info.createdAt !== undefined ? { value: info.createdAt, from } : { error: new FetchError("unavailable", `${from}: unexpected response (no created_at)`) } } : {}),
+      ...(openPullRequests ? { openPullRequests } : {}),
+      ...(contributors ? { contributors } : {}),
+      ...(releases ? { releases } : {}),
+    },
   };
 }
 
@@ -415,7 +516,24 @@ function graphqlOutcome(requested: string, result: RepoFigures | FetchError): Re
     commits: settled(result.commits, from),
     empty: result.empty,
     merged: settled(result.mergedPullRequests, `POST /graphql: search ISSUE for ${result.fullName}`),
+    signals: {
+      ...(result.createdAt !== undefined ? { createdAt: settled(result.createdAt, from) } : {}),
+      ...(result.openPullRequests !== undefined ? { openPullRequests: settled(result.openPullRequests, from) } : {}),
+      ...(result.releases !== undefined ? { releases: settled(result.releases, from) } : {}),
+    },
   };
+}
+
+/**
+ * The signal GraphQL has no field for, its contributors, asked through REST once the repository is
+ * read, under the name GitHub reports now (as REST asks it).
+ */
+async function withContributors(outcome: Promise<RepoOutcome>, rest: GitHubSource, planned: PlannedRepository | undefined): Promise<RepoOutcome> {
+  const o = await outcome;
+  if (!planned?.signals?.includes("contributors") || "error" in o.repository) return o;
+  const name = o.repository.value.fullName;
+  const contributors = await settle(rest.listCount(name, "contributors"), `GET /repos/${name}/contributors?anon=true`);
+  return { ...o, signals: { ...o.signals, contributors } };
 }
 
 function stackOverflowQuestions(result: Settled<QuestionCount>, rec: ProjectRecorder): void {
@@ -442,18 +560,27 @@ async function collectProject(project: ProjectConfig, answers: Answers, asOf: st
     rec.raw.numericsCommits = null;
   }
   const searches = pullSearches(project, window);
-  const [own, numerics, count, questions, labelled, unmerged] = await Promise.all([
-    answers.repository(project.repository, landingRule(project.landing).base),
+  // Under the name GitHub reports now: a search does not follow a rename (the planned name when it was not renamed).
+  const ownAnswer = answers.repository(project.repository, landingRule(project.landing).base);
+  const issueCounts = ownAnswer.then((o) => {
+    const current = "error" in o.repository ? project.repository : o.repository.value.fullName;
+    const asked = Object.entries(issueSearches({ ...project, repository: nameProblem(current) ? project.repository : current }, window, figures)) as [RawField, string][];
+    return Promise.all(asked.map(([field, query]) => answers.issues(query).then((result) => [field, result] as const)));
+  });
+  const [own, numerics, count, questions, labelled, unmerged, issueFigures] = await Promise.all([
+    ownAnswer,
     numericsAsked ? answers.repository(project.numericsRepository!, undefined) : undefined,
     figures.has("repositoryCount") ? answers.count(project.repositoryQuery) : undefined,
     tagged ? answers.questions(project.stackOverflowTags) : undefined,
     searches.labelled ? answers.issues(searches.labelled) : undefined,
     searches.unmerged ? answers.issues(searches.unmerged) : undefined,
+    issueCounts,
   ]);
   const repository = rec.repository(project.repository, own, true, now);
   rec.landed(project, own.merged, labelled, unmerged);
   const numericsRepository = numerics && project.numericsRepository ? rec.repository(project.numericsRepository, numerics, false, false) : undefined;
   if (count) rec.search("repositoryCount", count);
+  for (const [field, result] of issueFigures) rec.search(field, result);
   if (questions) stackOverflowQuestions(questions, rec);
   // /search/advanced cannot tell a tag that does not exist from one without questions; either way a 0 is worth a look, not a silent figure.
   if (questions && !("error" in questions) && questions.value.count === 0) {
@@ -478,7 +605,7 @@ async function collectProject(project: ProjectConfig, answers: Answers, asOf: st
 }
 
 // Errors and warnings are listed in the order of the snapshot's fields, whatever order requests finished in.
-const FIELD_ORDER = ["repository", "numericsRepository", "lastCommitAt", "mergedPullRequests", "commits", "repositoryCount", "stackOverflowQuestions", "stars", "forks", "openIssues", "archived", "numericsLastCommitAt", "numericsMergedPullRequests", "numericsCommits"];
+const FIELD_ORDER = ["repository", "numericsRepository", "lastCommitAt", "mergedPullRequests", "commits", "repositoryCount", "stackOverflowQuestions", "stars", "forks", "openIssues", "archived", ...REPO_SIGNALS, ...Object.keys(ISSUE_FIGURES), "numericsLastCommitAt", "numericsMergedPullRequests", "numericsCommits"];
 
 /** Thrown when the run is stopped (Ctrl-C): the caller writes nothing. */
 export class Interrupted extends Error {}
@@ -500,11 +627,11 @@ function memo<T>(start: (key: string) => Promise<T>, normalize: (key: string) =>
 }
 
 /** A promise per key, resolved by index as each answer comes in: answers handed on as soon as their POST is in. */
-function pending<T>(keys: readonly string[]): { get(key: string): Promise<T>; resolve(index: number, value: T): void; all(value: T): void } {
+function pending<T>(keys: readonly string[]): { get(key: string): Promise<T>; has(key: string): boolean; resolve(index: number, value: T): void; all(value: T): void } {
   const promises = new Map<string, Promise<T>>();
   const resolvers: ((value: T) => void)[] = [];
   for (const key of keys) promises.set(key, new Promise((resolve) => resolvers.push(resolve)));
-  return { get: (key) => promises.get(key)!, resolve: (i, value) => resolvers[i]!(value), all: (value) => resolvers.forEach((r) => r(value)) };
+  return { get: (key) => promises.get(key)!, has: (key) => promises.has(key), resolve: (i, value) => resolvers[i]!(value), all: (value) => resolvers.forEach((r) => r(value)) };
 }
 
 /**
@@ -512,13 +639,15 @@ function pending<T>(keys: readonly string[]): { get(key: string): Promise<T>; re
  * and one issueCounts() call, made together so that they share POSTs (and with other dates' calls,
  * in a backfill); each answer is handed on as soon as its POST is in.
  */
-function graphqlAnswers(source: BatchGitHub, plan: CohortPlan, window: Window, asOf: string, issueSearches: string[], questions: Answers["questions"]): Answers {
+function graphqlAnswers(source: BatchGitHub, rest: GitHubSource, plan: CohortPlan, window: Window, asOf: string, issueSearches: string[], questions: Answers["questions"]): Answers {
   const repositories = pending<RepoOutcome>(plan.repositories.map((r) => repoKey(r.fullName, r.base)));
   const counts = pending<Settled<SearchCount>>(plan.queries);
   const issues = pending<Settled<SearchCount>>(issueSearches);
   const requested = plan.repositories.map((r) => r.fullName);
   const asked = plan.queries.map((q) => repositoryQueryAsOf(q, asOf));
-  const requests: RepoFiguresRequest[] = plan.repositories.map((r) => ({ fullName: r.fullName, since: window.since, until: window.until, info: r.info, ...(r.base ? { base: r.base } : {}) }));
+  // The plan is the date's already (collectCohort): what it still holds of now is current.
+  const requests = plan.repositories.map((r) => repoRequest(r, window, true));
+  const planned = new Map(plan.repositories.map((r) => [repoKey(r.fullName, r.base), r]));
   // Errors come back as values; should a call throw all the same, every answer it owed is that error.
   const failAll = (error: unknown) => (error instanceof FetchError ? error : new FetchError("unavailable", `github graphql: ${message(error)}`));
   source
@@ -533,9 +662,16 @@ function graphqlAnswers(source: BatchGitHub, plan: CohortPlan, window: Window, a
       .catch((error: unknown) => issues.all({ error: failAll(error) }));
   }
   return {
-    repository: (fullName, base) => repositories.get(repoKey(fullName, base)),
+    repository: (fullName, base) => withContributors(repositories.get(repoKey(fullName, base)), rest, planned.get(repoKey(fullName, base))),
     count: (query) => counts.get(query),
-    issues: (query) => issues.get(query),
+    // A query not planned (an issue search under a renamed repository's new name) joins the next POST.
+    issues: (query) =>
+      issues.has(query)
+        ? issues.get(query)
+        : source.issueCounts([query]).then(
+            ([result]) => settled(result!, `POST /graphql: search ISSUE (q: ${query})`),
+            (error: unknown) => ({ error: failAll(error) }),
+          ),
     questions,
   };
 }
@@ -555,7 +691,15 @@ export async function collectCohort(cohort: CohortConfig, opts: CollectOptions):
   const now = isCurrent(opts.asOf, opts.now ?? Date.now());
   const figures = opts.figures ?? DEFAULT_FIGURES;
   const plan = planCohort(cohort, figures);
-  if (!now) for (const r of plan.repositories) r.info = false;
+  if (!now) {
+    for (const r of plan.repositories) {
+      r.info = false;
+      // The figures of now only are not asked for a past date (pastWarning).
+      const signals = r.signals?.filter((s) => !(CURRENT_ONLY as readonly string[]).includes(s));
+      if (signals?.length) r.signals = signals;
+      else delete r.signals;
+    }
+  }
   const se = { requests: 0, quotaRemaining: undefined as number | undefined, quotaMax: undefined as number | undefined };
   // Asked as projects come to them (one request each): their answers are not needed before.
   const questions = memo((key) => {
@@ -573,15 +717,17 @@ export async function collectCohort(cohort: CohortConfig, opts: CollectOptions):
   const askQuestions = (tags: readonly string[]) => questions(tagSetKey(tags));
   let answers: Answers;
   let limit: <T>(run: () => Promise<T>) => Promise<T>;
+  const rest = cachedGitHub(opts.github, cache);
   if (opts.graphql) {
-    answers = graphqlAnswers(cachedBatchGitHub(opts.graphql, cache), plan, window, opts.asOf, issueQueries(cohort, window), askQuestions);
+    answers = graphqlAnswers(cachedBatchGitHub(opts.graphql, cache), rest, plan, window, opts.asOf, issueQueries(cohort, window, figures), askQuestions);
     limit = (run) => run(); // everything is asked already: projects only wait for their answers
   } else {
-    const github = cachedGitHub(opts.github, cache);
+    const github = rest;
+    const planned = new Map(plan.repositories.map((r) => [repoKey(r.fullName, r.base), r]));
     const repository = memo(
       (key) => {
         const [fullName, base] = key.split(" base:");
-        return restRepository(github, fullName!, base, window);
+        return restRepository(github, fullName!, base, window, planned.get(key)?.signals ?? []);
       },
       (k) => k.toLowerCase(),
     );
@@ -614,6 +760,6 @@ export async function collectCohort(cohort: CohortConfig, opts: CollectOptions):
     projects: projects.filter((p): p is ProjectFacts => p !== undefined),
     stackExchange: se,
     cached: cache.hits,
-    warnings: now ? [] : [pastWarning(opts.asOf)],
+    warnings: now ? [] : [pastWarning(opts.asOf, figures)],
   };
 }

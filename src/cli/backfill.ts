@@ -4,7 +4,7 @@
  */
 import path from "node:path";
 import { loadCohort, type LoadedCohort } from "../config/load.js";
-import { isCurrent, issueQueries, mergeWindow, planCohort, rubricAsks } from "../collect.js";
+import { isCurrent, issueQueries, mergeWindow, planCohort, repoRequest, rubricAsks, signalRequests } from "../collect.js";
 import { API_CHOICES, resolveApi, wholeNumber, type ApiChoice } from "../collect-run.js";
 import { DATES_PER_CHUNK, missingDates, runBackfill } from "../backfill-run.js";
 import { backfillDates, parseBackfillDate, parseEvery } from "../backfill.js";
@@ -22,7 +22,10 @@ const n = (v: number) => v.toLocaleString("en-US");
 /** What a backfill of `dates` would send per API and the budget it needs (the dry run). Pure. */
 export function backfillPlanText(loaded: LoadedCohort, dates: string[], skipped: number, api: GitHubApi, tokenFrom: string | undefined, stackExchangeKey: boolean, now: number): string {
   const { cohort } = loaded;
-  const plan = planCohort(cohort, rubricAsks(loaded.rubric));
+  const figures = rubricAsks(loaded.rubric);
+  const plan = planCohort(cohort, figures);
+  const issuesAt = (asOf: string) => issueQueries(cohort, mergeWindow(asOf, cohort.windowDays), figures);
+  const signalsAt = (asOf: string, api: GitHubApi) => plan.repositories.reduce((sum, r) => sum + signalRequests(r, api, isCurrent(asOf, now)), 0);
   const projectDates = cohort.projects.length * dates.length;
   const lines = [
     `${cohort.cohort}: backfill dry run, nothing sent or written: ${n(dates.length)} dates to collect (${n(skipped)} already have a snapshot), ` +
@@ -41,23 +44,28 @@ export function backfillPlanText(loaded: LoadedCohort, dates: string[], skipped:
       const requests = chunk.flatMap((asOf) => {
         const window = mergeWindow(asOf, cohort.windowDays);
         const current = isCurrent(asOf, now);
-        return plan.repositories.map((r) => ({ fullName: r.fullName, ...window, info: r.info && current, ...(r.base ? { base: r.base } : {}) }));
+        return plan.repositories.map((r) => repoRequest(r, window, current));
       });
       const queries = chunk.flatMap((asOf) => plan.queries.map((q) => repositoryQueryAsOf(q, asOf)));
-      const issues = chunk.flatMap((asOf) => issueQueries(cohort, mergeWindow(asOf, cohort.windowDays)));
+      const issues = chunk.flatMap(issuesAt);
       const g = planGraphql(requests, queries, DEFAULT_BATCH_SIZE, issues);
       posts += g.posts;
       points += g.points;
     }
+    const contributors = dates.reduce((sum, asOf) => sum + signalsAt(asOf, "graphql"), 0);
+    if (contributors > 0) lines.push(`  github core      ${n(contributors)} (contributors of recent dates: GraphQL has no field for them)`);
     lines.push(
       `  github graphql   ${n(posts)} POSTs of up to ${DEFAULT_BATCH_SIZE} groups, ${DATES_PER_CHUNK} dates at a time (${projectDates > 0 ? (posts / projectDates).toFixed(3) : "0"} a project-date), about ${n(points)} points`,
     );
     budget.push(`  graphql          ${n(points)} points at ${n(GRAPHQL_POINTS_PER_HOUR)} an hour: ${points <= GRAPHQL_POINTS_PER_HOUR ? "fits in one hour's budget" : `at least ${n(Math.ceil(points / GRAPHQL_POINTS_PER_HOUR) - 1)} h of waiting for resets`}`);
   } else {
     const limits = tokenFrom ? DOCUMENTED_LIMITS.token : DOCUMENTED_LIMITS.anonymous;
-    const core = 3 * plan.repositories.length * dates.length;
-    const search = dates.reduce((sum, asOf) => sum + plan.repositories.length + plan.queries.length + issueQueries(cohort, mergeWindow(asOf, cohort.windowDays)).length, 0);
-    lines.push(`  github core      ${n(core)} (3 per repository and date)`, `  github search    ${n(search)} (merged-PR, repository and PR searches per date)`);
+    const core = dates.reduce((sum, asOf) => sum + 3 * plan.repositories.length + signalsAt(asOf, "rest"), 0);
+    const search = dates.reduce((sum, asOf) => sum + plan.repositories.length + plan.queries.length + issuesAt(asOf).length, 0);
+    lines.push(
+      `  github core      ${n(core)} (3 per repository and date${core > 3 * plan.repositories.length * dates.length ? ", + the rubric's signals: open pull requests, contributors (recent dates only), releases" : ""})`,
+      `  github search    ${n(search)} (merged-PR, repository and PR searches per date)`,
+    );
     budget.push(
       `  core             ${n(core)} at ${n(limits.core)} an hour: at least ${n(Math.max(0, Math.ceil(core / limits.core) - 1))} h of waiting for resets`,
       `  search           ${n(search)} at ${n(limits.search)} a minute: at least ${n(Math.max(0, Math.ceil(search / limits.search) - 1))} min of waiting for resets`,

@@ -1,7 +1,8 @@
 import path from "node:path";
 import { loadCohort } from "../config/load.js";
 import { parseAsOf } from "../asof.js";
-import { issueQueries, mergeWindow, planCohort, rubricAsks } from "../collect.js";
+import { isCurrent, issueQueries, mergeWindow, planCohort, rubricAsks } from "../collect.js";
+import { runNow } from "../asof.js";
 import { API_CHOICES, resolveApi, runCollect, wholeNumber, type ApiChoice } from "../collect-run.js";
 import { findToken } from "../fetch/token.js";
 import { UsageError } from "../errors.js";
@@ -32,8 +33,9 @@ Options:
                      requests per repository and search; works without a token), or
                      auto (default: graphql with a token, rest without). Both write the
                      same snapshot for the same data (but its request counts)
-  --dry-run          print the requests a run would send per API and the rate-limit
-                     budget they need, then exit 0; sends nothing, writes nothing
+  --dry-run          print the figures the rubric makes it ask, the requests a run would
+                     send per API and the rate-limit budget they need, then exit 0;
+                     sends nothing, writes nothing
   --concurrency N    REST: projects fetched at once (default 4)
   --max-wait SECONDS longest wait for a GitHub rate limit (its reset, or retry-after)
                      or a Stack Exchange backoff (default 900); a later one stops that
@@ -89,18 +91,20 @@ Exit codes: 0 complete, 2 written with some figures missing (see errors in the s
     const token = await findToken(io.env);
     const api = resolveApi(choice, token !== undefined);
     if (flag(args, "dry-run")) {
+      const figures = rubricAsks(loaded.rubric);
       io.stdout(
         dryRunText({
           cohort: cohort.cohort,
           projects: cohort.projects.length,
-          plan: planCohort(cohort, rubricAsks(loaded.rubric)),
+          plan: planCohort(cohort, figures),
           api,
           tokenFrom: token?.from,
           stackExchangeKey: Boolean(io.env.STACKEXCHANGE_KEY),
           pinned: given !== undefined,
           windowDays: cohort.windowDays,
           asOf,
-          issueQueries: issueQueries(cohort, mergeWindow(asOf, cohort.windowDays)),
+          issueQueries: issueQueries(cohort, mergeWindow(asOf, cohort.windowDays), figures),
+          current: isCurrent(asOf, runNow(io.env)),
         }),
       );
       return EXIT.ok;

@@ -2,7 +2,7 @@
  * `oss-showdown collect --dry-run`: the requests a run would send per API and the rate-limit budget they
  * need, worked out from the config alone. Pure: nothing is sent, nothing is written.
  */
-import { ALWAYS_ASKED, mergeWindow, type CohortPlan } from "../collect.js";
+import { ALWAYS_ASKED, mergeWindow, repoRequest, signalRequests, type CohortPlan } from "../collect.js";
 import { DOCUMENTED_LIMITS } from "../fetch/github.js";
 import { DEFAULT_BATCH_SIZE, planGraphql } from "../fetch/graphql.js";
 import type { GitHubApi } from "../fetch/types.js";
@@ -24,8 +24,10 @@ export interface DryRun {
   pinned: boolean;
   windowDays: number;
   asOf: string;
-  /** The landing rules' and bot-landed check's PR searches (collect.ts issueQueries). */
+  /** The landing rules' and bot-landed check's PR searches, and the issue figures' searches (collect.ts issueQueries). */
   issueQueries: string[];
+  /** asOf is at most a day before now: the figures of now only are asked (collect.ts isCurrent). Default true. */
+  current?: boolean;
 }
 
 const n = (v: number) => v.toLocaleString("en-US");
@@ -60,10 +62,12 @@ export function dryRunText(d: DryRun): string {
     "planned requests:",
   ];
   const budget: string[] = [];
+  const current = d.current ?? true;
+  const restForSignals = repos.reduce((sum, r) => sum + signalRequests(r, d.api, current), 0);
   if (d.api === "graphql") {
     const { since, until } = mergeWindow(d.asOf, d.windowDays);
     const g = planGraphql(
-      repos.map((r) => ({ fullName: r.fullName, since, until, info: r.info, ...(r.base ? { base: r.base } : {}) })),
+      repos.map((r) => repoRequest(r, { since, until }, current)),
       d.plan.queries,
       DEFAULT_BATCH_SIZE,
       d.issueQueries,
@@ -71,18 +75,19 @@ export function dryRunText(d: DryRun): string {
     lines.push(
       `  github graphql   ${plural(g.posts, "POST")} of up to ${DEFAULT_BATCH_SIZE} groups (${n(g.groups)} groups: a repository with its merged-PR search, a repository search, or a PR search), ` +
         `about ${plural(g.points, "point")}; + 1 search per renamed repository, known only from the answers`,
-      "  github core      0",
+      restForSignals > 0 ? `  github core      ${n(restForSignals)} (contributors, one per repository: GraphQL has no field for them)` : "  github core      0",
       "  github search    0 (GraphQL searches do not use the search API's budget)",
     );
     budget.push(`  graphql          ${n(g.points)} of ${n(GRAPHQL_POINTS_PER_HOUR)} points an hour: ${windows(g.points, GRAPHQL_POINTS_PER_HOUR, "hour")}`);
   } else {
     const limits = d.tokenFrom ? DOCUMENTED_LIMITS.token : DOCUMENTED_LIMITS.anonymous;
-    const core = 3 * repos.length;
+    const core = 3 * repos.length + restForSignals;
     const search = repos.length + d.plan.queries.length + d.issueQueries.length;
     lines.push(
-      `  github core      ${n(core)} (3 per repository: the repository, its last commit and its commits in the window; + 1 per renamed repository (its redirect)` +
+      `  github core      ${n(core)} (3 per repository: the repository, its last commit and its commits in the window; ` +
+        `${restForSignals > 0 ? `+ ${n(restForSignals)} for the rubric's signals (open pull requests, contributors, releases: one each a repository); ` : ""}+ 1 per renamed repository (its redirect)` +
         `${d.pinned ? "" : ", + 1 per branch head newer than asOf"}, known only from the answers)`,
-      `  github search    ${n(search)} (${n(repos.length)} merged-PR searches, one per repository, + ${n(d.plan.queries.length)} repository counts + ${n(d.issueQueries.length)} PR searches of landing rules and the bot-landed check)`,
+      `  github search    ${n(search)} (${n(repos.length)} merged-PR searches, one per repository, + ${n(d.plan.queries.length)} repository counts + ${n(d.issueQueries.length)} PR searches of landing rules and the bot-landed check${d.plan.figures.some((f) => f === "issuesOpened" || f === "issuesClosed") ? " and issue searches of issuesOpened/issuesClosed" : ""})`,
     );
     budget.push(
       `  core             ${n(core)} of ${n(limits.core)} an hour${d.tokenFrom ? "" : " (unauthenticated)"}: ${windows(core, limits.core, "hour")}`,

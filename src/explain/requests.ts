@@ -1,4 +1,5 @@
-import { labelledQuery, mergedQuery, repositoryQueryAsOf } from "../fetch/github.js";
+import { issuesQuery, labelledQuery, mergedQuery, repositoryQueryAsOf } from "../fetch/github.js";
+import { RELEASES_PAGE } from "../fetch/releases.js";
 import { landingRule } from "../config/landing.js";
 import type { ProjectFacts, RawField } from "../snapshot/schema.js";
 import type { GitHubApi } from "../fetch/types.js";
@@ -84,6 +85,29 @@ function repositoryFigures(repo: string, asOf: string, windowDays: number, prefi
   ];
 }
 
+/** The figures a rubric asks for only when it reads them (collect.ts REPO_SIGNALS and ISSUE_FIGURES). */
+function signalSources(repo: string, asOf: string, windowDays: number, api: GitHubApi): FigureSource[] {
+  const { since, until } = mergeWindow(asOf, windowDays);
+  const window = `the ${windowDays}-day window ending at asOf`;
+  const releases =
+    api === "graphql"
+      ? graphqlRepo(repo, `releases(first: ${RELEASES_PAGE}, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { publishedAt } }`)
+      : `GET /repos/${repo}/releases?per_page=${RELEASES_PAGE}`;
+  const search = (q: string) => (api === "graphql" ? `POST /graphql search(type: ISSUE, query: ${JSON.stringify(q)}, first: 0)` : `GET /search/issues?q=${q.replace(/ /g, "+")}`);
+  const count = api === "graphql" ? "issueCount" : "total_count";
+  return [
+    { field: "createdAt", request: api === "graphql" ? graphqlRepo(repo, "createdAt") : `GET /repos/${repo}`, detail: api === "graphql" ? "createdAt" : "created_at" },
+    api === "graphql"
+      ? { field: "openPullRequests", request: graphqlRepo(repo, "pullRequests(states: OPEN) { totalCount }"), detail: "totalCount, as of the run" }
+      : { field: "openPullRequests", request: `GET /repos/${repo}/pulls?state=open&per_page=1`, detail: `the Link header's last page (one a page), as of the run` },
+    { field: "contributors", request: `GET /repos/${repo}/contributors?anon=true&per_page=1`, detail: "the Link header's last page (one a page; anonymous contributors included), as of the run; GraphQL has no such field" },
+    { field: "releases", request: releases, detail: `releases published in ${window}, among the newest ${RELEASES_PAGE}` },
+    { field: "latestReleaseAt", request: releases, detail: `the newest publishedAt at or before asOf, among the newest ${RELEASES_PAGE}` },
+    { field: "issuesOpened", request: search(issuesQuery(repo, "created", since, until)), detail: `${count} (issues opened in ${window})` },
+    { field: "issuesClosed", request: search(issuesQuery(repo, "closed", since, until)), detail: `${count} (issues closed in ${window})` },
+  ];
+}
+
 /** The source of every raw figure the project's snapshot has, in the snapshot's field order. */
 export function figureSources(project: ProjectFacts, asOf: string, windowDays: number, api: GitHubApi = "rest"): FigureSource[] {
   const { repository, stackOverflowTags, repositoryQuery, numericsRepository, landing } = project.sources;
@@ -117,6 +141,7 @@ export function figureSources(project: ProjectFacts, asOf: string, windowDays: n
     { field: "forks", request: repo, detail: details.forks },
     { field: "openIssues", request: repo, detail: details.openIssues },
     { field: "archived", request: repo, detail: details.archived },
+    ...signalSources(repository, asOf, windowDays, api),
   ];
   if (numericsRepository !== undefined) sources.push(...repositoryFigures(numericsRepository, asOf, windowDays, "numerics", api));
   return sources.filter((s) => s.field in project.raw);

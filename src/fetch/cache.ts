@@ -211,6 +211,8 @@ export function cachedGitHub(source: GitHubSource, cache: RunCache): GitHubSourc
     mergedPullRequests: (fullName, since, until, base) => memo(mergedKey({ fullName, since, until, base }), () => source.mergedPullRequests(fullName, since, until, base)),
     issueCount: (query) => memo(`issueCount ${query}`, () => source.issueCount(query)),
     repositoryCount: (query) => memo(`repositoryCount ${query}`, () => source.repositoryCount(query)),
+    listCount: (fullName, list) => memo(`${list} ${fullName}`, () => source.listCount(fullName, list)),
+    releases: (fullName, since, until) => memo(`releases ${fullName} ${since} ${until}`, () => source.releases(fullName, since, until)),
     stats: () => source.stats(),
   };
 }
@@ -242,7 +244,8 @@ type RepoPart = Omit<RepoFigures, "mergedPullRequests">;
  * made in the same turn, so that they still share POSTs.
  */
 export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGitHub {
-  const repoKey = (r: RepoFiguresRequest) => `graphql repository ${r.fullName} ${r.since} ${r.until}${r.base ? ` base:${r.base}` : ""}${r.info ? " info" : ""}`;
+  const repoKey = (r: RepoFiguresRequest) =>
+    `graphql repository ${r.fullName} ${r.since} ${r.until}${r.base ? ` base:${r.base}` : ""}${r.info ? " info" : ""}${r.createdAt ? " createdAt" : ""}${r.releases ? " releases" : ""}${r.openPullRequests ? " openPulls" : ""}`;
   const keep = (key: string, result: unknown) => {
     const line = lineOf(key, result);
     if (line) cache.put(line);
@@ -313,7 +316,7 @@ export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGi
                 } else {
                   const { mergedPullRequests, ...part } = result;
                   // A repository whose last commit, commit count or a detail failed is asked again whole.
-                  const failed = [part.lastCommitAt, part.commits, ...Object.values(part.info ?? {})].some((v) => v instanceof FetchError);
+                  const failed = [part.lastCommitAt, part.commits, part.createdAt, part.releases, part.openPullRequests, ...Object.values(part.info ?? {})].some((v) => v instanceof FetchError);
                   if (!failed) keep(repoKey(requests[i]!), part);
                   keep(mergedKey({ ...requests[i]!, fullName: result.fullName }), mergedPullRequests);
                 }

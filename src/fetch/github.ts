@@ -6,6 +6,7 @@ import { apiPath, createTransport } from "./transport.js";
 import type { EtagStore } from "./etags.js";
 import type { Clock } from "./clock.js";
 import { DEFAULT_CAPS, type BodyCap } from "./body.js";
+import { RELEASES_PAGE, summarizeReleases } from "./releases.js";
 
 export interface GitHubOptions {
   baseUrl: string;
@@ -68,6 +69,11 @@ export function mergedQuery(fullName: string, since: string, until: string, base
  */
 export function labelledQuery(fullName: string, since: string, until: string, label: string, base?: string): string {
   return `repo:${fullName} is:pr is:closed is:unmerged label:"${label}" closed:${searchRange(since, until)}${base ? ` base:${base}` : ""}`;
+}
+
+/** Issues (not pull requests) opened in (since, until], or closed in it: `created:` and `closed:` of the search. */
+export function issuesQuery(fullName: string, which: "created" | "closed", since: string, until: string): string {
+  return `repo:${fullName} is:issue ${which}:${searchRange(since, until)}`;
 }
 
 /** Every PR closed without GitHub's merge in (since, until]: what the bot-landed check compares with the merged count. */
@@ -219,6 +225,7 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
         forks: data.forks_count,
         openIssues: data.open_issues_count,
         archived: data.archived === true,
+        ...(typeof d.created_at === "string" ? { createdAt: d.created_at } : {}),
       };
     },
 
@@ -237,16 +244,35 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
     async commitCount(fullName, branch, since, until) {
       const { owner, repo } = splitName(fullName);
       const what = `GET /repos/${owner}/${repo}/commits (since ${since}, until ${until})`;
-      // One commit a page: the Link header's last page is the count; no Link means one page or none.
       const exclusive = new Date(Math.floor(instant(since, "since") / 1000) * 1000 + 1000).toISOString();
       const response = await call(what, { 404: "does the repository or branch exist?" }, () =>
         octokit.rest.repos.listCommits({ owner, repo, sha: branch, since: exclusive, until, per_page: 1 }),
       );
-      if (!Array.isArray(response.data)) throw unexpected(what, "commit list");
-      const link = (response.headers as Record<string, string | undefined>).link;
-      const last = lastPage(link);
-      if (link && last === undefined && /rel="next"/.test(link)) throw unexpected(what, 'rel="last" in the Link header');
-      return last ?? response.data.length;
+      return pagesOf(what, "commit list", response);
+    },
+
+    async listCount(fullName, list) {
+      const { owner, repo } = splitName(fullName);
+      const what = list === "contributors" ? `GET /repos/${owner}/${repo}/contributors?anon=true` : `GET /repos/${owner}/${repo}/pulls?state=open`;
+      type Page = { status: number; data: unknown; headers: unknown };
+      const response = await call<Page>(what, { 404: "does the repository exist?" }, () =>
+        list === "contributors" ? octokit.rest.repos.listContributors({ owner, repo, anon: "true", per_page: 1 }) : octokit.rest.pulls.list({ owner, repo, state: "open", per_page: 1 }),
+      );
+      // An empty repository's contributors: 204 No Content.
+      if (response.status === 204) return 0;
+      return pagesOf(what, list === "contributors" ? "contributor list" : "pull request list", response);
+    },
+
+    async releases(fullName, since, until) {
+      const { owner, repo } = splitName(fullName);
+      const what = `GET /repos/${owner}/${repo}/releases`;
+      const { data } = await call(what, { 404: "does the repository exist?" }, () => octokit.rest.repos.listReleases({ owner, repo, per_page: RELEASES_PAGE }));
+      if (!Array.isArray(data)) throw unexpected(what, "release list");
+      const releases = (data as { published_at?: unknown }[]).map((r) => {
+        if (r?.published_at !== null && typeof r?.published_at !== "string") throw unexpected(what, "published_at");
+        return { publishedAt: r.published_at };
+      });
+      return summarizeReleases(releases, since, until);
     },
 
     async mergedPullRequests(fullName, since, until, base) {
@@ -275,6 +301,15 @@ export function createGitHub(options: GitHubOptions): GitHubSource {
   };
 }
 
+/** A list asked one entry a page: the Link header's last page is the count; no Link means one page or none. */
+function pagesOf(what: string, field: string, response: { data: unknown; headers: unknown }): number {
+  if (!Array.isArray(response.data)) throw new FetchError("unavailable", `${what}: unexpected response (no ${field})`);
+  const link = (response.headers as Record<string, string | undefined>).link;
+  const last = lastPage(link);
+  if (link && last === undefined && /rel="next"/.test(link)) throw new FetchError("unavailable", `${what}: unexpected response (no rel="last" in the Link header)`);
+  return last ?? response.data.length;
+}
+
 /** What the methods below read of each response: all the ETag cache needs to keep. */
 export function compactBody(url: string, body: string, baseUrl: string): string {
   try {
@@ -283,11 +318,17 @@ export function compactBody(url: string, body: string, baseUrl: string): string 
     if (path.startsWith("/search/") && !Array.isArray(data)) {
       return JSON.stringify({ total_count: data.total_count, incomplete_results: data.incomplete_results, items: [] });
     }
+    if (/^\/repos\/[^/]+\/[^/]+\/releases$/.test(path) && Array.isArray(data)) {
+      return JSON.stringify(data.map((r) => ({ published_at: r.published_at })));
+    }
+    if (/^\/repos\/[^/]+\/[^/]+\/(contributors|pulls)$/.test(path) && Array.isArray(data)) {
+      return JSON.stringify(data.slice(0, 1).map((c) => ({ id: c.id })));
+    }
     if (/^\/repos\/[^/]+\/[^/]+\/commits$/.test(path) && Array.isArray(data)) {
       return JSON.stringify(data.slice(0, 1).map((c) => ({ sha: c.sha, commit: { committer: { date: (c.commit as { committer?: { date?: unknown } } | undefined)?.committer?.date } } })));
     }
     if (/^\/(repos\/[^/]+\/[^/]+|repositories\/\d+)$/.test(path) && !Array.isArray(data)) {
-      const keep = ["id", "full_name", "default_branch", "stargazers_count", "forks_count", "open_issues_count", "archived"];
+      const keep = ["id", "full_name", "default_branch", "stargazers_count", "forks_count", "open_issues_count", "archived", "created_at"];
       return JSON.stringify(Object.fromEntries(keep.filter((k) => k in data).map((k) => [k, data[k]])));
     }
   } catch {

@@ -6,6 +6,7 @@
 import { mergedQuery } from "./github.js";
 import { aliasError, type GraphqlErrorShape } from "./graphql-errors.js";
 import { FetchError, type RepositoryInfo, type SearchCount } from "./types.js";
+import { RELEASES_PAGE, summarizeReleases, type ReleaseSummary } from "./releases.js";
 
 export interface RepoFiguresRequest {
   /** "owner/name" as configured. */
@@ -18,6 +19,12 @@ export interface RepoFiguresRequest {
   info: boolean;
   /** Only PRs merged into this branch are counted (the project's landing rule). */
   base?: string;
+  /** Also fetch when the repository was created (a scalar of the node: no cost). */
+  createdAt?: boolean;
+  /** Also fetch the newest page of releases (one connection), counted by releases.ts. */
+  releases?: boolean;
+  /** Also report the open pull requests (asked with info already: only read). */
+  openPullRequests?: boolean;
 }
 
 export interface RepoFigures {
@@ -39,6 +46,12 @@ export interface RepoFigures {
   commits: number | null | FetchError;
   /** issueCount of the merged-PR search. GraphQL has no incomplete_results: `incomplete` is always false. */
   mergedPullRequests: SearchCount | FetchError;
+  /** Only when requested. */
+  createdAt?: string | FetchError;
+  /** Only when requested, with info (asked with its open issues). */
+  openPullRequests?: number | FetchError;
+  /** Only when requested: the releases in (since, until] and the newest at or before until. */
+  releases?: ReleaseSummary | FetchError;
 }
 
 export type RepoInfo = {
@@ -56,6 +69,10 @@ export interface RepositoryItem {
   info: boolean;
   /** The merged-PR search for the requested name; graphql.ts searches again under the new name after a rename. */
   merged: string;
+  since: string;
+  createdAt: boolean;
+  releases: boolean;
+  openPullRequests: boolean;
 }
 
 export interface SearchItem {
@@ -95,7 +112,19 @@ export function repositoryItem(request: RepoFiguresRequest): RepositoryItem | Fe
     const since = Date.parse(request.since);
     if (Number.isNaN(since)) throw new FetchError("invalid", `github: since is not a date-time: ${JSON.stringify(request.since)}`);
     const after = new Date(Math.floor(since / 1000) * 1000 + 1000).toISOString();
-    return { kind: "repository", owner, name, until: request.until, after, info: request.info, merged: mergedQuery(request.fullName, request.since, request.until, request.base) };
+    return {
+      kind: "repository",
+      owner,
+      name,
+      until: request.until,
+      after,
+      info: request.info,
+      merged: mergedQuery(request.fullName, request.since, request.until, request.base),
+      since: request.since,
+      createdAt: request.createdAt === true,
+      releases: request.releases === true,
+      openPullRequests: request.openPullRequests === true && request.info,
+    };
   } catch (error) {
     return error instanceof FetchError ? error : new FetchError("invalid", `github graphql: ${String(error)}`);
   }
@@ -108,7 +137,7 @@ export function repositoryItem(request: RepoFiguresRequest): RepositoryItem | Fe
  */
 export function connectionsOf(item: BatchItem): number {
   if (item.kind === "search") return 1;
-  return item.info ? 5 : 3;
+  return (item.info ? 5 : 3) + (item.releases ? 1 : 0);
 }
 
 export function estimateCost(connections: number): number {
@@ -156,8 +185,9 @@ export function buildBatchQuery(items: readonly BatchItem[]): BatchQuery {
     variables[`s${i}`] = item.merged;
     const info = item.info ? " stargazerCount forkCount isArchived issues(states: OPEN) { totalCount } pullRequests(states: OPEN) { totalCount }" : "";
     const branchName = item.info ? "name " : "";
+    const signals = `${item.createdAt ? " createdAt" : ""}${item.releases ? ` releases(first: ${RELEASES_PAGE}, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { publishedAt } }` : ""}`;
     fields.push(
-      `r${i}: repository(owner: $o${i}, name: $n${i}) { nameWithOwner${info} defaultBranchRef { ${branchName}target { ... on Commit { history(first: 1, until: $${t}) { nodes { committedDate } } commits: history(since: $${a}, until: $${t}) { totalCount } } } } }`,
+      `r${i}: repository(owner: $o${i}, name: $n${i}) { nameWithOwner${info}${signals} defaultBranchRef { ${branchName}target { ... on Commit { history(first: 1, until: $${t}) { nodes { committedDate } } commits: history(since: $${a}, until: $${t}) { totalCount } } } } }`,
       `m${i}: search(type: ISSUE, query: $s${i}, first: 0) { issueCount }`,
     );
   });
@@ -177,6 +207,8 @@ interface RepositoryData {
   isArchived?: boolean;
   issues?: { totalCount: number } | null;
   pullRequests?: { totalCount: number } | null;
+  createdAt?: string | null;
+  releases?: { nodes?: ({ publishedAt?: string | null } | null)[] | null } | null;
   defaultBranchRef: {
     name?: string;
     target: { history?: { nodes: ({ committedDate: string } | null)[] | null } | null; commits?: { totalCount?: unknown } | null } | null;
@@ -241,6 +273,13 @@ export function parseBatch(items: readonly BatchItem[], data: Data, errors: read
     }
 
     const figures: RepoFigures = { fullName: repo.nameWithOwner, lastCommitAt, empty, commits, mergedPullRequests };
+    if (item.createdAt) figures.createdAt = typeof repo.createdAt === "string" ? repo.createdAt : failure(`r${i}`, `${what} createdAt`, under(`r${i}`, "createdAt"));
+    if (item.releases) {
+      const nodes = repo.releases?.nodes;
+      figures.releases = Array.isArray(nodes)
+        ? summarizeReleases(nodes.map((n) => ({ publishedAt: typeof n?.publishedAt === "string" ? n.publishedAt : null })), item.since, item.until)
+        : failure(`r${i}`, `${what} releases`, under(`r${i}`, "releases"));
+    }
     if (item.info) {
       // Each detail on its own: an error in one field (null there, the error's path naming it) fails that one only.
       const detail = <T>(value: T | undefined | null, type: "number" | "boolean", fields: string[]): T | FetchError =>
@@ -256,6 +295,7 @@ export function parseBatch(items: readonly BatchItem[], data: Data, errors: read
         openIssues: issues instanceof FetchError ? issues : pulls instanceof FetchError ? pulls : issues + pulls,
         archived: detail(repo.isArchived, "boolean", ["isArchived"]),
       };
+      if (item.openPullRequests) figures.openPullRequests = pulls;
     }
     return figures;
   });

@@ -15,6 +15,7 @@ export type FetchErrorKind =
   | "aborted"; // the run was stopped (Ctrl-C, SIGTERM) before the request was sent or while it waited
 
 import { oneLine } from "../format/plain.js";
+import type { ReleaseSummary } from "./releases.js";
 
 export class FetchError extends Error {
   readonly kind: FetchErrorKind;
@@ -37,6 +38,8 @@ export interface RepositoryInfo {
   /** Open issues plus open pull requests, as GitHub's open_issues_count. */
   openIssues: number;
   archived: boolean;
+  /** When the repository was created: its age, the same on any date after. (Absent from an answer without it.) */
+  createdAt?: string;
 }
 
 export interface SearchCount {
@@ -91,8 +94,18 @@ export interface GitHubSource {
   issueCount(query: string): Promise<SearchCount>;
   /** total_count of a repository search. */
   repositoryCount(query: string): Promise<SearchCount>;
+  /**
+   * Entries of a repository's list as it is now, one a page, the Link header's last page:
+   * contributors (anonymous ones included) or open pull requests. An empty repository has none.
+   */
+  listCount(fullName: string, list: RepositoryList): Promise<number>;
+  /** The newest page of releases, counted in (since, until] and the newest at or before until (releases.ts). */
+  releases(fullName: string, since: string, until: string): Promise<ReleaseSummary>;
   stats(): GitHubStats;
 }
+
+/** The lists listCount counts: GET /repos/O/N/contributors?anon=true, GET /repos/O/N/pulls?state=open. */
+export type RepositoryList = "contributors" | "openPulls";
 
 export interface TagCounts {
   /** tag -> question count, for every tag that exists. */

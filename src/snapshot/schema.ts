@@ -20,6 +20,21 @@ export const Raw = z.strictObject({
   forks: count.nullable(),
   openIssues: count.nullable(),
   archived: z.boolean().nullable(),
+  // Asked only when a metric of the cohort's rubric reads them (docs/methodology.md, "Fetched figures").
+  /** When the repository was created: its age is daysSince(createdAt). */
+  createdAt: iso.nullable().optional(),
+  /** Open pull requests as of the run (current-only, like stars). */
+  openPullRequests: count.nullable().optional(),
+  /** Contributors GitHub lists, anonymous ones included, as of the run (current-only). */
+  contributors: count.nullable().optional(),
+  /** Releases published in the window. */
+  releases: count.nullable().optional(),
+  /** When the newest release published at or before asOf was; null (with a warning) when there was none. */
+  latestReleaseAt: iso.nullable().optional(),
+  /** Issues (not pull requests) opened in the window. */
+  issuesOpened: count.nullable().optional(),
+  /** Issues (not pull requests) closed in the window. */
+  issuesClosed: count.nullable().optional(),
   numericsLastCommitAt: iso.nullable().optional(),
   numericsMergedPullRequests: count.nullable().optional(),
   numericsCommits: count.nullable().optional(),

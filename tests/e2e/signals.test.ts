@@ -84,6 +84,8 @@ describe.each(["rest", "graphql"] as const)("a rubric that reads neither Stack O
     expect(alpha.errors).toEqual([]);
     expect(alpha.sources.stackOverflowTags).toEqual([]);
     expect(replica!.graphqlInvalid).toEqual([]);
+    // Nor any request for a signal the rubric does not read.
+    expect(requests.filter((r) => /\/(contributors|pulls|releases)\b/.test(r.path) || /is%3Aissue|is:issue/.test(r.path))).toEqual([]);
   });
 });
 
@@ -109,5 +111,135 @@ describe("collect --dry-run", () => {
     expect(result.stdout).toContain("figures asked: lastCommitAt, mergedPullRequests, commits, stars, forks, openIssues, archived (whatever the rubric); no other (the rubric's metrics read none)\n");
     expect(result.stdout).toContain("  stack exchange   0 ");
     expect(result.stdout).toMatch(/github core {6}6 /);
+  });
+});
+
+/** Every new signal, each in its own metric. */
+const SIGNALS_RUBRIC = rubricYaml([
+  "daysSince(createdAt)",
+  "openPullRequests + contributors",
+  "releases + 1 / max(1, weeksSince(latestReleaseAt))",
+  "issuesOpened + issuesClosed",
+]);
+
+const TWO = `cohort: sig
+description: Two projects.
+windowDays: 30
+projects:
+  - { id: alpha, name: Alpha, repository: alpha-org/alpha, repositoryQuery: "alpha" }
+  - { id: beta, name: Beta, repository: beta-org/old-beta, repositoryQuery: "beta" }
+`;
+
+/** The window is (2026-10-22T06:00:00Z, 2026-11-21T06:00:00Z]. */
+function signalData(): ReplicaData {
+  return {
+    repos: [
+      {
+        fullName: "alpha-org/alpha", id: 1, stars: 120, forks: 30, openIssues: 12, openPullRequests: 7, contributors: 42, createdAt: "2016-05-01T00:00:00Z",
+        commits: ["2026-11-07T06:00:00Z"], mergedAt: [],
+        releases: [
+          { createdAt: "2026-11-01T00:00:00Z", publishedAt: "2026-11-02T00:00:00Z" }, // in the window
+          { createdAt: "2026-11-15T00:00:00Z", publishedAt: "2026-11-16T00:00:00Z" }, // in the window: the newest by asOf
+          { createdAt: "2026-11-20T00:00:00Z", publishedAt: "2026-11-22T00:00:00Z" }, // published after asOf
+          { createdAt: "2026-10-01T00:00:00Z", publishedAt: "2026-10-02T00:00:00Z" }, // before the window
+          { createdAt: "2026-11-19T00:00:00Z", publishedAt: null }, // a draft
+        ],
+        issues: [
+          { createdAt: "2026-11-01T00:00:00Z", closedAt: null }, // opened
+          { createdAt: "2026-10-01T00:00:00Z", closedAt: "2026-11-05T00:00:00Z" }, // closed
+          { createdAt: "2026-11-10T00:00:00Z", closedAt: "2026-11-12T00:00:00Z" }, // opened and closed
+          { createdAt: "2026-09-01T00:00:00Z", closedAt: "2026-11-20T00:00:00Z" }, // closed
+          { createdAt: "2026-10-22T06:00:00Z", closedAt: "2026-11-21T06:00:01Z" }, // both just outside
+          { createdAt: "2026-11-21T07:00:00Z", closedAt: null }, // after asOf
+        ],
+      },
+      // Renamed: its details follow the rename; its issue searches use the configured name, as the landing rule's do.
+      { fullName: "beta-org/beta", id: 2, formerNames: ["beta-org/old-beta"], stars: 5, forks: 1, openIssues: 0, contributors: 3, createdAt: "2020-01-01T00:00:00Z", commits: ["2026-11-20T06:00:00Z"], mergedAt: [] },
+    ],
+    repositorySearch: {},
+    tags: {},
+  };
+}
+
+describe.each(["rest", "graphql"] as const)("every signal as of asOf (--api %s)", (api) => {
+  it("collects each figure the rubric reads, exact, and the figures of now only when asOf is recent", async () => {
+    const dir = await project(SIGNALS_RUBRIC, TWO);
+    const { result, snapshot, requests } = await collect(api, dir, signalData());
+    expect(result.stderr).not.toContain("unexpected error");
+    expect(result.code).toBe(0);
+    const [alpha, beta] = snapshot!.projects;
+    expect(alpha!.raw).toMatchObject({ createdAt: "2016-05-01T00:00:00Z", openPullRequests: 7, contributors: 42, releases: 2, latestReleaseAt: "2026-11-16T00:00:00Z", issuesOpened: 2, issuesClosed: 3 });
+    expect(alpha!.errors).toEqual([]);
+    expect(beta!.raw).toMatchObject({ createdAt: "2020-01-01T00:00:00Z", openPullRequests: 0, contributors: 3, releases: 0, latestReleaseAt: null, issuesOpened: 0, issuesClosed: 0 });
+    expect(beta!.errors).toEqual([]);
+    expect(beta!.warnings.map((w) => w.message)).toContain("beta-org/beta had published no release by 2026-11-21");
+    // Not read by the rubric: not asked.
+    expect("repositoryCount" in alpha!.raw || "stackOverflowQuestions" in alpha!.raw).toBe(false);
+    expect(requests.filter((r) => r.api === "stackexchange")).toEqual([]);
+    const count = (pattern: RegExp) => requests.filter((r) => pattern.test(r.path)).length;
+    // Contributors have no GraphQL field: one REST request a repository in both modes.
+    expect(count(/\/contributors\?/)).toBe(2);
+    expect(count(/\/pulls\?/)).toBe(api === "rest" ? 2 : 0);
+    expect(count(/\/releases\?/)).toBe(api === "rest" ? 2 : 0);
+    expect(count(/^\/search\/issues\?.*is%3Aissue/)).toBe(api === "rest" ? 4 : 0);
+    expect(replica!.graphqlInvalid).toEqual([]);
+  });
+
+  it("as of a past date: the figures of now only are left out with the snapshot's warning and not asked; the others are as of that date", async () => {
+    const dir = await project(SIGNALS_RUBRIC, TWO);
+    replica = await startReplica(signalData());
+    const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, SHOWDOWN_NOW: "2026-12-21T06:00:00.000Z" };
+    const result = await runCli(["collect", "--api", api, "--cohort", "sig", "--as-of", AS_OF], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    const snap = Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "sig", "2026-11-21.json"), "utf8")));
+    const alpha = snap.projects[0]!;
+    expect(alpha.raw).toMatchObject({ createdAt: "2016-05-01T00:00:00Z", openPullRequests: null, contributors: null, releases: 2, latestReleaseAt: "2026-11-16T00:00:00Z", issuesOpened: 2, issuesClosed: 3 });
+    expect(alpha.errors).toEqual([]);
+    expect(snap.warnings).toEqual([`stars, forks, openIssues, archived, openPullRequests, contributors left out: GitHub reports them only as they are now, and this snapshot is as of ${AS_OF}, more than a day before the run`]);
+    expect(replica.requests.filter((r) => /\/(contributors|pulls)\?/.test(r.path))).toEqual([]);
+  });
+});
+
+describe("collect --dry-run with every signal", () => {
+  it.each([
+    ["rest", /github core {6}12 \(3 per repository: the repository, its last commit and its commits in the window; \+ 6 for the rubric's signals/],
+    ["graphql", /github core {6}2 \(contributors, one per repository: GraphQL has no field for them\)/],
+  ] as const)("--api %s: lists them and what they cost", async (api, core) => {
+    const dir = await project(SIGNALS_RUBRIC, TWO);
+    const result = await runCli(["collect", "--dry-run", "--api", api, "--cohort", "sig", "--as-of", AS_OF], { cwd: dir, env: { GITHUB_TOKEN: TOKEN, SHOWDOWN_NOW: AS_OF } });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain("; createdAt, openPullRequests, contributors, releases, latestReleaseAt, issuesOpened, issuesClosed (read by the rubric's metrics)\n");
+    expect(result.stdout).toMatch(core);
+    if (api === "rest") expect(result.stdout).toContain("github search    8 (2 merged-PR searches, one per repository, + 0 repository counts + 6 PR searches of landing rules and the bot-landed check and issue searches of issuesOpened/issuesClosed)");
+  });
+});
+
+describe("backfill with every signal", () => {
+  it.each(["rest", "graphql"] as const)("--api %s: each date's snapshot has the signals as of that date, those of now only left out", async (api) => {
+    const dir = await project(SIGNALS_RUBRIC, TWO);
+    replica = await startReplica(signalData());
+    const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, SHOWDOWN_NOW: "2026-12-21T06:00:00.000Z" };
+    const result = await runCli(["backfill", "--cohort", "sig", "--from", "2026-11-03", "--to", "2026-11-17", "--every", "week", "--api", api], { cwd: dir, env });
+    expect(result.code).toBe(0);
+    const at = async (date: string) => Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "sig", `${date}.json`), "utf8"))).projects[0]!.raw;
+    // 00:00 UTC of each date: windows (10-04, 11-03], (10-11, 11-10], (10-18, 11-17].
+    expect(await at("2026-11-03")).toMatchObject({ releases: 1, latestReleaseAt: "2026-11-02T00:00:00Z", issuesOpened: 2, issuesClosed: 0, contributors: null });
+    expect(await at("2026-11-10")).toMatchObject({ releases: 1, latestReleaseAt: "2026-11-02T00:00:00Z", issuesOpened: 3, issuesClosed: 1, openPullRequests: null });
+    expect(await at("2026-11-17")).toMatchObject({ releases: 2, latestReleaseAt: "2026-11-16T00:00:00Z", issuesOpened: 3, issuesClosed: 2, createdAt: "2016-05-01T00:00:00Z" });
+    expect(replica.requests.filter((r) => /\/(contributors|pulls)\?/.test(r.path))).toEqual([]);
+  });
+});
+
+describe("the same signals through both APIs", () => {
+  it("REST and GraphQL write the same figures, errors and warnings", async () => {
+    const raws = [];
+    for (const api of ["rest", "graphql"] as const) {
+      const dir = await project(SIGNALS_RUBRIC, TWO);
+      const { snapshot } = await collect(api, dir, signalData());
+      raws.push(snapshot!.projects.map((p) => ({ raw: p.raw, errors: p.errors, warnings: p.warnings })));
+      await replica!.close();
+      replica = undefined;
+    }
+    expect(raws[1]).toEqual(raws[0]);
   });
 });

@@ -28,6 +28,8 @@ function source(answers: Record<string, () => unknown>) {
     commitCount: (n, b, s, u) => call(`commits ${n} ${b} ${s} ${u}`) as never,
     issueCount: (q) => call(`issueCount ${q}`) as never,
     repositoryCount: (q) => call(`repositoryCount ${q}`) as never,
+    listCount: (n, l) => call(`${l} ${n}`) as never,
+    releases: (n, s, u) => call(`releases ${n} ${s} ${u}`) as never,
     stats: () => ({ core: 0, search: 0, budget: {} }),
   };
   return { gh, calls };

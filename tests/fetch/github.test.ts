@@ -98,6 +98,7 @@ describe("repository", () => {
       forks: 567,
       openIssues: 89,
       archived: false,
+      createdAt: "2017-09-15T21:43:08Z",
     });
     expect(scope.isDone()).toBe(true);
   });
@@ -118,6 +119,7 @@ describe("repository", () => {
       forks: 3,
       openIssues: 2,
       archived: true,
+      createdAt: "2022-07-19T04:40:33Z",
     });
     expect(scope.isDone()).toBe(true);
   });
@@ -461,7 +463,7 @@ describe("conditional requests", () => {
     const saved = (path: string) => JSON.parse(etags.get(`${API}${path}`)!.body);
     expect(saved(`/search/issues?q=${encodeURIComponent(mergedQuery("pytorch/pytorch", "2024-01-01T00:00:00Z", "2024-06-01T00:00:00Z"))}&per_page=1`)).toEqual({ total_count: 1234, incomplete_results: false, items: [] });
     expect(saved("/repos/octokit-fixture-org/hello-world")).toEqual({
-      id: expect.any(Number), full_name: "octokit-fixture-org/hello-world", default_branch: "master", stargazers_count: 1234, forks_count: 567, open_issues_count: 89, archived: false,
+      id: expect.any(Number), full_name: "octokit-fixture-org/hello-world", default_branch: "master", stargazers_count: 1234, forks_count: 567, open_issues_count: 89, archived: false, created_at: "2017-09-15T21:43:08Z",
     });
     expect(saved("/repos/octocat/Hello-World/commits?sha=master&until=2024-06-01T00%3A00%3A00Z&per_page=1")).toEqual([{ sha: expect.any(String), commit: { committer: { date: "2024-05-31T17:03:05Z" } } }]);
   });

@@ -51,6 +51,16 @@ export interface ReplicaRepo {
   pulls?: ReplicaPullState[];
   /** Old names that answer 301 to this repository. */
   formerNames?: string[];
+  /** Default 2015-01-01T00:00:00Z. */
+  createdAt?: string;
+  /** Open pull requests now (GET .../pulls?state=open, GraphQL pullRequests(states: OPEN)); default a third of openIssues, which counts them too. */
+  openPullRequests?: number;
+  /** Contributors GET .../contributors?anon=true lists now (the API has no date filter). Default 0. */
+  contributors?: number;
+  /** Releases, any order: created (the tagged commit's date, which both APIs order by) and published (null: a draft). */
+  releases?: { createdAt: string; publishedAt: string | null }[];
+  /** Issues (not pull requests), as search sees them: `is:issue` with created: and closed: ranges. */
+  issues?: { createdAt: string; closedAt: string | null }[];
 }
 
 export interface ReplicaPullState {
@@ -235,6 +245,7 @@ function repoBody(repo: ReplicaRepo, base: string) {
     forks: repo.forks,
     open_issues_count: repo.openIssues,
     open_issues: repo.openIssues,
+    created_at: repo.createdAt ?? DEFAULT_CREATED,
     pushed_at: [...repo.commits].sort().at(-1) ?? null,
   };
 }
@@ -288,9 +299,13 @@ function pullsOf(repo: ReplicaRepo): ReplicaPullState[] {
 function issueCount(q: string, find: (fullName: string) => ReplicaRepo | undefined): number | undefined {
   const repoQ = qualifier(q, "repo");
   const repo = repoQ ? find(repoQ) : undefined;
+  const closed = qualifier(q, "closed");
+  if (repo && /\bis:issue\b/.test(q)) {
+    const created = qualifier(q, "created");
+    return (repo.issues ?? []).filter((i) => (created === undefined || inRange(i.createdAt, created)) && (closed === undefined || (i.closedAt !== null && inRange(i.closedAt, closed)))).length;
+  }
   if (!repo || !/\bis:pr\b/.test(q)) return undefined;
   const merged = qualifier(q, "merged");
-  const closed = qualifier(q, "closed");
   const label = qualifier(q, "label");
   const base = qualifier(q, "base");
   return pullsOf(repo).filter(
@@ -332,8 +347,14 @@ function questionCount(data: ReplicaData, tags: string[], todate: number | undef
  * history, issues, pullRequests...) is one request; their sum / 100, rounded, at least 1.
  */
 export function graphqlCost(query: string): number {
-  const connections = (query.match(/\b(search|history|issues|pullRequests)\s*\(/g) ?? []).length;
+  const connections = (query.match(/\b(search|history|issues|pullRequests|releases)\s*\(/g) ?? []).length;
   return Math.max(1, Math.round(connections / 100));
+}
+
+const DEFAULT_CREATED = "2015-01-01T00:00:00Z";
+
+function openPullsOf(r: ReplicaRepo): number {
+  return r.openPullRequests ?? Math.floor(r.openIssues / 3);
 }
 
 /** The replica's data as the GraphQL fake's world: every repository under its name and its former names. */
@@ -341,8 +362,10 @@ function graphqlWorld(data: ReplicaData): FakeWorld {
   const repos: Record<string, FakeRepo> = {};
   for (const r of data.repos) {
     // REST's open_issues_count counts open pull requests too; GraphQL asks them apart and the client adds them up.
-    const openPullRequests = Math.floor(r.openIssues / 3);
+    const openPullRequests = openPullsOf(r);
     const repo: FakeRepo = {
+      createdAt: r.createdAt ?? DEFAULT_CREATED,
+      releases: r.releases ?? [],
       nameWithOwner: r.fullName,
       stars: r.stars,
       forks: r.forks,
@@ -417,6 +440,23 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
     };
   }
 
+  /** A page of a list (per_page, page) with GitHub's Link header: next/last (and prev/first) when there is more than one page. */
+  function paged(url: URL, route: string, all: unknown[]): Answer {
+    const perPage = Number(url.searchParams.get("per_page") ?? 30);
+    const page = Number(url.searchParams.get("page") ?? 1);
+    const pages = Math.ceil(all.length / perPage);
+    const link = (n: number) => {
+      const u = new URL(url.toString());
+      u.searchParams.set("page", String(n));
+      return `<${base}${u.pathname}${u.search}>`;
+    };
+    const rels = [
+      ...(page < pages ? [`${link(page + 1)}; rel="next"`, `${link(pages)}; rel="last"`] : []),
+      ...(page > 1 ? [`${link(page - 1)}; rel="prev"`, `${link(1)}; rel="first"`] : []),
+    ];
+    return { route, status: 200, body: all.slice((page - 1) * perPage, page * perPage), ...(rels.length > 0 ? { headers: { link: rels.join(", ") } } : {}) };
+  }
+
   function github(url: URL, method = "GET", requestBody = "", authorization?: string): Answer {
     const p = url.pathname;
     let m: RegExpMatchArray | null;
@@ -426,9 +466,9 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
       const repo = byId.get(Number(m[1]));
       return { route: "GET /repositories/{id}", status: repo ? 200 : 404, body: repo ? repoBody(repo, base) : notFound };
     }
-    if ((m = p.match(/^\/repos\/([^/]+)\/([^/]+)(\/commits)?$/))) {
+    if ((m = p.match(/^\/repos\/([^/]+)\/([^/]+)(\/commits|\/contributors|\/pulls|\/releases)?$/))) {
       const key = `${m[1]}/${m[2]}`.toLowerCase();
-      const route = m[3] ? "GET /repos/{owner}/{repo}/commits" : "GET /repos/{owner}/{repo}";
+      const route = m[3] ? `GET /repos/{owner}/{repo}${m[3]}` : "GET /repos/{owner}/{repo}";
       const repo = byName.get(key);
       if (!repo) {
         const moved = formerly.get(key);
@@ -439,6 +479,24 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
         return { route, status: 404, body: notFound };
       }
       if (!m[3]) return { route, status: 200, body: repoBody(repo, base) };
+      if (m[3] === "/contributors") {
+        // GitHub answers an empty repository's contributors 204 No Content.
+        if (repo.commits.length === 0) return { route, status: 204, body: "" };
+        const all = Array.from({ length: repo.contributors ?? 0 }, (_, i) => ({ login: `contributor-${i}`, id: i + 1, type: "User", contributions: (repo.contributors ?? 0) - i }));
+        return paged(url, route, all);
+      }
+      if (m[3] === "/pulls") {
+        const state = url.searchParams.get("state") ?? "open";
+        const open = state === "open" || state === "all" ? openPullsOf(repo) : 0;
+        return paged(url, route, Array.from({ length: open }, (_, i) => ({ id: i + 1, number: i + 1, state: "open" })));
+      }
+      if (m[3] === "/releases") {
+        // Newest first by created_at (the tagged commit's date); drafts have published_at null.
+        const all = [...(repo.releases ?? [])]
+          .sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt))
+          .map((r, i) => ({ id: i + 1, tag_name: `v${i}`, draft: r.publishedAt === null, prerelease: false, created_at: r.createdAt, published_at: r.publishedAt }));
+        return paged(url, route, all);
+      }
       if (repo.commits.length === 0) {
         return { route, status: 409, body: { message: "Git Repository is empty.", documentation_url: "https://docs.github.com/rest/commits/commits#list-commits", status: "409" } };
       }
@@ -446,24 +504,10 @@ export async function startReplica(data: ReplicaData, options: ReplicaOptions = 
       if (sha && sha !== (repo.defaultBranch ?? "main")) return { route, status: 404, body: { message: "No commit found for SHA: " + sha, status: "404" } };
       const until = url.searchParams.get("until");
       const since = url.searchParams.get("since");
-      const perPage = Number(url.searchParams.get("per_page") ?? 30);
-      const page = Number(url.searchParams.get("page") ?? 1);
       const all = repo.commits
         .filter((d) => (!until || Date.parse(d) <= Date.parse(until)) && (!since || Date.parse(d) >= Date.parse(since)))
         .sort((a, b) => Date.parse(b) - Date.parse(a));
-      const list = all.slice((page - 1) * perPage, page * perPage).map((d, i) => commitBody(d, repo, i));
-      // GitHub's pagination: a Link header with next/last (and prev/first) when there is more than one page.
-      const pages = Math.ceil(all.length / perPage);
-      const link = (n: number) => {
-        const u = new URL(url.toString());
-        u.searchParams.set("page", String(n));
-        return `<${base}${u.pathname}${u.search}>`;
-      };
-      const rels = [
-        ...(page < pages ? [`${link(page + 1)}; rel="next"`, `${link(pages)}; rel="last"`] : []),
-        ...(page > 1 ? [`${link(page - 1)}; rel="prev"`, `${link(1)}; rel="first"`] : []),
-      ];
-      return { route, status: 200, body: list, ...(rels.length > 0 ? { headers: { link: rels.join(", ") } } : {}) };
+      return paged(url, route, all.map((d, i) => commitBody(d, repo, i)));
     }
     if (p === "/search/issues" || p === "/search/repositories") {
       const route = `GET ${p}`;
