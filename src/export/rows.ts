@@ -1,9 +1,10 @@
 import { dateOf } from "../asof.js";
 import type { Rubric } from "../config/rubric.js";
+import { FIGURE_TYPES } from "../config/figures.js";
 import { columnValue, metricColumn, metricValue, snapshotMetrics, type Metric, type MetricValue } from "../metrics/metric.js";
 import type { ScoredColumns } from "../score/snapshot.js";
 import type { ScoredProject, ScoredSnapshot } from "../score/types.js";
-import type { Issue, RawField } from "../snapshot/schema.js";
+import type { Issue } from "../snapshot/schema.js";
 import { CsvEncoder, formatNumber, formatTime, type Cell, type CsvOptions } from "./csv.js";
 
 /** "field: message; field: message", or "" without errors. */
@@ -20,7 +21,7 @@ function byRank(snapshot: ScoredSnapshot): ScoredProject[] {
 }
 
 /** The figures that are instants (ISO strings in a snapshot), written as UTC date and time. */
-const TIME_FIELDS: ReadonlySet<string> = new Set<RawField>(["lastCommitAt", "numericsLastCommitAt"]);
+const TIME_FIELDS: ReadonlySet<string> = new Set(Object.entries(FIGURE_TYPES).filter(([, type]) => type === "date").map(([name]) => name));
 const isTime = (m: Metric) => m.kind === "figure" && TIME_FIELDS.has(m.field);
 
 /** A project's page: its repository on github.com. */

@@ -31,7 +31,7 @@ describe("metric expressions", () => {
     expect(parseError("stars +")).toBe("incomplete expression: a value is missing at the end");
     expect(parseError("stars forks")).toBe('unexpected "forks" at character 7');
     expect(parseError("lastCommitAt + 1")).toBe("lastCommitAt is a date: use it inside weeksSince(), daysSince() or monthsSince()");
-    expect(parseError("weeksSince(stars)")).toMatch(/^weeksSince takes a date figure \(lastCommitAt, numericsLastCommitAt\), at character 12/);
+    expect(parseError("weeksSince(stars)")).toMatch(/^weeksSince takes a date figure \(lastCommitAt, createdAt, latestReleaseAt, numericsLastCommitAt\), at character 12/);
     expect(parseError("log10(stars, forks)")).toBe("log10 takes 1 argument, got 2");
   });
 
