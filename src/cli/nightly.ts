@@ -2,6 +2,7 @@ import path from "node:path";
 import { listCohorts } from "../config/load.js";
 import { parseAsOf } from "../asof.js";
 import { ConfigError, UsageError } from "../errors.js";
+import { httpTuning } from "../collect-run.js";
 import { runNightly } from "../nightly/run.js";
 import { DEFAULT_MAX_MISSING, parseThreshold } from "../nightly/threshold.js";
 import { EXIT, flag, str, type Command } from "./command.js";
@@ -53,7 +54,8 @@ Options:
   --commit               commit the new snapshots (needs a git repository)
   --push                 also push them (implies --commit; skipped when the remote does not exist)
   --remote NAME          remote to push to (default origin)
-  --push-attempts N      pushes to try, with a pull --rebase between them (default 4)
+  --push-attempts N      pushes to try, with a pull --rebase between them, 1 s apart, then 2 s, 4 s
+                         (SHOWDOWN_RETRY_BASE_MS sets the first wait) (default 4)
   --concurrency N        projects fetched at once per cohort (default 4)
   --list-cohorts         print the cohorts a run would collect, one a line, and exit
   --config DIR           config folder (default ./config)
@@ -128,11 +130,13 @@ HEAD with --push and no --data-branch; 130 interrupted (nothing committed).
     const commit = push || flag(args, "commit");
     const remote = str(args, "remote")!;
     const pushAttempts = whole(str(args, "push-attempts"), "push-attempts", 1, 10, 4);
+    // A refused push is retried after the same first delay as an HTTP request (1 s unless tuned).
+    const pushBackoffMs = httpTuning(io.env).retryBaseMs;
     const concurrencyText = str(args, "concurrency");
     const concurrency = concurrencyText === undefined ? undefined : whole(concurrencyText, "concurrency", 1, 64, 4);
 
     const dataBranch = str(args, "data-branch") ?? (io.env.SHOWDOWN_DATA_BRANCH?.trim() || undefined);
 
-    return runNightly({ cohorts, configDir, snapshotsDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, concurrency, dataBranch, pullRequest }, io);
+    return runNightly({ cohorts, configDir, snapshotsDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, pushBackoffMs, concurrency, dataBranch, pullRequest }, io);
   },
 };

@@ -54,6 +54,8 @@ export interface NightlyJob {
   push: boolean;
   remote: string;
   pushAttempts: number;
+  /** The wait before the second push, doubled before each one after. */
+  pushBackoffMs: number;
   concurrency: number | undefined;
   /**
    * Commit the snapshots and exports to this branch (an orphan created on the first run) instead
@@ -165,7 +167,7 @@ async function writeCohortCsv(dir: string, cohort: string, snapshotsDir: string,
 /** Runs the job; its exit code (0, 1 or 130). */
 export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number> {
   const log = (line: string) => io.stderr(`nightly: ${line}\n`);
-  const { cohorts, configDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, concurrency } = job;
+  const { cohorts, configDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, pushBackoffMs, concurrency } = job;
   const date = asOf.slice(0, 10);
   // Fail before fetching anything when the snapshots could not be committed or pushed anyway.
   const checked = await checkGit(job, io);
@@ -337,7 +339,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
       const message = commitMessage(date, committed, outcomes.filter((o) => !committed.includes(o)), trailer);
       const subject = message.split("\n")[0];
       if (data) {
-        const result = await commitData(data, { files: [...changed, ...dataExports], owned: changed, dir: dataDir, message, attempts: data.remote ? pushAttempts : 1, backoffMs: 1000, log });
+        const result = await commitData(data, { files: [...changed, ...dataExports], owned: changed, dir: dataDir, message, attempts: data.remote ? pushAttempts : 1, backoffMs: pushBackoffMs, log });
         if (result.sha) {
           gitOutputs.committed = String(result.stored);
           gitOutputs.commit = result.sha;
@@ -385,7 +387,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
                 io.stdout(annotation("error", pushed.pushed ? "No pull request" : "Snapshot not pushed", opened.error));
               }
             } else {
-              const pushed = await pushWithRetry(git, { remote, branch, attempts: pushAttempts, backoffMs: 1000, log });
+              const pushed = await pushWithRetry(git, { remote, branch, attempts: pushAttempts, backoffMs: pushBackoffMs, log });
               if (pushed.pushed) {
                 gitOutputs.pushed = "true";
                 gitOutputs.commit = pushed.sha ?? sha;
