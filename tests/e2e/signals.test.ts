@@ -183,6 +183,15 @@ describe.each(["rest", "graphql"] as const)("every signal as of asOf (--api %s)"
     expect(count(/\/releases\?/)).toBe(api === "rest" ? 2 : 0);
     expect(count(/^\/search\/issues\?.*is%3Aissue/)).toBe(api === "rest" ? 4 : 0);
     expect(replica!.graphqlInvalid).toEqual([]);
+
+    // explain names each figure's request, through the API the snapshot was collected with.
+    const explained = await runCli(["explain", "--cohort", "sig", "beta"], { cwd: dir });
+    expect(explained.code).toBe(0);
+    expect(explained.stdout).toContain("GET /repos/beta-org/beta/contributors?anon=true&per_page=1");
+    expect(explained.stdout).toContain(api === "rest" ? "GET /repos/beta-org/beta/releases?per_page=100" : "releases(first: 100, orderBy: { field: CREATED_AT, direction: DESC })");
+    expect(explained.stdout).toMatch(/repo:beta-org\/beta[ +]is:issue[ +]closed:2026-10-22T06:00:01Z\.\.2026-11-21T06:00:00Z/);
+    expect(explained.stdout).not.toContain("stackOverflowQuestions");
+    expect(explained.stdout).toContain("Stack Overflow tags  none\n");
   });
 
   it("as of a past date: the figures of now only are left out with the snapshot's warning and not asked; the others are as of that date", async () => {
@@ -227,6 +236,27 @@ describe("backfill with every signal", () => {
     expect(await at("2026-11-10")).toMatchObject({ releases: 1, latestReleaseAt: "2026-11-02T00:00:00Z", issuesOpened: 3, issuesClosed: 1, openPullRequests: null });
     expect(await at("2026-11-17")).toMatchObject({ releases: 2, latestReleaseAt: "2026-11-16T00:00:00Z", issuesOpened: 3, issuesClosed: 2, createdAt: "2016-05-01T00:00:00Z" });
     expect(replica.requests.filter((r) => /\/(contributors|pulls)\?/.test(r.path))).toEqual([]);
+  });
+});
+
+describe("a run that failed one signal, run again", () => {
+  it.each(["rest", "graphql"] as const)("--api %s: asks only that one again, from the run cache", async (api) => {
+    const dir = await project(SIGNALS_RUBRIC, TWO);
+    let down = true;
+    replica = await startReplica(signalData(), { fault: (ctx) => (down && ctx.route === "GET /repos/{owner}/{repo}/contributors" ? { status: 503, body: { message: "Service Unavailable" } } : undefined) });
+    const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, SHOWDOWN_NOW: AS_OF, SHOWDOWN_RETRIES: "0" };
+    const args = ["collect", "--api", api, "--cohort", "sig", "--as-of", AS_OF];
+    const first = await runCli(args, { cwd: dir, env });
+    expect(first.code).toBe(2);
+    expect(first.stderr).toMatch(/missing contributors: GET \/repos\/alpha-org\/alpha\/contributors\?anon=true: 503/);
+    const before = replica.requests.length;
+    down = false;
+    const again = await runCli(args, { cwd: dir, env });
+    expect(again.code).toBe(0);
+    expect(replica.requests.slice(before).map((r) => r.route).sort()).toEqual(["GET /repos/{owner}/{repo}/contributors", "GET /repos/{owner}/{repo}/contributors"]);
+    const snap = Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "sig", "2026-11-21.json"), "utf8")));
+    expect(snap.projects.map((p) => p.raw.contributors)).toEqual([42, 3]);
+    expect(snap.projects[0]!.raw).toMatchObject({ releases: 2, issuesClosed: 3, openPullRequests: 7 });
   });
 });
 
