@@ -4,6 +4,7 @@
  * "nice" axis ticks. Pure: no DOM, no I/O.
  */
 import { escapeXml, fixed } from "../format.js";
+import { rounded } from "../../format/rounded.js";
 
 export const FONT = `system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Liberation Sans", "DejaVu Sans", sans-serif`;
 
@@ -15,11 +16,8 @@ export function n(x: number): string {
     const s = fixed(x, 2);
     return s.includes(".") ? s.replace(/\.?0+$/, "") : s;
   }
-  // A chart has millions of coordinates: trailing zeros are cut by hand, not by a regular expression.
-  let s = x.toFixed(2);
-  const end = s.length;
-  if (s.charCodeAt(end - 1) === 48 /* 0 */) s = s.charCodeAt(end - 2) === 48 ? s.slice(0, end - 3) : s.slice(0, end - 1);
-  return s === "-0" ? "0" : s;
+  // toFixed(2) without its trailing zeros, written faster: a chart has millions of coordinates.
+  return rounded(x, 2);
 }
 
 export type Attrs = Record<string, string | number | undefined | null | false>;
