@@ -416,7 +416,10 @@ function trend(model: ReportModel, series: Series): Chart {
     subtitleLines: 8,
     data: { "data-chart": "trend-phone", "data-metric": series.metric },
   };
-  const phone = () => renderLines(phoneSpec, { id: spec.id, plot: linePlot(spec) });
+  // Drawn now, while the points are at hand: a closure would keep every project's points alive until
+  // the page is written (the drawing itself is small, its lines being the wide chart's).
+  const phoneSvg = renderLines(phoneSpec, { id: spec.id, plot: linePlot(spec) });
+  const phone = () => phoneSvg;
   return { ...chart(`svg/trend-${series.metric === "overall" ? "overall" : `category-${series.metric}`}.svg`, renderLines(spec), alt), phone };
 }
 
