@@ -27,7 +27,8 @@ export interface Chart {
   wide?: boolean;
   /**
    * The same drawn for a phone's screen (its SVG), shown instead of this one there: HTML only, no file
-   * of its own. Drawn when the page is written, so that a large cohort's are never all in memory.
+   * of its own. A function, so that a drawing can wait until the page is written (the criteria's: a
+   * large cohort's are then never all in memory) or be made at once (a trend's, see trend()).
    */
   phone?: () => string;
 }
