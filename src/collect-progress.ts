@@ -10,7 +10,7 @@ export function projectLine(p: ProjectFacts, done: number, total: number): strin
   const r = p.raw;
   const facts = [
     r.lastCommitAt ? `last commit ${r.lastCommitAt.slice(0, 10)}` : null,
-    r.mergedPullRequests !== null ? `${n(r.mergedPullRequests)} PRs merged` : null,
+    r.mergedPullRequests != null ? `${n(r.mergedPullRequests)} PRs merged` : null,
     r.repositoryCount != null ? `${n(r.repositoryCount)} repos` : null,
     r.stackOverflowQuestions != null ? `${n(r.stackOverflowQuestions)} questions` : null,
     r.stars !== null ? `${n(r.stars)} stars` : null,

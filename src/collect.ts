@@ -64,18 +64,17 @@ export const CURRENT_ONLY = ["stars", "forks", "openIssues", "archived", "openPu
 
 /**
  * Figures asked whatever the rubric: the repository's details come in the answer that is asked anyway
- * (the repository's GET or node), and the activity figures of issue 17 (last commit, landed PRs,
- * commits) make the history every snapshot of a cohort shares (explain dates the as-of method by
- * `commits`). Every other figure costs a request, a search or a connection and is asked only when a
- * metric of the rubric reads it.
+ * (the repository's GET or node), and the last commit and the commit count make the activity history
+ * every snapshot of a cohort shares (explain dates the as-of method by `commits`). Every other figure
+ * costs a request, a search or a connection and is asked only when a metric of the rubric reads it.
  */
-export const ALWAYS_ASKED = ["lastCommitAt", "mergedPullRequests", "commits", "stars", "forks", "openIssues", "archived"] as const satisfies readonly RawField[];
+export const ALWAYS_ASKED = ["lastCommitAt", "commits", "stars", "forks", "openIssues", "archived"] as const satisfies readonly RawField[];
 
 /** A numerics library's figures: its repository is asked only when the rubric reads one of them. */
 export const NUMERICS_FIGURES = ["numericsLastCommitAt", "numericsMergedPullRequests", "numericsCommits"] as const satisfies readonly RawField[];
 
 /** What is asked with no rubric to say (tests, callers of collectCohort without one): every figure asked before rubrics chose. */
-export const DEFAULT_FIGURES: ReadonlySet<string> = new Set<string>([...ALWAYS_ASKED, "repositoryCount", "stackOverflowQuestions", ...NUMERICS_FIGURES]);
+export const DEFAULT_FIGURES: ReadonlySet<string> = new Set<string>([...ALWAYS_ASKED, "mergedPullRequests", "repositoryCount", "stackOverflowQuestions", ...NUMERICS_FIGURES]);
 
 /**
  * The figures a cohort asks under a rubric whose metrics read `read` (rubricFigures): those, and
@@ -133,6 +132,8 @@ export interface PlannedRepository {
   fullName: string;
   info: boolean;
   base?: string;
+  /** false: its merged-PR search is not asked (no metric reads mergedPullRequests, and it is no numerics library). */
+  merged?: boolean;
   signals?: RepoSignal[];
 }
 
@@ -157,6 +158,7 @@ export function repoRequest(r: PlannedRepository, window: { since: string; until
     until: window.until,
     info: r.info && current,
     ...(r.base ? { base: r.base } : {}),
+    ...(r.merged === false ? { merged: false } : {}),
     ...(signals.includes("createdAt") ? { createdAt: true } : {}),
     ...(signals.includes("releases") || signals.includes("latestReleaseAt") ? { releases: true } : {}),
     ...(signals.includes("openPullRequests") ? { openPullRequests: true } : {}),
@@ -184,10 +186,15 @@ export function planCohort(cohort: CohortConfig, figures: ReadonlySet<string> = 
   const tagged = figures.has("stackOverflowQuestions") ? cohort.projects.filter((p) => p.stackOverflowTags.length > 0) : [];
   const repositories = new Map<string, PlannedRepository>();
   const signals = REPO_SIGNALS.filter((f) => figures.has(f));
+  const landedAsked = figures.has("mergedPullRequests");
   const add = (fullName: string, info: boolean, base: string | undefined) => {
     const known = repositories.get(repoKey(fullName, base));
-    if (known) known.info ||= info;
-    else repositories.set(repoKey(fullName, base), { fullName, info, ...(base ? { base } : {}) });
+    // A numerics library's merged count is always asked (its figures come as a group).
+    const merged = info ? landedAsked : true;
+    if (known) {
+      known.info ||= info;
+      if (merged) delete known.merged;
+    } else repositories.set(repoKey(fullName, base), { fullName, info, ...(base ? { base } : {}), ...(merged ? {} : { merged: false }) });
     if (info && signals.length > 0) repositories.get(repoKey(fullName, base))!.signals = signals;
   };
   for (const p of cohort.projects) {
@@ -230,7 +237,8 @@ export function issueSearches(project: ProjectConfig, window: { since: string; u
 
 /** Every issue search of a cohort in a window (see pullSearches and issueSearches), each once. */
 export function issueQueries(cohort: CohortConfig, window: { since: string; until: string }, figures: ReadonlySet<string> = DEFAULT_FIGURES): string[] {
-  return [...new Set(cohort.projects.flatMap((p) => [...Object.values(pullSearches(p, window)), ...Object.values(issueSearches(p, window, figures))]))];
+  const landed = figures.has("mergedPullRequests");
+  return [...new Set(cohort.projects.flatMap((p) => [...(landed ? Object.values(pullSearches(p, window)) : []), ...Object.values(issueSearches(p, window, figures))]))];
 }
 
 function message(error: unknown): string {
@@ -276,7 +284,8 @@ interface RepoOutcome {
   commits: Settled<number | null>;
   /** The repository has no commits at all: a fact, not a missing figure. */
   empty: boolean;
-  merged: Settled<SearchCount>;
+  /** Absent when not asked (PlannedRepository.merged). */
+  merged?: Settled<SearchCount>;
   /** The signals asked of it (a project's own repository), each a value or why there is none. */
   signals?: Signals;
 }
@@ -387,7 +396,7 @@ class ProjectRecorder {
       else if ("error" in outcome.commits) this.fail([countField], outcome.commits.error);
       else this.set(countField, outcome.commits.value ?? 0, outcome.commits.from);
     }
-    if (!own) this.search("numericsMergedPullRequests", outcome.merged);
+    if (!own && outcome.merged) this.search("numericsMergedPullRequests", outcome.merged);
     return current;
   }
 
@@ -412,8 +421,9 @@ class ProjectRecorder {
    * closed unmerged; not applicable for a mirror. With no rule declared, many PRs closed unmerged
    * against few merged get a warning suggesting one.
    */
-  landed(project: ProjectConfig, merged: Settled<SearchCount>, labelled: Settled<SearchCount> | undefined, unmerged: Settled<SearchCount> | undefined): void {
+  landed(project: ProjectConfig, merged: Settled<SearchCount> | undefined, labelled: Settled<SearchCount> | undefined, unmerged: Settled<SearchCount> | undefined): void {
     if (this.untrusted) return; // its count failed with the repository's bad name
+    if (!merged || !("mergedPullRequests" in this.raw)) return; // not asked
     const rule = landingRule(project.landing);
     if (rule.kind === "none") {
       this.warnings.push({ field: "mergedPullRequests", message: `${project.repository} takes no pull requests on GitHub (landing: none): not applicable, left out of the criteria that need it` });
@@ -449,14 +459,16 @@ type Window = { since: string; until: string; pinned: boolean };
  * merged in the window. The search API has its own budget: a core rate limit or outage need not cost
  * the merged count, so it is still asked unless the repository does not exist or the run was stopped.
  */
-async function restRepository(github: GitHubSource, fullName: string, base: string | undefined, window: Window, signals: readonly RepoSignal[]): Promise<RepoOutcome> {
+async function restRepository(github: GitHubSource, fullName: string, base: string | undefined, window: Window, signals: readonly RepoSignal[], landed = true): Promise<RepoOutcome> {
   let info;
   try {
     info = await github.repository(fullName);
   } catch (error) {
     const failed = { error };
     const merged =
-      error instanceof FetchError && (error.kind === "not-found" || error.kind === "aborted")
+      !landed
+        ? undefined
+        : error instanceof FetchError && (error.kind === "not-found" || error.kind === "aborted")
         ? failed
         : await settle(github.mergedPullRequests(fullName, window.since, window.until, base), mergedRequest(fullName, window, base));
     return { repository: failed, lastCommit: failed, commits: failed, empty: false, merged };
@@ -467,7 +479,7 @@ async function restRepository(github: GitHubSource, fullName: string, base: stri
   const [commit, commits, merged, openPullRequests, contributors, releases] = await Promise.all([
     settle(lastCommit(github, info.fullName, info.defaultBranch, window), commitsRequest),
     settle(github.commitCount(info.fullName, info.defaultBranch, window.since, window.until), `${commitsRequest} (since ${window.since}, until ${window.until})`),
-    settle(github.mergedPullRequests(info.fullName, window.since, window.until, base), mergedRequest(info.fullName, window, base)),
+    landed ? settle(github.mergedPullRequests(info.fullName, window.since, window.until, base), mergedRequest(info.fullName, window, base)) : undefined,
     asks("openPullRequests") ? settle(github.listCount(info.fullName, "openPulls"), `${repo}/pulls?state=open`) : undefined,
     asks("contributors") ? settle(github.listCount(info.fullName, "contributors"), `${repo}/contributors?anon=true`) : undefined,
     asks("releases") || asks("latestReleaseAt") ? settle(github.releases(info.fullName, window.since, window.until), `${repo}/releases`) : undefined,
@@ -515,7 +527,7 @@ function graphqlOutcome(requested: string, result: RepoFigures | FetchError): Re
     lastCommit: settled(result.lastCommitAt, from),
     commits: settled(result.commits, from),
     empty: result.empty,
-    merged: settled(result.mergedPullRequests, `POST /graphql: search ISSUE for ${result.fullName}`),
+    ...(result.mergedPullRequests !== undefined ? { merged: settled(result.mergedPullRequests, `POST /graphql: search ISSUE for ${result.fullName}`) } : {}),
     signals: {
       ...(result.createdAt !== undefined ? { createdAt: settled(result.createdAt, from) } : {}),
       ...(result.openPullRequests !== undefined ? { openPullRequests: settled(result.openPullRequests, from) } : {}),
@@ -559,7 +571,7 @@ async function collectProject(project: ProjectConfig, answers: Answers, asOf: st
     rec.raw.numericsMergedPullRequests = null;
     rec.raw.numericsCommits = null;
   }
-  const searches = pullSearches(project, window);
+  const searches = figures.has("mergedPullRequests") ? pullSearches(project, window) : {};
   // Under the name GitHub reports now: a search does not follow a rename (the planned name when it was not renamed).
   const ownAnswer = answers.repository(project.repository, landingRule(project.landing).base);
   const issueCounts = ownAnswer.then((o) => {
@@ -727,7 +739,8 @@ export async function collectCohort(cohort: CohortConfig, opts: CollectOptions):
     const repository = memo(
       (key) => {
         const [fullName, base] = key.split(" base:");
-        return restRepository(github, fullName!, base, window, planned.get(key)?.signals ?? []);
+        const entry = planned.get(repoKey(fullName!, base));
+        return restRepository(github, fullName!, base, window, entry?.signals ?? [], entry?.merged !== false);
       },
       (k) => k.toLowerCase(),
     );

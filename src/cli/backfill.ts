@@ -61,7 +61,8 @@ export function backfillPlanText(loaded: LoadedCohort, dates: string[], skipped:
   } else {
     const limits = tokenFrom ? DOCUMENTED_LIMITS.token : DOCUMENTED_LIMITS.anonymous;
     const core = dates.reduce((sum, asOf) => sum + 3 * plan.repositories.length + signalsAt(asOf, "rest"), 0);
-    const search = dates.reduce((sum, asOf) => sum + plan.repositories.length + plan.queries.length + issuesAt(asOf).length, 0);
+    const landed = plan.repositories.filter((r) => r.merged !== false).length;
+    const search = dates.reduce((sum, asOf) => sum + landed + plan.queries.length + issuesAt(asOf).length, 0);
     lines.push(
       `  github core      ${n(core)} (3 per repository and date${core > 3 * plan.repositories.length * dates.length ? ", + the rubric's signals: open pull requests, contributors (recent dates only), releases" : ""})`,
       `  github search    ${n(search)} (merged-PR, repository and PR searches per date)`,

@@ -82,12 +82,13 @@ export function dryRunText(d: DryRun): string {
   } else {
     const limits = d.tokenFrom ? DOCUMENTED_LIMITS.token : DOCUMENTED_LIMITS.anonymous;
     const core = 3 * repos.length + restForSignals;
-    const search = repos.length + d.plan.queries.length + d.issueQueries.length;
+    const landed = repos.filter((r) => r.merged !== false).length;
+    const search = landed + d.plan.queries.length + d.issueQueries.length;
     lines.push(
       `  github core      ${n(core)} (3 per repository: the repository, its last commit and its commits in the window; ` +
         `${restForSignals > 0 ? `+ ${n(restForSignals)} for the rubric's signals (open pull requests, contributors, releases: one each a repository); ` : ""}+ 1 per renamed repository (its redirect)` +
         `${d.pinned ? "" : ", + 1 per branch head newer than asOf"}, known only from the answers)`,
-      `  github search    ${n(search)} (${n(repos.length)} merged-PR searches, one per repository, + ${n(d.plan.queries.length)} repository counts + ${n(d.issueQueries.length)} PR searches of landing rules and the bot-landed check${d.plan.figures.some((f) => f === "issuesOpened" || f === "issuesClosed") ? " and issue searches of issuesOpened/issuesClosed" : ""})`,
+      `  github search    ${n(search)} (${n(landed)} merged-PR searches, one per repository${landed < repos.length ? " whose count is read" : ""}, + ${n(d.plan.queries.length)} repository counts + ${n(d.issueQueries.length)} PR searches of landing rules and the bot-landed check${d.plan.figures.some((f) => f === "issuesOpened" || f === "issuesClosed") ? " and issue searches of issuesOpened/issuesClosed" : ""})`,
     );
     budget.push(
       `  core             ${n(core)} of ${n(limits.core)} an hour${d.tokenFrom ? "" : " (unauthenticated)"}: ${windows(core, limits.core, "hour")}`,

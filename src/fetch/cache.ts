@@ -245,7 +245,7 @@ type RepoPart = Omit<RepoFigures, "mergedPullRequests">;
  */
 export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGitHub {
   const repoKey = (r: RepoFiguresRequest) =>
-    `graphql repository ${r.fullName} ${r.since} ${r.until}${r.base ? ` base:${r.base}` : ""}${r.info ? " info" : ""}${r.createdAt ? " createdAt" : ""}${r.releases ? " releases" : ""}${r.openPullRequests ? " openPulls" : ""}`;
+    `graphql repository ${r.fullName} ${r.since} ${r.until}${r.base ? ` base:${r.base}` : ""}${r.info ? " info" : ""}${r.createdAt ? " createdAt" : ""}${r.releases ? " releases" : ""}${r.openPullRequests ? " openPulls" : ""}${r.merged === false ? " unlanded" : ""}`;
   const keep = (key: string, result: unknown) => {
     const line = lineOf(key, result);
     if (line) cache.put(line);
@@ -297,7 +297,7 @@ export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGi
         const line = known(repoKey(r));
         if (!line) return void whole.push(i);
         const part = fromLine<RepoPart>(line);
-        if (part instanceof FetchError) return done(i, part);
+        if (part instanceof FetchError || r.merged === false) return done(i, part);
         const merged: MergedRequest = { fullName: part.fullName, since: r.since, until: r.until, ...(r.base ? { base: r.base } : {}) };
         const count = known(mergedKey(merged));
         if (count) done(i, { ...part, mergedPullRequests: fromLine<SearchCount>(count) });
@@ -318,7 +318,7 @@ export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGi
                   // A repository whose last commit, commit count or a detail failed is asked again whole.
                   const failed = [part.lastCommitAt, part.commits, part.createdAt, part.releases, part.openPullRequests, ...Object.values(part.info ?? {})].some((v) => v instanceof FetchError);
                   if (!failed) keep(repoKey(requests[i]!), part);
-                  keep(mergedKey({ ...requests[i]!, fullName: result.fullName }), mergedPullRequests);
+                  if (mergedPullRequests !== undefined) keep(mergedKey({ ...requests[i]!, fullName: result.fullName }), mergedPullRequests);
                 }
                 done(i, result);
               },

@@ -19,6 +19,8 @@ export interface RepoFiguresRequest {
   info: boolean;
   /** Only PRs merged into this branch are counted (the project's landing rule). */
   base?: string;
+  /** false: no merged-PR search (no metric of the rubric reads it). Default true. */
+  merged?: boolean;
   /** Also fetch when the repository was created (a scalar of the node: no cost). */
   createdAt?: boolean;
   /** Also fetch the newest page of releases (one connection), counted by releases.ts. */
@@ -44,8 +46,8 @@ export interface RepoFigures {
   empty: boolean;
   /** Commits on the default branch in (since, until]: history's totalCount; null for an empty repository. */
   commits: number | null | FetchError;
-  /** issueCount of the merged-PR search. GraphQL has no incomplete_results: `incomplete` is always false. */
-  mergedPullRequests: SearchCount | FetchError;
+  /** issueCount of the merged-PR search (absent when not asked). GraphQL has no incomplete_results: `incomplete` is always false. */
+  mergedPullRequests?: SearchCount | FetchError;
   /** Only when requested. */
   createdAt?: string | FetchError;
   /** Only when requested, with info (asked with its open issues). */
@@ -67,8 +69,8 @@ export interface RepositoryItem {
   /** since + 1 s: history's `since` includes its instant, the window does not. */
   after: string;
   info: boolean;
-  /** The merged-PR search for the requested name; graphql.ts searches again under the new name after a rename. */
-  merged: string;
+  /** The merged-PR search for the requested name, when asked; graphql.ts searches again under the new name after a rename. */
+  merged: string | undefined;
   since: string;
   createdAt: boolean;
   releases: boolean;
@@ -119,7 +121,7 @@ export function repositoryItem(request: RepoFiguresRequest): RepositoryItem | Fe
       until: request.until,
       after,
       info: request.info,
-      merged: mergedQuery(request.fullName, request.since, request.until, request.base),
+      merged: request.merged === false ? undefined : mergedQuery(request.fullName, request.since, request.until, request.base),
       since: request.since,
       createdAt: request.createdAt === true,
       releases: request.releases === true,
@@ -137,7 +139,7 @@ export function repositoryItem(request: RepoFiguresRequest): RepositoryItem | Fe
  */
 export function connectionsOf(item: BatchItem): number {
   if (item.kind === "search") return 1;
-  return (item.info ? 5 : 3) + (item.releases ? 1 : 0);
+  return (item.info ? 5 : 3) - (item.merged === undefined ? 1 : 0) + (item.releases ? 1 : 0);
 }
 
 export function estimateCost(connections: number): number {
@@ -179,17 +181,20 @@ export function buildBatchQuery(items: readonly BatchItem[]): BatchQuery {
     };
     const t = timestamp(item.until);
     const a = timestamp(item.after);
-    declarations.push(`$o${i}: String!`, `$n${i}: String!`, `$s${i}: String!`);
+    declarations.push(`$o${i}: String!`, `$n${i}: String!`);
     variables[`o${i}`] = item.owner;
     variables[`n${i}`] = item.name;
-    variables[`s${i}`] = item.merged;
+    if (item.merged !== undefined) {
+      declarations.push(`$s${i}: String!`);
+      variables[`s${i}`] = item.merged;
+    }
     const info = item.info ? " stargazerCount forkCount isArchived issues(states: OPEN) { totalCount } pullRequests(states: OPEN) { totalCount }" : "";
     const branchName = item.info ? "name " : "";
     const signals = `${item.createdAt ? " createdAt" : ""}${item.releases ? ` releases(first: ${RELEASES_PAGE}, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { publishedAt } }` : ""}`;
     fields.push(
       `r${i}: repository(owner: $o${i}, name: $n${i}) { nameWithOwner${info}${signals} defaultBranchRef { ${branchName}target { ... on Commit { history(first: 1, until: $${t}) { nodes { committedDate } } commits: history(since: $${a}, until: $${t}) { totalCount } } } } }`,
-      `m${i}: search(type: ISSUE, query: $s${i}, first: 0) { issueCount }`,
     );
+    if (item.merged !== undefined) fields.push(`m${i}: search(type: ISSUE, query: $s${i}, first: 0) { issueCount }`);
   });
   fields.push(RATE_LIMIT_FIELDS);
   return { query: `query ShowdownBatch(${declarations.join(", ")}) {\n  ${fields.join("\n  ")}\n}`, variables, connections };
@@ -249,8 +254,8 @@ export function parseBatch(items: readonly BatchItem[], data: Data, errors: read
     if (!repo || typeof repo.nameWithOwner !== "string") return failure(`r${i}`, what, under(`r${i}`));
 
     const merged = data?.[`m${i}`] as SearchData | null | undefined;
-    const mergedPullRequests: SearchCount | FetchError =
-      typeof merged?.issueCount === "number" ? { count: merged.issueCount, incomplete: false } : failure(`m${i}`, `search ISSUE (q: ${item.merged})`, under(`m${i}`));
+    const mergedPullRequests: SearchCount | FetchError | undefined =
+      item.merged === undefined ? undefined : typeof merged?.issueCount === "number" ? { count: merged.issueCount, incomplete: false } : failure(`m${i}`, `search ISSUE (q: ${item.merged})`, under(`m${i}`));
 
     const ref = repo.defaultBranchRef;
     let lastCommitAt: string | null | FetchError = null;
@@ -272,7 +277,7 @@ export function parseBatch(items: readonly BatchItem[], data: Data, errors: read
       commits = failure(`r${i}`, `${what} default branch`, under(`r${i}`, "defaultBranchRef"));
     }
 
-    const figures: RepoFigures = { fullName: repo.nameWithOwner, lastCommitAt, empty, commits, mergedPullRequests };
+    const figures: RepoFigures = { fullName: repo.nameWithOwner, lastCommitAt, empty, commits, ...(mergedPullRequests !== undefined ? { mergedPullRequests } : {}) };
     if (item.createdAt) figures.createdAt = typeof repo.createdAt === "string" ? repo.createdAt : failure(`r${i}`, `${what} createdAt`, under(`r${i}`, "createdAt"));
     if (item.releases) {
       const nodes = repo.releases?.nodes;

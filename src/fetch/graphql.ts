@@ -506,7 +506,7 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     const item = repositoryItem(request);
     if (item instanceof FetchError) return item;
     const result = (await enqueue(item)) as RepoFigures | FetchError;
-    if (result instanceof FetchError || !renamed(request, result)) return result;
+    if (result instanceof FetchError || !renamed(request, result) || request.merged === false) return result;
     // REST searches under the name GitHub reports now (collect.ts); the search under the old name may
     // not follow the rename, so the count is asked for again under the new one.
     return { ...result, mergedPullRequests: await mergedOf({ ...request, fullName: result.fullName }) };

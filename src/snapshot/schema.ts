@@ -10,7 +10,7 @@ const count = z.number().int().nonnegative();
 export const Raw = z.strictObject({
   lastCommitAt: iso.nullable(),
   /** Pull requests landed in the window, by the project's landing rule (sources.landing; default: merged). */
-  mergedPullRequests: count.nullable(),
+  mergedPullRequests: count.nullable().optional(),
   /** Commits on the default branch in the window; optional: snapshots written before it stay valid. */
   commits: count.nullable().optional(),
   /** Optional from here on: a figure no metric of the cohort's rubric reads is not asked, and left out (null: asked and failed). */

@@ -75,12 +75,13 @@ describe.each(["rest", "graphql"] as const)("a rubric that reads neither Stack O
     expect(result.stderr).not.toContain("unexpected error");
     expect(result.code).toBe(0);
     expect(requests.filter((r) => r.api === "stackexchange")).toEqual([]);
-    expect(requests.filter((r) => r.route === "GET /search/repositories")).toEqual([]);
+    // No search at all: neither the repository count nor the merged-PR count (and its bot-landed check) is read.
+    expect(requests.filter((r) => r.route.startsWith("GET /search/"))).toEqual([]);
     expect(requests.filter((r) => r.path.includes("num-org"))).toEqual([]);
     const alpha = snapshot!.projects[0]!;
     // Figures not asked are left out, not null: null keeps meaning "asked and failed".
-    expect(Object.keys(alpha.raw).sort()).toEqual(["archived", "commits", "forks", "lastCommitAt", "mergedPullRequests", "openIssues", "stars"]);
-    expect(alpha.raw).toMatchObject({ stars: 120, commits: 1, mergedPullRequests: 1 });
+    expect(Object.keys(alpha.raw).sort()).toEqual(["archived", "commits", "forks", "lastCommitAt", "openIssues", "stars"]);
+    expect(alpha.raw).toMatchObject({ stars: 120, commits: 1, lastCommitAt: "2026-11-07T06:00:00Z" });
     expect(alpha.errors).toEqual([]);
     expect(alpha.sources.stackOverflowTags).toEqual([]);
     expect(replica!.graphqlInvalid).toEqual([]);
@@ -108,9 +109,10 @@ describe("collect --dry-run", () => {
     const dir = await project(rubricYaml(["log10(1 + stars) + commits"]), NO_TAGS);
     const result = await runCli(["collect", "--dry-run", "--api", "rest", "--cohort", "sig", "--as-of", AS_OF], { cwd: dir, env: { GITHUB_TOKEN: TOKEN } });
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("figures asked: lastCommitAt, mergedPullRequests, commits, stars, forks, openIssues, archived (whatever the rubric); no other (the rubric's metrics read none)\n");
+    expect(result.stdout).toContain("figures asked: lastCommitAt, commits, stars, forks, openIssues, archived (whatever the rubric); no other (the rubric's metrics read none)\n");
     expect(result.stdout).toContain("  stack exchange   0 ");
     expect(result.stdout).toMatch(/github core {6}6 /);
+    expect(result.stdout).toContain("  github search    0 (0 merged-PR searches, one per repository whose count is read, + 0 repository counts");
   });
 });
 
@@ -219,7 +221,7 @@ describe("collect --dry-run with every signal", () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("; createdAt, openPullRequests, contributors, releases, latestReleaseAt, issuesOpened, issuesClosed (read by the rubric's metrics)\n");
     expect(result.stdout).toMatch(core);
-    if (api === "rest") expect(result.stdout).toContain("github search    8 (2 merged-PR searches, one per repository, + 0 repository counts + 6 PR searches of landing rules and the bot-landed check and issue searches of issuesOpened/issuesClosed)");
+    if (api === "rest") expect(result.stdout).toContain("github search    4 (0 merged-PR searches, one per repository whose count is read, + 0 repository counts + 4 PR searches of landing rules and the bot-landed check and issue searches of issuesOpened/issuesClosed)");
   });
 });
 

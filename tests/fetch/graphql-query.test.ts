@@ -123,7 +123,7 @@ describe("parseBatch", () => {
       "a/empty": { nameWithOwner: "a/empty", stars: 1, defaultBranch: null },
       "a/old": { nameWithOwner: "a/old", commits: ["2026-03-01T00:00:00Z"] },
     },
-    searches: { [repo("a/full").merged]: 42, [repo("a/empty").merged]: 0, [repo("a/old").merged]: 2, [repo("a/gone").merged]: 0, x: 9 },
+    searches: { [repo("a/full").merged!]: 42, [repo("a/empty").merged!]: 0, [repo("a/old").merged!]: 2, [repo("a/gone").merged!]: 0, x: 9 },
   };
   const built = buildBatchQuery(items);
   const response = answer(world, { query: built.query, variables: built.variables });
