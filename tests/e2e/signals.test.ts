@@ -55,8 +55,12 @@ afterEach(async () => {
   replica = undefined;
 });
 
+/** The GraphQL queries posted to the replica, in order. */
+let posted: string[] = [];
+
 async function collect(api: "rest" | "graphql", dir: string, dataset: ReplicaData, extra: string[] = []) {
-  replica = await startReplica(dataset);
+  posted = [];
+  replica = await startReplica(dataset, { fault: (ctx) => void (ctx.route === "POST /graphql" && posted.push((JSON.parse(ctx.body) as { query: string }).query)) });
   const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, SHOWDOWN_NOW: AS_OF };
   const result = await runCli(["collect", "--api", api, "--cohort", "sig", "--as-of", AS_OF, ...extra], { cwd: dir, env });
   const snapshot = result.code === 0 ? Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "sig", "2026-11-21.json"), "utf8"))) : undefined;
@@ -77,6 +81,8 @@ describe.each(["rest", "graphql"] as const)("a rubric that reads neither Stack O
     expect(requests.filter((r) => r.api === "stackexchange")).toEqual([]);
     // No search at all: neither the repository count nor the merged-PR count (and its bot-landed check) is read.
     expect(requests.filter((r) => r.route.startsWith("GET /search/"))).toEqual([]);
+    expect(posted.filter((q) => q.includes("search("))).toEqual([]);
+    expect(posted).toHaveLength(api === "graphql" ? 1 : 0);
     expect(requests.filter((r) => r.path.includes("num-org"))).toEqual([]);
     const alpha = snapshot!.projects[0]!;
     // Figures not asked are left out, not null: null keeps meaning "asked and failed".
