@@ -8,7 +8,7 @@ import { mkdir, mkdtemp, readFile, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { startReplica, type Replica, type ReplicaData } from "../support/replica.js";
-import { runCli } from "../support/cli.js";
+import { runInProcess } from "../support/io.js";
 import { Snapshot } from "../../src/snapshot/schema.js";
 
 const TOKEN = "ghp_signalsSecretToken0123456789abcdefAB";
@@ -62,7 +62,7 @@ async function collect(api: "rest" | "graphql", dir: string, dataset: ReplicaDat
   posted = [];
   replica = await startReplica(dataset, { fault: (ctx) => void (ctx.route === "POST /graphql" && posted.push((JSON.parse(ctx.body) as { query: string }).query)) });
   const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, SHOWDOWN_NOW: AS_OF };
-  const result = await runCli(["collect", "--api", api, "--cohort", "sig", "--as-of", AS_OF, ...extra], { cwd: dir, env });
+  const result = await runInProcess(["collect", "--api", api, "--cohort", "sig", "--as-of", AS_OF, ...extra], { cwd: dir, env });
   const snapshot = result.code === 0 ? Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "sig", "2026-11-21.json"), "utf8"))) : undefined;
   return { result, snapshot, requests: replica.requests };
 }
@@ -70,7 +70,7 @@ async function collect(api: "rest" | "graphql", dir: string, dataset: ReplicaDat
 describe.each(["rest", "graphql"] as const)("a rubric that reads neither Stack Overflow nor repository searches nor a numerics library (--api %s)", (api) => {
   it("validates without tags, and collects with no Stack Exchange request, no repository search and no request for the numerics library", async () => {
     const dir = await project(rubricYaml(["log10(1 + stars) + commits"]), NO_TAGS);
-    const validated = await runCli(["validate"], { cwd: dir });
+    const validated = await runInProcess(["validate"], { cwd: dir });
     expect(validated.stderr).toBe("");
     expect(validated.stdout).toBe("sig: 2 projects, ok\n");
     expect(validated.code).toBe(0);
@@ -99,7 +99,7 @@ describe.each(["rest", "graphql"] as const)("a rubric that reads neither Stack O
 describe("Stack Overflow tags under a rubric that reads stackOverflowQuestions", () => {
   it("validate refuses a project without tags in one line naming the file, the path and the fix", async () => {
     const dir = await project(rubricYaml(["log10(1 + stackOverflowQuestions)"]), NO_TAGS);
-    const result = await runCli(["validate"], { cwd: dir });
+    const result = await runInProcess(["validate"], { cwd: dir });
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('oss-showdown: config/sig.yaml: projects[0].stackOverflowTags: rubric "Signals" reads stackOverflowQuestions: list the project\'s Stack Overflow tags, e.g. stackOverflowTags: [alpha]\n');
     expect(result.stderr).toContain("config/sig.yaml: projects[1].stackOverflowTags: rubric");
@@ -113,7 +113,7 @@ describe("Stack Overflow tags under a rubric that reads stackOverflowQuestions",
 describe("collect --dry-run", () => {
   it("lists the figures the rubric makes it ask, and plans no Stack Exchange request without them", async () => {
     const dir = await project(rubricYaml(["log10(1 + stars) + commits"]), NO_TAGS);
-    const result = await runCli(["collect", "--dry-run", "--api", "rest", "--cohort", "sig", "--as-of", AS_OF], { cwd: dir, env: { GITHUB_TOKEN: TOKEN } });
+    const result = await runInProcess(["collect", "--dry-run", "--api", "rest", "--cohort", "sig", "--as-of", AS_OF], { cwd: dir, env: { GITHUB_TOKEN: TOKEN } });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("figures asked: lastCommitAt, commits, stars, forks, openIssues, archived (whatever the rubric); no other (the rubric's metrics read none)\n");
     expect(result.stdout).toContain("  stack exchange   0 ");
@@ -193,7 +193,7 @@ describe.each(["rest", "graphql"] as const)("every signal as of asOf (--api %s)"
     expect(replica!.graphqlInvalid).toEqual([]);
 
     // explain names each figure's request, through the API the snapshot was collected with.
-    const explained = await runCli(["explain", "--cohort", "sig", "beta"], { cwd: dir });
+    const explained = await runInProcess(["explain", "--cohort", "sig", "beta"], { cwd: dir });
     expect(explained.code).toBe(0);
     expect(explained.stdout).toContain("GET /repos/beta-org/beta/contributors?anon=true&per_page=1");
     expect(explained.stdout).toContain(api === "rest" ? "GET /repos/beta-org/beta/releases?per_page=100" : "releases(first: 100, orderBy: { field: CREATED_AT, direction: DESC })");
@@ -206,7 +206,7 @@ describe.each(["rest", "graphql"] as const)("every signal as of asOf (--api %s)"
     const dir = await project(SIGNALS_RUBRIC, TWO);
     replica = await startReplica(signalData());
     const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, SHOWDOWN_NOW: "2026-12-21T06:00:00.000Z" };
-    const result = await runCli(["collect", "--api", api, "--cohort", "sig", "--as-of", AS_OF], { cwd: dir, env });
+    const result = await runInProcess(["collect", "--api", api, "--cohort", "sig", "--as-of", AS_OF], { cwd: dir, env });
     expect(result.code).toBe(0);
     const snap = Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "sig", "2026-11-21.json"), "utf8")));
     const alpha = snap.projects[0]!;
@@ -223,7 +223,7 @@ describe("collect --dry-run with every signal", () => {
     ["graphql", /github core {6}2 \(contributors, one per repository: GraphQL has no field for them\)/],
   ] as const)("--api %s: lists them and what they cost", async (api, core) => {
     const dir = await project(SIGNALS_RUBRIC, TWO);
-    const result = await runCli(["collect", "--dry-run", "--api", api, "--cohort", "sig", "--as-of", AS_OF], { cwd: dir, env: { GITHUB_TOKEN: TOKEN, SHOWDOWN_NOW: AS_OF } });
+    const result = await runInProcess(["collect", "--dry-run", "--api", api, "--cohort", "sig", "--as-of", AS_OF], { cwd: dir, env: { GITHUB_TOKEN: TOKEN, SHOWDOWN_NOW: AS_OF } });
     expect(result.code).toBe(0);
     expect(result.stdout).toContain("; createdAt, openPullRequests, contributors, releases, latestReleaseAt, issuesOpened, issuesClosed (read by the rubric's metrics)\n");
     expect(result.stdout).toMatch(core);
@@ -236,7 +236,7 @@ describe("backfill with every signal", () => {
     const dir = await project(SIGNALS_RUBRIC, TWO);
     replica = await startReplica(signalData());
     const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, SHOWDOWN_NOW: "2026-12-21T06:00:00.000Z" };
-    const result = await runCli(["backfill", "--cohort", "sig", "--from", "2026-11-03", "--to", "2026-11-17", "--every", "week", "--api", api], { cwd: dir, env });
+    const result = await runInProcess(["backfill", "--cohort", "sig", "--from", "2026-11-03", "--to", "2026-11-17", "--every", "week", "--api", api], { cwd: dir, env });
     expect(result.code).toBe(0);
     const at = async (date: string) => Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "sig", `${date}.json`), "utf8"))).projects[0]!.raw;
     // 00:00 UTC of each date: windows (10-04, 11-03], (10-11, 11-10], (10-18, 11-17].
@@ -254,12 +254,12 @@ describe("a run that failed one signal, run again", () => {
     replica = await startReplica(signalData(), { fault: (ctx) => (down && ctx.route === "GET /repos/{owner}/{repo}/contributors" ? { status: 503, body: { message: "Service Unavailable" } } : undefined) });
     const env = { GITHUB_TOKEN: TOKEN, GITHUB_API_URL: replica.githubUrl, STACKEXCHANGE_API_URL: replica.stackExchangeUrl, SHOWDOWN_NOW: AS_OF, SHOWDOWN_RETRIES: "0" };
     const args = ["collect", "--api", api, "--cohort", "sig", "--as-of", AS_OF];
-    const first = await runCli(args, { cwd: dir, env });
+    const first = await runInProcess(args, { cwd: dir, env });
     expect(first.code).toBe(2);
     expect(first.stderr).toMatch(/missing contributors: GET \/repos\/alpha-org\/alpha\/contributors\?anon=true: 503/);
     const before = replica.requests.length;
     down = false;
-    const again = await runCli(args, { cwd: dir, env });
+    const again = await runInProcess(args, { cwd: dir, env });
     expect(again.code).toBe(0);
     expect(replica.requests.slice(before).map((r) => r.route).sort()).toEqual(["GET /repos/{owner}/{repo}/contributors", "GET /repos/{owner}/{repo}/contributors"]);
     const snap = Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "sig", "2026-11-21.json"), "utf8")));
