@@ -138,7 +138,10 @@ export interface PlannedRepository {
 }
 
 /** Figures of a project's own repository beyond the activity ones, asked only when the rubric reads them. */
-export const REPO_SIGNALS = ["createdAt", "openPullRequests", "contributors", "releases", "latestReleaseAt"] as const satisfies readonly RawField[];
+export const REPO_SIGNALS = ["createdAt", "openPullRequests", "contributors", "releases", "latestReleaseAt", "tags"] as const satisfies readonly RawField[];
+
+/** Why REST cannot count tags in a window: the list of tags has no dates, and a request a tag is not cheap. */
+export const TAGS_NEED_GRAPHQL = "tags: GitHub's REST API lists tags without dates (one request a tag would date them); collect with --api graphql (a token) to count the tags of the window";
 export type RepoSignal = (typeof REPO_SIGNALS)[number];
 
 /** Issue searches of a project's own repository, each asked only when the rubric reads its figure. */
@@ -162,6 +165,7 @@ export function repoRequest(r: PlannedRepository, window: { since: string; until
     ...(signals.includes("createdAt") ? { createdAt: true } : {}),
     ...(signals.includes("releases") || signals.includes("latestReleaseAt") ? { releases: true } : {}),
     ...(signals.includes("openPullRequests") ? { openPullRequests: true } : {}),
+    ...(signals.includes("tags") ? { tags: true } : {}),
   };
 }
 
@@ -295,6 +299,7 @@ interface Signals {
   openPullRequests?: Settled<number>;
   contributors?: Settled<number>;
   releases?: Settled<ReleaseSummary>;
+  tags?: Settled<ReleaseSummary>;
 }
 
 interface Details {
@@ -363,7 +368,7 @@ class ProjectRecorder {
     const countField: RawField = own ? "commits" : "numericsCommits";
     let current: string | undefined;
     // What a failed repository costs: its own figures, those of now only when they were asked.
-    const lost: RawField[] = own ? [...(now ? CURRENT_ONLY : []), "createdAt", "releases", "latestReleaseAt"] : [];
+    const lost: RawField[] = own ? [...(now ? CURRENT_ONLY : []), "createdAt", "releases", "latestReleaseAt", "tags"] : [];
     if ("error" in outcome.repository) {
       this.fail([...lost, commitField, countField], outcome.repository.error);
     } else {
@@ -405,6 +410,11 @@ class ProjectRecorder {
     if (s.createdAt) this.settled("createdAt", s.createdAt);
     if (now && s.openPullRequests) this.settled("openPullRequests", s.openPullRequests);
     if (now && s.contributors) this.settled("contributors", s.contributors);
+    if (s.tags && "error" in s.tags) this.fail(["tags"], s.tags.error);
+    else if (s.tags) {
+      this.set("tags", s.tags.value.inWindow, s.tags.from);
+      if (!s.tags.value.complete && "tags" in this.raw) this.warnings.push({ field: "tags", message: `${fullName}: at least ${s.tags.value.inWindow}: only the newest ${RELEASES_PAGE} tags are read and the oldest of them is in the window` });
+    }
     if (!s.releases) return;
     if ("error" in s.releases) return this.fail(["releases", "latestReleaseAt"], s.releases.error);
     const { value, from } = s.releases;
@@ -499,6 +509,7 @@ async function restRepository(github: GitHubSource, fullName: string, base: stri
       ...(openPullRequests ? { openPullRequests } : {}),
       ...(contributors ? { contributors } : {}),
       ...(releases ? { releases } : {}),
+      ...(asks("tags") ? { tags: { error: new FetchError("invalid", TAGS_NEED_GRAPHQL) } } : {}),
     },
   };
 }
@@ -532,6 +543,7 @@ function graphqlOutcome(requested: string, result: RepoFigures | FetchError): Re
       ...(result.createdAt !== undefined ? { createdAt: settled(result.createdAt, from) } : {}),
       ...(result.openPullRequests !== undefined ? { openPullRequests: settled(result.openPullRequests, from) } : {}),
       ...(result.releases !== undefined ? { releases: settled(result.releases, from) } : {}),
+      ...(result.tags !== undefined ? { tags: settled(result.tags, from) } : {}),
     },
   };
 }

@@ -103,6 +103,11 @@ function signalSources(repo: string, asOf: string, windowDays: number, api: GitH
     { field: "contributors", request: `GET /repos/${repo}/contributors?anon=true&per_page=1`, detail: "the Link header's last page (one a page; anonymous contributors included), as of the run; GraphQL has no such field" },
     { field: "releases", request: releases, detail: `releases published in ${window}, among the newest ${RELEASES_PAGE}` },
     { field: "latestReleaseAt", request: releases, detail: `the newest publishedAt at or before asOf, among the newest ${RELEASES_PAGE}` },
+    {
+      field: "tags",
+      request: api === "graphql" ? graphqlRepo(repo, `refs(refPrefix: "refs/tags/", first: ${RELEASES_PAGE}, orderBy: { field: TAG_COMMIT_DATE, direction: DESC })`) : "none: REST lists tags without dates",
+      detail: `tags dated in ${window} (an annotated tag by its tagger's date, else its commit's), among the newest ${RELEASES_PAGE} by commit date`,
+    },
     { field: "issuesOpened", request: search(issuesQuery(repo, "created", since, until)), detail: `${count} (issues opened in ${window})` },
     { field: "issuesClosed", request: search(issuesQuery(repo, "closed", since, until)), detail: `${count} (issues closed in ${window})` },
   ];

@@ -245,7 +245,7 @@ type RepoPart = Omit<RepoFigures, "mergedPullRequests">;
  */
 export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGitHub {
   const repoKey = (r: RepoFiguresRequest) =>
-    `graphql repository ${r.fullName} ${r.since} ${r.until}${r.base ? ` base:${r.base}` : ""}${r.info ? " info" : ""}${r.createdAt ? " createdAt" : ""}${r.releases ? " releases" : ""}${r.openPullRequests ? " openPulls" : ""}${r.merged === false ? " unlanded" : ""}`;
+    `graphql repository ${r.fullName} ${r.since} ${r.until}${r.base ? ` base:${r.base}` : ""}${r.info ? " info" : ""}${r.createdAt ? " createdAt" : ""}${r.releases ? " releases" : ""}${r.openPullRequests ? " openPulls" : ""}${r.merged === false ? " unlanded" : ""}${r.tags ? " tags" : ""}`;
   const keep = (key: string, result: unknown) => {
     const line = lineOf(key, result);
     if (line) cache.put(line);
@@ -316,7 +316,7 @@ export function cachedBatchGitHub(source: BatchGitHub, cache: RunCache): BatchGi
                 } else {
                   const { mergedPullRequests, ...part } = result;
                   // A repository whose last commit, commit count or a detail failed is asked again whole.
-                  const failed = [part.lastCommitAt, part.commits, part.createdAt, part.releases, part.openPullRequests, ...Object.values(part.info ?? {})].some((v) => v instanceof FetchError);
+                  const failed = [part.lastCommitAt, part.commits, part.createdAt, part.releases, part.tags, part.openPullRequests, ...Object.values(part.info ?? {})].some((v) => v instanceof FetchError);
                   if (!failed) keep(repoKey(requests[i]!), part);
                   if (mergedPullRequests !== undefined) keep(mergedKey({ ...requests[i]!, fullName: result.fullName }), mergedPullRequests);
                 }

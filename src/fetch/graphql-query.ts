@@ -27,6 +27,8 @@ export interface RepoFiguresRequest {
   releases?: boolean;
   /** Also report the open pull requests (asked with info already: only read). */
   openPullRequests?: boolean;
+  /** Also fetch the newest page of tags by their commits' dates (one connection). */
+  tags?: boolean;
 }
 
 export interface RepoFigures {
@@ -54,6 +56,8 @@ export interface RepoFigures {
   openPullRequests?: number | FetchError;
   /** Only when requested: the releases in (since, until] and the newest at or before until. */
   releases?: ReleaseSummary | FetchError;
+  /** Only when requested: the tags dated in (since, until] (latestAt: the newest tag by until). */
+  tags?: ReleaseSummary | FetchError;
 }
 
 export type RepoInfo = {
@@ -75,6 +79,7 @@ export interface RepositoryItem {
   createdAt: boolean;
   releases: boolean;
   openPullRequests: boolean;
+  tags: boolean;
 }
 
 export interface SearchItem {
@@ -126,6 +131,7 @@ export function repositoryItem(request: RepoFiguresRequest): RepositoryItem | Fe
       createdAt: request.createdAt === true,
       releases: request.releases === true,
       openPullRequests: request.openPullRequests === true && request.info,
+      tags: request.tags === true,
     };
   } catch (error) {
     return error instanceof FetchError ? error : new FetchError("invalid", `github graphql: ${String(error)}`);
@@ -139,7 +145,7 @@ export function repositoryItem(request: RepoFiguresRequest): RepositoryItem | Fe
  */
 export function connectionsOf(item: BatchItem): number {
   if (item.kind === "search") return 1;
-  return (item.info ? 5 : 3) - (item.merged === undefined ? 1 : 0) + (item.releases ? 1 : 0);
+  return (item.info ? 5 : 3) - (item.merged === undefined ? 1 : 0) + (item.releases ? 1 : 0) + (item.tags ? 1 : 0);
 }
 
 export function estimateCost(connections: number): number {
@@ -190,7 +196,9 @@ export function buildBatchQuery(items: readonly BatchItem[]): BatchQuery {
     }
     const info = item.info ? " stargazerCount forkCount isArchived issues(states: OPEN) { totalCount } pullRequests(states: OPEN) { totalCount }" : "";
     const branchName = item.info ? "name " : "";
-    const signals = `${item.createdAt ? " createdAt" : ""}${item.releases ? ` releases(first: ${RELEASES_PAGE}, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { publishedAt } }` : ""}`;
+    const signals =
+      `${item.createdAt ? " createdAt" : ""}${item.releases ? ` releases(first: ${RELEASES_PAGE}, orderBy: { field: CREATED_AT, direction: DESC }) { nodes { publishedAt } }` : ""}` +
+      (item.tags ? ` tags: refs(refPrefix: "refs/tags/", first: ${RELEASES_PAGE}, orderBy: { field: TAG_COMMIT_DATE, direction: DESC }) { nodes { target { ${TAG_DATES} } } }` : "");
     fields.push(
       `r${i}: repository(owner: $o${i}, name: $n${i}) { nameWithOwner${info}${signals} defaultBranchRef { ${branchName}target { ... on Commit { history(first: 1, until: $${t}) { nodes { committedDate } } commits: history(since: $${a}, until: $${t}) { totalCount } } } } }`,
     );
@@ -204,6 +212,20 @@ export function describeItem(item: BatchItem): string {
   return item.kind === "repository" ? `repository ${item.owner}/${item.name}` : `search ${item.type} (q: ${item.query})`;
 }
 
+/** A tag's date: an annotated tag's tagger date (when it was tagged), else the tagged commit's. */
+const TAG_DATES = "... on Commit { committedDate } ... on Tag { tagger { date } target { ... on Commit { committedDate } } }";
+
+interface TagTarget {
+  committedDate?: string;
+  tagger?: { date?: string | null } | null;
+  target?: { committedDate?: string } | null;
+}
+
+function tagDate(target: TagTarget | null | undefined): string | null {
+  const date = target?.tagger?.date ?? target?.committedDate ?? target?.target?.committedDate;
+  return typeof date === "string" ? date : null;
+}
+
 // Shapes of the answer, as far as this module reads them.
 interface RepositoryData {
   nameWithOwner: string;
@@ -214,6 +236,7 @@ interface RepositoryData {
   pullRequests?: { totalCount: number } | null;
   createdAt?: string | null;
   releases?: { nodes?: ({ publishedAt?: string | null } | null)[] | null } | null;
+  tags?: { nodes?: ({ target?: TagTarget | null } | null)[] | null } | null;
   defaultBranchRef: {
     name?: string;
     target: { history?: { nodes: ({ committedDate: string } | null)[] | null } | null; commits?: { totalCount?: unknown } | null } | null;
@@ -279,6 +302,10 @@ export function parseBatch(items: readonly BatchItem[], data: Data, errors: read
 
     const figures: RepoFigures = { fullName: repo.nameWithOwner, lastCommitAt, empty, commits, ...(mergedPullRequests !== undefined ? { mergedPullRequests } : {}) };
     if (item.createdAt) figures.createdAt = typeof repo.createdAt === "string" ? repo.createdAt : failure(`r${i}`, `${what} createdAt`, under(`r${i}`, "createdAt"));
+    if (item.tags) {
+      const nodes = repo.tags?.nodes;
+      figures.tags = Array.isArray(nodes) ? summarizeReleases(nodes.map((n) => ({ publishedAt: tagDate(n?.target) })), item.since, item.until) : failure(`r${i}`, `${what} tags`, under(`r${i}`, "tags"));
+    }
     if (item.releases) {
       const nodes = repo.releases?.nodes;
       figures.releases = Array.isArray(nodes)

@@ -31,6 +31,8 @@ export const Raw = z.strictObject({
   releases: count.nullable().optional(),
   /** When the newest release published at or before asOf was; null (with a warning) when there was none. */
   latestReleaseAt: iso.nullable().optional(),
+  /** Tags dated in the window (an annotated tag by its tagger's date, a lightweight one by its commit's): GraphQL only. */
+  tags: count.nullable().optional(),
   /** Issues (not pull requests) opened in the window. */
   issuesOpened: count.nullable().optional(),
   /** Issues (not pull requests) closed in the window. */

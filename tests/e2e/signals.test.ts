@@ -10,6 +10,7 @@ import path from "node:path";
 import { startReplica, type Replica, type ReplicaData } from "../support/replica.js";
 import { runInProcess } from "../support/io.js";
 import { Snapshot } from "../../src/snapshot/schema.js";
+import { TAGS_NEED_GRAPHQL } from "../../src/collect.js";
 
 const TOKEN = "ghp_signalsSecretToken0123456789abcdefAB";
 const AS_OF = "2026-11-21T06:00:00.000Z";
@@ -265,6 +266,38 @@ describe("a run that failed one signal, run again", () => {
     const snap = Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "sig", "2026-11-21.json"), "utf8")));
     expect(snap.projects.map((p) => p.raw.contributors)).toEqual([42, 3]);
     expect(snap.projects[0]!.raw).toMatchObject({ releases: 2, issuesClosed: 3, openPullRequests: 7 });
+  });
+});
+
+describe("tags in the window", () => {
+  const data = (): ReplicaData => {
+    const d = signalData();
+    d.repos[0]!.tags = [
+      { committedAt: "2026-11-01T00:00:00Z" }, // lightweight, in the window
+      { committedAt: "2026-10-01T00:00:00Z", taggedAt: "2026-11-05T00:00:00Z" }, // annotated: tagged in the window
+      { committedAt: "2026-11-10T00:00:00Z", taggedAt: "2026-11-22T00:00:00Z" }, // tagged after asOf
+      { committedAt: "2026-09-01T00:00:00Z" }, // before the window
+    ];
+    return d;
+  };
+
+  it("--api graphql: counts them by the tagger's date, else the commit's, in one connection", async () => {
+    const dir = await project(rubricYaml(["tags"]), TWO);
+    const { result, snapshot } = await collect("graphql", dir, data());
+    expect(result.code).toBe(0);
+    expect(snapshot!.projects.map((p) => p.raw.tags)).toEqual([2, 0]);
+    expect(posted.join("\n")).toContain('refs(refPrefix: "refs/tags/", first: 100, orderBy: { field: TAG_COMMIT_DATE, direction: DESC })');
+    expect(replica!.graphqlInvalid).toEqual([]);
+  });
+
+  it("--api rest: null with an error saying to use GraphQL, and no request for them", async () => {
+    const dir = await project(rubricYaml(["tags"]), TWO);
+    const { result, requests } = await collect("rest", dir, data());
+    expect(result.code).toBe(2);
+    const snap = Snapshot.parse(JSON.parse(await readFile(path.join(dir, "snapshots", "sig", "2026-11-21.json"), "utf8")));
+    expect(snap.projects.map((p) => p.raw.tags)).toEqual([null, null]);
+    expect(snap.projects[0]!.errors).toEqual([{ field: "tags", message: TAGS_NEED_GRAPHQL }]);
+    expect(requests.filter((r) => /\/(tags|git)\b/.test(r.path))).toEqual([]);
   });
 });
 

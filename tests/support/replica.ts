@@ -59,6 +59,8 @@ export interface ReplicaRepo {
   contributors?: number;
   /** Releases, any order: created (the tagged commit's date, which both APIs order by) and published (null: a draft). */
   releases?: { createdAt: string; publishedAt: string | null }[];
+  /** Tags (GraphQL refs(refPrefix: "refs/tags/")): the tagged commit's date, and an annotated tag's tagger date. */
+  tags?: { committedAt: string; taggedAt?: string }[];
   /** Issues (not pull requests), as search sees them: `is:issue` with created: and closed: ranges. */
   issues?: { createdAt: string; closedAt: string | null }[];
 }
@@ -347,7 +349,7 @@ function questionCount(data: ReplicaData, tags: string[], todate: number | undef
  * history, issues, pullRequests...) is one request; their sum / 100, rounded, at least 1.
  */
 export function graphqlCost(query: string): number {
-  const connections = (query.match(/\b(search|history|issues|pullRequests|releases)\s*\(/g) ?? []).length;
+  const connections = (query.match(/\b(search|history|issues|pullRequests|releases|refs)\s*\(/g) ?? []).length;
   return Math.max(1, Math.round(connections / 100));
 }
 
@@ -366,6 +368,7 @@ function graphqlWorld(data: ReplicaData): FakeWorld {
     const repo: FakeRepo = {
       createdAt: r.createdAt ?? DEFAULT_CREATED,
       releases: r.releases ?? [],
+      tags: r.tags ?? [],
       nameWithOwner: r.fullName,
       stars: r.stars,
       forks: r.forks,
