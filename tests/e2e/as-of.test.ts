@@ -1,5 +1,5 @@
 /**
- * Figures that mean the same at any date (issue 17), through the built CLI against the loopback
+ * Figures that mean the same at any date (issue 17), through the CLI against the loopback
  * stand-in, which models what the figures depend on: pull requests a bot closes with a label beside
  * those GitHub merges (and into which base), a mirror without pull requests, commit histories over
  * years, repositories' creation dates behind `created:`, questions' creation dates behind `todate`

@@ -1,5 +1,5 @@
 /**
- * Every GitHub failure, through the built CLI against the fault-injecting replica: each test checks
+ * Every GitHub failure, through the CLI (run in-process) against the fault-injecting replica: each test checks
  * the exact snapshot figures (or the exact gap), the exit code and what the server saw.
  */
 import { afterEach, describe, expect, it } from "vitest";

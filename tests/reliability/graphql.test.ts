@@ -1,5 +1,5 @@
 /**
- * GitHub's GraphQL API through the built CLI (`--api graphql`, the default with a token) against the
+ * GitHub's GraphQL API through the CLI (`--api graphql`, the default with a token) against the
  * replica's /api/graphql, which runs every query against GitHub's schema: a rate limit that arrives
  * with HTTP 200, a budget that would run out, a stopped run resumed, transient failures, and the
  * token kept out of everything. (The REST path's failures are in github.test.ts.)

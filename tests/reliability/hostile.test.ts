@@ -1,5 +1,5 @@
 /**
- * Hostile answers (issue 20), through the built CLI and the hostile proxy (tests/support/hostile.ts)
+ * Hostile answers (issue 20), through the CLI and the hostile proxy (tests/support/hostile.ts)
  * in front of the replica: each test rewrites one real answer and checks that only the figures it
  * fed are lost, named with the request and the value, and that the rest of the night is kept.
  */

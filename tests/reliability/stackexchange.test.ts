@@ -1,5 +1,5 @@
 /**
- * Stack Exchange failures through the built CLI: `backoff`, throttle_violation, temporary errors,
+ * Stack Exchange failures through the CLI (run in-process): `backoff`, throttle_violation, temporary errors,
  * 5xx, and the quota reported in the summary.
  */
 import { afterEach, describe, expect, it } from "vitest";
