@@ -244,6 +244,9 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
         const response = await request(requestOptions);
         posts += 1;
         fromHeaders(response.headers);
+        // In the same step as the budget it lowered: a query admitted in between must not see this
+        // answer's points spent while its own are still counted as in flight.
+        (requestOptions.request as { settle?: () => void } | undefined)?.settle?.();
         return response;
       } catch (error) {
         // octokit's RequestError keeps fetch's own error as its cause: a POST that never reached
@@ -349,10 +352,10 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     }
   }
 
-  async function post(query: string, variables: Record<string, string>) {
+  async function post(query: string, variables: Record<string, string>, settle: () => void) {
     try {
       // The object form: a string query would refuse `url` (wanted when the endpoint does not end in /graphql).
-      const data = await octokit.graphql<Record<string, unknown>>({ query, ...variables, ...(endpoint.url ? { url: endpoint.url } : {}) });
+      const data = await octokit.graphql<Record<string, unknown>>({ query, ...variables, request: { settle }, ...(endpoint.url ? { url: endpoint.url } : {}) });
       return { kind: "partial" as const, data, errors: [] as GraphqlErrorShape[] };
     } catch (error) {
       return classify(error, url, token);
@@ -370,10 +373,14 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     const refused = await admit(cost);
     if (refused) return items.map(() => refused);
 
+    // Released when GitHub's answer is counted (counter) or, failing that, when the POST is over.
     reserved += cost;
-    const outcome = await post(built.query, built.variables).finally(() => {
-      reserved -= cost;
-    });
+    let open = true;
+    const settle = () => {
+      if (open) reserved -= cost;
+      open = false;
+    };
+    const outcome = await post(built.query, built.variables, settle).finally(settle);
 
     switch (outcome.kind) {
       case "partial": {
