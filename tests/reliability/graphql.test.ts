@@ -85,7 +85,9 @@ describe("a GraphQL rate limit that arrives with HTTP 200", () => {
   it("keeps the figures fetched before it, makes the rest errors (no request after it), exit 2; the same --as-of after the reset fetches only those", async () => {
     // 60 projects: 66 repositories and 60 searches, three POSTs; the second is refused.
     const { projects, data } = generated(60, 21);
-    const { replica, posts } = await replicaFor(data, (post) => (post.attempt === 2 ? graphqlRateLimited(RESET_EPOCH) : undefined));
+    // The first POST's answer comes 500 ms late, so the refusal reaches the client first, as the test
+    // assumes: answered first, the first POST would let a third go out before the refusal arrived.
+    const { replica, posts } = await replicaFor(data, (post) => (post.attempt === 2 ? graphqlRateLimited(RESET_EPOCH) : post.attempt === 1 ? { delayMs: 500 } : undefined));
     const dir = await tempProject("rel", cohortYaml("rel", projects));
     // A timeout long enough that no POST is sent twice: the second POST is the one refused.
     const result = await collect(replica, dir, { SHOWDOWN_HTTP_TIMEOUT_MS: "10000" }, true);
@@ -160,7 +162,8 @@ describe("the GraphQL budget", () => {
   it("is read from every answer, and no query is sent that would spend the last points: stopped before GitHub refuses anything, exit 2", async () => {
     // 12 points an hour; 10 are kept in reserve. Two queries go out before the first answer tells.
     const { projects, data } = generated(120, 3);
-    const { replica } = await replicaFor(data, undefined, { graphqlLimit: 12 });
+    // The second answer comes 500 ms late, so the client reads the first (10 left, 2 in flight) before it.
+    const { replica } = await replicaFor(data, (post) => (post.attempt === 2 ? { delayMs: 500 } : undefined), { graphqlLimit: 12 });
     const dir = await tempProject("rel", cohortYaml("rel", projects));
     const result = await collect(replica, dir, {}, true);
     expect(result.code).toBe(2);
