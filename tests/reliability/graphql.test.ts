@@ -54,11 +54,7 @@ async function replicaFor(data: ReplicaData, fault?: (post: Post) => ReturnType<
   return { replica, posts };
 }
 
-/**
- * In-process unless `spawned`: a real process where secrets are checked (in-process, a secret an earlier
- * run registered would hide one this run forgot), and where the figures counted depend on the order in
- * which the stand-in takes and answers two POSTs in flight, which differs when both share one thread.
- */
+/** In-process unless `spawned`: a real process where secrets are checked (in-process, a secret an earlier run registered would hide one this run forgot). */
 async function collect(replica: Replica, dir: string, extra: Record<string, string> = {}, spawned = false) {
   // A timeout long enough that a slow answer on a busy machine is not sent again: the POSTs counted are the ones needed.
   const result = await (spawned ? runCliTimed : runInProcess)(["collect", "--cohort", "rel", "--as-of", AS_OF], { cwd: dir, env: env(replica, { ...FAST, SHOWDOWN_HTTP_TIMEOUT_MS: "10000", ...extra }) });
@@ -90,7 +86,7 @@ describe("a GraphQL rate limit that arrives with HTTP 200", () => {
     const { replica, posts } = await replicaFor(data, (post) => (post.attempt === 2 ? graphqlRateLimited(RESET_EPOCH) : post.attempt === 1 ? { delayMs: 500 } : undefined));
     const dir = await tempProject("rel", cohortYaml("rel", projects));
     // A timeout long enough that no POST is sent twice: the second POST is the one refused.
-    const result = await collect(replica, dir, { SHOWDOWN_HTTP_TIMEOUT_MS: "10000" }, true);
+    const result = await collect(replica, dir, { SHOWDOWN_HTTP_TIMEOUT_MS: "10000" });
     expect(result.code).toBe(2);
 
     // The two first POSTs went out together; nothing after the rate limit.
@@ -165,7 +161,7 @@ describe("the GraphQL budget", () => {
     // The second answer comes 500 ms late, so the client reads the first (10 left, 2 in flight) before it.
     const { replica } = await replicaFor(data, (post) => (post.attempt === 2 ? { delayMs: 500 } : undefined), { graphqlLimit: 12 });
     const dir = await tempProject("rel", cohortYaml("rel", projects));
-    const result = await collect(replica, dir, {}, true);
+    const result = await collect(replica, dir);
     expect(result.code).toBe(2);
     expect(githubRequests(replica).map((r) => r.status)).toEqual([200, 200]);
     const { snap } = await readSnapshotIn(dir, "rel");
