@@ -139,7 +139,7 @@ export function replicaData(projects: readonly BenchProject[], asOf: string): Re
     if (c.numericsRepository) {
       repos.push({ fullName: c.numericsRepository, id: 100_000 + i, stars: 10, forks: 1, openIssues: 0, commits: [iso(last - 10 * DAY)], mergedAt: [iso(now - 5 * DAY)] });
     }
-    repositorySearch[c.repositoryQuery] = p.base.repositories;
+    if (c.repositoryQuery !== undefined) repositorySearch[c.repositoryQuery] = p.base.repositories;
     c.stackOverflowTags.forEach((t, k) => {
       // One tag in fifty does not exist (counted 0, with a warning).
       if (i % 50 !== 49 || k > 0) tags[t] = k === 0 ? p.base.questions : Math.round(p.base.questions / 10);

@@ -208,7 +208,7 @@ export function planCohort(cohort: CohortConfig, figures: ReadonlySet<string> = 
   const tagSets = new Map(tagged.map((p) => [tagSetKey(p.stackOverflowTags), p.stackOverflowTags]));
   return {
     repositories: [...repositories.values()],
-    queries: counted ? [...new Set(cohort.projects.map((p) => p.repositoryQuery))] : [],
+    queries: counted ? [...new Set(cohort.projects.flatMap((p) => p.repositoryQuery ?? []))] : [],
     tags: [...new Set(tagged.flatMap((p) => p.stackOverflowTags))],
     tagSets: [...tagSets.values()],
     figures: (Object.keys(Raw.shape) as RawField[]).filter((f) => figures.has(f)),
@@ -594,7 +594,7 @@ async function collectProject(project: ProjectConfig, answers: Answers, asOf: st
   const [own, numerics, count, questions, labelled, unmerged, issueFigures] = await Promise.all([
     ownAnswer,
     numericsAsked ? answers.repository(project.numericsRepository!, undefined) : undefined,
-    figures.has("repositoryCount") ? answers.count(project.repositoryQuery) : undefined,
+    figures.has("repositoryCount") && project.repositoryQuery !== undefined ? answers.count(project.repositoryQuery) : undefined,
     tagged ? answers.questions(project.stackOverflowTags) : undefined,
     searches.labelled ? answers.issues(searches.labelled) : undefined,
     searches.unmerged ? answers.issues(searches.unmerged) : undefined,
@@ -618,7 +618,7 @@ async function collectProject(project: ProjectConfig, answers: Answers, asOf: st
     sources: {
       repository: repository ?? project.repository,
       stackOverflowTags: project.stackOverflowTags,
-      repositoryQuery: project.repositoryQuery,
+      ...(project.repositoryQuery === undefined ? {} : { repositoryQuery: project.repositoryQuery }),
       ...(project.numericsRepository ? { numericsRepository: numericsRepository ?? project.numericsRepository } : {}),
       ...(project.landing !== undefined ? { landing: project.landing } : {}),
     },

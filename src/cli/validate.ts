@@ -41,7 +41,7 @@ Options:
         for (const p of review.problems) io.stderr(`oss-showdown: ${shown(formatProblem(p))}\n`);
         for (const note of review.notes) io.stderr(`  note ${name}: ${note}\n`);
         if (review.problems.length > 0) failed++;
-        io.stdout(`${name}: ${loaded.cohort.projects.length} projects, ${review.problems.length === 0 ? "ok" : `${review.problems.length} problem(s)`}\n`);
+        io.stdout(`${name}: ${loaded.cohort.projects.length} project${loaded.cohort.projects.length === 1 ? "" : "s"}, ${review.problems.length === 0 ? "ok" : `${review.problems.length} problem(s)`}\n`);
       } catch (error) {
         if (!(error instanceof ConfigError)) throw error;
         for (const line of error.message.split("\n")) io.stderr(`oss-showdown: ${shown(line)}\n`);

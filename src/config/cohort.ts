@@ -19,8 +19,9 @@ export const ProjectConfig = z.looseObject({
     .array(z.string().regex(SO_TAG, { error: (i) => `expected a Stack Overflow tag (lowercase, a-z 0-9 + # . -), got ${JSON.stringify(i.input)}` }))
     // Needed only under a rubric that reads stackOverflowQuestions (load.ts checks it with the rubric).
     .default([]),
-  // GitHub rejects search queries longer than 256 characters.
-  repositoryQuery: z.string().min(1).max(256, "GitHub search queries are limited to 256 characters"),
+  // GitHub rejects search queries longer than 256 characters. Needed only under a rubric that reads
+  // repositoryCount (load.ts checks it with the rubric).
+  repositoryQuery: z.string().min(1).max(256, "GitHub search queries are limited to 256 characters").optional(),
   /** The numerics library's own repository, when it is not the project's. */
   numericsRepository: repository.optional(),
   /** How its pull requests land (default merged); anything else needs sources.landing. */

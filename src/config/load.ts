@@ -128,13 +128,18 @@ function crossCheck(data: unknown, rubric: Rubric, file: string): Problem[] {
   const legacy = new Map(isLegacyForm(rubric) ? Object.entries(LEGACY_CRITERIA).filter(([id]) => !rated.has(id)).map(([id, c]) => [id, declared(c)]) : []);
   const fixed = new Set(Object.keys(ProjectConfig.shape));
   const ratedList = [...rated.keys()].join(", ") || "none";
-  const needsTags = rubricFigures(rubric).has("stackOverflowQuestions");
+  const read = rubricFigures(rubric);
+  const needsTags = read.has("stackOverflowQuestions");
+  const needsQuery = read.has("repositoryCount");
   const problems: Problem[] = [];
   projects.forEach((p: unknown, i) => {
     if (typeof p !== "object" || p === null || Array.isArray(p)) return;
     const tags = (p as { stackOverflowTags?: unknown }).stackOverflowTags;
     if (needsTags && (tags === undefined || (Array.isArray(tags) && tags.length === 0))) {
       problems.push({ file, path: formatPath(["projects", i, "stackOverflowTags"]), message: `rubric "${rubric.name}" reads stackOverflowQuestions: list the project's Stack Overflow tags, e.g. stackOverflowTags: [${(p as { id?: unknown }).id ?? "tag"}]` });
+    }
+    if (needsQuery && (p as { repositoryQuery?: unknown }).repositoryQuery === undefined) {
+      problems.push({ file, path: formatPath(["projects", i, "repositoryQuery"]), message: `rubric "${rubric.name}" reads repositoryCount: give the GitHub repository search that counts the project's ecosystem, e.g. repositoryQuery: "${(p as { id?: unknown }).id ?? "name"} in:name,description,topics"` });
     }
     for (const [key, value] of Object.entries(p)) {
       if (fixed.has(key)) continue;

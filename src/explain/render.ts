@@ -19,7 +19,7 @@ export function renderExplanation(e: Explanation, style: Style = PLAIN): string 
   const sources: string[][] = [
     ["repository", e.sources.repository],
     ["Stack Overflow tags", e.sources.stackOverflowTags.join(", ") || "none"],
-    ["repository query", e.sources.repositoryQuery],
+    ["repository query", e.sources.repositoryQuery ?? "none"],
   ];
   if (e.sources.numericsRepository) sources.push(["numerics repository", e.sources.numericsRepository]);
   out.push(...indent(layoutTable(sources)));

@@ -119,7 +119,7 @@ export function figureSources(project: ProjectFacts, asOf: string, windowDays: n
   // A snapshot with `commits` was collected asking every figure as of asOf (issue 17); older ones asked
   // the repository search and the tags' counts as they were on the day of the run.
   const asOfMethod = "commits" in project.raw;
-  const query = asOfMethod ? repositoryQueryAsOf(repositoryQuery, asOf) : repositoryQuery;
+  const query = repositoryQuery === undefined ? "" : asOfMethod ? repositoryQueryAsOf(repositoryQuery, asOf) : repositoryQuery;
   const created = asOfMethod ? ", created by asOf" : "";
   const repo = api === "graphql" ? graphqlRepo(repository, "stargazerCount forkCount issues(states: OPEN) pullRequests(states: OPEN) isArchived") : `GET /repos/${repository}`;
   const details =

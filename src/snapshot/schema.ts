@@ -51,7 +51,8 @@ export type Issue = z.infer<typeof Issue>;
 export const ProjectSources = z.strictObject({
   repository: z.string(),
   stackOverflowTags: z.array(z.string()),
-  repositoryQuery: z.string(),
+  /** Absent when the rubric reads no repositoryCount and the config gives none. */
+  repositoryQuery: z.string().optional(),
   numericsRepository: z.string().optional(),
   /** The landing rule mergedPullRequests was counted by, when the project declares one. */
   landing: Landing.optional(),

@@ -24,7 +24,7 @@ describe("oss-showdown validate", () => {
     expect(result.stderr).not.toMatch(/^oss-showdown:/m);
     expect(result.code).toBe(0);
     // One "ok" line per cohort in config/, whichever cohorts a fork keeps there.
-    for (const name of await listCohorts(path.join(ROOT, "config"))) expect(result.stdout).toMatch(new RegExp(`^${name}: \\d+ projects, ok$`, "m"));
+    for (const name of await listCohorts(path.join(ROOT, "config"))) expect(result.stdout).toMatch(new RegExp(`^${name}: \\d+ projects?, ok$`, "m"));
   });
 
   it("fails on a rating without a source, naming the field", async () => {
@@ -34,7 +34,7 @@ describe("oss-showdown validate", () => {
     expect(result.stderr).toContain("oss-showdown: config/v.yaml: projects[0].sources.graph: the graph rating has no source; cite an article by title, author, year and URL, or the project's docs or issue URL\n");
     expect(result.stderr).toContain("oss-showdown: config/v.yaml: projects[0].documentation: no documentation rating and no source saying why; rate it, or explain its absence in projects[0].sources.documentation\n");
     expect(result.stderr.match(/no source saying why/g)).toHaveLength(8); // documentation, numerics, ops, languages, scalability, os, aws, onnx
-    expect(result.stdout).toBe("v: 1 projects, 9 problem(s)\n");
+    expect(result.stdout).toBe("v: 1 project, 9 problem(s)\n");
   });
 
   it("accepts a rating left out with a source saying why, and notes it", async () => {
@@ -52,7 +52,7 @@ describe("oss-showdown validate", () => {
     await writeFile(path.join(dir, "config", "w.yaml"), COHORT.replace("cohort: v", "cohort: w").replace("sponsor: 2", "sponsor: 3"));
     const result = await run(["validate"], dir);
     expect(result.code).toBe(1);
-    expect(result.stdout).toBe("v: 1 projects, ok\nw: invalid\n");
+    expect(result.stdout).toBe("v: 1 project, ok\nw: invalid\n");
     expect(result.stderr).toContain("oss-showdown: config/w.yaml: projects[0].sponsor: expected 0, 1 or 2, got 3\n");
   });
 });

@@ -29,13 +29,11 @@ describe("every cohort in config/", () => {
       expect(review.problems).toEqual([]);
     });
 
-    it("cites where its repository, tags and query come from", async () => {
+    it("cites where its repository, tags, query and numerics library come from, each one it gives", async () => {
       const { cohort } = await loadCohort(configDir, name);
       for (const p of cohort.projects) {
-        for (const key of ["repository", "stackOverflowTags", "repositoryQuery"] as const) {
-          expect(p.sources?.[key]?.trim(), `${p.id}.sources.${key}`).toBeTruthy();
-        }
-        if (p.numericsRepository !== undefined) expect(p.sources?.numericsRepository?.trim(), `${p.id}.sources.numericsRepository`).toBeTruthy();
+        const given = { repository: true, stackOverflowTags: p.stackOverflowTags.length > 0, repositoryQuery: p.repositoryQuery !== undefined, numericsRepository: p.numericsRepository !== undefined };
+        for (const [key, has] of Object.entries(given)) if (has) expect(p.sources?.[key]?.trim(), `${p.id}.sources.${key}`).toBeTruthy();
       }
     });
 

@@ -21,7 +21,7 @@ describe("README: score your own field", () => {
     for (const [, name, text] of blocks) await writeFile(path.join(dir, "config", name!), text!);
     const result = await run(["validate"], dir);
     expect(result.stderr).toBe("");
-    expect(result.stdout).toBe("bundlers: 1 projects, ok\n");
+    expect(result.stdout).toBe("bundlers: 1 project, ok\n");
     expect(result.code).toBe(0);
     const { rubric } = await loadCohort(path.join(dir, "config"), "bundlers");
     expect(rubric.categories.flatMap((c) => c.criteria.map((k) => k.kind))).toEqual(["rating", "checklist", "metric"]);

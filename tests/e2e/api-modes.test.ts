@@ -176,7 +176,7 @@ function dataFor(projects: TestProject[], seed: number): ReplicaData {
       repos.set(fullName.toLowerCase(), repo);
       out.repos.push(repo);
     }
-    out.repositorySearch[p.repositoryQuery] = int(100_000);
+    out.repositorySearch[p.repositoryQuery!] = int(100_000);
     for (const t of p.stackOverflowTags) out.tags[t] = int(100_000);
   }
   return out;

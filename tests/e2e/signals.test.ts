@@ -21,13 +21,13 @@ function rubricYaml(expressions: string[]): string {
   return `version: 1\nname: Signals\ncategories:\n  - id: all\n    name: All\n    criteria:\n${criteria}\n`;
 }
 
-/** Two projects with no Stack Overflow tags; one names a numerics library. */
+/** Two projects with no Stack Overflow tags; one names a numerics library, the other has no repository query. */
 const NO_TAGS = `cohort: sig
 description: Projects without Stack Overflow tags.
 windowDays: 30
 projects:
   - { id: alpha, name: Alpha, repository: alpha-org/alpha, repositoryQuery: "alpha", numericsRepository: num-org/num }
-  - { id: beta, name: Beta, repository: beta-org/beta, repositoryQuery: "beta", stackOverflowTags: [] }
+  - { id: beta, name: Beta, repository: beta-org/beta, stackOverflowTags: [] }
 `;
 
 function data(): ReplicaData {
@@ -91,6 +91,7 @@ describe.each(["rest", "graphql"] as const)("a rubric that reads neither Stack O
     expect(alpha.raw).toMatchObject({ stars: 120, commits: 1, lastCommitAt: "2026-11-07T06:00:00Z" });
     expect(alpha.errors).toEqual([]);
     expect(alpha.sources.stackOverflowTags).toEqual([]);
+    expect(snapshot!.projects[1]!.sources).toEqual({ repository: "beta-org/beta", stackOverflowTags: [] });
     expect(replica!.graphqlInvalid).toEqual([]);
     // Nor any request for a signal the rubric does not read.
     expect(requests.filter((r) => /\/(contributors|pulls|releases)\b/.test(r.path) || /is%3Aissue|is:issue/.test(r.path))).toEqual([]);
@@ -108,6 +109,13 @@ describe("Stack Overflow tags under a rubric that reads stackOverflowQuestions",
     const collected = await collect("rest", dir, data());
     expect(collected.result.code).toBe(1);
     expect(collected.requests).toEqual([]);
+  });
+
+  it("a project without a repository query is refused likewise under a rubric that reads repositoryCount", async () => {
+    const dir = await project(rubricYaml(["log10(1 + repositoryCount)"]), NO_TAGS);
+    const result = await runInProcess(["validate"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe('oss-showdown: config/sig.yaml: projects[1].repositoryQuery: rubric "Signals" reads repositoryCount: give the GitHub repository search that counts the project\'s ecosystem, e.g. repositoryQuery: "beta in:name,description,topics"\n');
   });
 });
 

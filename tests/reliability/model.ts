@@ -127,7 +127,7 @@ export function expectedRaw(data: ReplicaData, p: TestProject, asOf = AS_OF, win
   const raw: Record<string, unknown> = {
     lastCommitAt: newest(repo, Date.parse(asOf)),
     mergedPullRequests: merged(repo, asOf, windowDays),
-    repositoryCount: data.repositorySearch[p.repositoryQuery] ?? 0,
+    repositoryCount: data.repositorySearch[p.repositoryQuery!] ?? 0,
     stackOverflowQuestions: questions(data, p.stackOverflowTags, asOf),
     stars: repo.stars,
     forks: repo.forks,

@@ -15,7 +15,7 @@ export interface ConfigProject {
   name: string;
   repository: string;
   stackOverflowTags: string[];
-  repositoryQuery: string;
+  repositoryQuery?: string;
   numericsRepository?: string;
   ratings: Ratings;
   /** Where each rating comes from (the cohort file's `sources`). */
@@ -28,7 +28,7 @@ export interface ConfigProject {
 }
 
 /** A project's config entry from a snapshot project's sources and the ratings it was scored with (a v1 file holds both). */
-export function configProject(p: { id: string; name: string; sources: { repository: string; stackOverflowTags: string[]; repositoryQuery: string; numericsRepository?: string }; ratings: Ratings }): ConfigProject {
+export function configProject(p: { id: string; name: string; sources: { repository: string; stackOverflowTags: string[]; repositoryQuery?: string; numericsRepository?: string }; ratings: Ratings }): ConfigProject {
   return { id: p.id, name: p.name, ...p.sources, ratings: p.ratings };
 }
 

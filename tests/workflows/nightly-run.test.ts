@@ -62,7 +62,7 @@ beforeAll(async () => {
     const { cohort, rubric } = await loadCohort(config, name);
     scorers.set(name, new Scorer({ rubric, projects: cohort.projects }));
     for (const p of cohort.projects) {
-      projects.push({ repos: [p.repository, ...(p.numericsRepository ? [p.numericsRepository] : [])], tags: p.stackOverflowTags, query: p.repositoryQuery });
+      projects.push({ repos: [p.repository, ...(p.numericsRepository ? [p.numericsRepository] : [])], tags: p.stackOverflowTags, query: p.repositoryQuery! });
     }
   }
 });
