@@ -344,8 +344,6 @@ describe("showdown backfill", () => {
     expect(first.stdout.trim().split("\n")).toEqual(RESUME_DATES.slice(0, 12).map((d) => `snapshots/rel/${d}.json`));
     // No half-written file: each one a whole snapshot, and nothing else beside them (no temporary file).
     for (const [file, text] of await readAll(dir)) expect(() => Snapshot.parse(JSON.parse(text)), file).not.toThrow();
-    const before = replica.requests.length;
-
     const kept = await readAll(dir);
 
     const second = await run(replica, dir, RESUME_ARGS);
@@ -353,10 +351,10 @@ describe("showdown backfill", () => {
     expect(second.result.stdout.trim().split("\n")).toEqual(RESUME_DATES.slice(12).map((d) => `snapshots/rel/${d}.json`));
     expect(await snapshotFiles(dir)).toEqual(RESUME_DATES.map((d) => `${d}.json`));
     for (const [file, text] of kept) expect(await readFile(path.join(dir, "snapshots", "rel", file), "utf8"), file).toBe(text);
-    // Over both runs each Stack Exchange figure was answered once.
+    // Over both runs each Stack Exchange figure was answered once (whether the second run had any left
+    // to ask depends on how fast the signal landed: the second group's few may all be in before it).
     const answered = seAnswered(replica.requests);
     for (const d of RESUME_DATES) expect({ d, n: answered.get(d) }).toEqual({ d, n: 4 });
-    expect(replica.requests.length).toBeGreaterThan(before);
     await expectAsCollected(dir);
   });
 
