@@ -2,9 +2,9 @@ import { UsageError } from "../errors.js";
 import { CsvEncoder } from "../export/csv.js";
 import { styleFor } from "../format/color.js";
 import { scoredSnapshot } from "../score/snapshot.js";
-import { ScoreboardJsonWriter, scoreboardOf, scoreboardRows, scoreboardTable, type Scoreboard } from "../scoreboard/index.js";
+import { jsonLines, scoreboardOf, scoreboardRows, scoreboardTable, type Scoreboard } from "../scoreboard/index.js";
 import { EXIT, flag, str, type Command } from "./command.js";
-import { VIEW_HELP, VIEW_OPTIONS, historyFiles, noSnapshots, pickScored, scorerOf, streamColumns } from "./snapshot-args.js";
+import { VIEW_HELP, VIEW_OPTIONS, historyFiles, noSnapshots, pickScored, scorerOf, streamColumns, streamResults } from "./snapshot-args.js";
 
 const FORMATS = ["table", "json", "csv"] as const;
 
@@ -48,16 +48,21 @@ ${VIEW_HELP}
     if (all) {
       const files = await historyFiles(args, io);
       let read = 0;
-      const json = new ScoreboardJsonWriter();
-      for await (const { columns } of streamColumns(files, scorer, args, io)) {
-        // JSON lines and tables stream; CSV has one header for all.
-        if (format === "json") io.stdout(json.write(columns, scorer.config.rubric) + "\n");
-        else {
+      if (format === "json") {
+        // One line a snapshot, made on two threads for a long history.
+        const task = { factory: jsonLines, module: new URL("../scoreboard/index.js", import.meta.url).href, name: "jsonLines", workerShare: 0.6 };
+        for await (const { result } of streamResults<Uint8Array>(files, scorer, task, args, io)) {
+          io.stdout(result);
+          read++;
+        }
+      } else {
+        for await (const { columns } of streamColumns(files, scorer, args, io)) {
+          // Tables stream; CSV has one header for all.
           const board = scoreboardOf(scoredSnapshot(columns, scorer.config.rubric));
           if (format === "table") io.stdout((read > 0 ? "\n" : "") + scoreboardTable(board, names, style));
           else boards.push(board);
+          read++;
         }
-        read++;
       }
       if (read === 0) throw noSnapshots(files.length, args, io);
     } else {

@@ -3,6 +3,7 @@ import path from "node:path";
 import { loadCohort } from "../config/load.js";
 import { ShowdownError, SnapshotError, UsageError } from "../errors.js";
 import { Scorer, scoredSnapshot, type ScoredColumns } from "../score/snapshot.js";
+import { resultsInOrder, type FileTask } from "../score/parallel.js";
 import type { ScoredSnapshot } from "../score/types.js";
 import { eachSnapshot, type ReadOptions } from "../snapshot/history.js";
 import { listSnapshots, readSnapshot } from "../snapshot/store.js";
@@ -117,6 +118,15 @@ export async function readScored(file: string, scorer: Scorer, args: ParsedArgs,
 export async function* streamColumns(files: readonly string[], scorer: Scorer, args: ParsedArgs, io: Io, options: ReadOptions = readOptions(args, io)): AsyncGenerator<{ file: string; columns: ScoredColumns }> {
   try {
     for await (const { file, snapshot } of eachSnapshot(files, str(args, "cohort")!, options)) yield { file, columns: scorer.columns(snapshot) };
+  } catch (error) {
+    throw relative(io, error);
+  }
+}
+
+/** Each file's result of a view's per-file task (see resultsInOrder: on two threads for a long history), in the order given. */
+export async function* streamResults<R>(files: readonly string[], scorer: Scorer, task: FileTask<R>, args: ParsedArgs, io: Io): AsyncGenerator<{ file: string; result: R }> {
+  try {
+    yield* resultsInOrder<R>(files, str(args, "cohort")!, scorer.config, task, readOptions(args, io));
   } catch (error) {
     throw relative(io, error);
   }

@@ -3,6 +3,7 @@ import type { Rubric } from "../config/rubric.js";
 import { FIGURE_TYPES } from "../config/figures.js";
 import { columnValue, metricColumn, metricValue, snapshotMetrics, type Metric, type MetricValue } from "../metrics/metric.js";
 import type { ScoredColumns } from "../score/snapshot.js";
+import type { TaskFactory } from "../score/parallel.js";
 import type { ScoredProject, ScoredSnapshot } from "../score/types.js";
 import type { Issue } from "../snapshot/schema.js";
 import { CsvEncoder, formatNumber, formatTime, type Cell, type CsvOptions } from "./csv.js";
@@ -230,6 +231,16 @@ export class LongCsvWriter {
     return buf.subarray(0, at);
   }
 }
+
+/** resultsInOrder's task for `export --long`: each file's rows, as LongCsvWriter writes them, and how many. */
+export const longCsvRows: TaskFactory<{ bytes: Uint8Array; rows: number }> = (config, options) => {
+  const writer = new LongCsvWriter(options as Omit<CsvOptions, "bom">);
+  return (columns) => {
+    const before = writer.rows;
+    const bytes = writer.write(columns, config.rubric);
+    return { bytes, rows: writer.rows - before };
+  };
+};
 
 /** What longCsv wrote, filled in as it goes. */
 export interface LongCsvCount {

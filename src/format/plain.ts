@@ -26,6 +26,11 @@ export function registerSecret(value: string | undefined): void {
   if (encoded !== value) secrets.add(encoded);
 }
 
+/** The secrets registered so far (handed to a worker thread, which scrubs what it writes too). */
+export function registeredSecrets(): string[] {
+  return [...secrets];
+}
+
 export function scrubSecrets(text: string): string {
   let out = text;
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join("***");

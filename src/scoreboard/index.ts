@@ -10,6 +10,8 @@ import { formatScore } from "../format/number.js";
 import { layoutTable } from "../format/table.js";
 import type { Rubric } from "../config/rubric.js";
 import type { ScoredColumns } from "../score/snapshot.js";
+import type { TaskFactory } from "../score/parallel.js";
+import { plain } from "../format/plain.js";
 import { CriterionScore, type ScoredSnapshot } from "../score/types.js";
 
 export const ScoreboardProject = z.strictObject({
@@ -99,6 +101,12 @@ export class ScoreboardJsonWriter {
     return `{"cohort":${q(snapshot.cohort)},"asOf":${q(snapshot.asOf)},"rubric":${q({ name: rubric.name, version: rubric.version })},"projects":[${parts.join(",")}]}`;
   }
 }
+
+/** resultsInOrder's task for `score --all --format json`: each file's line, as printed (scrubbed), in bytes. */
+export const jsonLines: TaskFactory<Uint8Array> = (config) => {
+  const writer = new ScoreboardJsonWriter();
+  return (columns) => Buffer.from(plain(writer.write(columns, config.rubric) + "\n"));
+};
 
 function orNull(v: number): string {
   return Number.isNaN(v) ? "null" : JSON.stringify(v);

@@ -207,8 +207,9 @@ export interface Run {
 export async function run(cwd: string, argv: string[], opts: { isTTY?: boolean; env?: NodeJS.ProcessEnv; columns?: number } = {}): Promise<Run> {
   let stdout = "";
   let stderr = "";
+  const decoder = new TextDecoder();
   const io: Io = {
-    stdout: (t) => void (stdout += t),
+    stdout: (t) => void (stdout += typeof t === "string" ? t : decoder.decode(t)),
     stderr: (t) => void (stderr += t),
     env: opts.env ?? {},
     cwd,
