@@ -384,9 +384,17 @@ function trend(model: ReportModel, series: Series): Chart {
       `${series.name} by snapshot date. ` +
       everyone
         .map((p) => {
-          const pts = seriesPoints(model, series, p.id).filter((q) => q.y !== null);
-          if (pts.length === 0) return `${p.name}: no score`;
-          return `${p.name}: ${score(pts[0]!.y)} on ${shortDate(pts[0]!.x, true)}, ${score(pts.at(-1)!.y)} on ${shortDate(pts.at(-1)!.x, true)}`;
+          // The first and last value, read from the numbers: points for a thousand projects cost more.
+          const ys = series.values.get(p.id)!;
+          let a = -1;
+          let b = -1;
+          for (let i = 0; i < ys.length; i++) {
+            if (Number.isNaN(ys[i])) continue;
+            if (a < 0) a = i;
+            b = i;
+          }
+          if (a < 0) return `${p.name}: no score`;
+          return `${p.name}: ${score(ys[a])} on ${shortDate(model.days[a]!, true)}, ${score(ys[b])} on ${shortDate(model.days[b]!, true)}`;
         })
         .join("; ") +
       (model.gaps.length ? `. No snapshot on ${model.gaps.map((g) => (g.count === 1 ? g.from : `${g.from} to ${g.to}`)).join(", ")}` : "") +
@@ -436,18 +444,27 @@ export function sparkDomain(values: readonly number[]): [number, number] {
 }
 
 function sparkline(model: ReportModel, p: ProjectView): Chart {
-  const pts = seriesPoints(model, model.series[0]!, p.id);
-  const known = pts.filter((q) => q.y !== null);
-  const ys = known.map((q) => q.y!);
+  const values = model.series[0]!.values.get(p.id)!;
+  // The values it has, and the first and last of them, read from the numbers.
+  const ys: number[] = [];
+  let a = -1;
+  let b = -1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isNaN(v)) continue;
+    ys.push(v);
+    if (a < 0) a = i;
+    b = i;
+  }
   const domain = sparkDomain(ys);
   const [lo, hi] = extent(ys);
   const svg = renderSparkline({
     id: `chart-spark-${p.file}`,
     title: `${p.name}: overall score over ${model.dates.length} snapshot${model.dates.length === 1 ? "" : "s"}`,
-    desc: known.length
-      ? `From ${score(known[0]!.y)} on ${shortDate(known[0]!.x, true)} to ${score(known.at(-1)!.y)} on ${shortDate(known.at(-1)!.x, true)}, between ${score(lo)} and ${score(hi)}.`
+    desc: ys.length
+      ? `From ${score(values[a])} on ${shortDate(model.days[a]!, true)} to ${score(values[b])} on ${shortDate(model.days[b]!, true)}, between ${score(lo)} and ${score(hi)}.`
       : "No overall score in any snapshot.",
-    points: pts,
+    points: seriesPoints(model, model.series[0]!, p.id),
     xDomain: xDomain(model),
     yDomain: domain,
     maxGap: model.cadence,

@@ -133,7 +133,9 @@ function lineLayout(spec: LineSpec): LineLayout {
       ? []
       : spec.series
           .map((s) => {
-            const last = [...s.points].filter((p) => p.y !== null).sort((a, b) => a.x - b.x).at(-1);
+            // The latest point with a value (of equal x, the last given): a scan, not a sort of a copy.
+            let last: LinePoint | undefined;
+            for (const p of s.points) if (p.y !== null && (last === undefined || p.x >= last.x)) last = p;
             return last && last.x === x1 ? { series: s, y: last.y! } : null;
           })
           .filter((e): e is { series: LineSeries; y: number } => e !== null);
