@@ -7,13 +7,13 @@ import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
 import type { LoadedCohort } from "../config/load.js";
 import { ShowdownError, type SnapshotError } from "../errors.js";
-import { Scorer, scoredSnapshot, type ScoredColumns } from "../score/snapshot.js";
+import { resultsInOrder } from "../score/parallel.js";
+import { Scorer } from "../score/snapshot.js";
 import type { ScoredSnapshot } from "../score/types.js";
-import { eachSnapshot } from "../snapshot/history.js";
-import { listSnapshots, writeAtomic, writeAtomicSync } from "../snapshot/store.js";
+import { listSnapshots, readSnapshot, writeAtomic, writeAtomicSync } from "../snapshot/store.js";
 import { reportParts, type ConfigInfo } from "./index.js";
 import { podiumOf } from "./content.js";
-import { summaryOfColumns, type SnapshotSummary } from "./model.js";
+import { summaries, type SnapshotSummary } from "./model.js";
 
 /** The chart files this command writes into <out>/svg/; only these are ever removed from there. */
 const OWN_SVG = /^(podium|ranking-[a-z0-9-]+|radar-[a-z0-9-]+|criteria-radar-[a-z0-9-]+|criterion-[a-z0-9-]+|trend-[a-z0-9-]+|spark-[a-z0-9-]+)\.svg$/;
@@ -67,16 +67,17 @@ export async function writeReport(job: ReportJob): Promise<ReportOutcome | undef
     skipped.push({ file: job.shown(error.file), problem: error.problem });
     job.onSkip(job.shown(error.file), error.problem);
   };
-  // Every snapshot but the newest two is kept as its summary only. Files come oldest first, each
-  // holding its own date's snapshot (eachSnapshot checks), so the newest two are the last two read.
-  const summaries: SnapshotSummary[] = [];
-  const newest: ScoredColumns[] = [];
-  for await (const { snapshot } of eachSnapshot(files, cohort.cohort, { skipInvalid: true, onSkip })) {
+  // Every snapshot is read as its summary (on two threads for a long history), then the newest two
+  // again in full. Files come oldest first, each holding its own date's snapshot (checked as read),
+  // so the newest two are the last two read.
+  const task = { factory: summaries, module: new URL("./model.js", import.meta.url).href, name: "summaries" };
+  const read: { file: string; summary: SnapshotSummary }[] = [];
+  for await (const { file, result } of resultsInOrder(files, cohort.cohort, scorer.config, task, { skipInvalid: true, onSkip })) {
     if (job.signal.aborted) return undefined;
-    newest.push(scorer.columns(snapshot));
-    if (newest.length > 2) summaries.push(summaryOfColumns(newest.shift()!));
+    read.push({ file, summary: result });
   }
-  const history: (ScoredSnapshot | SnapshotSummary)[] = [...summaries, ...newest.map((c) => scoredSnapshot(c, rubric))];
+  const newest = await Promise.all(read.slice(-2).map(async ({ file }) => scorer.score(await readSnapshot(file, cohort.cohort))));
+  const history: (ScoredSnapshot | SnapshotSummary)[] = [...read.slice(0, -2).map((r) => r.summary), ...newest];
   if (history.length === 0) throw new ShowdownError(`${folder}: none of the ${files.length} snapshot files could be read`);
 
   const config: ConfigInfo = {

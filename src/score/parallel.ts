@@ -17,6 +17,9 @@ import { Scorer, type ScoredColumns, type ScoringConfig } from "./snapshot.js";
 /** Fewer files than this are read on one thread: a worker costs about as much to start as 15 files. */
 export const MIN_FILES = 64;
 
+/** The worker's old generation: a file of 1,000 projects needs some 10 MB, the config about as much. */
+const WORKER_HEAP_MB = 128;
+
 /**
  * A view's per-file part: `factory`, called once per thread with the config and `options`, gives the
  * function that turns a file's scored columns into the view's result. The worker imports it as
@@ -105,7 +108,12 @@ export async function* resultsInOrder<R>(files: readonly string[], cohort: strin
   // The files are dealt by the worker's share (every other one for a half), so that neither waits long for the other.
   const share = task.workerShare ?? 0.5;
   const theWorkers = (k: number) => Math.floor((k + 1) * share) > Math.floor(k * share);
-  const worker = new Worker(WORKER, { workerData: { cohort, config, task: { module: task.module, name: task.name, options: task.options }, secrets: registeredSecrets() } });
+  // Its heap is capped, so that both threads' stay well under a view's 500 MB target; a file too large
+  // for it (the worker stops, out of memory) is read here instead, as is every file after it.
+  const worker = new Worker(WORKER, {
+    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    workerData: { cohort, config, task: { module: task.module, name: task.name, options: task.options }, secrets: registeredSecrets() },
+  });
   const answers = new Map<number, WorkerAnswer<R>>();
   let waiting: { k: number; resolve: (a: WorkerAnswer<R>) => void } | undefined;
   let broken: Error | undefined;
@@ -139,9 +147,10 @@ export async function* resultsInOrder<R>(files: readonly string[], cohort: strin
       else {
         const answer = answers.get(k) ?? (broken ? { k, failed: broken.message } : await new Promise<WorkerAnswer<R>>((resolve) => (waiting = { k, resolve })));
         answers.delete(k);
-        if ("failed" in answer) throw new Error(`reading ${files[k]} on the second thread: ${answer.failed}`);
-        done = "skipped" in answer ? settle(files[k]!, { error: new SnapshotError(answer.skipped.file, answer.skipped.problem) }) : { file: files[k]!, result: answer.result };
-        ask();
+        // A file the worker could not do (it stopped, or failed on it) is done here: the same outcome, or the same error.
+        if ("failed" in answer) done = settle(files[k]!, own(k));
+        else done = "skipped" in answer ? settle(files[k]!, { error: new SnapshotError(answer.skipped.file, answer.skipped.problem) }) : { file: files[k]!, result: answer.result };
+        if (!broken) ask();
       }
       if (done) yield done;
     }

@@ -1,14 +1,16 @@
 /**
- * `score --all` and `export --long` read a long history on two threads (src/score/parallel.ts): the
- * built CLI, with its worker, must write exactly what one thread writes (the TypeScript sources run
- * in-process have no worker to start), damaged files and secrets included.
+ * A long history is read on two threads (src/score/parallel.ts): the built CLI, with its worker, must
+ * write exactly what one thread writes (the TypeScript sources run in-process have no worker to start),
+ * damaged files and secrets included; a worker that fails leaves its files to this thread.
  */
 import { existsSync } from "node:fs";
-import { readdir, writeFile } from "node:fs/promises";
+import { readFile, readdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { pathToFileURL } from "node:url";
 import { MIN_FILES } from "../../src/score/parallel.js";
+import { loadCohort } from "../../src/config/load.js";
 import type { Snapshot } from "../../src/snapshot/schema.js";
 import { COHORT, fixtureHistory, historyDir } from "../helpers/history.js";
 import { CLI, ROOT, runCli } from "../support/cli.js";
@@ -33,12 +35,24 @@ function longHistory(): Snapshot[] {
   });
 }
 
+async function filesOf(dir: string): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const walk = async (d: string): Promise<void> => {
+    for (const e of await readdir(d, { withFileTypes: true })) {
+      if (e.isDirectory()) await walk(path.join(d, e.name));
+      else out.set(path.relative(dir, path.join(d, e.name)), await readFile(path.join(d, e.name), "utf8"));
+    }
+  };
+  await walk(dir);
+  return out;
+}
+
 const env = { GITHUB_TOKEN: SECRET };
 // The worker runs where the product runs it: the built package, on more than one core.
 const twoThreads = existsSync(path.join(ROOT, "dist", "score", "parallel-worker.js")) && os.availableParallelism() > 1;
 
 describe.skipIf(!twoThreads)("a long history on two threads", () => {
-  it("score --all --format json and export --long write what one thread writes", async () => {
+  it("score --all --format json, export --long and report write what one thread writes", async () => {
     expect(existsSync(CLI)).toBe(true);
     const dir = await historyDir(longHistory());
     for (const args of [["score", "--all", "--format", "json"], ["export", "--long"], ["export", "--long", "--delimiter", ";", "--decimal", ",", "--precision", "2"]]) {
@@ -50,6 +64,13 @@ describe.skipIf(!twoThreads)("a long history on two threads", () => {
       expect(two.stdout, args.join(" ")).toBe(one.stdout);
       expect(two.stdout).not.toContain(SECRET);
     }
+    const two = await runCli(["report", "--out", "two"], { cwd: dir, env });
+    const one = await runInProcess(["report", "--out", "one"], { cwd: dir, env });
+    expect([two.code, one.code]).toEqual([0, 0]);
+    const [a, b] = [await filesOf(path.join(dir, "two")), await filesOf(path.join(dir, "one"))];
+    expect([...a.keys()].sort()).toEqual([...b.keys()].sort());
+    for (const [file, text] of a) expect(text.replaceAll("two", "one"), file).toBe(b.get(file)!.replaceAll("two", "one"));
+    expect(a.get("index.html")).not.toContain(SECRET);
   });
 
   it("damaged files, one on each thread: skipped in file order with --skip-invalid, else the first stops the run", async () => {
@@ -67,4 +88,19 @@ describe.skipIf(!twoThreads)("a long history on two threads", () => {
       else expect(two.stderr).toMatch(new RegExp(`^oss-showdown: snapshots/${COHORT}/${names[2]}: invalid JSON`));
     }
   });
+
+  it("a worker that cannot run leaves every file to this thread: the same results, in order", async () => {
+    const dir = await historyDir(longHistory());
+    const { cohort, rubric } = await loadCohort(path.join(dir, "config"), COHORT);
+    const config = { rubric, projects: cohort.projects };
+    // The built module, whose worker exists: the task it is given cannot be loaded there.
+    const built = (await import(pathToFileURL(path.join(ROOT, "dist", "score", "parallel.js")).href)) as typeof import("../../src/score/parallel.js");
+    const factory = () => (columns: { snapshot: Snapshot }) => columns.snapshot.asOf;
+    const files = (await readdir(path.join(dir, "snapshots", COHORT))).sort().map((f) => path.join(dir, "snapshots", COHORT, f));
+    const read = { skipInvalid: false, onSkip() {} };
+    const got: string[] = [];
+    for await (const { result } of built.resultsInOrder<string>(files, COHORT, config, { factory, module: pathToFileURL(path.join(dir, "no-such-task.js")).href, name: "x" }, read)) got.push(result);
+    expect(got).toEqual(longHistory().map((s) => s.asOf));
+  });
 });
+
