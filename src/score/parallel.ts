@@ -14,10 +14,10 @@ import { checkPlacement, parseSnapshot, readSnapshotJson } from "../snapshot/sto
 import type { ReadOptions } from "../snapshot/history.js";
 import { Scorer, type ScoredColumns, type ScoringConfig } from "./snapshot.js";
 
-/** Fewer files than this are read on one thread: a worker costs about as much to start as 15 files. */
+/** Fewer files than this are read on one thread: a worker takes a moment to start (its modules, the config). */
 export const MIN_FILES = 64;
 
-/** The worker's old generation: a file of 1,000 projects needs some 10 MB, the config about as much. */
+/** The worker's old generation: it holds the config and one file at a time (the bench's 1,000 projects fit). */
 const WORKER_HEAP_MB = 128;
 
 /**
