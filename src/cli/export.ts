@@ -1,7 +1,7 @@
 import path from "node:path";
 import { ShowdownError, UsageError } from "../errors.js";
 import { CsvEncoder, DEFAULT_PRECISION, checkDecimal, parseDelimiter, type Decimal } from "../export/csv.js";
-import { LONG_HEADER, longCsvRows, wideTable } from "../export/rows.js";
+import { longCsv, longCsvTask, wideTable, type LongCsvCount } from "../export/rows.js";
 import { writeAtomic } from "../snapshot/store.js";
 import { EXIT, flag, str, type Command } from "./command.js";
 import { VIEW_HELP, VIEW_OPTIONS, assertOutsideSnapshots, historyFiles, noSnapshots, pickScored, scorerOf, shown, streamResults } from "./snapshot-args.js";
@@ -81,18 +81,11 @@ Scores are computed when read, from each snapshot's raw figures and the config a
     if (long) {
       const files = await historyFiles(args, io);
       if (files.length === 0) throw noSnapshots(0, args, io);
-      // Each file's rows made on two threads for a long history (see resultsInOrder).
-      const task = { factory: longCsvRows, module: new URL("../export/rows.js", import.meta.url).href, name: "longCsvRows", options: { delimiter, decimal, precision }, workerShare: 0.6 };
       chunks = (async function* () {
-        let snapshots = 0;
-        yield new CsvEncoder(options).encode([LONG_HEADER]);
-        for await (const { result } of streamResults(files, scorer, task, args, io)) {
-          if (io.signal?.aborted) throw new ShowdownError("interrupted");
-          yield result.bytes;
-          rows += result.rows;
-          snapshots++;
-        }
-        if (snapshots === 0) throw noSnapshots(files.length, args, io);
+        const count: LongCsvCount = { snapshots: 0, rows: 0 };
+        yield* longCsv(streamResults(files, scorer, longCsvTask(options), args, io), options, count, io.signal, () => new ShowdownError("interrupted"));
+        rows = count.rows;
+        if (count.snapshots === 0) throw noSnapshots(files.length, args, io);
       })();
     } else {
       const { scored } = await pickScored(snapshotArg, scorer, args, io);

@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 import { CsvEncoder } from "../export/csv.js";
 import { styleFor } from "../format/color.js";
 import { scoredSnapshot } from "../score/snapshot.js";
-import { jsonLines, scoreboardOf, scoreboardRows, scoreboardTable, type Scoreboard } from "../scoreboard/index.js";
+import { JSON_LINES_TASK, scoreboardOf, scoreboardRows, scoreboardTable, type Scoreboard } from "../scoreboard/index.js";
 import { EXIT, flag, str, type Command } from "./command.js";
 import { VIEW_HELP, VIEW_OPTIONS, historyFiles, noSnapshots, pickScored, scorerOf, streamColumns, streamResults } from "./snapshot-args.js";
 
@@ -50,8 +50,7 @@ ${VIEW_HELP}
       let read = 0;
       if (format === "json") {
         // One line a snapshot, made on two threads for a long history.
-        const task = { factory: jsonLines, module: new URL("../scoreboard/index.js", import.meta.url).href, name: "jsonLines", workerShare: 0.6 };
-        for await (const { result } of streamResults<Uint8Array>(files, scorer, task, args, io)) {
+        for await (const { result } of streamResults(files, scorer, JSON_LINES_TASK, args, io)) {
           io.stdout(result);
           read++;
         }

@@ -11,12 +11,12 @@ import { compareSnapshots } from "../diff/compare.js";
 import { renderDiffMarkdown } from "../diff/markdown.js";
 import { ShowdownError, UsageError } from "../errors.js";
 import { CsvEncoder, DEFAULT_PRECISION, type CsvOptions } from "../export/csv.js";
-import { longCsv, wideTable } from "../export/rows.js";
+import { longCsv, longCsvTask, wideTable } from "../export/rows.js";
+import { resultsInOrder } from "../score/parallel.js";
 import { findToken } from "../fetch/token.js";
 import { renderLanding, type LandingCohort } from "../report/landing.js";
 import { writeReport } from "../report/write.js";
 import { Scorer } from "../score/snapshot.js";
-import { eachSnapshot } from "../snapshot/history.js";
 import { listSnapshots, readSnapshot, snapshotPath, writeAtomic } from "../snapshot/store.js";
 import { TOOL } from "../tool.js";
 import { plain } from "../format/plain.js";
@@ -157,10 +157,8 @@ async function writeCohortCsv(dir: string, cohort: string, snapshotsDir: string,
   const files = [path.join(dir, LATEST_CSV), path.join(dir, HISTORY_CSV)];
   await writeAtomic(files[0]!, new CsvEncoder(CSV_OPTIONS).encode(wideTable(latest)));
   const onSkip = (e: { file: string; problem: string }) => io.stderr(`oss-showdown export: skipping ${shown(io, e.file)}: ${e.problem}\n`);
-  const history = (async function* () {
-    for await (const { snapshot } of eachSnapshot(await listSnapshots(snapshotsDir, cohort), cohort, { skipInvalid: true, onSkip })) yield scorer.columns(snapshot);
-  })();
-  await writeAtomic(files[1]!, longCsv(history, scorer.config.rubric, CSV_OPTIONS, undefined, io.signal));
+  const parts = resultsInOrder(await listSnapshots(snapshotsDir, cohort), cohort, scorer.config, longCsvTask(CSV_OPTIONS), { skipInvalid: true, onSkip });
+  await writeAtomic(files[1]!, longCsv(parts, CSV_OPTIONS, undefined, io.signal));
   return files;
 }
 

@@ -8,7 +8,7 @@ import type { About, Reference } from "../config/context.js";
 import type { Rubric } from "../config/rubric.js";
 import type { Issue, Raw } from "../snapshot/schema.js";
 import type { ScoredColumns } from "../score/snapshot.js";
-import type { TaskFactory } from "../score/parallel.js";
+import type { FileTask, TaskFactory } from "../score/parallel.js";
 import type { ScoredProject as ProjectSnapshot, ScoredSnapshot as Snapshot } from "../score/types.js";
 import { REPOSITORY } from "../slug.js";
 import { dateOfDay, dayNumber, safeName, utcDate } from "./format.js";
@@ -90,8 +90,10 @@ export function summaryOfColumns({ snapshot, projects, scores }: ScoredColumns):
   };
 }
 
-/** resultsInOrder's task for `report`: each file's summary (its arrays move to the main thread). */
 export const summaries: TaskFactory<SnapshotSummary> = () => summaryOfColumns;
+
+/** resultsInOrder's task for `report`: each file's summary (its arrays move to the main thread). */
+export const SUMMARIES_TASK: FileTask<SnapshotSummary> = { factory: summaries, module: import.meta.url, name: "summaries" };
 
 /** The order buildModel puts snapshots in: by asOf, equal ones as given. */
 export function byAsOf<T extends { asOf: string }>(snapshots: readonly T[]): T[] {

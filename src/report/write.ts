@@ -13,7 +13,7 @@ import type { ScoredSnapshot } from "../score/types.js";
 import { listSnapshots, readSnapshot, writeAtomic, writeAtomicSync } from "../snapshot/store.js";
 import { reportParts, type ConfigInfo } from "./index.js";
 import { podiumOf } from "./content.js";
-import { summaries, type SnapshotSummary } from "./model.js";
+import { SUMMARIES_TASK, type SnapshotSummary } from "./model.js";
 
 /** The chart files this command writes into <out>/svg/; only these are ever removed from there. */
 const OWN_SVG = /^(podium|ranking-[a-z0-9-]+|radar-[a-z0-9-]+|criteria-radar-[a-z0-9-]+|criterion-[a-z0-9-]+|trend-[a-z0-9-]+|spark-[a-z0-9-]+)\.svg$/;
@@ -70,9 +70,8 @@ export async function writeReport(job: ReportJob): Promise<ReportOutcome | undef
   // Every snapshot is read as its summary (on two threads for a long history), then the newest two
   // again in full. Files come oldest first, each holding its own date's snapshot (checked as read),
   // so the newest two are the last two read.
-  const task = { factory: summaries, module: new URL("./model.js", import.meta.url).href, name: "summaries" };
   const read: { file: string; summary: SnapshotSummary }[] = [];
-  for await (const { file, result } of resultsInOrder(files, cohort.cohort, scorer.config, task, { skipInvalid: true, onSkip })) {
+  for await (const { file, result } of resultsInOrder(files, cohort.cohort, scorer.config, SUMMARIES_TASK, { skipInvalid: true, onSkip })) {
     if (job.signal.aborted) return undefined;
     read.push({ file, summary: result });
   }
