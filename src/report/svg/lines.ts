@@ -60,7 +60,10 @@ export interface PlotRect {
  * maxGap, starts a new run. Points are taken in x order.
  */
 export function splitSegments(points: readonly LinePoint[], maxGap: number): { x: number; y: number }[][] {
-  const sorted = [...points].sort((a, b) => a.x - b.x);
+  // Trends come in x order already (a copy sorted would be 365,000 points per chart); runs hold the given points.
+  let inOrder = true;
+  for (let i = 1; i < points.length && inOrder; i++) inOrder = points[i - 1]!.x <= points[i]!.x;
+  const sorted = inOrder ? points : [...points].sort((a, b) => a.x - b.x);
   const out: { x: number; y: number }[][] = [];
   let run: { x: number; y: number }[] = [];
   let lastX: number | null = null;
@@ -69,7 +72,7 @@ export function splitSegments(points: readonly LinePoint[], maxGap: number): { x
       if (run.length) out.push(run);
       run = [];
     }
-    if (p.y !== null) run.push({ x: p.x, y: p.y });
+    if (p.y !== null) run.push(p as { x: number; y: number });
     lastX = p.x;
   }
   if (run.length) out.push(run);

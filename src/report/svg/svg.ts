@@ -24,7 +24,8 @@ export type Attrs = Record<string, string | number | undefined | null | false>;
 
 function attrs(a: Attrs): string {
   let out = "";
-  for (const [k, v] of Object.entries(a)) {
+  for (const k in a) {
+    const v = a[k];
     if (v === undefined || v === null || v === false) continue;
     out += ` ${k}="${typeof v === "number" ? n(v) : escapeXml(v)}"`;
   }
@@ -33,7 +34,9 @@ function attrs(a: Attrs): string {
 
 /** An element; children are markup already (use `text()` for text). Empty elements self-close. */
 export function el(name: string, a: Attrs = {}, ...children: (string | false | null | undefined)[]): string {
-  const inner = children.filter((c): c is string => typeof c === "string" && c !== "").join("");
+  // A loop, not filter and join: charts make hundreds of thousands of elements.
+  let inner = "";
+  for (const c of children) if (typeof c === "string") inner += c;
   return inner ? `<${name}${attrs(a)}>${inner}</${name}>` : `<${name}${attrs(a)}/>`;
 }
 
@@ -103,14 +106,23 @@ const WIDTHS: Record<string, number> = {
 /** Estimated rendered width of a string in px at a font size (bold is ~8% wider). */
 export function textWidth(s: string, fontSize: number, bold = false): number {
   let em = 0;
-  for (const ch of s) {
-    if (/[0-9]/.test(ch)) em += 0.636;
-    else if (WIDTHS[ch] !== undefined) em += WIDTHS[ch]!;
-    else if (ch.codePointAt(0)! > 0x2e80) em += 1.0; // CJK and other wide scripts
-    else em += 0.75; // other letters and symbols (arrows, dashes, accented capitals)
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 128) em += ASCII_WIDTHS[c]!;
+    else {
+      // A pair of surrogates is one character, of a wide script.
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i++;
+      em += c > 0x2e80 ? 1.0 : 0.75; // CJK and other wide scripts; other letters and symbols (arrows, dashes, accented capitals)
+    }
   }
   return em * fontSize * (bold ? 1.08 : 1);
 }
+
+/** WIDTHS by character code, digits included; 0.75 em for the rest of ASCII. */
+const ASCII_WIDTHS = Float64Array.from({ length: 128 }, (_, c) => {
+  const ch = String.fromCharCode(c);
+  return /[0-9]/.test(ch) ? 0.636 : (WIDTHS[ch] ?? 0.75);
+});
 
 /** The longest prefix of `s` that fits in maxWidth, with "…" when cut. */
 export function truncate(s: string, maxWidth: number, fontSize: number, bold = false): string {
