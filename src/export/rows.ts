@@ -249,7 +249,7 @@ export const longCsvRows: TaskFactory<LongCsvPart> = (config, options) => {
 
 /** resultsInOrder's task for the long CSV (the worker takes 60%: this thread also writes the output). */
 export function longCsvTask({ delimiter, decimal, precision }: CsvOptions): FileTask<LongCsvPart> {
-  return { factory: longCsvRows, module: import.meta.url, name: "longCsvRows", options: { delimiter, decimal, precision }, workerShare: 0.6 };
+  return { factory: longCsvRows, module: import.meta.url, name: "longCsvRows", options: { delimiter, decimal, precision } };
 }
 
 /** What longCsv wrote, filled in as it goes. */

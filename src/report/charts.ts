@@ -325,10 +325,12 @@ export function dayTicks(first: number, last: number, most = 7): Tick[] {
   return ticks;
 }
 
-/** The smallest and largest value (a loop: a year of 1,000 projects' scores is too many arguments for Math.min). */
-function extent(values: readonly number[]): [number, number] {
-  let lo = Infinity;
-  let hi = -Infinity;
+/**
+ * The smallest and largest value, NaN (no score) passed over; [Infinity, -Infinity] when there is none.
+ * A loop: a year of 1,000 projects' scores is too many arguments for Math.min.
+ */
+function extent(values: ArrayLike<number>, into: [number, number] = [Infinity, -Infinity]): [number, number] {
+  let [lo, hi] = into;
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
     if (v < lo) lo = v;
@@ -338,9 +340,9 @@ function extent(values: readonly number[]): [number, number] {
 }
 
 /** A y domain around the values, on nice steps, inside [0, 1], at least 0.1 wide. */
-export function scoreDomain(values: readonly number[]): [number, number] {
-  if (values.length === 0) return [0, 1];
+export function scoreDomain(values: ArrayLike<number>): [number, number] {
   let [lo, hi] = extent(values);
+  if (lo > hi) return [0, 1];
   if (hi - lo < 0.1) {
     const mid = (lo + hi) / 2;
     lo = mid - 0.05;
@@ -350,10 +352,11 @@ export function scoreDomain(values: readonly number[]): [number, number] {
   return [Math.max(0, a), Math.min(1, b)];
 }
 
-function seriesValues(series: Series): number[] {
-  const values: number[] = [];
-  for (const ys of series.values.values()) for (const y of ys) if (!Number.isNaN(y)) values.push(y);
-  return values;
+/** The extent of a series' values over every project, as [lo, hi] (read in place, not gathered). */
+function seriesExtent(series: Series): [number, number] {
+  let range: [number, number] = [Infinity, -Infinity];
+  for (const ys of series.values.values()) range = extent(ys, range);
+  return range;
 }
 
 function xDomain(model: ReportModel): [number, number] {
@@ -367,7 +370,7 @@ function cadenceText(model: ReportModel): string {
 }
 
 function trend(model: ReportModel, series: Series): Chart {
-  const domain = scoreDomain(seriesValues(series));
+  const domain = scoreDomain(seriesExtent(series));
   const step = niceStep(domain[0], domain[1], 5);
   const digits = Math.max(1, stepDigits(step));
   const everyone = [...model.projects.map((p) => ({ id: p.id, name: p.name, style: p.style })), ...model.departed.map((d) => ({ id: d.id, name: `${d.name} (left ${d.lastSeen})`, style: d.style }))];
@@ -435,9 +438,9 @@ function trend(model: ReportModel, series: Series): Chart {
 /** A sparkline's own y range: its values, at least SPARK_SPAN tall so that noise does not look like a trend. */
 export const SPARK_SPAN = 0.05;
 
-export function sparkDomain(values: readonly number[]): [number, number] {
-  if (values.length === 0) return [0, 1];
+export function sparkDomain(values: ArrayLike<number>): [number, number] {
   const [lo, hi] = extent(values);
+  if (lo > hi) return [0, 1];
   if (hi - lo >= SPARK_SPAN) return [lo, hi];
   const mid = Math.min(1 - SPARK_SPAN / 2, Math.max(SPARK_SPAN / 2, (lo + hi) / 2));
   return [mid - SPARK_SPAN / 2, mid + SPARK_SPAN / 2];
@@ -445,23 +448,20 @@ export function sparkDomain(values: readonly number[]): [number, number] {
 
 function sparkline(model: ReportModel, p: ProjectView): Chart {
   const values = model.series[0]!.values.get(p.id)!;
-  // The values it has, and the first and last of them, read from the numbers.
-  const ys: number[] = [];
+  // The first and last of the values it has, read from the numbers.
   let a = -1;
   let b = -1;
   for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    if (Number.isNaN(v)) continue;
-    ys.push(v);
+    if (Number.isNaN(values[i])) continue;
     if (a < 0) a = i;
     b = i;
   }
-  const domain = sparkDomain(ys);
-  const [lo, hi] = extent(ys);
+  const domain = sparkDomain(values);
+  const [lo, hi] = extent(values);
   const svg = renderSparkline({
     id: `chart-spark-${p.file}`,
     title: `${p.name}: overall score over ${model.dates.length} snapshot${model.dates.length === 1 ? "" : "s"}`,
-    desc: ys.length
+    desc: a >= 0
       ? `From ${score(values[a])} on ${shortDate(model.days[a]!, true)} to ${score(values[b])} on ${shortDate(model.days[b]!, true)}, between ${score(lo)} and ${score(hi)}.`
       : "No overall score in any snapshot.",
     points: seriesPoints(model, model.series[0]!, p.id),

@@ -5,10 +5,10 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { SnapshotError } from "../errors.js";
 import { registerSecret } from "../format/plain.js";
-import { runFile, transferOf, type FileTask, type TaskFactory, type WorkerAnswer } from "./parallel.js";
-import { Scorer, type ScoringConfig } from "./snapshot.js";
+import { runFile, transferOf, type TaskFactory, type WorkerAnswer, type WorkerData } from "./parallel.js";
+import { Scorer } from "./snapshot.js";
 
-const { cohort, config, task, secrets } = workerData as { cohort: string; config: ScoringConfig; task: Omit<FileTask, "factory">; secrets: string[] };
+const { cohort, config, task, secrets } = workerData as WorkerData;
 for (const secret of secrets) registerSecret(secret);
 const fn = ((await import(task.module)) as Record<string, TaskFactory<unknown>>)[task.name]!(config, task.options);
 const scorer = new Scorer(config);
@@ -22,3 +22,4 @@ parentPort!.on("message", ({ k, file }: { k: number; file: string }) => {
   }
   parentPort!.postMessage(answer, "result" in answer ? transferOf(answer.result) : []);
 });
+parentPort!.postMessage({ ready: true });

@@ -31,13 +31,18 @@ export interface FileTask<R = unknown> {
   module: string;
   name: string;
   options?: unknown;
-  /** The share of the files the worker takes (default half): more when this thread has the output to write. */
-  workerShare?: number;
 }
 
 export type TaskFactory<R> = (config: ScoringConfig, options: unknown) => (columns: ScoredColumns) => R;
 
-/** The message a worker sends for file k. */
+/** A file's result, or the SnapshotError that skips or stops it. */
+type Outcome<R> = { result: R } | { error: SnapshotError };
+
+/** Files the worker is asked ahead of its answers, and results kept waiting for an earlier one. */
+const AHEAD = 2;
+const LOOKAHEAD = 8;
+
+/** The message a worker sends for file k (and { ready: true } once, when it can take files). */
 export type WorkerAnswer<R> = { k: number; result: R } | { k: number; skipped: { file: string; problem: string } } | { k: number; failed: string };
 
 const WORKER = new URL("./parallel-worker.js", import.meta.url);
@@ -70,19 +75,42 @@ export function runFile<R>(file: string, cohort: string, scorer: Scorer, fn: (co
   return fn(scorer.columns(snapshot));
 }
 
-/** Whether a worker can run here: the built package (the worker is JavaScript) and more than one core. */
-function workerAvailable(files: number): boolean {
-  return files >= MIN_FILES && os.availableParallelism() > 1 && existsSync(fileURLToPath(WORKER));
+/** What a worker is started with (workerData), and what resultsInOrder needs of the thread it starts. */
+export interface WorkerData {
+  cohort: string;
+  config: ScoringConfig;
+  task: Omit<FileTask, "factory">;
+  secrets: string[];
 }
+export type WorkerLike = Pick<Worker, "postMessage" | "on" | "removeAllListeners" | "terminate">;
+export type StartWorker = (files: number, data: WorkerData) => WorkerLike | undefined;
+
+/**
+ * The worker for `files` files, or undefined where one thread does: fewer than MIN_FILES files, one
+ * core, or the TypeScript sources (the worker is the built JavaScript). Its heap is capped, so that
+ * both threads' stay well under a view's 500 MB target; a file too large for it (the worker stops,
+ * out of memory) is read on the main thread instead.
+ */
+export const startWorker: StartWorker = (files, data) =>
+  files >= MIN_FILES && os.availableParallelism() > 1 && existsSync(fileURLToPath(WORKER))
+    ? new Worker(WORKER, { resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB }, workerData: data })
+    : undefined;
 
 /**
  * Each file's result, in the order given; a damaged file stops the iteration with its SnapshotError,
  * or with `skipInvalid` is reported through onSkip and passed over, where eachSnapshot would.
  */
-export async function* resultsInOrder<R>(files: readonly string[], cohort: string, config: ScoringConfig, task: FileTask<R>, read: ReadOptions): AsyncGenerator<{ file: string; result: R }> {
+export async function* resultsInOrder<R>(
+  files: readonly string[],
+  cohort: string,
+  config: ScoringConfig,
+  task: FileTask<R>,
+  read: ReadOptions,
+  start: StartWorker = startWorker,
+): AsyncGenerator<{ file: string; result: R }> {
   const fn = task.factory(config, task.options);
   const scorer = new Scorer(config);
-  const own = (k: number): { result: R } | { error: SnapshotError } => {
+  const own = (k: number): Outcome<R> => {
     try {
       return { result: runFile(files[k]!, cohort, scorer, fn) };
     } catch (error) {
@@ -90,69 +118,74 @@ export async function* resultsInOrder<R>(files: readonly string[], cohort: strin
       throw error;
     }
   };
-  const settle = (file: string, outcome: { result: R } | { error: SnapshotError }): { file: string; result: R } | undefined => {
+  const settle = (file: string, outcome: Outcome<R>): { file: string; result: R } | undefined => {
     if ("result" in outcome) return { file, result: outcome.result };
     if (!read.skipInvalid) throw outcome.error;
     read.onSkip(outcome.error);
     return undefined;
   };
 
-  if (!workerAvailable(files.length)) {
+  const worker = start(files.length, { cohort, config, task: { module: task.module, name: task.name, options: task.options }, secrets: registeredSecrets() });
+  if (!worker) {
     for (let k = 0; k < files.length; k++) {
       const done = settle(files[k]!, own(k));
       if (done) yield done;
     }
     return;
   }
-
-  // The files are dealt by the worker's share (every other one for a half), so that neither waits long for the other.
-  const share = task.workerShare ?? 0.5;
-  const theWorkers = (k: number) => Math.floor((k + 1) * share) > Math.floor(k * share);
-  // Its heap is capped, so that both threads' stay well under a view's 500 MB target; a file too large
-  // for it (the worker stops, out of memory) is read here instead, as is every file after it.
-  const worker = new Worker(WORKER, {
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
-    workerData: { cohort, config, task: { module: task.module, name: task.name, options: task.options }, secrets: registeredSecrets() },
-  });
-  const answers = new Map<number, WorkerAnswer<R>>();
-  let waiting: { k: number; resolve: (a: WorkerAnswer<R>) => void } | undefined;
-  let broken: Error | undefined;
-  const fail = (error: Error) => {
-    broken ??= error;
-    if (waiting) waiting.resolve({ k: waiting.k, failed: error.message });
+  // Files are taken in order by whichever thread is free: the worker, once started, is kept AHEAD files
+  // ahead; this thread takes the next file nobody has when the result it must give next is not back
+  // yet. Results wait here at most LOOKAHEAD files ahead of the one given out next.
+  const done = new Map<number, Outcome<R> | "failed">();
+  const atWorker = new Set<number>();
+  let next = 0;
+  let giving = 0;
+  let ready = false;
+  let broken = false;
+  let wake: (() => void) | undefined;
+  const feed = () => {
+    while (ready && !broken && atWorker.size < AHEAD && next < files.length && next - giving < LOOKAHEAD) {
+      worker.postMessage({ k: next, file: files[next] });
+      atWorker.add(next++);
+    }
   };
-  worker.on("message", (a: WorkerAnswer<R>) => {
-    if (waiting?.k === a.k) {
-      const w = waiting;
-      waiting = undefined;
-      w.resolve(a);
-    } else answers.set(a.k, a);
+  const fail = () => {
+    broken = true;
+    // What the worker had is done here: the same outcome, or the same error.
+    for (const k of atWorker) done.set(k, "failed");
+    atWorker.clear();
+    wake?.();
+  };
+  worker.on("message", (a: WorkerAnswer<R> | { ready: true }) => {
+    if ("ready" in a) ready = true;
+    else {
+      atWorker.delete(a.k);
+      done.set(a.k, "failed" in a ? "failed" : "skipped" in a ? { error: new SnapshotError(a.skipped.file, a.skipped.problem) } : { result: a.result });
+    }
+    feed();
+    wake?.();
   });
   worker.on("error", fail);
-  worker.on("exit", (code) => fail(new Error(`the reading thread stopped (exit ${code})`)));
-  // Two files asked ahead at most: a worker running ahead would pile its results up here.
-  let next = 0;
-  const ask = () => {
-    while (next < files.length && !theWorkers(next)) next++;
-    if (next >= files.length) return;
-    worker.postMessage({ k: next, file: files[next] });
-    next++;
-  };
+  worker.on("exit", fail);
+  // Worker messages arrive only while this thread waits: it lets them in after each file it reads.
+  const letIn = () => new Promise<void>((resolve) => setImmediate(resolve));
   try {
-    ask();
-    ask();
     for (let k = 0; k < files.length; k++) {
-      let done: { file: string; result: R } | undefined;
-      if (!theWorkers(k)) done = settle(files[k]!, own(k));
-      else {
-        const answer = answers.get(k) ?? (broken ? { k, failed: broken.message } : await new Promise<WorkerAnswer<R>>((resolve) => (waiting = { k, resolve })));
-        answers.delete(k);
-        // A file the worker could not do (it stopped, or failed on it) is done here: the same outcome, or the same error.
-        if ("failed" in answer) done = settle(files[k]!, own(k));
-        else done = "skipped" in answer ? settle(files[k]!, { error: new SnapshotError(answer.skipped.file, answer.skipped.problem) }) : { file: files[k]!, result: answer.result };
-        if (!broken) ask();
+      giving = k;
+      feed();
+      while (!done.has(k)) {
+        if (next <= k || (next < files.length && next - k < LOOKAHEAD)) {
+          // File k if nobody has it, else the next one nobody has while the worker finishes k.
+          const j = next++;
+          done.set(j, own(j));
+          await letIn();
+        } else await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
       }
-      if (done) yield done;
+      const outcome = done.get(k)!;
+      done.delete(k);
+      const result = settle(files[k]!, outcome === "failed" ? own(k) : outcome);
+      if (result) yield result;
     }
   } finally {
     worker.removeAllListeners("exit");

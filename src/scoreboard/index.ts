@@ -109,7 +109,7 @@ export const jsonLines: TaskFactory<Uint8Array> = (config) => {
 };
 
 /** resultsInOrder's task for jsonLines (the worker takes 60%: this thread also writes the output). */
-export const JSON_LINES_TASK: FileTask<Uint8Array> = { factory: jsonLines, module: import.meta.url, name: "jsonLines", workerShare: 0.6 };
+export const JSON_LINES_TASK: FileTask<Uint8Array> = { factory: jsonLines, module: import.meta.url, name: "jsonLines" };
 
 function orNull(v: number): string {
   return Number.isNaN(v) ? "null" : JSON.stringify(v);

@@ -3,13 +3,14 @@
  * write exactly what one thread writes (the TypeScript sources run in-process have no worker to start),
  * damaged files and secrets included; a worker that fails leaves its files to this thread.
  */
+import { EventEmitter } from "node:events";
 import { existsSync } from "node:fs";
 import { readFile, readdir, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { pathToFileURL } from "node:url";
-import { MIN_FILES } from "../../src/score/parallel.js";
+import { MIN_FILES, resultsInOrder, type WorkerAnswer, type WorkerLike } from "../../src/score/parallel.js";
 import { loadCohort } from "../../src/config/load.js";
 import type { Snapshot } from "../../src/snapshot/schema.js";
 import { COHORT, fixtureHistory, historyDir } from "../helpers/history.js";
@@ -73,18 +74,19 @@ describe.skipIf(!twoThreads)("a long history on two threads", () => {
     expect(a.get("index.html")).not.toContain(SECRET);
   });
 
-  it("damaged files, one on each thread: skipped in file order with --skip-invalid, else the first stops the run", async () => {
+  it("damaged files, whichever thread reads them: skipped in file order with --skip-invalid, else the first stops the run", async () => {
     const dir = await historyDir(longHistory());
     const folder = path.join(dir, "snapshots", COHORT);
     const names = (await readdir(folder)).sort();
-    // Files 2 and 3: with the worker's share of 0.6, this thread reads file 2 and the worker file 3.
-    await writeFile(path.join(folder, names[2]!), "{ truncated");
-    await writeFile(path.join(folder, names[3]!), JSON.stringify({ schemaVersion: 2 }));
+    // Which thread takes a file depends on timing: damage files all along (the scripted worker below
+    // shows a damaged file on each thread for certain).
+    const damaged = names.map((_, k) => k).filter((k) => k % 9 === 2 || k % 9 === 3);
+    for (const k of damaged) await writeFile(path.join(folder, names[k]!), k % 9 === 2 ? "{ truncated" : JSON.stringify({ schemaVersion: 2 }));
     for (const args of [["score", "--all", "--format", "json", "--skip-invalid"], ["export", "--long", "--skip-invalid"], ["score", "--all", "--format", "json"], ["export", "--long"]]) {
       const two = await runCli(args, { cwd: dir, env });
       const one = await runInProcess(args, { cwd: dir, env });
       expect({ code: two.code, stderr: two.stderr, stdout: two.stdout }, args.join(" ")).toEqual({ code: one.code, stderr: one.stderr, stdout: one.stdout });
-      if (args.includes("--skip-invalid")) expect(two.stderr.match(/skipped [^:]+/g)).toEqual([`skipped snapshots/${COHORT}/${names[2]}`, `skipped snapshots/${COHORT}/${names[3]}`]);
+      if (args.includes("--skip-invalid")) expect(two.stderr.match(/skipped [^:]+/g)).toEqual(damaged.map((k) => `skipped snapshots/${COHORT}/${names[k]}`));
       else expect(two.stderr).toMatch(new RegExp(`^oss-showdown: snapshots/${COHORT}/${names[2]}: invalid JSON`));
     }
   });
@@ -104,3 +106,88 @@ describe.skipIf(!twoThreads)("a long history on two threads", () => {
   });
 });
 
+
+/**
+ * A worker that answers as scripted, on the event loop as a real one would: ready once resultsInOrder
+ * listens, each answer a turn after its question. `answer` may stop it ("stop": it exits).
+ */
+class ScriptedWorker extends EventEmitter {
+  readonly asked: number[] = [];
+  constructor(private readonly answer: (k: number, file: string) => WorkerAnswer<string> | "stop") {
+    super();
+    process.nextTick(() => this.emit("message", { ready: true }));
+  }
+  postMessage({ k, file }: { k: number; file: string }): void {
+    this.asked.push(k);
+    setImmediate(() => {
+      const a = this.answer(k, file);
+      if (a === "stop") this.emit("exit", 1);
+      else this.emit("message", a);
+    });
+  }
+  terminate(): Promise<number> {
+    return Promise.resolve(0);
+  }
+}
+
+describe("how files are shared between the threads", () => {
+  async function setUp() {
+    const dir = await historyDir(longHistory());
+    const { cohort, rubric } = await loadCohort(path.join(dir, "config"), COHORT);
+    const folder = path.join(dir, "snapshots", COHORT);
+    const files = (await readdir(folder)).sort().map((f) => path.join(folder, f));
+    return { config: { rubric, projects: cohort.projects }, files, dates: files.map((f) => path.basename(f, ".json")) };
+  }
+  // This thread's result names its thread and the file's date; the scripted worker's does the same.
+  const task = { factory: () => (columns: { snapshot: Snapshot }) => `main ${columns.snapshot.asOf.slice(0, 10)}`, module: "unused", name: "unused" };
+  const fromWorker = (k: number, file: string): WorkerAnswer<string> => ({ k, result: `worker ${path.basename(file, ".json")}` });
+
+  it("each file read once, by either thread, and given out in file order", async () => {
+    const { config, files, dates } = await setUp();
+    const worker = new ScriptedWorker(fromWorker);
+    const got: string[] = [];
+    for await (const { result } of resultsInOrder(files, COHORT, config, task, { skipInvalid: false, onSkip() {} }, () => worker as unknown as WorkerLike)) got.push(result);
+    expect(got.map((r) => r.split(" ")[1])).toEqual(dates);
+    // The worker's files are the ones it was asked; this thread read the others, before and while it did.
+    expect(got.map((r, k) => [r.split(" ")[0], worker.asked.includes(k)])).toEqual(got.map((_, k) => [worker.asked.includes(k) ? "worker" : "main", worker.asked.includes(k)]));
+    expect(new Set(worker.asked).size).toBe(worker.asked.length);
+    expect(worker.asked.length).toBeGreaterThan(files.length / 4);
+    expect(files.length - worker.asked.length).toBeGreaterThan(files.length / 4);
+  });
+
+  it("damaged files on either thread: skipped in file order, or the first stops the iteration", async () => {
+    const { config, files, dates } = await setUp();
+    const damaged = new Set(files.map((_, k) => k).filter((k) => k % 5 === 1));
+    for (const k of damaged) await writeFile(files[k]!, "{ truncated");
+    const worker = () =>
+      new ScriptedWorker((k, file) => (damaged.has(k) ? { k, skipped: { file, problem: "invalid JSON (scripted)" } } : fromWorker(k, file)));
+    let started: ScriptedWorker | undefined;
+    const start = () => (started = worker()) as unknown as WorkerLike;
+    const skipped: string[] = [];
+    const got: string[] = [];
+    for await (const { result } of resultsInOrder(files, COHORT, config, task, { skipInvalid: true, onSkip: (e) => skipped.push(e.file) }, start)) got.push(result);
+    expect(skipped).toEqual(files.filter((_, k) => damaged.has(k)));
+    expect(got.map((r) => r.split(" ")[1])).toEqual(dates.filter((_, k) => !damaged.has(k)));
+    // Some damaged files were the worker's, some this thread's.
+    const atWorker = [...damaged].filter((k) => started!.asked.includes(k));
+    expect(atWorker.length).toBeGreaterThan(0);
+    expect(atWorker.length).toBeLessThan(damaged.size);
+
+    const before: string[] = [];
+    const stop = async () => {
+      for await (const { result } of resultsInOrder(files, COHORT, config, task, { skipInvalid: false, onSkip() {} }, start)) before.push(result);
+    };
+    await expect(stop()).rejects.toMatchObject({ file: files[1] });
+    expect(before.map((r) => r.split(" ")[1])).toEqual([dates[0]]);
+  });
+
+  it("a worker that stops part way leaves its files to this thread: every file, in order", async () => {
+    const { config, files, dates } = await setUp();
+    let answered = 0;
+    const worker = new ScriptedWorker((k, file) => (++answered > 5 ? "stop" : fromWorker(k, file)));
+    const got: string[] = [];
+    for await (const { result } of resultsInOrder(files, COHORT, config, task, { skipInvalid: false, onSkip() {} }, () => worker as unknown as WorkerLike)) got.push(result);
+    expect(got.map((r) => r.split(" ")[1])).toEqual(dates);
+    expect(got.filter((r) => r.startsWith("worker"))).toHaveLength(5);
+  });
+});
