@@ -1,6 +1,5 @@
 import { readFile, readdir, realpath } from "node:fs/promises";
 import path from "node:path";
-import { parseDocument } from "yaml";
 import type { z } from "zod";
 import { ConfigError, type Problem } from "../errors.js";
 import { CohortConfig, FIGURE_SOURCE_KEYS, ProjectConfig, duplicateProblems } from "./cohort.js";
@@ -8,6 +7,7 @@ import { Rubric, declared, isLegacyForm, ratedCriteria, rubricFigures } from "./
 import { LEGACY_CRITERIA } from "./legacy-criteria.js";
 import { ratingProblems } from "./ratings.js";
 import { zodProblems, formatPath } from "./issues.js";
+import { parseYaml, YamlProblem } from "./yaml.js";
 
 export const DEFAULT_COHORT = "deep-learning-2018";
 const EXTENSIONS = [".yaml", ".yml", ".json"];
@@ -29,30 +29,14 @@ export async function readDataFile(file: string): Promise<unknown> {
       throw new ConfigError([{ file, path: "", message: `invalid JSON: ${(error as Error).message}` }]);
     }
   }
-  const doc = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    // Only the first: a YAML syntax error usually cascades into several more at the same spot.
-    throw new ConfigError(
-      doc.errors.slice(0, 1).map((e) => {
-        const pos = e.linePos?.[0];
-        const what = e.message.split("\n")[0]!.replace(/ at line \d+, column \d+:?$/, "");
-        return { file, path: "", message: `invalid YAML${pos ? ` at line ${pos.line}, column ${pos.col}` : ""}: ${what}` };
-      }),
-    );
-  }
   try {
-    return doc.toJS({ maxAliasCount: MAX_ALIASES }) as unknown;
+    return parseYaml(text);
   } catch (error) {
-    // The yaml package refuses an alias that expands too far (a "billion laughs" file) with a ReferenceError.
-    if (error instanceof ReferenceError) {
-      throw new ConfigError([{ file, path: "", message: `invalid YAML: its aliases expand to more than ${MAX_ALIASES} copies; write the values out instead` }]);
-    }
-    throw error;
+    if (!(error instanceof YamlProblem)) throw error;
+    const at = error.line !== undefined ? ` at line ${error.line}, column ${error.column}` : "";
+    throw new ConfigError([{ file, path: "", message: `invalid YAML${at}: ${error.reason}` }]);
   }
 }
-
-/** Aliases a config file may expand (the yaml package counts each alias's copies); a real config uses a few. */
-const MAX_ALIASES = 100;
 
 /**
  * `file` (a path a config file names, or a cohort file) as a file of the config folder: refused
