@@ -404,7 +404,9 @@ function trend(model: ReportModel, series: Series): Chart {
       ".",
     series: everyone.map((p) => {
       const st = lineStyle(p.style);
-      return { key: p.id, label: p.name, colour: st.colour, dash: st.dash, points: seriesPoints(model, series, p.id) };
+      // Made each time they are read, one series at a time: all of a chart's points at once (365,000 for
+      // a year of 1,000 projects) would outlive several collections while it is drawn and fill the heap.
+      return { key: p.id, label: p.name, colour: st.colour, dash: st.dash, get points() { return seriesPoints(model, series, p.id); } };
     }),
     xDomain: [x0, x1],
     yDomain: domain,
@@ -428,8 +430,7 @@ function trend(model: ReportModel, series: Series): Chart {
     subtitleLines: 8,
     data: { "data-chart": "trend-phone", "data-metric": series.metric },
   };
-  // Drawn now, while the points are at hand: a closure would keep every project's points alive until
-  // the page is written (the drawing itself is small, its lines being the wide chart's).
+  // Its lines are the wide chart's paths, reused (<use>): the drawing itself is small.
   const phoneSvg = renderLines(phoneSpec, { id: spec.id, plot: linePlot(spec) });
   const phone = () => phoneSvg;
   return { ...chart(`svg/trend-${series.metric === "overall" ? "overall" : `category-${series.metric}`}.svg`, renderLines(spec), alt), phone };
