@@ -247,7 +247,7 @@ export const longCsvRows: TaskFactory<LongCsvPart> = (config, options) => {
   };
 };
 
-/** resultsInOrder's task for the long CSV (the worker takes 60%: this thread also writes the output). */
+/** resultsInOrder's task for the long CSV. */
 export function longCsvTask({ delimiter, decimal, precision }: CsvOptions): FileTask<LongCsvPart> {
   return { factory: longCsvRows, module: import.meta.url, name: "longCsvRows", options: { delimiter, decimal, precision } };
 }

@@ -108,7 +108,7 @@ export const jsonLines: TaskFactory<Uint8Array> = (config) => {
   return (columns) => Buffer.from(plain(writer.write(columns, config.rubric) + "\n"));
 };
 
-/** resultsInOrder's task for jsonLines (the worker takes 60%: this thread also writes the output). */
+/** resultsInOrder's task for jsonLines. */
 export const JSON_LINES_TASK: FileTask<Uint8Array> = { factory: jsonLines, module: import.meta.url, name: "jsonLines" };
 
 function orNull(v: number): string {
