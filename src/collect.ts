@@ -583,21 +583,28 @@ async function collectProject(project: ProjectConfig, answers: Answers, asOf: st
     rec.raw.numericsMergedPullRequests = null;
     rec.raw.numericsCommits = null;
   }
-  const searches = figures.has("mergedPullRequests") ? pullSearches(project, window) : {};
-  // Under the name GitHub reports now: a search does not follow a rename (the planned name when it was not renamed).
+  // The issue and landing searches go under the name GitHub reports now, as the merged-PR search does:
+  // a search does not follow a rename (REST answers 422 for the old name, GraphQL finds nothing). The
+  // configured name when it was not renamed, so that they are the searches planned.
   const ownAnswer = answers.repository(project.repository, landingRule(project.landing).base);
-  const issueCounts = ownAnswer.then((o) => {
+  const searched = ownAnswer.then((o): ProjectConfig => {
     const current = "error" in o.repository ? project.repository : o.repository.value.fullName;
-    const asked = Object.entries(issueSearches({ ...project, repository: nameProblem(current) ? project.repository : current }, window, figures)) as [RawField, string][];
+    return nameProblem(current) || current.toLowerCase() === project.repository.toLowerCase() ? project : { ...project, repository: current };
+  });
+  const issueCounts = searched.then((p) => {
+    const asked = Object.entries(issueSearches(p, window, figures)) as [RawField, string][];
     return Promise.all(asked.map(([field, query]) => answers.issues(query).then((result) => [field, result] as const)));
   });
-  const [own, numerics, count, questions, labelled, unmerged, issueFigures] = await Promise.all([
+  const pulls = searched.then((p) => {
+    const searches = figures.has("mergedPullRequests") ? pullSearches(p, window) : {};
+    return Promise.all([searches.labelled ? answers.issues(searches.labelled) : undefined, searches.unmerged ? answers.issues(searches.unmerged) : undefined]);
+  });
+  const [own, numerics, count, questions, [labelled, unmerged], issueFigures] = await Promise.all([
     ownAnswer,
     numericsAsked ? answers.repository(project.numericsRepository!, undefined) : undefined,
     figures.has("repositoryCount") && project.repositoryQuery !== undefined ? answers.count(project.repositoryQuery) : undefined,
     tagged ? answers.questions(project.stackOverflowTags) : undefined,
-    searches.labelled ? answers.issues(searches.labelled) : undefined,
-    searches.unmerged ? answers.issues(searches.unmerged) : undefined,
+    pulls,
     issueCounts,
   ]);
   const repository = rec.repository(project.repository, own, true, now);

@@ -74,7 +74,7 @@ export function dryRunText(d: DryRun): string {
     );
     lines.push(
       `  github graphql   ${plural(g.posts, "POST")} of up to ${DEFAULT_BATCH_SIZE} groups (${n(g.groups)} groups: a repository with its merged-PR search, a repository search, or a PR search), ` +
-        `about ${plural(g.points, "point")}; + 1 search per renamed repository, known only from the answers`,
+        `about ${plural(g.points, "point")}; a renamed repository's searches again under its new name, known only from the answers`,
       restForSignals > 0 ? `  github core      ${n(restForSignals)} (contributors, one per repository: GraphQL has no field for them)` : "  github core      0",
       "  github search    0 (GraphQL searches do not use the search API's budget)",
     );

@@ -124,8 +124,8 @@ export interface GraphqlPlan {
 
 /**
  * The POSTs that repositories(requests) and repositoryCounts(queries), called together, send when
- * nothing fails: the same items, batches and cost formula as a run. A renamed repository adds one
- * search (its merged count under the new name), which only the answers can tell.
+ * nothing fails: the same items, batches and cost formula as a run. A renamed repository adds its
+ * searches again under the new name, which only the answers can tell.
  */
 export function planGraphql(requests: readonly RepoFiguresRequest[], queries: readonly string[], batchSize = DEFAULT_BATCH_SIZE, issueQueries: readonly string[] = []): GraphqlPlan {
   const items: BatchItem[] = [
@@ -498,6 +498,15 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     });
   }
 
+  // Each search is sent once a run, however often it is asked: see figuresOf.
+  const searches = new Map<string, Promise<SearchCount | FetchError>>();
+  function search(type: "ISSUE" | "REPOSITORY", query: string): Promise<SearchCount | FetchError> {
+    const key = `${type} ${query}`;
+    let answer = searches.get(key);
+    if (!answer) searches.set(key, (answer = enqueue({ kind: "search", type, query }) as Promise<SearchCount | FetchError>));
+    return answer;
+  }
+
   /** The merged-PR search of one repository under the name given. */
   function mergedOf(request: MergedRequest): Promise<SearchCount | FetchError> {
     let query: string;
@@ -506,16 +515,20 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     } catch (error) {
       return Promise.resolve(error as FetchError);
     }
-    return enqueue({ kind: "search", type: "ISSUE", query }) as Promise<SearchCount | FetchError>;
+    return search("ISSUE", query);
   }
 
   async function figuresOf(request: RepoFiguresRequest): Promise<RepoFigures | FetchError> {
     const item = repositoryItem(request);
     if (item instanceof FetchError) return item;
     const result = (await enqueue(item)) as RepoFigures | FetchError;
-    if (result instanceof FetchError || !renamed(request, result) || request.merged === false) return result;
-    // REST searches under the name GitHub reports now (collect.ts); the search under the old name may
-    // not follow the rename, so the count is asked for again under the new one.
+    if (result instanceof FetchError || !renamed(request, result)) return result;
+    // A search does not follow a rename. Every search of the repository asked so far (the landing
+    // rule's, the bot-landed check, issues: collect asks them all again under the name GitHub reports
+    // now, once this answer is in) goes again under the new name now, in the same POST as the merged count.
+    const old = `ISSUE repo:${request.fullName} `;
+    for (const key of [...searches.keys()]) if (key.startsWith(old)) void search("ISSUE", `repo:${result.fullName} ${key.slice(old.length)}`);
+    if (request.merged === false) return result;
     return { ...result, mergedPullRequests: await mergedOf({ ...request, fullName: result.fullName }) };
   }
 
@@ -533,11 +546,11 @@ export function createGraphqlGitHub(options: GraphqlGitHubOptions): BatchGitHub 
     },
 
     repositoryCounts(queries, each) {
-      return Promise.all(queries.map((query, i) => announce(enqueue({ kind: "search", type: "REPOSITORY", query }) as Promise<SearchCount | FetchError>, i, each)));
+      return Promise.all(queries.map((query, i) => announce(search("REPOSITORY", query), i, each)));
     },
 
     issueCounts(queries, each) {
-      return Promise.all(queries.map((query, i) => announce(enqueue({ kind: "search", type: "ISSUE", query }) as Promise<SearchCount | FetchError>, i, each)));
+      return Promise.all(queries.map((query, i) => announce(search("ISSUE", query), i, each)));
     },
 
     stats() {

@@ -131,7 +131,8 @@ describe("--api rest and --api graphql against the same replica", () => {
     });
     expect(rest.snap!.requests).toEqual(count(rest.seen));
     expect(graphql.snap!.requests).toEqual(count(graphql.seen));
-    // One POST for everything (the renamed repositories' merged counts under their new names in a second), no REST at all.
+    // One POST for everything, a second for the renamed repositories' searches under their new names
+    // (merged counts, beta's bot-landed check); no REST at all.
     expect(graphql.snap!.requests).toEqual({ github: 0, githubSearch: 0, githubGraphql: 2, stackExchange: 7 });
     // alpha-org/alpha is both alpha's and kappa's: asked once by either API.
     expect(rest.seen.filter((r) => r.path === "/repos/alpha-org/alpha")).toHaveLength(1);

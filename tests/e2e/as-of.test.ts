@@ -164,6 +164,27 @@ describe("figures as of a past date", () => {
     expect(result.stderr).toContain("left out: stars, forks, openIssues, archived left out");
   });
 
+  it.each(["graphql", "rest"] as const)("--api %s: a renamed repository's landing searches use its new name, as its merged-PR search does", async (api) => {
+    // bot and noisy were renamed since the config was written: a search does not follow a rename
+    // (REST answers 422 for the old name, GraphQL finds nothing).
+    const d = data();
+    d.repos[0] = { ...d.repos[0]!, fullName: "bot-org/bot-v2", formerNames: ["bot-org/bot"] };
+    d.repos[2] = { ...d.repos[2]!, fullName: "noisy-org/noisy-v2", formerNames: ["noisy-org/noisy"] };
+    const replica = await replicaFor(d);
+    const dir = await tempProject("rel", cohortYaml("rel", PROJECTS));
+    const { result } = await run(replica, dir, ["collect", "--cohort", "rel", "--as-of", AS_OF, "--api", api]);
+    expect(result.code).toBe(0);
+    const { snap } = await readSnapshotIn(dir, "rel", AS_OF);
+    const by = (id: string) => snap.projects.find((p) => p.id === id)!;
+    expect(by("bot").raw.mergedPullRequests).toBe(2 + 12);
+    expect(by("bot").errors).toEqual([]);
+    expect(by("bot").warnings).toEqual([{ field: "repository", message: "bot-org/bot was renamed to bot-org/bot-v2; update the config" }]);
+    expect(by("noisy").raw.mergedPullRequests).toBe(2);
+    expect(by("noisy").warnings.map((w) => w.message)).toContainEqual(expect.stringMatching(/^noisy-org\/noisy looks bot-landed: 25 pull requests closed unmerged/));
+    // GraphQL: the searches under the new names (merged, labelled, closed unmerged) share one more POST.
+    if (api === "graphql") expect(snap.requests.githubGraphql).toBe(2);
+  });
+
   it("a run within a day of asOf asks for the current figures too; both APIs write the same facts", async () => {
     const replica = await replicaFor();
     const snaps: unknown[] = [];

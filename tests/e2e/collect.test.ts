@@ -147,7 +147,7 @@ describe.each(["rest", "graphql"] as const)("oss-showdown collect --api %s again
       githubGraphql: gh.filter((r) => r.route === "POST /graphql").length,
       stackExchange: 3,
     });
-    // GraphQL: one POST for the cohort, one more for the renamed repository's merged count under its new name.
+    // GraphQL: one POST for the cohort, one more for the renamed repository's searches under its new name.
     // Stack Exchange: one /search/advanced a project (its tags as one OR, as of asOf).
     if (api === "graphql") expect(snap.requests).toEqual({ github: 0, githubSearch: 0, githubGraphql: 2, stackExchange: 3 });
     expect(gh.every((r) => r.authorization === `token ${TOKEN}` || r.authorization === `bearer ${TOKEN}`)).toBe(true);

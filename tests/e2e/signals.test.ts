@@ -170,7 +170,7 @@ function signalData(): ReplicaData {
           { createdAt: "2026-11-21T07:00:00Z", closedAt: null }, // after asOf
         ],
       },
-      // Renamed: its details follow the rename; its issue searches use the configured name, as the landing rule's do.
+      // Renamed: its details and its searches follow the rename.
       { fullName: "beta-org/beta", id: 2, formerNames: ["beta-org/old-beta"], stars: 5, forks: 1, openIssues: 0, contributors: 3, createdAt: "2020-01-01T00:00:00Z", commits: ["2026-11-20T06:00:00Z"], mergedAt: [] },
     ],
     repositorySearch: {},

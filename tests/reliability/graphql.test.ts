@@ -130,14 +130,20 @@ describe("a GraphQL rate limit that arrives with HTTP 200", () => {
     const again = await collect(replica, dir);
     expect(again.code).toBe(0);
     expectExact((await readSnapshotIn(dir, "rel")).snap, data, projects);
-    // No repository answered the first time is asked again; of a renamed one only its merged count under the new name.
+    // No repository answered the first time is asked again; of a renamed one only its searches under the
+    // new name: the merged count, and the bot-landed check (closed unmerged PRs) of one with no landing rule.
     const asked = posts.flatMap((p) => p.repositories);
     expect(asked.filter((name) => answered.has(name))).toEqual([]);
     expect(asked).toHaveLength(66 - answered.size);
     const renamedBefore = data.repos.filter((r) => r.formerNames?.some((f) => answered.has(f)));
     expect(renamedBefore.length).toBeGreaterThan(0);
     const searches = posts.flatMap((p) => p.searches);
-    for (const r of renamedBefore) expect(searches.filter((q) => q.startsWith(`repo:${r.fullName} `)), r.fullName).toHaveLength(1);
+    for (const r of renamedBefore) {
+      expect(searches.filter((q) => q.startsWith(`repo:${r.fullName} `)).map((q) => q.replace(/ (merged|closed):\S+$/, "")), r.fullName).toEqual([
+        `repo:${r.fullName} is:pr is:merged`,
+        `repo:${r.fullName} is:pr is:closed is:unmerged`,
+      ]);
+    }
     expect(again.stderr).toMatch(/; \d+ answers from the run cache$/m);
   });
 
