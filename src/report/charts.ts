@@ -48,8 +48,8 @@ export interface ReportCharts {
 /** Widths of the page's charts: full width, and half (two side by side). */
 const WIDE = 1000;
 const HALF = 496;
-/** A chart that fits a phone's screen (420 px, less the page's margins) without scaling its text down. */
-const PHONE = 350;
+/** A chart that fits a phone's screen (360 px and up, less the page's margins) without scaling its text down. */
+const PHONE = 320;
 
 function chart(file: string, svg: string, alt: string): Chart {
   const m = /^<svg[^>]* width="([\d.]+)" height="([\d.]+)"/.exec(svg);
@@ -115,13 +115,14 @@ function podium(model: ReportModel, phone = false): Chart {
       ".",
     rows,
     max: 1,
-    ticks: unitTicks(),
+    // A phone's plot is too narrow for five tick labels.
+    ticks: phone ? [0, 0.5, 1].map((v) => ({ value: v, label: String(v) })) : unitTicks(),
     axisLabel: "overall score (0 to 1)",
     columns: prev && !phone ? ["overall", "change", "rank"] : ["overall"],
     legend: model.categories.map((c) => ({ label: equal ? c.name : `${c.name} (weight ${figure(c.weight)})`, colour: categoryColour(c.index) })),
     groupColours: Object.fromEntries(model.projects.map((p) => [tierName(p.snapshot.scores.tier), tierColour(p.snapshot.scores.tier)])),
     width: phone ? PHONE : WIDE,
-    labelWidthMax: phone ? 140 : 220,
+    labelWidthMax: phone ? 120 : 220,
     data: { "data-chart": phone ? "podium-phone" : "podium" },
   };
   return chart(phone ? "svg/podium-phone.svg" : "svg/podium.svg", renderBars(spec), `Podium: overall scores by tier, ${model.date}`);
@@ -195,10 +196,13 @@ function criteriaRadar(model: ReportModel, p: ProjectView): Chart {
       { label: "cohort median", values: medians, colour: REFERENCE, fill: false, dash: "4 3" },
       { label: p.name, values, colour: RADAR, fill: true },
     ],
-    width: 360,
-    radius: 92,
-    labelWidth: 90,
+    // Narrow enough for a phone's screen (PHONE), drawn once for every screen: long criterion names
+    // take room from the radius, not from the screen.
+    width: PHONE,
+    radius: 84,
+    labelWidth: 92,
     fontSize: 11,
+    fit: true,
     data: { "data-chart": "criteria-radar", "data-project": p.id },
   });
   return chart(`svg/criteria-radar-${p.file}.svg`, svg, `Radar of ${p.name} over every criterion`);

@@ -40,7 +40,7 @@ figure { margin: 0; }
 .grid .wide { grid-column: 1 / -1; }
 .grid .figure { margin: 0; }
 .radar { display: grid; grid-template-columns: repeat(auto-fill, minmax(254px, 1fr)); gap: 12px; margin: 14px 0; }
-.radar.wide { grid-template-columns: repeat(auto-fill, minmax(374px, 1fr)); }
+.radar.wide { grid-template-columns: repeat(auto-fill, minmax(min(334px, 100%), 1fr)); }
 .card { overflow-x: auto; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 10px; padding: 6px; }
 table { border-collapse: collapse; width: 100%; background: var(--card); font-variant-numeric: tabular-nums; }
@@ -97,11 +97,17 @@ footer { margin-top: 56px; padding-top: 14px; border-top: 1px solid var(--line);
   table.scoreboard td small { white-space: nowrap; }
   /* Other tables: a card per row, each cell under the one before, named by its column. */
   table:not(.scoreboard) thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
-  table:not(.scoreboard) :is(tbody, tr, td, th) { display: block; }
+  table:not(.scoreboard), table:not(.scoreboard) :is(tbody, tr, td, th) { display: block; }
   table:not(.scoreboard) tr { border-bottom: 1px solid #eeeee8; padding: 6px 0; }
   table:not(.scoreboard) tr.group { padding: 0; }
   table:not(.scoreboard) td { border: 0; padding: 2px 10px; text-align: left; overflow-wrap: anywhere; white-space: normal; }
   table:not(.scoreboard) td[data-label]::before { content: attr(data-label) ": "; color: var(--muted); font-size: 12px; }
+}
+/* The narrowest phones (360 px): thinner margins and frames, so that a phone's chart (320 px) fits. */
+@media (max-width: 400px) {
+  main { padding: 16px 8px 40px; }
+  .figure, .card { padding: 4px; }
+  details { padding: 6px 4px; }
 }
 @media print { body { background: #fff; } nav { display: none; } details { border: 0; } }
 `.trim();

@@ -140,6 +140,28 @@ describe("radar", () => {
     expect(svg).toContain("Support &amp;");
   });
 
+  it("with fit, keeps within its width by a smaller radius, where it would otherwise grow", () => {
+    const long: RadarSpec = {
+      ...spec,
+      axes: Array.from({ length: 12 }, (_, i) => ({ label: `Criterion with a long name ${i}`, valueText: "0.500" })),
+      layers: [{ label: "P", values: Array(12).fill(0.5), colour: "#000", fill: true }],
+      width: 320,
+      radius: 84,
+      labelWidth: 92,
+      fontSize: 11,
+    };
+    expect(radarLayout(long).width).toBeGreaterThan(320);
+    const fitted = radarLayout({ ...long, fit: true });
+    expect(fitted.width).toBeLessThanOrEqual(320);
+    expect(fitted.radius).toBeLessThan(84);
+    for (const label of fitted.labels) {
+      expect(fitted.cx + label.left).toBeGreaterThanOrEqual(0);
+      expect(fitted.cx + label.right).toBeLessThanOrEqual(fitted.width);
+    }
+    // Room to spare: the radius asked for.
+    expect(radarLayout({ ...spec, width: 320, fit: true }).radius).toBe(80);
+  });
+
   it("keeps every label inside the plot", () => {
     const L = radarLayout(spec);
     for (const label of L.labels) {

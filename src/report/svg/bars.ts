@@ -119,7 +119,8 @@ export function barLayout(spec: BarSpec): BarLayout {
   );
   const columnsWidth = colWidths.reduce((s, w) => s + w, 0);
   const plotX = labelRight + 10;
-  const plotWidth = Math.max(120, spec.width - PAD - columnsWidth - 10 - plotX);
+  // At least 120 px of bars, or a quarter of a phone's narrow chart.
+  const plotWidth = Math.max(Math.min(120, spec.width / 4), spec.width - PAD - columnsWidth - 10 - plotX);
   const width = plotX + plotWidth + 10 + columnsWidth + PAD;
   const columnRights: number[] = [];
   let right = plotX + plotWidth + 10;
@@ -208,6 +209,20 @@ function bottomHeight(label: readonly string[]): number {
   return label.length ? FS * 2 + 14 + (label.length - 1) * (FS + 4) : 0;
 }
 
+/**
+ * Pairs ("value 908") joined by " · " into lines of at most maxWidth, each kept whole on a line (a
+ * name never apart from its value) unless it is wider than a line alone; the last line cut with "…".
+ */
+function packed(pairs: readonly string[], maxWidth: number, fontSize: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  for (const pair of pairs) {
+    const joined = lines.length > 0 ? `${lines.at(-1)!} · ${pair}` : undefined;
+    if (joined !== undefined && textWidth(joined, fontSize) <= maxWidth) lines[lines.length - 1] = joined;
+    else lines.push(...wrap(pair, maxWidth, fontSize, maxLines));
+  }
+  return lines.length <= maxLines ? lines : [...lines.slice(0, maxLines - 1), truncate(lines.slice(maxLines - 1).join(" · "), maxWidth, fontSize)];
+}
+
 function stackedLayout(spec: BarSpec): BarLayout {
   const width = spec.width;
   const groupBand = spec.rows.some((r) => r.group !== undefined) ? 10 : 0;
@@ -222,7 +237,7 @@ function stackedLayout(spec: BarSpec): BarLayout {
     const barY = top + STACKED_LABEL;
     let under = barY + BAR + 2;
     const pairs = spec.columns.slice(0, last).map((h, c) => `${h} ${row.cells[c]?.text ?? ""}`.trim());
-    const details = pairs.length ? wrap(pairs.join(" · "), plotWidth, FS - 1, 3).map((text) => ((under += DETAIL), { text, y: under - 3 })) : [];
+    const details = packed(pairs, plotWidth, FS - 1, 3).map((text) => ((under += DETAIL), { text, y: under - 3 }));
     return { row: { key: row.key, y: barY - 4, barY, segments, details }, bottom: under + 6 };
   });
   y = bottom;

@@ -37,6 +37,8 @@ export interface RadarSpec {
   /** Maximum width of an axis label before it wraps. */
   labelWidth?: number;
   fontSize?: number;
+  /** Keep within `width` (a phone's screen): the radius shrinks, down to half, where the labels need room. */
+  fit?: boolean;
   data?: Attrs;
 }
 
@@ -82,8 +84,17 @@ export interface RadarLayout {
 
 /** Positions of the centre and the labels: the plot is sized so that every label fits inside. */
 export function radarLayout(spec: RadarSpec): RadarLayout {
+  const full = spec.radius ?? 80;
+  let layout = layoutAt(spec, full);
+  // Side labels move out with the radius: a few steps find one that fits, when one does.
+  for (let step = 0; spec.fit && spec.width !== undefined && layout.width > spec.width && step < 4; step++) {
+    layout = layoutAt(spec, Math.max(full / 2, layout.radius - (layout.width - spec.width) / 2));
+  }
+  return layout;
+}
+
+function layoutAt(spec: RadarSpec, radius: number): RadarLayout {
   const count = spec.axes.length;
-  const radius = spec.radius ?? 80;
   const fs = spec.fontSize ?? 12;
   const lh = fs * 1.2;
   const maxLabel = spec.labelWidth ?? 110;
