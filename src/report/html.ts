@@ -172,18 +172,20 @@ function* blockParts(b: Block, wide: { pending: boolean }[] = []): Generator<str
       return;
     case "table": {
       const data = Object.entries(b.data ?? {}).map(([k, v]) => ` data-${k}="${esc(v)}"`).join("");
-      const head = `<thead><tr>${b.head.map((h, i) => `<th scope="col"${ALIGN[b.align[i] ?? "left"]}>${inline(h)}</th>`).join("")}</tr></thead>`;
       // On a phone every table but the scoreboard (whose first columns stay put while the rest scroll)
       // turns each row into a card, its cells one under the other, named by their column.
       const stack = b.name !== "scoreboard";
       const labels = b.head.map((h, i) => (stack && i > 0 ? ` data-label="${esc(plain(h))}"` : ""));
-      yield `<div class="table"><table class="${esc(b.name)}"${data}>\n${head}\n`;
+      // A table shown as blocks loses its table semantics in some browsers (Safari): its roles say them.
+      const role = (name: string) => (stack ? ` role="${name}"` : "");
+      const head = `<thead${role("rowgroup")}><tr${role("row")}>${b.head.map((h, i) => `<th scope="col"${role("columnheader")}${ALIGN[b.align[i] ?? "left"]}>${inline(h)}</th>`).join("")}</tr></thead>`;
+      yield `<div class="table"><table class="${esc(b.name)}"${role("table")}${data}>\n${head}\n`;
       for (const [n, g] of b.groups.entries()) {
         const heading = g.heading
-          ? `<tr class="group"${g.colour ? ` style="--band:${esc(g.colour)}"` : ""}><th colspan="${b.head.length}" scope="rowgroup">${inline(g.heading)}</th></tr>\n`
+          ? `<tr class="group"${role("row")}${g.colour ? ` style="--band:${esc(g.colour)}"` : ""}><th colspan="${b.head.length}" scope="rowgroup"${role("rowheader")}>${inline(g.heading)}</th></tr>\n`
           : "";
-        yield `${n > 0 ? "\n" : ""}<tbody>\n${heading}`;
-        for (const [i, r] of g.rows.entries()) yield `${i > 0 ? "\n" : ""}<tr>${r.map((c, i) => `<td${ALIGN[b.align[i] ?? "left"]}${labels[i]}>${inline(c)}</td>`).join("")}</tr>`;
+        yield `${n > 0 ? "\n" : ""}<tbody${role("rowgroup")}>\n${heading}`;
+        for (const [i, r] of g.rows.entries()) yield `${i > 0 ? "\n" : ""}<tr${role("row")}>${r.map((c, i) => `<td${role("cell")}${ALIGN[b.align[i] ?? "left"]}${labels[i]}>${inline(c)}</td>`).join("")}</tr>`;
         yield "\n</tbody>";
       }
       yield "\n</table></div>";

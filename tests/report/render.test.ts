@@ -258,7 +258,7 @@ describe("context: links, badges, projects, rankings, citations", () => {
       expect(scoreboardRow(p.id), p.id).toContain(link);
       expect(md, p.id).toContain(`[**${escapeMarkdown(p.name)}**](https://github.com/${p.sources.repository})`);
     }
-    expect(html.match(/<table class="projects">[\s\S]*?<\/table>/)![0].match(/<a href="https:\/\/github\.com\//g)).toHaveLength(latest.projects.length);
+    expect(html.match(/<table class="projects"[^>]*>[\s\S]*?<\/table>/)![0].match(/<a href="https:\/\/github\.com\//g)).toHaveLength(latest.projects.length);
   });
 
   it("marks archived repositories (GitHub's flag) and mirrors (landing rule none), and no other", () => {
@@ -272,12 +272,19 @@ describe("context: links, badges, projects, rankings, citations", () => {
   });
 
   it("shows the belligerents: sponsor, first release and one line from the config, a dash where it has none, with their source linked", () => {
-    const table = html.match(/<table class="projects">[\s\S]*?<\/table>/)![0];
+    const table = html.match(/<table class="projects"[^>]*>[\s\S]*?<\/table>/)![0];
     const row = (name: string) => table.split("\n").find((l) => l.includes(`>${escapeXml(name)}</`))!;
     // Each cell but the name is labelled with its column, for the phone's layout (a card per row).
-    expect(row("TensorFlow")).toMatch(/Google Brain<\/td><td class="r" data-label="First release">2015<\/td><td data-label="In one line">GCP support\.<\/td>/);
-    expect(row("Torch")).toMatch(/<td class="r" data-label="First release">2002<\/td><td data-label="In one line">–<\/td>/);
-    expect(row("Caffe")).toMatch(/<td data-label="Sponsored by">–<\/td><td class="r" data-label="First release">–<\/td><td data-label="In one line">–<\/td>/);
+    expect(row("TensorFlow")).toMatch(/Google Brain<\/td><td role="cell" class="r" data-label="First release">2015<\/td><td role="cell" data-label="In one line">GCP support\.<\/td>/);
+    expect(row("Torch")).toMatch(/<td role="cell" class="r" data-label="First release">2002<\/td><td role="cell" data-label="In one line">–<\/td>/);
+    expect(row("Caffe")).toMatch(/<td role="cell" data-label="Sponsored by">–<\/td><td role="cell" class="r" data-label="First release">–<\/td><td role="cell" data-label="In one line">–<\/td>/);
+    // Shown as cards on a phone, it says it is a table all the same: every element of it has its role.
+    const tags = [...table.matchAll(/<(table|thead|tbody|tr|th|td)\b([^>]*)>/g)];
+    expect(tags.length).toBeGreaterThan(20);
+    const roles = { table: "table", thead: "rowgroup", tbody: "rowgroup", tr: "row", th: "columnheader", td: "cell" } as const;
+    expect(tags.filter(([, tag, attrs]) => !attrs!.includes(` role="${roles[tag as keyof typeof roles]}"`)).map(([t]) => t)).toEqual([]);
+    // The scoreboard stays a table on every screen: no roles needed.
+    expect(html.match(/<table class="scoreboard"[^>]*>[\s\S]*?<\/table>/)![0]).not.toMatch(/<(table|thead|tbody|tr|th|td)\b[^>]* role=/);
     expect(row("Theano")).toContain("Development stopped after 1.0 (Nov 2017).");
     expect(html).toContain('Sources: <a href="https://source.coveo.com/2018/08/14/deep-learning-showdown/">“Deep Learning Showdown”, Coveo, 2018</a> (The Belligerents)');
     expect(md).toContain("| [**TensorFlow**](https://github.com/tensorflow/tensorflow) | Google Brain | 2015 | GCP support. |");
