@@ -343,6 +343,18 @@ function extent(values: ArrayLike<number>, into: [number, number] = [Infinity, -
   return [lo, hi];
 }
 
+/** The indexes of the first and the last value that is a number (not NaN): [-1, -1] when none is. */
+function firstAndLast(values: ArrayLike<number>): [number, number] {
+  let a = -1;
+  let b = -1;
+  for (let i = 0; i < values.length; i++) {
+    if (Number.isNaN(values[i])) continue;
+    if (a < 0) a = i;
+    b = i;
+  }
+  return [a, b];
+}
+
 /** A y domain around the values, on nice steps, inside [0, 1], at least 0.1 wide. */
 export function scoreDomain(values: ArrayLike<number>): [number, number] {
   let [lo, hi] = extent(values);
@@ -393,13 +405,7 @@ function trend(model: ReportModel, series: Series): Chart {
         .map((p) => {
           // The first and last value, read from the numbers: points for a thousand projects cost more.
           const ys = series.values.get(p.id)!;
-          let a = -1;
-          let b = -1;
-          for (let i = 0; i < ys.length; i++) {
-            if (Number.isNaN(ys[i])) continue;
-            if (a < 0) a = i;
-            b = i;
-          }
+          const [a, b] = firstAndLast(ys);
           if (a < 0) return `${p.name}: no score`;
           return `${p.name}: ${score(ys[a])} on ${shortDate(model.days[a]!, true)}, ${score(ys[b])} on ${shortDate(model.days[b]!, true)}`;
         })
@@ -453,14 +459,7 @@ export function sparkDomain(values: ArrayLike<number>): [number, number] {
 
 function sparkline(model: ReportModel, p: ProjectView): Chart {
   const values = model.series[0]!.values.get(p.id)!;
-  // The first and last of the values it has, read from the numbers.
-  let a = -1;
-  let b = -1;
-  for (let i = 0; i < values.length; i++) {
-    if (Number.isNaN(values[i])) continue;
-    if (a < 0) a = i;
-    b = i;
-  }
+  const [a, b] = firstAndLast(values);
   const domain = sparkDomain(values);
   const [lo, hi] = extent(values);
   const svg = renderSparkline({
