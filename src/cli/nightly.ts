@@ -2,8 +2,8 @@ import path from "node:path";
 import { listCohorts } from "../config/load.js";
 import { parseAsOf } from "../asof.js";
 import { ConfigError, UsageError } from "../errors.js";
-import { httpTuning } from "../collect-run.js";
-import { runNightly } from "../nightly/run.js";
+import { httpTuning, wholeNumber } from "../collect-run.js";
+import { MAX_FILE_BYTES, runNightly } from "../nightly/run.js";
 import { DEFAULT_MAX_MISSING, parseThreshold } from "../nightly/threshold.js";
 import { EXIT, flag, str, type Command } from "./command.js";
 
@@ -69,6 +69,8 @@ Environment:
   SHOWDOWN_AS_OF           --as-of when the flag is not given (empty: now)
   SHOWDOWN_MAX_MISSING     --max-missing when the flag is not given
   SHOWDOWN_PAGES           'true': the report is published to GitHub Pages; the summary links to it
+  SHOWDOWN_MAX_FILE_BYTES  an export larger than this is left off the data branch, with a warning
+                           (default 52428800, GitHub's 50 MiB recommended maximum; at most 100 MiB)
   GITHUB_STEP_SUMMARY      file the summary is appended to (set by GitHub Actions)
   GITHUB_OUTPUT            file the step outputs are appended to: committed, commit, pushed, changed,
                            report, rank-changes, missing-share, failed-cohorts, snapshot-paths,
@@ -137,6 +139,9 @@ HEAD with --push and no --data-branch; 130 interrupted (nothing committed).
 
     const dataBranch = str(args, "data-branch") ?? (io.env.SHOWDOWN_DATA_BRANCH?.trim() || undefined);
 
-    return runNightly({ cohorts, configDir, snapshotsDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, pushBackoffMs, concurrency, dataBranch, pullRequest }, io);
+    // Up to GitHub's refusal line (a pushed file over 100 MiB is refused).
+    const maxFileBytes = wholeNumber(io.env.SHOWDOWN_MAX_FILE_BYTES?.trim() || undefined, "SHOWDOWN_MAX_FILE_BYTES", MAX_FILE_BYTES, 1, 100 * 1024 * 1024);
+
+    return runNightly({ cohorts, configDir, snapshotsDir, outDir, asOf, maxMissing, commit, push, remote, pushAttempts, pushBackoffMs, concurrency, dataBranch, pullRequest, maxFileBytes }, io);
   },
 };

@@ -9,7 +9,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { BOT_IDENTITY, redact, type Git } from "./git.js";
+import { BOT_IDENTITY, reason, redact, type Git } from "./git.js";
 
 export interface DataBranch {
   git: Git;
@@ -70,13 +70,17 @@ export async function checkOutData(data: DataBranch, dir: string): Promise<void>
   });
 }
 
-/** A commit of the branch: `files` (paths relative to `dir`) as they are in `dir`, on top of `parent`. */
-async function makeCommit(data: DataBranch, parent: string | undefined, dir: string, files: readonly string[], message: string): Promise<string | undefined> {
+/**
+ * A commit of the branch: `files` (paths relative to `dir`) as they are in `dir`, on top of `parent`,
+ * without `removed` (paths the parent may have).
+ */
+async function makeCommit(data: DataBranch, parent: string | undefined, dir: string, files: readonly string[], removed: readonly string[], message: string): Promise<string | undefined> {
   const { git } = data;
   return withIndex(async (env) => {
     await must(git, parent ? ["read-tree", parent] : ["read-tree", "--empty"], env, "git read-tree");
     const blobs = (await must(git, ["hash-object", "-w", "--no-filters", "--", ...files.map((f) => path.join(dir, f))], env, "git hash-object")).trim().split("\n");
     await must(git, ["update-index", "--add", ...files.flatMap((f, i) => ["--cacheinfo", `100644,${blobs[i]},${f}`])], env, "git update-index");
+    if (removed.length > 0) await must(git, ["update-index", "--force-remove", "--", ...removed], env, "git update-index");
     const tree = (await must(git, ["write-tree"], env, "git write-tree")).trim();
     if (parent && (await must(git, ["rev-parse", `${parent}^{tree}`], env, "git rev-parse")).trim() === tree) return undefined;
     const identity = {
@@ -101,6 +105,8 @@ export interface DataCommitOptions {
   files: readonly string[];
   /** Files whose change on the branch meanwhile stops the push (the snapshots); the others (exports) are ours. */
   owned: readonly string[];
+  /** Paths taken off the branch (exports too large for it). */
+  removed?: readonly string[];
   dir: string;
   message: string;
   /** Pushes tried in all, at least 1 (only with a remote). */
@@ -131,7 +137,7 @@ export async function commitData(data: DataBranch, options: DataCommitOptions): 
   const ref = `refs/heads/${branch}`;
   let parent = data.tip;
   for (let attempt = 1; ; attempt++) {
-    const sha = await makeCommit(data, parent, options.dir, options.files, options.message);
+    const sha = await makeCommit(data, parent, options.dir, options.files, options.removed ?? [], options.message);
     if (sha === undefined) return { stored: true, attempts: attempt };
     if (remote === undefined) {
       // Compare-and-swap: only from the tip the commit was built on (all zeros: the branch must not exist).
@@ -145,7 +151,7 @@ export async function commitData(data: DataBranch, options: DataCommitOptions): 
       data.tip = sha;
       return { sha, stored: true, attempts: attempt };
     }
-    const why = redact(firstLine(`${push.stdout}\n${push.stderr}`).replace(/^!\s+/, ""), git.env);
+    const why = redact(reason(`${push.stdout}\n${push.stderr}`), git.env);
     options.log(`push to ${target} refused (attempt ${attempt} of ${options.attempts}): ${why}`);
     if (attempt >= options.attempts) return { sha, stored: false, attempts: attempt, error: `could not push to ${target} after ${attempt} attempt${attempt === 1 ? "" : "s"}: ${why}` };
     await sleep(options.backoffMs * 2 ** (attempt - 1));

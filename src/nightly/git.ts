@@ -84,9 +84,10 @@ export async function repoPath(git: Git, file: string): Promise<string> {
 }
 
 /** The line of git's output that says what went wrong (not its hints), else its last lines. */
-function reason(text: string): string {
+export function reason(text: string): string {
   const lines = text.split("\n").map((l) => l.trim()).filter(Boolean);
-  const telling = lines.filter((l) => /\[(remote )?rejected\]|^(error|fatal):|CONFLICT/.test(l) && !l.startsWith("hint:"));
+  // The server's own lines too ("remote: error: GH001: Large files detected. ...").
+  const telling = lines.filter((l) => /\[(remote )?rejected\]|^(remote: )?(error|fatal):|CONFLICT/.test(l) && !l.startsWith("hint:"));
   return (telling.length > 0 ? telling : lines.slice(-2)).join(" / ").replace(/^!\s+/, "");
 }
 

@@ -64,7 +64,16 @@ export interface NightlyJob {
   dataBranch?: string;
   /** Push the commit to a branch of its own and open a pull request into the checked-out branch. */
   pullRequest?: boolean;
+  /** An export larger than this is left off the data branch (default MAX_FILE_BYTES). */
+  maxFileBytes?: number;
 }
+
+/**
+ * The largest export committed to the data branch: GitHub's recommended maximum for a file. It warns
+ * above it and refuses a push with a file over 100 MiB, which a long history.csv of a large cohort
+ * would reach (https://docs.github.com/en/repositories/working-with-files/managing-large-files/about-large-files-on-github).
+ */
+export const MAX_FILE_BYTES = 50 * 1024 * 1024;
 
 /** The CSV files published per cohort (on the data branch and Pages): spreadsheets import them by URL. */
 const CSV_OPTIONS: CsvOptions = { delimiter: ",", decimal: ".", bom: false, precision: DEFAULT_PRECISION };
@@ -152,6 +161,11 @@ async function openData(git: Git, job: NightlyJob, dir: string): Promise<DataBra
   return data;
 }
 
+/** A size as people read it: "73.2 MiB", or bytes under one MiB. */
+function megabytes(bytes: number): string {
+  return bytes < 1024 * 1024 ? `${bytes} bytes` : `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
 /** Writes the cohort's latest.csv (wide, today) and history.csv (long, every date) to `dir`. */
 async function writeCohortCsv(dir: string, cohort: string, snapshotsDir: string, scorer: Scorer, latest: ReturnType<Scorer["score"]>, io: NightlyIo): Promise<string[]> {
   const files = [path.join(dir, LATEST_CSV), path.join(dir, HISTORY_CSV)];
@@ -183,8 +197,9 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
   const reports: LandingCohort[] = [];
   /** Night's snapshot files, by cohort. */
   const nightFiles = new Map<string, string>();
-  /** Exports to commit on the data branch, relative to its folder. */
+  /** Exports to commit on the data branch, relative to its folder, and those too large for it. */
   const dataExports: string[] = [];
+  const dataTooLarge: string[] = [];
 
   const token = await findToken(io.env);
   if (job.pullRequest && token === undefined) throw new UsageError("--pull-request: no token to open the pull request with (GITHUB_TOKEN, GH_TOKEN or 'gh auth login')");
@@ -259,6 +274,16 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
       if (data) {
         for (const f of csv) {
           const rel = path.posix.join("csv", cohort, path.basename(f));
+          const { size } = await stat(f);
+          if (size > (job.maxFileBytes ?? MAX_FILE_BYTES)) {
+            // On the branch it would make every push fail one day: it leaves (yesterday's copy too).
+            await rm(path.join(dataDir, rel), { force: true });
+            dataTooLarge.push(rel);
+            const why = `${rel} is ${megabytes(size)}, more than the ${megabytes(job.maxFileBytes ?? MAX_FILE_BYTES)} a file may take on the data branch (GitHub refuses a push with a file over 100 MiB): left off ${data.branch}; it is in the showdown-csv artifact`;
+            log(why);
+            io.stdout(annotation("warning", `${cohort}: ${path.basename(f)} left off the data branch`, why));
+            continue;
+          }
           await mkdir(path.dirname(path.join(dataDir, rel)), { recursive: true });
           await copyFile(f, path.join(dataDir, rel));
           dataExports.push(rel);
@@ -337,7 +362,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
       const message = commitMessage(date, committed, outcomes.filter((o) => !committed.includes(o)), trailer);
       const subject = message.split("\n")[0];
       if (data) {
-        const result = await commitData(data, { files: [...changed, ...dataExports], owned: changed, dir: dataDir, message, attempts: data.remote ? pushAttempts : 1, backoffMs: pushBackoffMs, log });
+        const result = await commitData(data, { files: [...changed, ...dataExports], owned: changed, removed: dataTooLarge, dir: dataDir, message, attempts: data.remote ? pushAttempts : 1, backoffMs: pushBackoffMs, log });
         if (result.sha) {
           gitOutputs.committed = String(result.stored);
           gitOutputs.commit = result.sha;
@@ -428,7 +453,7 @@ export async function runNightly(job: NightlyJob, io: NightlyIo): Promise<number
   if (unpushed) {
     outputs.push(`**The snapshots were not pushed**: they are saved in \`${shown(io, path.join(outDir, UNPUSHED_DIR))}/\` and uploaded as the artifact \`showdown-snapshots\`${where}. Download and commit them: a rerun cannot fetch the same figures again.`);
   }
-  if (csvFiles.length > 0) outputs.push(`CSV export: ${csvFiles.map((f) => `\`${path.relative(path.join(outDir, "csv"), f).split(path.sep).join("/")}\``).join(", ")}${where}${data ? ` and on the branch ${data.branch} under csv/` : ""}.`);
+  if (csvFiles.length > 0) outputs.push(`CSV export: ${csvFiles.map((f) => `\`${path.relative(path.join(outDir, "csv"), f).split(path.sep).join("/")}\``).join(", ")}${where}${data ? ` and on the branch ${data.branch} under csv/${dataTooLarge.length > 0 ? ` (but ${dataTooLarge.map((f) => `\`${f}\``).join(", ")}: too large for it)` : ""}` : ""}.`);
   if (reports.length > 0) {
     outputs.push(`HTML report: ${reports.map((c) => `\`${c.cohort}\``).join(", ")}${where}.`);
     if (io.env.SHOWDOWN_PAGES === "true") outputs.push(`Published to GitHub Pages by the \`pages\` job${pages ? `: ${pages}` : ""} (its exact address is in that job's summary).`);

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from "vitest";
 import { execFile, execFileSync } from "node:child_process";
-import { chmod, mkdir, mkdtemp, readFile, readdir, writeFile } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readFile, readdir, stat, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -350,6 +350,53 @@ describe("oss-showdown nightly --data-branch, --pull-request", () => {
     await chmod(hook, 0o755);
   }
   const NEXT = "2026-11-20T05:17:00.000Z";
+
+  /**
+   * GitHub's refusal of a large file, as its pre-receive check words it: a push that brings a blob
+   * over `limit` bytes is refused (https://docs.github.com/en/repositories/working-with-files/managing-large-files/about-large-files-on-github).
+   */
+  async function refuseLargeFiles(origin: string, limit: number) {
+    const hook = path.join(origin, "hooks", "pre-receive");
+    await writeFile(
+      hook,
+      "#!/bin/sh\nwhile read old new ref; do\n" +
+        '  if [ "$old" = 0000000000000000000000000000000000000000 ]; then range="$new"; else range="$old..$new"; fi\n' +
+        `  big=$(git rev-list --objects "$range" | git cat-file --batch-check='%(objecttype) %(objectsize) %(rest)' | awk '$1 == "blob" && $2 > ${limit} { print $3 " is " $2 " bytes" }')\n` +
+        '  if [ -n "$big" ]; then echo "error: GH001: Large files detected. File $big; this exceeds the file size limit" >&2; exit 1; fi\n' +
+        "done\n",
+    );
+    await chmod(hook, 0o755);
+  }
+
+  it("leaves an export larger than a file may be off the data branch (yesterday's copy too), so the push is not refused", async () => {
+    const { work, origin } = await project("origin");
+    const first = await nightly(work, ["--push", "--data-branch", "data", "--as-of", AS_OF]);
+    expect(first.code, first.stderr).toBe(0);
+    expect((await git(["ls-tree", "-r", "--name-only", "data"], origin!)).split("\n").filter(Boolean)).toEqual(["csv/mini/history.csv", "csv/mini/latest.csv", FILE]);
+    // A limit the first night's history.csv just reaches: the second night's (two nights) is over it,
+    // its latest.csv and snapshot are not.
+    const size = async (f: string) => (await stat(path.join(work, "nightly-out", f))).size;
+    const limit = await size("csv/mini/history.csv");
+    expect(Math.max(await size("csv/mini/latest.csv"), await size(`data/${FILE}`))).toBeLessThan(limit);
+    await refuseLargeFiles(origin!, limit);
+
+    // Without the limit the push is refused, as GitHub would refuse it: nothing lands.
+    const refused = await nightly(work, ["--push", "--push-attempts", "1", "--data-branch", "data", "--as-of", "2026-11-20T05:17:00.000Z"], { SHOWDOWN_MAX_FILE_BYTES: String(100 * 1024 * 1024) });
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain("GH001: Large files detected");
+    expect(await git(["log", "--format=%s", "data"], origin!)).toBe("snapshot: 2026-11-19 (first snapshot)\n");
+
+    // With it: history.csv leaves the branch, the rest lands, and the run says so.
+    const second = await nightly(work, ["--push", "--data-branch", "data", "--as-of", "2026-11-20T05:17:00.000Z"], { SHOWDOWN_MAX_FILE_BYTES: String(limit) });
+    expect(second.code, second.stderr).toBe(0);
+    expect((await git(["ls-tree", "-r", "--name-only", "data"], origin!)).split("\n").filter(Boolean)).toEqual(["csv/mini/latest.csv", FILE, "snapshots/mini/2026-11-20.json"]);
+    expect((await git(["show", "data:csv/mini/latest.csv"], origin!)).split("\n")[1]).toMatch(/^2026-11-20,/);
+    expect(second.stdout).toMatch(/^::warning title=mini%3A history\.csv left off the data branch::csv\/mini\/history\.csv is \d+ bytes, more than the \d+ bytes a file may take on the data branch/m);
+    expect(await readFile(path.join(work, "nightly-out", "summary.md"), "utf8")).toContain("(but `csv/mini/history.csv`: too large for it)");
+    // It is still written for the artifact, whole.
+    const text = await readFile(path.join(work, "nightly-out", "csv", "mini", "history.csv"), "utf8");
+    expect(new Set(text.split("\n").slice(1).filter(Boolean).map((l) => l.split(",")[0]))).toEqual(new Set(["2026-11-19", "2026-11-20"]));
+  });
 
   it("creates an orphan branch on the first night and adds to it the next, never touching main", async () => {
     const { dir, work, origin } = await project("origin");
