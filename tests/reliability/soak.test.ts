@@ -38,5 +38,5 @@ it("200 projects, 20% of requests failing transiently: every figure exact, exit 
   const github = replica.requests.filter((r) => r.api === "github");
   expect(snap.requests.github + snap.requests.githubSearch).toBe(github.length);
   expect(snap.requests.stackExchange).toBe(replica.requests.length - github.length);
-  console.log(`soak: ${replica.requests.length} requests, ${failed.length} failed transiently, ${result.ms} ms`);
+  console.log(`soak: ${replica.requests.length} requests, ${failed.length} failed transiently`);
 });

@@ -32,8 +32,7 @@ export async function run(argv: string[], cwd: string, env: NodeJS.ProcessEnv = 
  * environment given (plus PATH), output to a pipe. It saves a process start and module load per run;
  * keep spawning where the process boundary is under test (signals, exit status of the process).
  */
-export async function runInProcess(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<RunResult & { code: number; ms: number }> {
-  const started = Date.now();
+export async function runInProcess(args: string[], options: { cwd: string; env?: Record<string, string> }): Promise<RunResult & { code: number }> {
   const result = await run(args, options.cwd, { PATH: process.env.PATH ?? "", ...options.env });
-  return { ...result, signal: null, ms: Date.now() - started };
+  return { ...result, signal: null };
 }
